@@ -1,0 +1,65 @@
+"""Errors that carry the location of every problem in the input.
+
+Bad input is the normal case for a compliance checker, not an exception to hide: a firm's
+submission or a rule author's YAML may have many problems at once, and the person fixing
+them wants all of them, each with its file and line (or sheet and cell), in one run. So
+loaders collect :class:`Problem` records and raise one :class:`InputError` at the end;
+the CLI prints them and exits with code 2. Anything else that escapes is a bug (exit 1).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+EXIT_OK = 0
+EXIT_BUG = 1
+EXIT_INPUT = 2
+
+
+@dataclass(frozen=True, order=True)
+class Location:
+    """Where a problem is: a file with an optional line and column, or a sheet cell."""
+
+    file: str
+    line: int | None = None
+    column: int | None = None
+    cell: str | None = None
+
+    def __str__(self) -> str:
+        if self.cell is not None:
+            return f"{self.file}:{self.cell}"
+        if self.line is None:
+            return self.file
+        if self.column is None:
+            return f"{self.file}:{self.line}"
+        return f"{self.file}:{self.line}:{self.column}"
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with an input, with the place to fix it."""
+
+    location: Location
+    message: str
+    path: str = ""
+
+    def __str__(self) -> str:
+        where = f" {self.path}:" if self.path else ""
+        return f"{self.location}:{where} {self.message}"
+
+
+class InputError(Exception):
+    """Raised once per input with every problem found in it (exit code 2)."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = sorted(set(problems))
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+def display_path(path: Path) -> str:
+    """The path as a person typed it, relative to the working directory where possible."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)

@@ -1,0 +1,1 @@
+"""Reading and writing files: strict YAML, lots CSV, submissions, atomic writes."""

@@ -1,0 +1,133 @@
+"""Load a submission file into an immutable :class:`Submission`, or report every problem.
+
+Loading never evaluates: it checks shape, types and identity (unique lot ids, one actual
+per fiscal year and scope) and keeps the place of every lot, so that rule-set checks
+run later can still point at a line. Each input file's SHA-256 is kept for the run record.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from gxets_rules.errors import InputError, Location, Problem
+from gxets_rules.io.locate import problems_from_validation
+from gxets_rules.io.lots_csv import read_lots_csv
+from gxets_rules.io.strict_yaml import DEFAULT_MAX_BYTES, Document, read_yaml_file
+from gxets_rules.model.submission import SUBMISSION_FORMAT, Submission
+
+
+@dataclass(frozen=True)
+class LoadedSubmission:
+    """A validated submission with where each lot came from and the hash of each file."""
+
+    submission: Submission
+    path: Path
+    lot_locations: tuple[Location, ...]
+    input_hashes: dict[str, str] = field(default_factory=dict)
+    document: Document | None = None
+
+    def locate(self, path: tuple[str | int, ...]) -> Location:
+        """Where a submission field is in the file (the nearest located ancestor)."""
+        if self.document is None:
+            return Location(str(self.path))
+        return self.document.location_of(path)
+
+    @property
+    def base_dir(self) -> Path:
+        return self.path.parent
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _identity_problems(submission: Submission, doc: Document) -> list[Problem]:
+    problems = []
+    first_lot: dict[str, int] = {}
+    for index, lot in enumerate(submission.lots):
+        if lot.id in first_lot:
+            first = doc.location_of(("lots", first_lot[lot.id]))
+            problems.append(
+                Problem(
+                    doc.location_of(("lots", index, "id")),
+                    f"duplicate lot id {lot.id!r} (first used at line {first.line})",
+                    f"lots[{index}].id",
+                )
+            )
+        else:
+            first_lot[lot.id] = index
+    first_actual: dict[tuple[int, str], int] = {}
+    for index, row in enumerate(submission.actuals):
+        key = (row.fiscal_year, row.scope)
+        if key in first_actual:
+            first = doc.location_of(("actuals", first_actual[key]))
+            problems.append(
+                Problem(
+                    doc.location_of(("actuals", index)),
+                    f"a second {row.scope} actual for FY{row.fiscal_year} (first at line {first.line})",
+                    f"actuals[{index}]",
+                )
+            )
+        else:
+            first_actual[key] = index
+    return problems
+
+
+def load_submission(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> LoadedSubmission:
+    """Read, validate and index a ``gxets.submission.v1`` YAML file (with its lots CSV)."""
+    return load_submission_document(read_yaml_file(path, max_bytes=max_bytes), path)
+
+
+def load_submission_document(doc: Document, path: Path) -> LoadedSubmission:
+    """Validate parsed submission data; ``path`` anchors relative file references and names the input.
+
+    Inputs are named by file name (the submission) or by path relative to it (lots CSV), never by the
+    working directory, so the run record — and with it the result — is the same wherever gxets runs.
+    """
+    data = doc.data
+    if not isinstance(data, dict):
+        raise InputError([Problem(doc.location_of(()), "a submission must be a mapping of fields")])
+    if data.get("format") != SUBMISSION_FORMAT:
+        raise InputError(
+            [
+                Problem(
+                    doc.location_of(("format",)),
+                    f"not a submission: expected `format: {SUBMISSION_FORMAT}`, got {data.get('format')!r}",
+                    "format",
+                )
+            ]
+        )
+    try:
+        submission = Submission.model_validate(data)
+    except ValidationError as exc:
+        raise InputError(problems_from_validation(exc, doc.location_of, data, "gxets schema submission")) from None
+
+    locations = [doc.location_of(("lots", i)) for i in range(len(submission.lots))]
+    hashes = {path.name: sha256_file(path)} if path.is_file() else {}
+    problems = _identity_problems(submission, doc)
+    if submission.lots_csv:
+        csv_path = path.parent / submission.lots_csv
+        try:
+            csv_lots, rows = read_lots_csv(csv_path)
+        except InputError as exc:
+            problems.extend(exc.problems)
+        else:
+            known = {lot.id: loc for lot, loc in zip(submission.lots, locations, strict=True)}
+            for index, lot in enumerate(csv_lots):
+                if lot.id in known:
+                    problems.append(Problem(rows[index], f"duplicate lot id {lot.id!r} (also at {known[lot.id]})"))
+                known.setdefault(lot.id, rows[index])
+            submission = submission.model_copy(update={"lots": [*submission.lots, *csv_lots]})
+            locations.extend(rows[i] for i in range(len(csv_lots)))
+            hashes[submission.lots_csv] = sha256_file(csv_path)
+    if problems:
+        raise InputError(problems)
+    return LoadedSubmission(submission, path, tuple(locations), hashes, doc)

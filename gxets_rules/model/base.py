@@ -1,0 +1,44 @@
+"""Shared pydantic base and small value types for every input and output model."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+Tonnes = Annotated[int, Field(description="Whole tonnes of CO2 (t-CO2).")]
+"""Quantities are whole t-CO2 (DESIGN.md §6); a fraction is an input error, never rounded."""
+
+FiscalYear = Annotated[
+    int, Field(ge=1990, le=2100, description="Japanese fiscal year (April–March), e.g. 2025 = Apr 2025–Mar 2026.")
+]
+
+Identifier = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=200, strip_whitespace=True),
+    Field(description="An identifier chosen by the submitter; unique where the field says so."),
+]
+
+Text = Annotated[str, StringConstraints(max_length=2000)]
+
+CountryCode = Annotated[
+    str,
+    StringConstraints(pattern=r"^[A-Z]{2}$"),
+    Field(description="ISO 3166-1 alpha-2 country code, e.g. JP, US, ID."),
+]
+
+
+class StrictModel(BaseModel):
+    """Immutable, and an unknown key is an error: a typo must never be ignored silently."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=False)
+
+
+class LocalizedText(StrictModel):
+    """A text in Japanese and English; reports default to Japanese."""
+
+    ja: str
+    en: str
+
+    def get(self, lang: str) -> str:
+        return self.ja if lang == "ja" else self.en
