@@ -1,0 +1,132 @@
+"""YAML test cases kept beside a rule set (``rules/<id>/tests/*.yaml``).
+
+Like OpenFisca's YAML tests: a rule author states a hand-checked case — a submission, a
+date, the expected verdicts, tonnes and output values, and the clauses it exercises —
+next to the rules it checks. ``gxets rules test`` runs them, and pytest collects them
+(``conftest.py``), so a rule change that breaks a worked example fails CI.
+
+A case's submission is either a path (relative to the test file), a full inline
+submission, or ``{extends: PATH, set: {field: value, …}}``: the file with some top-level
+fields replaced, which keeps small variations of one example readable.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from gxets_rules.errors import InputError
+from gxets_rules.evaluate.engine import evaluate
+from gxets_rules.evaluate.result import build_result, jsonable
+from gxets_rules.io.locate import problems_from_validation
+from gxets_rules.io.strict_yaml import Document, read_yaml_file
+from gxets_rules.io.submission_reader import LoadedSubmission, load_submission, load_submission_document
+from gxets_rules.ruleset.compiled import RuleSet
+from gxets_rules.ruleset.schema import Case, CasesFile
+
+
+@dataclass(frozen=True)
+class CollectedCase:
+    file: Path
+    case: Case
+
+
+def read_cases(path: Path) -> list[Case]:
+    doc = read_yaml_file(path)
+    try:
+        return CasesFile.model_validate(doc.data).cases
+    except ValidationError as exc:
+        raise InputError(problems_from_validation(exc, doc.location_of, doc.data)) from None
+
+
+def collect_cases(folder: Path) -> list[CollectedCase]:
+    tests = folder / "tests"
+    return [CollectedCase(path, case) for path in sorted(tests.glob("*.yaml")) for case in read_cases(path)]
+
+
+def _submission(item: CollectedCase) -> LoadedSubmission:
+    spec = item.case.submission
+    base = item.file.parent
+    if isinstance(spec, str):
+        return load_submission(base / spec)
+    data = dict(spec)
+    if "extends" in data:
+        extended = base / str(data.pop("extends"))
+        merged = dict(read_yaml_file(extended).data)
+        merged.update(data.pop("set", {}))
+        if data:
+            raise ValueError(f"case {item.case.id}: unknown keys beside extends/set: {sorted(data)}")
+        return load_submission_document(Document(merged, str(extended)), extended)
+    return load_submission_document(Document(data, f"{item.file.name}::{item.case.id}"), item.file)
+
+
+def _dig(tree: Any, dotted: str) -> Any:
+    node = tree
+    for part in dotted.split("."):
+        if not isinstance(node, dict) or part not in node:
+            raise KeyError(dotted)
+        node = node[part]
+    return node
+
+
+def run_case(ruleset: RuleSet, item: CollectedCase) -> list[str]:
+    """The differences between a case's expectations and what the rule set gives (empty: pass)."""
+    case, expect = item.case, item.case.expect
+    try:
+        evaluation = evaluate(ruleset, _submission(item), case.as_of)
+    except InputError as exc:
+        text = "\n".join(str(p) for p in exc.problems)
+        if expect.input_errors:
+            missing = [check for check in expect.input_errors if f"[{check}]" not in text]
+            return [f"expected input error {check}, got: {text}" for check in missing]
+        return [f"input error: {text}"]
+    if expect.input_errors:
+        return [f"expected input errors {expect.input_errors}, but the submission was accepted"]
+    result = build_result(evaluation).model_dump(mode="json")
+    errors: list[str] = []
+    lots = {lot["id"]: lot for lot in result["lots"]}
+
+    def lot(lot_id: str) -> dict[str, Any] | None:
+        if lot_id not in lots:
+            errors.append(f"no lot {lot_id} in the result")
+        return lots.get(lot_id)
+
+    for lot_id, verdict in expect.verdicts.items():
+        if (found := lot(lot_id)) and found["verdict"] != verdict:
+            errors.append(f"lot {lot_id}: verdict {found['verdict']}, expected {verdict}")
+    for lot_id, tonnes in expect.usable_t.items():
+        if (found := lot(lot_id)) and found["usable_t"] != tonnes:
+            errors.append(f"lot {lot_id}: usable {found['usable_t']:,} t, expected {tonnes:,} t")
+    for outcome, table in (("fail", expect.failed), ("indeterminate", expect.indeterminate)):
+        for lot_id, ids in table.items():
+            if found := lot(lot_id):
+                got = sorted(c["id"] for c in found["criteria"] if c["outcome"] == outcome)
+                if got != sorted(ids):
+                    errors.append(f"lot {lot_id}: {outcome} criteria {got}, expected {sorted(ids)}")
+    for path, value in expect.outputs.items():
+        try:
+            got = _dig(result, path)
+        except KeyError:
+            errors.append(f"no output {path} in the result")
+            continue
+        if got != jsonable(value):
+            errors.append(f"{path} = {got!r}, expected {value!r}")
+    traces = {(q["id"], q["fy"]): q for q in result["quantities"]}
+    for key, value in expect.quantities.items():
+        qid, _, fy_text = key.partition("[")
+        fy = int(fy_text.rstrip("]")) if fy_text else None
+        trace = traces.get((qid, fy))
+        if trace is None:
+            errors.append(f"quantity {key} was not computed")
+            continue
+        got = trace["value"] if trace["value"] is not None else trace["exact"]
+        if str(got) != str(jsonable(value)):
+            errors.append(f"quantity {key} = {got}, expected {value}")
+    listed = {i["id"] for i in result["interpretations"]}
+    for iid in expect.interpretations:
+        if iid not in listed:
+            errors.append(f"interpretation {iid} is not listed in the result")
+    return errors

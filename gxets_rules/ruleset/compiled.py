@@ -1,0 +1,159 @@
+"""A rule set compiled once: every expression a closure, every element with its location.
+
+The :class:`RuleSet` is what evaluation runs and what the linter inspects. It is built by
+:mod:`gxets_rules.ruleset.loader` and never changes afterwards; its ``sha256`` is the
+hash of the normalised content of its decision files, so that a result can name the
+exact policy revision it was decided under (as OPA does).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from gxets_rules.errors import Location
+from gxets_rules.model.base import LocalizedText
+from gxets_rules.ruleset.codelists import Codelist
+from gxets_rules.ruleset.expr import Compiled, EvaluationError
+from gxets_rules.ruleset.messages import Template
+from gxets_rules.ruleset.params import ParameterTable
+from gxets_rules.ruleset.schema import (
+    Check,
+    Citation,
+    Coverage,
+    CoverageNeed,
+    Criterion,
+    Interpretation,
+    Manifest,
+    Quantity,
+    Rule,
+)
+
+LANGS = ("ja", "en")
+
+
+@dataclass(frozen=True)
+class Messages:
+    """A message in each language, compiled."""
+
+    templates: dict[str, Template]
+
+    def render(self, env: dict, lang: str) -> str:  # type: ignore[type-arg]
+        return self.templates[lang].render(env, lang)
+
+    def render_all(self, env: dict) -> dict[str, str]:  # type: ignore[type-arg]
+        return {lang: self.render(env, lang) for lang in LANGS}
+
+
+@dataclass(frozen=True)
+class CompiledCriterion:
+    spec: Criterion
+    rule: Rule
+    test: Compiled
+    when: Compiled | None
+    location: Location
+    on_fail: Messages | None
+    on_indeterminate: Messages | None
+
+    @property
+    def id(self) -> str:
+        return self.spec.id
+
+    @property
+    def source(self) -> Citation | None:
+        return self.spec.source or self.rule.source
+
+    @property
+    def title(self) -> LocalizedText:
+        return self.spec.title
+
+    @property
+    def interpretations(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys([*self.rule.interpretations, *self.spec.interpretations]))
+
+
+@dataclass(frozen=True)
+class CompiledRule:
+    spec: Rule
+    kinds: frozenset[str]
+    when: Compiled | None
+    criteria: tuple[CompiledCriterion, ...]
+    location: Location
+
+
+@dataclass(frozen=True)
+class CompiledCheck:
+    spec: Check
+    test: Compiled
+    message: Messages
+    location: Location
+
+
+@dataclass(frozen=True)
+class CompiledQuantity:
+    spec: Quantity
+    formula: Compiled
+    location: Location
+
+
+@dataclass(frozen=True)
+class CompiledNeed:
+    spec: CoverageNeed
+    amount: Compiled
+    caps: dict[str, Compiled]
+
+
+@dataclass
+class RuleSet:
+    """Everything needed to evaluate a submission under one policy revision."""
+
+    path: Path
+    manifest: Manifest
+    sha256: str
+    params: ParameterTable
+    interpretations: dict[str, Interpretation]
+    checks: list[CompiledCheck]
+    rules: list[CompiledRule]
+    quantities: dict[str, CompiledQuantity]
+    coverage: Coverage
+    needs: list[CompiledNeed]
+    outputs: dict[str, dict[str, Compiled | None]]
+    codelists: dict[str, Codelist]
+    locations: dict[str, Location] = field(default_factory=dict)
+
+    @property
+    def id(self) -> str:
+        return self.manifest.ruleset
+
+    @property
+    def version(self) -> str:
+        return self.manifest.version
+
+    @property
+    def period_fys(self) -> list[int]:
+        period = self.manifest.period
+        return list(range(period.first_fy, period.last_fy + 1))
+
+    @property
+    def reference_fy(self) -> int:
+        """The fiscal year at which period-level parameters are read: the period's last."""
+        return self.manifest.period.last_fy
+
+    @property
+    def criteria(self) -> list[CompiledCriterion]:
+        return [criterion for rule in self.rules for criterion in rule.criteria]
+
+    def codelist(self, name: str) -> Codelist:
+        try:
+            return self.codelists[name]
+        except KeyError:
+            raise EvaluationError(f"rule set {self.id} has no codelist {name!r}") from None
+
+    def rules_for(self, kind: str) -> list[CompiledRule]:
+        return [rule for rule in self.rules if kind in rule.kinds]
+
+    def source_title(self, doc: str) -> str:
+        for source in self.manifest.sources:
+            if source.id == doc:
+                return source.title
+        return doc

@@ -1,0 +1,612 @@
+"""The rule language's expressions: parsed with :mod:`ast`, compiled to closures, never eval'd.
+
+Rule authors write criteria and formulas the way the reference documents write them::
+
+    lot.status not in ('cancelled_other', 'retired_other')
+    max(0, D_phase - max(T_direct, ndc_eq_phase))
+    sum(actual('direct', y) for y in period)
+
+The text is parsed by Python's parser (so syntax errors come with a column) and then
+compiled node by node into plain Python closures from a closed vocabulary: literals,
+names, attribute and index access, ``+ - * /``, comparisons, ``and or not``,
+``a if c else b``, calls of registered functions, and one-clause generator expressions
+inside ``sum``/``min``/``max``/``all``/``any``. Anything else is refused at load time.
+
+Semantics: numbers are exact (``0.51`` is 51/100); ``None`` and missing data are
+:data:`UNKNOWN` and spread (Kleene logic for ``and``/``or``/``not``); comparing a
+:class:`Range` with a number is decided only when the whole range is on one side.
+
+Compilation also collects what an expression reads (names, attribute paths, parameter
+names and how their fiscal year is chosen, codelists) so that the linter can check
+references and the trace can show inputs without recording them at run time.
+"""
+
+from __future__ import annotations
+
+import ast
+import math
+import operator
+from collections import ChainMap
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from fractions import Fraction
+from typing import Any
+
+from gxets_rules.ruleset.values import UNKNOWN, Range, normalize, to_number
+
+Env = Mapping[str, Any]
+Closure = Callable[[Env], Any]
+
+_MISSING = object()
+
+
+class ExprError(Exception):
+    """A rule expression that cannot be compiled (reported with its column)."""
+
+    def __init__(self, message: str, column: int | None = None) -> None:
+        self.column = column
+        super().__init__(message if column is None else f"{message} (column {column})")
+
+
+class EvaluationError(Exception):
+    """A rule that went wrong while running: a bug in the rule set, not in the input."""
+
+
+@dataclass(frozen=True)
+class Function:
+    """A function rule authors may call. ``strict`` ones return UNKNOWN for UNKNOWN args."""
+
+    name: str
+    impl: Callable[..., Any]
+    min_args: int
+    max_args: int
+    strict: bool = True
+    wants_env: bool = False
+    static_kind: str | None = None  # "param" or "codelist": the first argument names one
+    doc: str = ""
+
+
+@dataclass(frozen=True)
+class ParamRef:
+    """A parameter an expression reads, and how the fiscal year of the read is chosen."""
+
+    name: str
+    fy: str  # "implicit" (the evaluation's fy), "const" or "dynamic"
+    const_fy: int | None = None
+
+
+@dataclass
+class Reads:
+    """What an expression reads, collected while compiling."""
+
+    names: set[str] = field(default_factory=set)
+    paths: set[str] = field(default_factory=set)
+    params: set[ParamRef] = field(default_factory=set)
+    codelists: set[str] = field(default_factory=set)
+    functions: set[str] = field(default_factory=set)
+
+
+@dataclass(frozen=True)
+class Compiled:
+    """A compiled expression: call ``fn(env)``; ``reads`` says what it looks at."""
+
+    source: str
+    fn: Closure
+    reads: Reads
+
+    def __call__(self, env: Env) -> Any:
+        return self.fn(env)
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def truth(value: Any) -> Any:
+    """Check a value is True, False or UNKNOWN (the only things a condition may be)."""
+    if value is True or value is False or value is UNKNOWN:
+        return value
+    raise EvaluationError(f"expected true or false, got {value!r}")
+
+
+def get_field(obj: Any, name: str) -> Any:
+    if obj is UNKNOWN:
+        return UNKNOWN
+    value = obj.get(name, _MISSING) if isinstance(obj, Mapping) else getattr(obj, name, _MISSING)
+    if value is _MISSING:
+        raise EvaluationError(f"{type(obj).__name__} has no field {name!r}")
+    return UNKNOWN if value is None else to_number(value)
+
+
+def _index(obj: Any, key: Any) -> Any:
+    if obj is UNKNOWN or key is UNKNOWN:
+        return UNKNOWN
+    try:
+        value = obj[key]
+    except (KeyError, IndexError):
+        return UNKNOWN
+    except TypeError as exc:
+        raise EvaluationError(f"cannot index {type(obj).__name__} with {key!r}") from exc
+    return UNKNOWN if value is None else value
+
+
+def _range_bounds(value: Any) -> tuple[Any, Any]:
+    if isinstance(value, Range):
+        return value.lo, value.hi
+    return value, value
+
+
+def _arith(op: Callable[[Any, Any], Any], symbol: str) -> Callable[[Any, Any], Any]:
+    def apply(left: Any, right: Any) -> Any:
+        if left is UNKNOWN or right is UNKNOWN:
+            return UNKNOWN
+        if isinstance(left, bool) or isinstance(right, bool):
+            raise EvaluationError(f"cannot use true/false in arithmetic ({symbol})")
+        if isinstance(left, Range) or isinstance(right, Range):
+            return _range_arith(symbol, left, right)
+        try:
+            if symbol == "/":
+                if right == 0:
+                    raise EvaluationError("division by zero")
+                return normalize(Fraction(left) / Fraction(right))
+            result = op(left, right)
+        except TypeError as exc:
+            raise EvaluationError(f"cannot compute {left!r} {symbol} {right!r}") from exc
+        return normalize(result) if isinstance(result, Fraction) else result
+
+    return apply
+
+
+def _range_arith(symbol: str, left: Any, right: Any) -> Range:
+    """Interval arithmetic: the result holds every value the operands' points can give."""
+    llo, lhi = (Fraction(v) for v in _range_bounds(left))
+    rlo, rhi = (Fraction(v) for v in _range_bounds(right))
+    if symbol == "+":
+        return Range(llo + rlo, lhi + rhi)
+    if symbol == "-":
+        return Range(llo - rhi, lhi - rlo)
+    if symbol == "*":
+        products = [a * b for a in (llo, lhi) for b in (rlo, rhi)]
+        return Range(min(products), max(products))
+    if rlo <= 0 <= rhi:
+        raise EvaluationError("division by a range that includes zero")
+    quotients = [a / b for a in (llo, lhi) for b in (rlo, rhi)]
+    return Range(min(quotients), max(quotients))
+
+
+_ARITH = {
+    ast.Add: _arith(operator.add, "+"),
+    ast.Sub: _arith(operator.sub, "-"),
+    ast.Mult: _arith(operator.mul, "*"),
+    ast.Div: _arith(operator.truediv, "/"),
+}
+
+
+def _compare_ordered(op: Callable[[Any, Any], bool], left: Any, right: Any) -> Any:
+    if left is UNKNOWN or right is UNKNOWN:
+        return UNKNOWN
+    if isinstance(left, Range) or isinstance(right, Range):
+        llo, lhi = _range_bounds(left)
+        rlo, rhi = _range_bounds(right)
+        # true for every point of both ranges / false for every point
+        if op(llo, rlo) and op(llo, rhi) and op(lhi, rlo) and op(lhi, rhi):
+            return True
+        if not (op(llo, rlo) or op(llo, rhi) or op(lhi, rlo) or op(lhi, rhi)):
+            return False
+        return UNKNOWN
+    try:
+        return op(left, right)
+    except TypeError as exc:
+        raise EvaluationError(f"cannot compare {left!r} with {right!r}") from exc
+
+
+def _equal(left: Any, right: Any) -> Any:
+    if left is UNKNOWN or right is UNKNOWN:
+        return UNKNOWN
+    if isinstance(left, Range) or isinstance(right, Range):
+        return _compare_ordered(operator.eq, left, right)
+    return left == right
+
+
+def _contains(item: Any, container: Any) -> Any:
+    if item is UNKNOWN or container is UNKNOWN:
+        return UNKNOWN
+    try:
+        return item in container
+    except TypeError as exc:
+        raise EvaluationError(f"cannot test membership in {container!r}") from exc
+
+
+def _not(value: Any) -> Any:
+    value = truth(value)
+    return UNKNOWN if value is UNKNOWN else not value
+
+
+_COMPARE: dict[type, Callable[[Any, Any], Any]] = {
+    ast.Lt: lambda a, b: _compare_ordered(operator.lt, a, b),
+    ast.LtE: lambda a, b: _compare_ordered(operator.le, a, b),
+    ast.Gt: lambda a, b: _compare_ordered(operator.gt, a, b),
+    ast.GtE: lambda a, b: _compare_ordered(operator.ge, a, b),
+    ast.Eq: _equal,
+    ast.NotEq: lambda a, b: _not(_equal(a, b)),
+    ast.In: _contains,
+    ast.NotIn: lambda a, b: _not(_contains(a, b)),
+}
+
+
+def kleene_and(values: Iterable[Any]) -> Any:
+    result: Any = True
+    for value in values:
+        checked = truth(value)
+        if checked is False:
+            return False
+        if checked is UNKNOWN:
+            result = UNKNOWN
+    return result
+
+
+def kleene_or(values: Iterable[Any]) -> Any:
+    result: Any = False
+    for value in values:
+        checked = truth(value)
+        if checked is True:
+            return True
+        if checked is UNKNOWN:
+            result = UNKNOWN
+    return result
+
+
+def _aggregate_min(values: Iterable[Any]) -> Any:
+    items = list(values)
+    if not items:
+        raise EvaluationError("min() of nothing")
+    if any(v is UNKNOWN for v in items):
+        return UNKNOWN
+    return min(items)
+
+
+def _aggregate_max(values: Iterable[Any]) -> Any:
+    items = list(values)
+    if not items:
+        raise EvaluationError("max() of nothing")
+    if any(v is UNKNOWN for v in items):
+        return UNKNOWN
+    return max(items)
+
+
+def _aggregate_sum(values: Iterable[Any]) -> Any:
+    total: Any = 0
+    add = _ARITH[ast.Add]
+    for value in values:
+        total = add(total, value)
+    return total
+
+
+AGGREGATES: dict[str, Callable[[Iterable[Any]], Any]] = {
+    "sum": _aggregate_sum,
+    "min": _aggregate_min,
+    "max": _aggregate_max,
+    "all": kleene_and,
+    "any": kleene_or,
+}
+
+
+def _floor(value: Any) -> Any:
+    return math.floor(Fraction(value))
+
+
+def _ceil(value: Any) -> Any:
+    return math.ceil(Fraction(value))
+
+
+def _round(value: Any, mode: Any) -> Any:
+    """Round to a whole number by a named mode; the mode usually comes from a parameter."""
+    if mode == "floor":
+        return _floor(value)
+    if mode == "ceil":
+        return _ceil(value)
+    if mode == "half_up":
+        return math.floor(Fraction(value) + Fraction(1, 2))
+    raise EvaluationError(f"unknown rounding mode {mode!r} (floor, ceil or half_up)")
+
+
+def _date(text: Any) -> date:
+    try:
+        return date.fromisoformat(str(text))
+    except ValueError as exc:
+        raise EvaluationError(f"not a date: {text!r}") from exc
+
+
+def _known(value: Any) -> bool:
+    return value is not UNKNOWN
+
+
+def _coalesce(*values: Any) -> Any:
+    for value in values:
+        if value is not UNKNOWN:
+            return value
+    return UNKNOWN
+
+
+BUILTINS: dict[str, Function] = {
+    f.name: f
+    for f in [
+        Function("abs", abs, 1, 1, doc="absolute value"),
+        Function("floor", _floor, 1, 1, doc="round down to a whole number"),
+        Function("ceil", _ceil, 1, 1, doc="round up to a whole number"),
+        Function("round", _round, 2, 2, doc="round(x, mode) with mode floor | ceil | half_up"),
+        Function("date", _date, 1, 1, doc="a date from ISO text, e.g. date('2026-12-31')"),
+        Function("known", _known, 1, 1, strict=False, doc="true unless the value is unknown"),
+        Function("coalesce", _coalesce, 1, 9, strict=False, doc="the first known value"),
+        Function("len", len, 1, 1, doc="number of items"),
+        Function(
+            "manual_review",
+            lambda: UNKNOWN,
+            0,
+            0,
+            strict=False,
+            doc="unknown: a point the engine cannot decide, so a person must (outcome indeterminate)",
+        ),
+    ]
+}
+
+
+# --------------------------------------------------------------------------- compiler
+
+
+class _Compiler:
+    def __init__(
+        self,
+        source: str,
+        functions: Mapping[str, Function],
+        names: set[str],
+        fy_implicit: bool,
+    ) -> None:
+        self.source = source
+        self.functions = {**BUILTINS, **functions}
+        self.names = names
+        self.reads = Reads()
+        self.fy_implicit = fy_implicit
+        self.bound: list[str] = []
+
+    def fail(self, node: ast.AST, message: str) -> ExprError:
+        return ExprError(message, max(1, getattr(node, "col_offset", 0)))  # 1-based, net of the added "("
+
+    def compile(self, node: ast.AST) -> Closure:
+        method = getattr(self, f"_{type(node).__name__}", None)
+        if method is None:
+            raise self.fail(node, f"{type(node).__name__} is not part of the rule language")
+        return method(node)
+
+    # literals ---------------------------------------------------------------
+    def _Constant(self, node: ast.Constant) -> Closure:
+        value = node.value
+        if isinstance(value, bool | int | str):
+            return lambda env: value
+        if isinstance(value, float):
+            text = ast.get_source_segment(self.source, node) or repr(value)
+            exact = normalize(Fraction(text.replace("_", "")))
+            return lambda env: exact
+        if value is None:
+            raise self.fail(node, "use known(x) instead of comparing with None")
+        raise self.fail(node, f"literal {value!r} is not allowed")
+
+    def _literal_items(self, node: ast.Tuple | ast.List) -> Closure:
+        items = [self.compile(elt) for elt in node.elts]
+        if all(isinstance(elt, ast.Constant) for elt in node.elts):
+            frozen = frozenset(item({}) for item in items)
+            return lambda env: frozen
+        return lambda env: [item(env) for item in items]
+
+    _Tuple = _literal_items
+    _List = _literal_items
+
+    # names and access ---------------------------------------------------------
+    def _Name(self, node: ast.Name) -> Closure:
+        name = node.id
+        if name in self.bound:
+            return lambda env: env[name]
+        if name not in self.names:
+            raise self.fail(node, f"unknown name {name!r}")
+        self.reads.names.add(name)
+
+        def lookup(env: Env) -> Any:
+            value = env[name]
+            return UNKNOWN if value is None else value
+
+        return lookup
+
+    def _Attribute(self, node: ast.Attribute) -> Closure:
+        chain: list[str] = []
+        base: ast.AST = node
+        while isinstance(base, ast.Attribute):
+            chain.append(base.attr)
+            base = base.value
+        chain.reverse()
+        if any(part.startswith("_") for part in chain):
+            raise self.fail(node, "names starting with '_' are not part of the rule language")
+        if isinstance(base, ast.Name) and base.id not in self.bound:
+            self.reads.paths.add(".".join([base.id, *chain]))
+        root = self.compile(base)
+        if len(chain) == 1:
+            only = chain[0]
+            return lambda env: get_field(root(env), only)
+
+        def walk(env: Env) -> Any:
+            value = root(env)
+            for part in chain:
+                value = get_field(value, part)
+            return value
+
+        return walk
+
+    def _Subscript(self, node: ast.Subscript) -> Closure:
+        target = self.compile(node.value)
+        key = self.compile(node.slice)
+        return lambda env: _index(target(env), key(env))
+
+    # operators -----------------------------------------------------------------
+    def _BinOp(self, node: ast.BinOp) -> Closure:
+        apply = _ARITH.get(type(node.op))
+        if apply is None:
+            raise self.fail(node, f"operator {type(node.op).__name__} is not part of the rule language")
+        left, right = self.compile(node.left), self.compile(node.right)
+        return lambda env: apply(left(env), right(env))
+
+    def _UnaryOp(self, node: ast.UnaryOp) -> Closure:
+        operand = self.compile(node.operand)
+        if isinstance(node.op, ast.Not):
+            return lambda env: _not(operand(env))
+        if isinstance(node.op, ast.USub):
+            sub = _ARITH[ast.Sub]
+            return lambda env: sub(0, operand(env))
+        if isinstance(node.op, ast.UAdd):
+            return operand
+        raise self.fail(node, "operator is not part of the rule language")
+
+    def _BoolOp(self, node: ast.BoolOp) -> Closure:
+        parts = [self.compile(v) for v in node.values]
+        if isinstance(node.op, ast.And):
+            return lambda env: kleene_and(part(env) for part in parts)
+        return lambda env: kleene_or(part(env) for part in parts)
+
+    def _Compare(self, node: ast.Compare) -> Closure:
+        operands = [self.compile(node.left), *(self.compile(c) for c in node.comparators)]
+        ops = [_COMPARE[type(op)] for op in node.ops]
+        if len(ops) == 1:
+            first, second, op = operands[0], operands[1], ops[0]
+            return lambda env: op(first(env), second(env))
+
+        def chain(env: Env) -> Any:
+            values = [operand(env) for operand in operands]
+            return kleene_and(op(values[i], values[i + 1]) for i, op in enumerate(ops))
+
+        return chain
+
+    def _IfExp(self, node: ast.IfExp) -> Closure:
+        test, body, orelse = self.compile(node.test), self.compile(node.body), self.compile(node.orelse)
+
+        def choose(env: Env) -> Any:
+            condition = truth(test(env))
+            if condition is UNKNOWN:
+                return UNKNOWN
+            return body(env) if condition else orelse(env)
+
+        return choose
+
+    # calls ------------------------------------------------------------------------
+    def _Call(self, node: ast.Call) -> Closure:
+        if not isinstance(node.func, ast.Name):
+            raise self.fail(node, "only named functions can be called")
+        name = node.func.id
+        if node.keywords:
+            raise self.fail(node, "keyword arguments are not part of the rule language")
+        if name in AGGREGATES:
+            return self._aggregate(node, name)
+        function = self.functions.get(name)
+        if function is None:
+            raise self.fail(node, f"unknown function {name!r}")
+        count = len(node.args)
+        if not function.min_args <= count <= function.max_args:
+            raise self.fail(node, f"{name}() takes {function.min_args}–{function.max_args} arguments, got {count}")
+        self.reads.functions.add(name)
+        if function.static_kind is not None:
+            self._static_reference(node, function)
+        args = [self.compile(arg) for arg in node.args]
+        impl, strict, wants_env = function.impl, function.strict, function.wants_env
+
+        def call(env: Env) -> Any:
+            values = [arg(env) for arg in args]
+            if strict and any(v is UNKNOWN for v in values):
+                return UNKNOWN
+            try:
+                return impl(env, *values) if wants_env else impl(*values)
+            except (ArithmeticError, TypeError, ValueError) as exc:
+                raise EvaluationError(f"{name}(): {exc}") from exc
+
+        return call
+
+    def _static_reference(self, node: ast.Call, function: Function) -> None:
+        first = node.args[0] if node.args else None
+        if not (isinstance(first, ast.Constant) and isinstance(first.value, str)):
+            raise self.fail(node, f"the first argument of {function.name}() must be a quoted name")
+        if function.static_kind == "codelist":
+            self.reads.codelists.add(first.value)
+            return
+        if len(node.args) == 1:
+            mode = "implicit" if self.fy_implicit else "reference"
+            self.reads.params.add(ParamRef(first.value, mode))
+        elif isinstance(node.args[1], ast.Constant) and isinstance(node.args[1].value, int):
+            self.reads.params.add(ParamRef(first.value, "const", node.args[1].value))
+        else:
+            self.reads.params.add(ParamRef(first.value, "dynamic"))
+
+    def _aggregate(self, node: ast.Call, name: str) -> Closure:
+        reduce = AGGREGATES[name]
+        self.reads.functions.add(name)
+        if not node.args:
+            raise self.fail(node, f"{name}() needs values")
+        if len(node.args) == 1:
+            only = node.args[0]
+            if isinstance(only, ast.GeneratorExp):
+                return self._generator(only, reduce)
+            if not isinstance(only, ast.Tuple | ast.List):
+                single = self.compile(only)
+                return lambda env: reduce(_iterate(single(env)))
+            elements = only.elts
+        else:
+            elements = node.args
+        args = [self.compile(element) for element in elements]
+        return lambda env: reduce(arg(env) for arg in args)
+
+    def _generator(self, node: ast.GeneratorExp, reduce: Callable[[Iterable[Any]], Any]) -> Closure:
+        if len(node.generators) != 1:
+            raise self.fail(node, "a generator may have one `for` clause")
+        clause = node.generators[0]
+        if not isinstance(clause.target, ast.Name) or clause.is_async:
+            raise self.fail(node, "a generator's target must be a single name")
+        var = clause.target.id
+        source = self.compile(clause.iter)
+        self.bound.append(var)
+        try:
+            element = self.compile(node.elt)
+            conditions = [self.compile(cond) for cond in clause.ifs]
+        finally:
+            self.bound.pop()
+
+        def run(env: Env) -> Any:
+            def items() -> Iterable[Any]:
+                for item in _iterate(source(env)):
+                    scope = ChainMap({var: item}, env)
+                    if all(truth(cond(scope)) is True for cond in conditions):
+                        yield element(scope)
+
+            return reduce(items())
+
+        return run
+
+
+def _iterate(value: Any) -> Iterable[Any]:
+    if value is UNKNOWN:
+        raise EvaluationError("cannot iterate over an unknown value")
+    if isinstance(value, str) or not isinstance(value, Iterable):
+        raise EvaluationError(f"cannot iterate over {value!r}")
+    return value
+
+
+def compile_expr(
+    source: str,
+    functions: Mapping[str, Function],
+    names: set[str],
+    fy_implicit: bool = False,
+) -> Compiled:
+    """Compile one rule expression; raise :class:`ExprError` if it is not in the language."""
+    text = source.strip()
+    wrapped = f"({text}\n)"  # parentheses let a formula span lines as YAML folds it
+    try:
+        tree = ast.parse(wrapped, mode="eval")
+    except SyntaxError as exc:
+        raise ExprError(f"syntax error: {exc.msg}", max(1, (exc.offset or 2) - 1)) from None
+    compiler = _Compiler(wrapped, functions, names, fy_implicit)
+    fn = compiler.compile(tree.body)
+    return Compiled(text, fn, compiler.reads)

@@ -1,0 +1,289 @@
+"""The rule-set linter: is every rule cited, every reference resolved, every date window sound?
+
+Findings are located problems tagged with a code in brackets, e.g.
+``rules/gxets-phase1/eligibility.yaml:40:5: [missing-citation] criterion P1-… has no source``.
+A rule set with any finding is not clean, and loading refuses it.
+
+Codes: missing-citation, unknown-source, unknown-parameter, unused-parameter,
+overlapping-values, outside-window, unknown-interpretation, unreferenced-interpretation,
+unknown-codelist, quantity-cycle, bad-path, duplicate-id, bad-kind, bad-coverage, bad-label.
+"""
+
+from __future__ import annotations
+
+import itertools
+import types
+import typing
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+import networkx as nx
+from pydantic import BaseModel
+
+from gxets_rules.errors import Location, Problem
+from gxets_rules.io.strict_yaml import Document
+from gxets_rules.model.submission import CreditLot, Firm, Submission
+from gxets_rules.ruleset.compiled import RuleSet
+from gxets_rules.ruleset.expr import Compiled, ParamRef
+from gxets_rules.ruleset.schema import Citation
+
+MODEL_ROOTS: dict[str, type[BaseModel]] = {"lot": CreditLot, "submission": Submission, "firm": Firm}
+
+
+def _finding(where: Location, code: str, message: str) -> Problem:
+    return Problem(where, f"[{code}] {message}")
+
+
+def _model_of(annotation: Any) -> type[BaseModel] | None:
+    """The pydantic model inside an annotation like ``Project | None`` or ``list[Actual]``."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _model_of(typing.get_args(annotation)[0])
+    if origin in (typing.Union, types.UnionType):
+        for arg in typing.get_args(annotation):
+            found = _model_of(arg)
+            if found is not None:
+                return found
+    return None
+
+
+def path_problem(path: str) -> str | None:
+    """Why an attribute path like ``lot.project.country`` does not exist, or None if it does."""
+    root, *parts = path.split(".")
+    model = MODEL_ROOTS.get(root)
+    if model is None:
+        return None
+    walked = root
+    for part in parts:
+        if model is None:
+            return f"{walked} has no fields (cannot read .{part})"
+        field = model.model_fields.get(part)
+        if field is None:
+            return f"{walked} has no field {part!r}"
+        walked += f".{part}"
+        model = _model_of(field.annotation)
+    return None
+
+
+class _Linter:
+    def __init__(self, rs: RuleSet, documents: dict[str, Document]) -> None:
+        self.rs = rs
+        self.docs = documents
+        self.findings: list[Problem] = []
+        self.source_ids = {s.id for s in rs.manifest.sources}
+
+    def at(self, file: str, *path: str | int) -> Location:
+        doc = self.docs.get(file)
+        return doc.location_of(path) if doc else Location(str(self.rs.path / file))
+
+    def add(self, where: Location, code: str, message: str) -> None:
+        self.findings.append(_finding(where, code, message))
+
+    # expressions ---------------------------------------------------------------
+    def expressions(self) -> Iterator[tuple[Location, str, Compiled, bool]]:
+        """(location, what, compiled, per_fy) for every expression in the rule set."""
+        for rule in self.rs.rules:
+            if rule.when:
+                yield rule.location, f"rule {rule.spec.id}", rule.when, False
+            for criterion in rule.criteria:
+                yield criterion.location, f"criterion {criterion.id}", criterion.test, False
+                if criterion.when:
+                    yield criterion.location, f"criterion {criterion.id}", criterion.when, False
+                for messages in (criterion.on_fail, criterion.on_indeterminate):
+                    for template in messages.templates.values() if messages else ():
+                        for _, compiled, _ in template.parts:
+                            if compiled is not None:
+                                yield criterion.location, f"criterion {criterion.id} message", compiled, False
+        for check in self.rs.checks:
+            yield check.location, f"check {check.spec.id}", check.test, False
+            for template in check.message.templates.values():
+                for _, compiled, _ in template.parts:
+                    if compiled is not None:
+                        yield check.location, f"check {check.spec.id} message", compiled, False
+        for quantity in self.rs.quantities.values():
+            yield quantity.location, f"quantity {quantity.spec.id}", quantity.formula, quantity.spec.per_fy
+        for need in self.rs.needs:
+            where = self.at("position.yaml", "coverage", "needs")
+            yield where, f"coverage need {need.spec.id}", need.amount, False
+            for cap in need.caps.values():
+                yield where, f"coverage need {need.spec.id}", cap, False
+        for section, fields in self.rs.outputs.items():
+            for name, compiled in fields.items():
+                if compiled is not None:
+                    yield (
+                        self.at("position.yaml", "outputs", section, name),
+                        f"output {section}.{name}",
+                        compiled,
+                        False,
+                    )
+
+    # checks ----------------------------------------------------------------------
+    def citation(self, where: Location, what: str, citation: Citation | None) -> None:
+        if citation is None:
+            self.add(where, "missing-citation", f"{what} has no source (doc + clause)")
+        elif citation.doc not in self.source_ids:
+            self.add(where, "unknown-source", f"{what} cites {citation.doc!r}, not listed in ruleset.yaml sources")
+
+    def citations(self) -> None:
+        for rule in self.rs.rules:
+            if rule.spec.source is not None:
+                self.citation(rule.location, f"rule {rule.spec.id}", rule.spec.source)
+            for criterion in rule.criteria:  # a criterion may rely on its rule's citation
+                if criterion.spec.source is not None or rule.spec.source is None:
+                    self.citation(criterion.location, f"criterion {criterion.id}", criterion.spec.source)
+        for check in self.rs.checks:
+            self.citation(check.location, f"check {check.spec.id}", check.spec.source)
+        for quantity in self.rs.quantities.values():
+            self.citation(quantity.location, f"quantity {quantity.spec.id}", quantity.spec.source)
+        self.citation(self.at("position.yaml", "coverage"), "coverage", self.rs.coverage.source)
+        for name, spec in self.rs.params.specs.items():
+            for i, value in enumerate(spec.values):
+                where = self.at("parameters.yaml", "parameters", name, "values", i)
+                self.citation(where, f"parameter {name} (FY{value.from_fy}–FY{value.to_fy})", value.source)
+        for interpretation in self.rs.interpretations.values():
+            for citation in interpretation.sources:
+                self.citation(self.at("interpretations.yaml"), f"interpretation {interpretation.id}", citation)
+        for codelist in self.rs.codelists.values():
+            self.citation(self.at(f"codelists/{codelist.id}.yaml"), f"codelist {codelist.id}", codelist.spec.source)
+
+    def parameters(self, refs: list[tuple[Location, str, ParamRef, bool]]) -> None:
+        params = self.rs.params
+        used: set[str] = set()
+        for where, what, ref, per_fy in refs:
+            used.add(ref.name)
+            if ref.name not in params:
+                self.add(where, "unknown-parameter", f"{what} reads parameter {ref.name!r}, which is not defined")
+                continue
+            if ref.fy == "const":
+                asked = [ref.const_fy]
+            elif ref.fy == "implicit" or (ref.fy == "dynamic" and per_fy):
+                asked = self.rs.period_fys
+            elif ref.fy == "reference":
+                asked = [self.rs.reference_fy]
+            else:
+                asked = self.rs.period_fys
+            missing = [fy for fy in asked if fy is not None and not params.covers(ref.name, fy)]
+            if missing:
+                lo, hi = params.window(ref.name)
+                years = ", ".join(f"FY{fy}" for fy in missing)
+                self.add(
+                    where,
+                    "outside-window",
+                    f"{what} asks for parameter {ref.name!r} at {years}, outside its dated values (FY{lo}–FY{hi})",
+                )
+        for name, spec in params.specs.items():
+            where = self.at("parameters.yaml", "parameters", name)
+            if name not in used:
+                self.add(where, "unused-parameter", f"parameter {name!r} is defined but no rule reads it")
+            windows = sorted((v.from_fy, v.to_fy) for v in spec.values)
+            for lo, hi in windows:
+                if hi < lo:
+                    self.add(
+                        where, "overlapping-values", f"parameter {name!r} has a window FY{lo}–FY{hi} that ends first"
+                    )
+            for (lo1, hi1), (lo2, hi2) in itertools.pairwise(windows):
+                if lo2 <= hi1:
+                    self.add(
+                        where,
+                        "overlapping-values",
+                        f"parameter {name!r}: values for FY{lo1}–FY{hi1} and FY{lo2}–FY{hi2} overlap",
+                    )
+
+    def interpretations(self) -> None:
+        referenced: dict[str, Location] = {}
+
+        def refer(ids: Iterable[str], where: Location, what: str) -> None:
+            for iid in ids:
+                referenced.setdefault(iid, where)
+                if iid not in self.rs.interpretations:
+                    self.add(where, "unknown-interpretation", f"{what} names {iid}, not in interpretations.yaml")
+
+        for rule in self.rs.rules:
+            refer(rule.spec.interpretations, rule.location, f"rule {rule.spec.id}")
+            for criterion in rule.criteria:
+                refer(criterion.spec.interpretations, criterion.location, f"criterion {criterion.id}")
+        for check in self.rs.checks:
+            refer(check.spec.interpretations, check.location, f"check {check.spec.id}")
+        for quantity in self.rs.quantities.values():
+            refer(quantity.spec.interpretations, quantity.location, f"quantity {quantity.spec.id}")
+        refer(self.rs.coverage.interpretations, self.at("position.yaml", "coverage"), "coverage")
+        for name, spec in self.rs.params.specs.items():
+            refer(spec.interpretations, self.at("parameters.yaml", "parameters", name), f"parameter {name}")
+        for iid in self.rs.interpretations:
+            if iid not in referenced:
+                self.add(
+                    self.at("interpretations.yaml"),
+                    "unreferenced-interpretation",
+                    f"{iid} is not named by any rule, parameter or quantity",
+                )
+
+    def quantities(self) -> None:
+        graph: nx.DiGraph[str] = nx.DiGraph()
+        for qid, quantity in self.rs.quantities.items():
+            graph.add_node(qid)
+            for name in quantity.formula.reads.names:
+                if name in self.rs.quantities:
+                    graph.add_edge(qid, name)
+            if quantity.spec.unit == "label" and not quantity.spec.labels:
+                self.add(quantity.location, "bad-label", f"quantity {qid} has unit label but no labels")
+        for cycle in nx.simple_cycles(graph):
+            first = self.rs.quantities[cycle[0]]
+            self.add(
+                first.location, "quantity-cycle", "quantities depend on each other: " + " → ".join([*cycle, cycle[0]])
+            )
+
+    def structure(self) -> None:
+        kinds = set(self.rs.manifest.kinds)
+        seen: dict[str, Location] = {}
+        for rid, where in self._ids():
+            if rid in seen:
+                self.add(where, "duplicate-id", f"id {rid} is used twice (first at {seen[rid]})")
+            seen.setdefault(rid, where)
+        for rule in self.rs.rules:
+            for kind in sorted(set(rule.spec.kinds) - kinds):
+                self.add(
+                    rule.location, "bad-kind", f"rule {rule.spec.id} applies to {kind!r}, not a kind of this rule set"
+                )
+        coverage = self.rs.coverage
+        where = self.at("position.yaml", "coverage")
+        missing = kinds - set(coverage.kind_order)
+        if missing:
+            self.add(where, "bad-coverage", f"kind_order does not place {sorted(missing)}")
+        for need in coverage.needs:
+            for cls in need.caps:
+                if cls not in coverage.classes:
+                    self.add(where, "bad-coverage", f"need {need.id} caps class {cls!r}, which is not in classes")
+
+    def _ids(self) -> Iterator[tuple[str, Location]]:
+        for rule in self.rs.rules:
+            yield rule.spec.id, rule.location
+            for criterion in rule.criteria:
+                yield criterion.id, criterion.location
+        for check in self.rs.checks:
+            yield check.spec.id, check.location
+
+    def run(self) -> list[Problem]:
+        refs: list[tuple[Location, str, ParamRef, bool]] = []
+        for where, what, compiled, per_fy in self.expressions():
+            for ref in compiled.reads.params:
+                refs.append((where, what, ref, per_fy))
+            for codelist in compiled.reads.codelists:
+                if codelist not in self.rs.codelists:
+                    self.add(where, "unknown-codelist", f"{what} reads codelist {codelist!r}, which is not defined")
+            for path in sorted(compiled.reads.paths):
+                reason = path_problem(path)
+                if reason:
+                    self.add(where, "bad-path", f"{what}: {reason}")
+        self.citations()
+        self.parameters(refs)
+        self.interpretations()
+        self.quantities()
+        self.structure()
+        return sorted(set(self.findings))
+
+
+def lint(ruleset: RuleSet, documents: dict[str, Document]) -> list[Problem]:
+    """Every lint finding of a compiled rule set."""
+    return _Linter(ruleset, documents).run()

@@ -1,0 +1,283 @@
+"""Read a rule-set folder, validate every file, and compile every expression.
+
+All problems of all files are collected and raised together, each located in its file.
+Loading checks that the rule set *can* run; whether it is *right* (citations present,
+references resolve, no dated values overlap …) is the linter's job, and
+:func:`load_ruleset` refuses a rule set the linter finds errors in.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from gxets_rules.errors import InputError, Location, Problem, display_path
+from gxets_rules.evaluate.functions import FUNCTIONS
+from gxets_rules.io.locate import problems_from_validation
+from gxets_rules.io.strict_yaml import Document, read_yaml_file
+from gxets_rules.ruleset.codelists import Codelist
+from gxets_rules.ruleset.compiled import (
+    LANGS,
+    CompiledCheck,
+    CompiledCriterion,
+    CompiledNeed,
+    CompiledQuantity,
+    CompiledRule,
+    Messages,
+    RuleSet,
+)
+from gxets_rules.ruleset.expr import Compiled, ExprError, compile_expr
+from gxets_rules.ruleset.lint import lint
+from gxets_rules.ruleset.messages import Template
+from gxets_rules.ruleset.params import ParameterTable, ParameterValueError, convert_value
+from gxets_rules.ruleset.schema import (
+    ChecksFile,
+    CodelistFile,
+    EligibilityFile,
+    InterpretationsFile,
+    Manifest,
+    ParametersFile,
+    PositionFile,
+)
+
+M = TypeVar("M", bound=BaseModel)
+
+DECISION_FILES = (
+    "ruleset.yaml",
+    "parameters.yaml",
+    "interpretations.yaml",
+    "checks.yaml",
+    "eligibility.yaml",
+    "position.yaml",
+)
+
+INPUT_NAMES = {"submission", "firm", "as_of", "fy", "period"}
+LOT_NAMES = INPUT_NAMES | {"lot"}
+
+
+def _canonical(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _canonical(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_canonical(v) for v in value]
+    if isinstance(value, Decimal | date):
+        return str(value)
+    return value
+
+
+def content_hash(documents: dict[str, Document]) -> str:
+    """SHA-256 of the rule set's decision content, blind to comments and formatting."""
+    payload = {name: _canonical(doc.data) for name, doc in sorted(documents.items())}
+    text = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+class _Loader:
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.problems: list[Problem] = []
+        self.documents: dict[str, Document] = {}
+
+    # reading ------------------------------------------------------------------
+    def read(self, name: str, model: type[M]) -> tuple[M | None, Document | None]:
+        path = self.folder / name
+        if not path.is_file():
+            self.problems.append(Problem(Location(display_path(path)), f"rule set file {name} is missing"))
+            return None, None
+        try:
+            doc = read_yaml_file(path)
+        except InputError as exc:
+            self.problems.extend(exc.problems)
+            return None, None
+        self.documents[name] = doc
+        try:
+            return model.model_validate(doc.data), doc
+        except ValidationError as exc:
+            self.problems.extend(problems_from_validation(exc, doc.location_of, doc.data))
+            return None, doc
+
+    # compiling ----------------------------------------------------------------
+    def expr(
+        self, source: str, names: set[str], where: Location, what: str, fy_implicit: bool = False
+    ) -> Compiled | None:
+        try:
+            return compile_expr(source, FUNCTIONS, names, fy_implicit=fy_implicit)
+        except ExprError as exc:
+            self.problems.append(Problem(where, f"{what}: {exc}"))
+            return None
+
+    def messages(self, texts: Any, names: set[str], where: Location, what: str) -> Messages | None:
+        if texts is None:
+            return None
+        try:
+            return Messages({lang: Template(texts.get(lang), FUNCTIONS, names) for lang in LANGS})
+        except ExprError as exc:
+            self.problems.append(Problem(where, f"{what}: {exc}"))
+            return None
+        except ValueError as exc:
+            self.problems.append(Problem(where, f"{what}: bad placeholder: {exc}"))
+            return None
+
+    def rules(self, spec: EligibilityFile, doc: Document) -> list[CompiledRule]:
+        compiled = []
+        for r, rule in enumerate(spec.rules):
+            where = doc.location_of(("rules", r))
+            when = self.expr(rule.when, LOT_NAMES, where, f"rule {rule.id} when") if rule.when else None
+            criteria = []
+            for c, criterion in enumerate(rule.criteria):
+                at = doc.location_of(("rules", r, "criteria", c))
+                what = f"criterion {criterion.id}"
+                test = self.expr(criterion.test, LOT_NAMES, at, f"{what} test")
+                cwhen = self.expr(criterion.when, LOT_NAMES, at, f"{what} when") if criterion.when else None
+                on_fail = self.messages(criterion.on_fail, LOT_NAMES, at, f"{what} on_fail")
+                on_ind = self.messages(criterion.on_indeterminate, LOT_NAMES, at, f"{what} on_indeterminate")
+                if test is not None:
+                    criteria.append(CompiledCriterion(criterion, rule, test, cwhen, at, on_fail, on_ind))
+            compiled.append(CompiledRule(rule, frozenset(rule.kinds), when, tuple(criteria), where))
+        return compiled
+
+    def checks(self, spec: ChecksFile, doc: Document) -> list[CompiledCheck]:
+        compiled = []
+        for i, check in enumerate(spec.checks):
+            where = doc.location_of(("checks", i))
+            names = LOT_NAMES if check.scope == "lot" else INPUT_NAMES
+            test = self.expr(check.test, names, where, f"check {check.id} test")
+            message = self.messages(check.message, names, where, f"check {check.id} message")
+            if test is not None and message is not None:
+                compiled.append(CompiledCheck(check, test, message, where))
+        return compiled
+
+    def position(
+        self, spec: PositionFile, doc: Document
+    ) -> tuple[dict[str, CompiledQuantity], list[CompiledNeed], dict[str, dict[str, Compiled | None]]]:
+        quantity_names = INPUT_NAMES | {q.id for q in spec.quantities} | {"coverage"}
+        quantities: dict[str, CompiledQuantity] = {}
+        for i, quantity in enumerate(spec.quantities):
+            where = doc.location_of(("quantities", i))
+            if quantity.id in quantities:
+                self.problems.append(Problem(where, f"quantity {quantity.id} is defined twice"))
+                continue
+            formula = self.expr(
+                quantity.formula, quantity_names, where, f"quantity {quantity.id}", fy_implicit=quantity.per_fy
+            )
+            if formula is not None:
+                quantities[quantity.id] = CompiledQuantity(quantity, formula, where)
+        need_names = quantity_names - {"coverage"}
+        needs = []
+        for i, need in enumerate(spec.coverage.needs):
+            where = doc.location_of(("coverage", "needs", i))
+            amount = self.expr(need.amount, need_names, where, f"coverage need {need.id} amount")
+            caps = {
+                name: self.expr(text, need_names, where, f"coverage need {need.id} cap {name}")
+                for name, text in need.caps.items()
+            }
+            if amount is not None and all(caps.values()):
+                needs.append(CompiledNeed(need, amount, {k: v for k, v in caps.items() if v is not None}))
+        outputs: dict[str, dict[str, Compiled | None]] = {}
+        for section, fields in spec.outputs.items():
+            for name, text in fields.items():
+                if text is None:  # the field does not exist for this section (e.g. no NDC level for indirect)
+                    outputs.setdefault(section, {})[name] = None
+                    continue
+                where = doc.location_of(("outputs", section, name))
+                compiled = self.expr(text, quantity_names, where, f"output {section}.{name}")
+                if compiled is not None:
+                    outputs.setdefault(section, {})[name] = compiled
+        return quantities, needs, outputs
+
+    def parameters(self, spec: ParametersFile, doc: Document) -> ParameterTable | None:
+        ok = True
+        for name, parameter in spec.parameters.items():
+            for i, value in enumerate(parameter.values):
+                try:
+                    convert_value(parameter.unit, value.value)
+                except ParameterValueError as exc:
+                    where = doc.location_of(("parameters", name, "values", i, "value"))
+                    self.problems.append(Problem(where, f"parameter {name}: {exc}"))
+                    ok = False
+        return ParameterTable(spec.parameters) if ok else None
+
+    def codelists(self) -> dict[str, Codelist]:
+        lists: dict[str, Codelist] = {}
+        folder = self.folder / "codelists"
+        for path in sorted(folder.glob("*.yaml")) if folder.is_dir() else []:
+            name = f"codelists/{path.name}"
+            spec, doc = self.read(name, CodelistFile)
+            if spec is None or doc is None:
+                continue
+            codelist = Codelist(spec)
+            for key in codelist.duplicates:
+                self.problems.append(Problem(doc.location_of(("entries",)), f"codelist entry {key} is listed twice"))
+            if spec.codelist in lists:
+                self.problems.append(Problem(doc.location_of(()), f"codelist {spec.codelist} is defined twice"))
+            lists[spec.codelist] = codelist
+        return lists
+
+
+def _located_ids(rs: RuleSet) -> dict[str, Any]:
+    located: dict[str, Any] = {}
+    for rule in rs.rules:
+        located[rule.spec.id] = rule.location
+        for criterion in rule.criteria:
+            located[criterion.id] = criterion.location
+    for check in rs.checks:
+        located[check.spec.id] = check.location
+    for quantity in rs.quantities.values():
+        located[quantity.spec.id] = quantity.location
+    return located
+
+
+def compile_ruleset(folder: Path) -> tuple[RuleSet | None, list[Problem], dict[str, Document]]:
+    """Load and compile without linting; returns the rule set (if it compiled) and problems."""
+    loader = _Loader(folder)
+    manifest, _ = loader.read("ruleset.yaml", Manifest)
+    parameters, params_doc = loader.read("parameters.yaml", ParametersFile)
+    interpretations, _ = loader.read("interpretations.yaml", InterpretationsFile)
+    checks, checks_doc = loader.read("checks.yaml", ChecksFile)
+    eligibility, eligibility_doc = loader.read("eligibility.yaml", EligibilityFile)
+    position, position_doc = loader.read("position.yaml", PositionFile)
+    codelists = loader.codelists()
+    parts: list[Any] = [manifest, parameters, interpretations, checks, eligibility, position]
+    if any(part is None for part in parts):
+        return None, loader.problems, loader.documents
+    assert params_doc and checks_doc and eligibility_doc and position_doc  # read together with their specs
+    table = loader.parameters(parameters, params_doc)  # type: ignore[arg-type]
+    compiled_checks = loader.checks(checks, checks_doc)  # type: ignore[arg-type]
+    rules = loader.rules(eligibility, eligibility_doc)  # type: ignore[arg-type]
+    quantities, needs, outputs = loader.position(position, position_doc)  # type: ignore[arg-type]
+    if table is None or loader.problems:
+        return None, loader.problems, loader.documents
+    decision_docs = {name: doc for name, doc in loader.documents.items() if not name.startswith("tests/")}
+    ruleset = RuleSet(
+        path=folder,
+        manifest=manifest,  # type: ignore[arg-type]
+        sha256=content_hash(decision_docs),
+        params=table,
+        interpretations={i.id: i for i in interpretations.interpretations},  # type: ignore[union-attr]
+        checks=compiled_checks,
+        rules=rules,
+        quantities=quantities,
+        coverage=position.coverage,  # type: ignore[union-attr]
+        needs=needs,
+        outputs=outputs,
+        codelists=codelists,
+    )
+    ruleset.locations = _located_ids(ruleset)
+    return ruleset, loader.problems, loader.documents
+
+
+def load_ruleset(folder: Path) -> RuleSet:
+    """Load a rule set for evaluation; refuse it if it does not compile or the linter finds anything."""
+    ruleset, problems, documents = compile_ruleset(folder)
+    if ruleset is None or problems:
+        raise InputError(problems)
+    findings = lint(ruleset, documents)
+    if findings:
+        raise InputError(findings)
+    return ruleset

@@ -1,0 +1,105 @@
+"""Values the rule language computes with: exact numbers, ``UNKNOWN`` and ranges.
+
+Three-valued logic is what makes ``needs_review`` honest. A missing or contradictory
+fact is :data:`UNKNOWN`, which spreads through arithmetic and comparisons instead of
+becoming ``False`` or ``0``. A criterion that ends ``UNKNOWN`` is *indeterminate*.
+
+A :class:`Range` is a quantity known only within bounds (a shareholding reported as
+15–25 %). Comparing a range with a threshold is true or false only when the whole range
+is on one side; a range that straddles it is ``UNKNOWN``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+
+class _Unknown:
+    """The single "not known" value; using it as a Python bool is a bug."""
+
+    _instance: _Unknown | None = None
+
+    def __new__(cls) -> _Unknown:
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self) -> str:
+        return "unknown"
+
+    def __bool__(self) -> bool:
+        raise TypeError("UNKNOWN has no truth value; use three-valued operators")
+
+
+UNKNOWN: Any = _Unknown()
+
+Number = int | Fraction
+
+
+@dataclass(frozen=True)
+class Range:
+    """A number known to lie in ``[lo, hi]`` (both exact)."""
+
+    lo: Fraction
+    hi: Fraction
+
+    def __post_init__(self) -> None:
+        if self.hi < self.lo:
+            raise ValueError(f"range upper bound {self.hi} is below lower bound {self.lo}")
+
+    @property
+    def exact(self) -> bool:
+        return self.lo == self.hi
+
+    def __str__(self) -> str:
+        return fmt_number(self.lo) if self.exact else f"{fmt_number(self.lo)}–{fmt_number(self.hi)}"
+
+
+def to_number(value: Any) -> Any:
+    """Bring ints, Decimals and numeric strings to an exact number; leave others alone."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int | Fraction):
+        return value
+    if isinstance(value, Decimal):
+        return Fraction(value)
+    if isinstance(value, float):
+        raise TypeError("floats are not used for rule values; write the number as text or a fraction")
+    return value
+
+
+def as_fraction(value: Number | Range) -> Fraction:
+    if isinstance(value, Range):
+        if not value.exact:
+            raise TypeError(f"a range {value} is not a single number")
+        return value.lo
+    return Fraction(value)
+
+
+def normalize(value: Fraction | int) -> Number:
+    """A Fraction with denominator 1 becomes an int, so outputs stay whole where they are."""
+    if isinstance(value, Fraction) and value.denominator == 1:
+        return int(value)
+    return value
+
+
+def fmt_number(value: Any) -> str:
+    """A human form of an exact number: whole numbers as ints, others as decimals (6 places)."""
+    if isinstance(value, Fraction):
+        if value.denominator == 1:
+            return str(value.numerator)
+        text = f"{Decimal(value.numerator) / Decimal(value.denominator):.6f}".rstrip("0")
+        return text.rstrip(".")
+    return str(value)
+
+
+def exact_text(value: Any) -> str:
+    """The lossless text of a number (``78000000/37``) for traces and JSON."""
+    if isinstance(value, Fraction):
+        return str(value.numerator) if value.denominator == 1 else f"{value.numerator}/{value.denominator}"
+    if isinstance(value, Range):
+        return f"{exact_text(value.lo)}..{exact_text(value.hi)}"
+    return str(value)
