@@ -1,0 +1,1 @@
+"""Evaluation: integrity checks, eligibility, coverage, position, and the result they make."""

@@ -1,0 +1,66 @@
+"""Integrity checks: input that is wrong, not merely ineligible.
+
+A negative quantity, a serial range that does not match its quantity, the same serial
+range listed twice: these are errors in the data, and a position computed from them would
+mislead. A failed ``error`` check stops the run with every finding located (exit 2);
+a ``warning`` is carried into the result's issues. A check that cannot be decided
+(unknown) is a warning too — it is never treated as passed without saying so.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from gxets_rules.errors import Location, Problem
+from gxets_rules.evaluate.eligibility import RuleError
+from gxets_rules.ruleset.compiled import CompiledCheck, RuleSet
+from gxets_rules.ruleset.expr import EvaluationError, truth
+from gxets_rules.ruleset.values import UNKNOWN
+
+
+@dataclass(frozen=True)
+class CheckFinding:
+    check: CompiledCheck
+    severity: str
+    lot_id: str | None
+    location: Location
+    message: dict[str, str]
+    undecided: bool = False
+
+    def problem(self) -> Problem:
+        where = f"lot {self.lot_id}" if self.lot_id else "submission"
+        return Problem(self.location, f"{where}: {self.message['en']} [{self.check.spec.id}]")
+
+
+def _decide(check: CompiledCheck, env: dict[str, Any], subject: str) -> Any:
+    try:
+        return truth(check.test(env))
+    except EvaluationError as exc:
+        raise RuleError(f"check {check.spec.id} on {subject}: {exc}") from exc
+
+
+def run_checks(
+    ruleset: RuleSet, env: dict[str, Any], lots: list[Any], lot_locations: tuple[Location, ...], where: Location
+) -> list[CheckFinding]:
+    """Every failed or undecided check, in input order."""
+    findings: list[CheckFinding] = []
+
+    def record(check: CompiledCheck, result: Any, lot_id: str | None, location: Location) -> None:
+        if result is True:
+            return
+        undecided = result is UNKNOWN
+        severity = "warning" if undecided else check.spec.severity
+        findings.append(CheckFinding(check, severity, lot_id, location, check.message.render_all(env), undecided))
+
+    for check in ruleset.checks:
+        if check.spec.scope == "submission":
+            record(check, _decide(check, env, "the submission"), None, where)
+    lot_checks = [c for c in ruleset.checks if c.spec.scope == "lot"]
+    for lot, location in zip(lots, lot_locations, strict=True):
+        env["lot"] = lot
+        for check in lot_checks:
+            if check.spec.kinds is None or lot.kind in check.spec.kinds:
+                record(check, _decide(check, env, f"lot {lot.id}"), lot.id, location)
+    env.pop("lot", None)
+    return findings

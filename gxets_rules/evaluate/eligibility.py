@@ -1,0 +1,83 @@
+"""Decide, for every credit lot, every criterion of every rule that applies to its kind.
+
+All criteria are evaluated — no first hit — so a report lists *every* reason a lot fails
+(DESIGN.md §4). Outcomes are kept as compact records; messages are formatted only when a
+report asks. A lot's verdict: ``ineligible`` if any criterion fails, else
+``needs_review`` if any is indeterminate, else ``eligible``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from gxets_rules.model.submission import CreditLot
+from gxets_rules.ruleset.compiled import CompiledCriterion, CompiledRule, RuleSet
+from gxets_rules.ruleset.expr import EvaluationError, truth
+from gxets_rules.ruleset.values import UNKNOWN
+
+PASS, FAIL, NOT_APPLICABLE, INDETERMINATE = "pass", "fail", "not_applicable", "indeterminate"
+ELIGIBLE, INELIGIBLE, NEEDS_REVIEW = "eligible", "ineligible", "needs_review"
+
+
+class RuleError(EvaluationError):
+    """A rule expression failed on a lot: names the criterion, the lot and where the rule is."""
+
+
+def outcome_of(value: Any) -> str:
+    value = truth(value)
+    if value is UNKNOWN:
+        return INDETERMINATE
+    return PASS if value else FAIL
+
+
+@dataclass(frozen=True)
+class LotDecision:
+    index: int
+    lot: CreditLot
+    outcomes: tuple[tuple[CompiledCriterion, str], ...]
+    verdict: str
+
+    def with_outcome(self, outcome: str) -> list[CompiledCriterion]:
+        return [criterion for criterion, result in self.outcomes if result == outcome]
+
+
+def verdict_of(outcomes: list[str]) -> str:
+    if FAIL in outcomes:
+        return INELIGIBLE
+    if INDETERMINATE in outcomes:
+        return NEEDS_REVIEW
+    return ELIGIBLE
+
+
+class EligibilityEvaluator:
+    """Evaluates lots against a rule set; per-kind rule lists are built once."""
+
+    def __init__(self, ruleset: RuleSet) -> None:
+        self.by_kind: dict[str, list[CompiledRule]] = {kind: ruleset.rules_for(kind) for kind in ruleset.manifest.kinds}
+
+    def decide(self, env: dict[str, Any], index: int, lot: CreditLot) -> LotDecision:
+        env["lot"] = lot
+        outcomes: list[tuple[CompiledCriterion, str]] = []
+        for rule in self.by_kind.get(lot.kind, ()):
+            applies = self._run(rule.when, env, rule.spec.id, lot) if rule.when else True
+            for criterion in rule.criteria:
+                if applies is True and criterion.when is not None:
+                    condition = self._run(criterion.when, env, criterion.id, lot)
+                else:
+                    condition = applies
+                if condition is True:
+                    result = outcome_of(self._run(criterion.test, env, criterion.id, lot))
+                else:  # an unknown applicability is itself a reason to review, never a silent pass
+                    result = INDETERMINATE if condition is UNKNOWN else NOT_APPLICABLE
+                outcomes.append((criterion, result))
+        verdict = verdict_of([result for _, result in outcomes])
+        return LotDecision(index, lot, tuple(outcomes), verdict)
+
+    @staticmethod
+    def _run(compiled: Any, env: Mapping[str, Any], what: str, lot: CreditLot) -> Any:
+        try:
+            return truth(compiled(env))
+        except EvaluationError as exc:
+            raise RuleError(f"{what} on lot {lot.id}: {exc}") from exc

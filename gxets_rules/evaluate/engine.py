@@ -1,0 +1,92 @@
+"""Run a rule set over one submission: checks → eligibility → position → outputs.
+
+A pure function of its inputs (the compiled rule set, the loaded submission, the
+evaluation date and any extra facts such as an ownership graph): no files, no clock.
+Input problems found on the way (a failed integrity check, an input a formula needs but
+the submission lacks) are raised together as one :class:`InputError`; a rule that
+cannot run is reported with the rule's id.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from gxets_rules.errors import InputError, Location, Problem
+from gxets_rules.evaluate.checks import CheckFinding, run_checks
+from gxets_rules.evaluate.context import EvalContext
+from gxets_rules.evaluate.coverage import CoverageResult
+from gxets_rules.evaluate.eligibility import EligibilityEvaluator, LotDecision
+from gxets_rules.evaluate.position import PositionEvaluator
+from gxets_rules.io.submission_reader import LoadedSubmission
+from gxets_rules.ruleset.compiled import RuleSet
+from gxets_rules.ruleset.expr import EvaluationError
+from gxets_rules.ruleset.values import UNKNOWN
+
+
+@dataclass
+class Evaluation:
+    """Everything decided about one submission, before it is turned into a Result."""
+
+    ruleset: RuleSet
+    loaded: LoadedSubmission
+    as_of: date
+    ctx: EvalContext
+    decisions: list[LotDecision]
+    findings: list[CheckFinding]
+    position: PositionEvaluator
+    outputs: dict[str, dict[str, Any]]
+    coverage: CoverageResult
+
+
+def _input_path(path: str) -> tuple[str | int, ...]:
+    head = path.split("[", 1)[0].split(".", 1)[0]
+    return (head,)
+
+
+def _kind_problems(ruleset: RuleSet, loaded: LoadedSubmission) -> list[Problem]:
+    kinds = set(ruleset.manifest.kinds)
+    return [
+        Problem(
+            where, f"lot {lot.id}: kind {lot.kind!r} is not part of rule set {ruleset.id} ({', '.join(sorted(kinds))})"
+        )
+        for lot, where in zip(loaded.submission.lots, loaded.lot_locations, strict=True)
+        if lot.kind not in kinds
+    ]
+
+
+def evaluate(
+    ruleset: RuleSet, loaded: LoadedSubmission, as_of: date, extras: dict[str, Any] | None = None
+) -> Evaluation:
+    """Evaluate a loaded submission under a rule set at a date."""
+    problems = _kind_problems(ruleset, loaded)
+    if problems:
+        raise InputError(problems)
+    ctx = EvalContext(ruleset, loaded.submission, as_of, ruleset.reference_fy, extras or {})
+    env = ctx.base_env()
+    lots = loaded.submission.lots
+    try:
+        findings = run_checks(ruleset, env, lots, loaded.lot_locations, loaded.locate(()))
+        errors = [f for f in findings if f.severity == "error"]
+        if errors:
+            raise InputError([f.problem() for f in errors])
+        eligibility = EligibilityEvaluator(ruleset)
+        decisions = [eligibility.decide(env, index, lot) for index, lot in enumerate(lots)]
+        position = PositionEvaluator(ctx, decisions)
+        outputs = position.outputs()
+        position.coverage_mapping()  # computed once; cached if an output already read it
+    except EvaluationError as exc:
+        where = Location(str(ruleset.path))
+        raise InputError([Problem(where, f"rule set {ruleset.id} could not be applied: {exc}")]) from None
+    missing = [
+        Problem(loaded.locate(_input_path(read.path)), f"{read.path} is missing; the rule set needs it")
+        for read in position.unknown_inputs()
+    ]
+    unknown = [f"{section}.{name}" for section, fields in outputs.items() for name, v in fields.items() if v is UNKNOWN]
+    if unknown and not missing:
+        missing = [Problem(loaded.locate(()), f"cannot compute {', '.join(unknown)}: an input is missing")]
+    if unknown:
+        raise InputError(missing)
+    assert position.coverage is not None
+    return Evaluation(ruleset, loaded, as_of, ctx, decisions, findings, position, outputs, position.coverage)

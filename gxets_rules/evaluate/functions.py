@@ -1,0 +1,167 @@
+"""The functions rule authors may call: the rule language's closed vocabulary.
+
+Each is generic — about parameters, code lists, dates, the submission's data or its
+credit lots — and none knows which rule set calls it. A new rule set needs new
+functions only where it needs a new *kind* of fact (ownership involvement, say); such
+additions go here, and nothing else in the engine changes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from gxets_rules.evaluate.context import EvalContext, InputRead
+from gxets_rules.ruleset.expr import EvaluationError, Function
+from gxets_rules.ruleset.values import UNKNOWN
+
+Env = dict[str, Any]
+FUNCTIONS: dict[str, Function] = {}
+
+
+def register(
+    name: str, min_args: int, max_args: int, *, strict: bool = True, static_kind: str | None = None
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Add a function taking the environment first to the vocabulary."""
+
+    def add(impl: Callable[..., Any]) -> Callable[..., Any]:
+        FUNCTIONS[name] = Function(
+            name,
+            impl,
+            min_args,
+            max_args,
+            strict=strict,
+            wants_env=True,
+            static_kind=static_kind,
+            doc=(impl.__doc__ or "").strip().splitlines()[0],
+        )
+        return impl
+
+    return add
+
+
+def ctx_of(env: Env) -> EvalContext:
+    return env["_ctx"]
+
+
+def fiscal_year_of(day: date) -> int:
+    """Japanese fiscal year of a date: April–March, named by the April."""
+    return day.year if day.month >= 4 else day.year - 1
+
+
+@register("param", 1, 2, static_kind="param")
+def param(env: Env, name: str, fy: Any = None) -> Any:
+    """param(name[, fy]): a dated parameter at the evaluation's fiscal year, or at fy."""
+    ctx = ctx_of(env)
+    read = ctx.ruleset.params.read(name, env["fy"] if fy is None else fy)
+    ctx.record(read)
+    return read.value
+
+
+@register("lookup", 3, 3, static_kind="codelist")
+def lookup(env: Env, codelist: str, key: Any, field: str) -> Any:
+    """lookup(codelist, key, field): a field of a code-list entry; unknown if not listed."""
+    entry = ctx_of(env).ruleset.codelist(codelist).entry(key)
+    if entry is None:
+        return UNKNOWN
+    value = entry.get(field)
+    return UNKNOWN if value is None else value
+
+
+@register("listed", 2, 2, static_kind="codelist")
+def listed(env: Env, codelist: str, key: Any) -> bool:
+    """listed(codelist, key): whether the key is on the code list."""
+    return ctx_of(env).ruleset.codelist(codelist).entry(key) is not None
+
+
+@register("table", 4, 4, static_kind="codelist")
+def table(env: Env, codelist: str, name: str, key: Any, field: str) -> Any:
+    """table(codelist, table, key, field): a field of a row in one of a code list's tables."""
+    row = ctx_of(env).ruleset.codelist(codelist).table(name).get(key)
+    if row is None:
+        return UNKNOWN
+    value = row.get(field)
+    return UNKNOWN if value is None else value
+
+
+@register("member_on", 3, 3, static_kind="codelist")
+def member_on(env: Env, codelist: str, key: Any, on: Any) -> Any:
+    """member_on(codelist, key, date): on a dated list at that date (unknown inside a date window)."""
+    if not isinstance(on, date):
+        raise EvaluationError(f"member_on() needs a date, got {on!r}")
+    return ctx_of(env).ruleset.codelist(codelist).member_on(key, on)
+
+
+@register("fiscal_year", 1, 1)
+def fiscal_year(env: Env, day: Any) -> int:
+    """fiscal_year(date): the Japanese fiscal year (April–March) a date falls in."""
+    if not isinstance(day, date):
+        raise EvaluationError(f"fiscal_year() needs a date, got {day!r}")
+    return fiscal_year_of(day)
+
+
+@register("actual", 2, 2)
+def actual(env: Env, scope: str, fy: int) -> Any:
+    """actual(scope, fy): verified actual emissions of a scope in a fiscal year (t-CO2)."""
+    ctx = ctx_of(env)
+    row = ctx.submission.actual(scope, fy)
+    value = UNKNOWN if row is None else row.emissions_t
+    ctx.record(InputRead(f"actuals[FY{fy}].{scope}.emissions_t", value))
+    return value
+
+
+@register("assurance", 2, 2)
+def assurance(env: Env, scope: str, fy: int) -> Any:
+    """assurance(scope, fy): assurance level of that actual (none, limited, reasonable)."""
+    ctx = ctx_of(env)
+    row = ctx.submission.actual(scope, fy)
+    value = UNKNOWN if row is None else row.assurance
+    ctx.record(InputRead(f"actuals[FY{fy}].{scope}.assurance", value))
+    return value
+
+
+@register("input", 1, 1)
+def input_value(env: Env, path: str) -> Any:
+    """input(path): a submission field by dotted path, recorded in the trace (unknown if absent)."""
+    ctx = ctx_of(env)
+    value: Any = ctx.submission
+    for part in str(path).split("."):
+        value = getattr(value, part, None)
+        if value is None:
+            break
+    result = UNKNOWN if value is None else value
+    ctx.record(InputRead(str(path), result))
+    return result
+
+
+def _serial_index(ctx: EvalContext) -> dict[str, tuple[str, ...]]:
+    """Lot id → ids of other lots whose serial ranges overlap it (sort and sweep, O(n log n))."""
+    cached = ctx.cache.get("serial_overlaps")
+    if cached is not None:
+        return cached
+    groups: dict[tuple[str, str], list[tuple[int, int, str]]] = {}
+    for lot in ctx.submission.lots:
+        if lot.serial_start is None or lot.serial_end is None:
+            continue
+        key = (lot.registry or "", lot.certification_number or "")
+        groups.setdefault(key, []).append((lot.serial_start, lot.serial_end, lot.id))
+    overlaps: dict[str, set[str]] = {}
+    for ranges in groups.values():
+        ranges.sort()
+        active: list[tuple[int, str]] = []  # (end, id) of ranges still open
+        for start, end, lot_id in ranges:
+            active = [(e, other) for e, other in active if e >= start]
+            for _, other in active:
+                overlaps.setdefault(lot_id, set()).add(other)
+                overlaps.setdefault(other, set()).add(lot_id)
+            active.append((end, lot_id))
+    index = {lot_id: tuple(sorted(ids)) for lot_id, ids in overlaps.items()}
+    ctx.cache["serial_overlaps"] = index
+    return index
+
+
+@register("serial_overlaps", 1, 1)
+def serial_overlaps(env: Env, lot: Any) -> tuple[str, ...]:
+    """serial_overlaps(lot): ids of other lots listing an overlapping serial range."""
+    return _serial_index(ctx_of(env)).get(lot.id, ())

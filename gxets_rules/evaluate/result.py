@@ -1,0 +1,250 @@
+"""Turn an :class:`Evaluation` into the ``gxets.result.v1`` :class:`Result`.
+
+Decisions were made on the fast path without recording anything; here each lot's
+criteria are run once more with a recorder so that the result shows, for every
+(lot, criterion), the inputs read, the parameters read with their citations, and any
+evidence (ownership paths). Messages are rendered in both languages now, so that reports
+only lay out text and never evaluate a rule.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from fractions import Fraction
+from typing import Any
+
+from gxets_rules import __version__
+from gxets_rules.evaluate.context import Evidence, InputRead
+from gxets_rules.evaluate.eligibility import FAIL, INDETERMINATE, NOT_APPLICABLE, LotDecision
+from gxets_rules.evaluate.engine import Evaluation
+from gxets_rules.evaluate.position import QuantityTrace
+from gxets_rules.model.base import LocalizedText
+from gxets_rules.model.result import (
+    CriterionResult,
+    EvidenceItem,
+    FirmRef,
+    InterpretationUse,
+    Issue,
+    LotResult,
+    OutputField,
+    ParamUse,
+    QuantityResult,
+    Result,
+    RulesetRef,
+    RunRecord,
+    SourceRef,
+)
+from gxets_rules.ruleset.compiled import CompiledCriterion, RuleSet
+from gxets_rules.ruleset.expr import EvaluationError, get_field
+from gxets_rules.ruleset.params import ParamRead
+from gxets_rules.ruleset.values import UNKNOWN, Range, exact_text, fmt_number
+
+
+def jsonable(value: Any) -> Any:
+    """A value as JSON can hold it without loss: exact fractions as text, UNKNOWN as null."""
+    if value is UNKNOWN or value is None:
+        return None
+    if isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, Fraction | Range):
+        return exact_text(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, frozenset | set):
+        return sorted((jsonable(v) for v in value), key=str)
+    if isinstance(value, list | tuple):
+        return [jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    return str(value)
+
+
+def _param_use(read: ParamRead) -> ParamUse:
+    return ParamUse(
+        name=read.name,
+        fy=read.fy,
+        value=jsonable(read.value),
+        source=str(read.source) if read.source else None,
+        interpretations=list(read.interpretations),
+    )
+
+
+def _unique_params(reads: Iterable[ParamRead]) -> list[ParamUse]:
+    seen: dict[tuple[str, int], ParamRead] = {}
+    for read in reads:
+        seen.setdefault((read.name, read.fy), read)
+    return [_param_use(read) for _, read in sorted(seen.items())]
+
+
+def _path_value(env: dict[str, Any], path: str) -> Any:
+    root, *parts = path.split(".")
+    value = env.get(root, UNKNOWN)
+    try:
+        for part in parts:
+            value = get_field(value, part)
+    except EvaluationError:
+        return UNKNOWN
+    return value
+
+
+class _Builder:
+    def __init__(self, ev: Evaluation) -> None:
+        self.ev = ev
+        self.rs: RuleSet = ev.ruleset
+        self.interpretations: set[str] = set()
+
+    def criterion(self, env: dict[str, Any], criterion: CompiledCriterion, outcome: str) -> CriterionResult:
+        recorded: list[Any] = []
+        if outcome != NOT_APPLICABLE:
+            self.ev.ctx.recorders.append(recorded)
+            try:
+                criterion.test(env)
+            except EvaluationError:
+                pass  # it ran on the fast path; a failure here would only lose trace detail
+            finally:
+                self.ev.ctx.recorders.pop()
+        params = [item for item in recorded if isinstance(item, ParamRead)]
+        interpretations = list(criterion.interpretations)
+        for read in params:
+            interpretations.extend(read.interpretations)
+        interpretations = sorted(set(interpretations))
+        if outcome != NOT_APPLICABLE:
+            self.interpretations.update(interpretations)
+        paths = sorted(criterion.test.reads.paths | (criterion.when.reads.paths if criterion.when else set()))
+        inputs = {path: jsonable(_path_value(env, path)) for path in paths}
+        inputs.update({item.path: jsonable(item.value) for item in recorded if isinstance(item, InputRead)})
+        message = criterion.title
+        chosen = {FAIL: criterion.on_fail, INDETERMINATE: criterion.on_indeterminate}.get(outcome)
+        if chosen is not None:
+            message = LocalizedText(**chosen.render_all(env))
+        return CriterionResult(
+            id=criterion.id,
+            rule=criterion.rule.id,
+            outcome=outcome,  # type: ignore[arg-type]
+            source=str(criterion.source) if criterion.source else None,
+            title=criterion.title,
+            message=message,
+            inputs=inputs,
+            params=_unique_params(params),
+            interpretations=interpretations,
+            evidence=[
+                EvidenceItem(kind=e.kind, text=e.text, data=jsonable(e.data))
+                for e in recorded
+                if isinstance(e, Evidence)
+            ],
+        )
+
+    def lot(self, env: dict[str, Any], decision: LotDecision) -> LotResult:
+        lot = decision.lot
+        env["lot"] = lot
+        allocations = self.ev.coverage.allocations.get(lot.id, {})
+        return LotResult(
+            id=lot.id,
+            kind=lot.kind,
+            quantity_t=lot.quantity_t,
+            status=lot.status,
+            verdict=decision.verdict,  # type: ignore[arg-type]
+            usable_t=sum(allocations.values()),
+            allocations=dict(sorted(allocations.items())),
+            project_id=lot.project.id if lot.project else None,
+            project_country=lot.project.country if lot.project else None,
+            criteria=[self.criterion(env, c, outcome) for c, outcome in decision.outcomes],
+        )
+
+    def quantity(self, trace: QuantityTrace) -> QuantityResult:
+        spec = trace.quantity.spec
+        value = trace.value
+        interpretations = sorted({*spec.interpretations, *(i for read in trace.params for i in read.interpretations)})
+        self.interpretations.update(interpretations)
+        whole = value if isinstance(value, bool | int | str) else None
+        return QuantityResult(
+            id=spec.id,
+            fy=trace.fy,
+            title=spec.title,
+            unit=spec.unit,
+            value=whole if value is not UNKNOWN else None,
+            exact=exact_text(value) if isinstance(value, Fraction | Range) else None,
+            decimal=str(value)
+            if isinstance(value, Range)
+            else (fmt_number(value) if isinstance(value, Fraction) else None),
+            formula=trace.quantity.formula.source,
+            source=str(spec.source) if spec.source else None,
+            interpretations=interpretations,
+            params=_unique_params(trace.params),
+            inputs={item.path: jsonable(item.value) for item in trace.inputs},
+            uses=trace.uses,
+        )
+
+    def fields(self) -> dict[str, OutputField]:
+        fields: dict[str, OutputField] = {}
+        for section, outputs in self.rs.outputs.items():
+            for name, compiled in outputs.items():
+                quantity = self.rs.quantities.get(compiled.source) if compiled else None
+                spec = quantity.spec if quantity else None
+                fields[f"{section}.{name}"] = OutputField(
+                    quantity=spec.id if spec else None,
+                    title=spec.title if spec else None,
+                    unit=spec.unit if spec else None,
+                    labels=spec.labels if spec else None,
+                )
+        return fields
+
+    def position(self) -> dict[str, Any]:
+        tree: dict[str, Any] = {}
+        for section, values in self.ev.outputs.items():
+            node = tree
+            for part in section.split(".")[1:]:
+                node = node.setdefault(part, {})
+            node.update({name: jsonable(value) for name, value in values.items()})
+        return tree
+
+    def build(self) -> Result:
+        ev, rs = self.ev, self.rs
+        sub = ev.loaded.submission
+        env = ev.ctx.base_env()
+        lots = [self.lot(env, decision) for decision in ev.decisions]
+        order = {qid: i for i, qid in enumerate(rs.quantities)}
+        traces = sorted(ev.position.traces.values(), key=lambda t: (order[t.quantity.spec.id], t.fy or 0))
+        quantities = [self.quantity(trace) for trace in traces]
+        self.interpretations.update(rs.coverage.interpretations)
+        issues = [
+            Issue(
+                severity="warning" if f.severity == "warning" else "error",
+                check=f.check.spec.id,
+                lot=f.lot_id,
+                location=str(f.location),
+                message=LocalizedText(**f.message),
+            )
+            for f in ev.findings
+        ]
+        for finding in ev.findings:
+            self.interpretations.update(finding.check.spec.interpretations)
+        ruleset = RulesetRef(id=rs.id, version=rs.version, sha256=rs.sha256, title=rs.manifest.title)
+        used = [rs.interpretations[i] for i in sorted(self.interpretations) if i in rs.interpretations]
+        return Result(
+            firm=FirmRef(id=sub.firm.id, name=sub.firm.name, group=sub.firm.group),
+            ruleset=ruleset,
+            as_of=ev.as_of,
+            period={"first_fy": rs.manifest.period.first_fy, "last_fy": rs.manifest.period.last_fy},
+            position=self.position(),
+            fields=self.fields(),
+            coverage=jsonable(ev.coverage.as_mapping()),
+            lots=lots,
+            quantities=quantities,
+            interpretations=[
+                InterpretationUse(id=i.id, title=i.title, decision=i.decision, reference=i.reference) for i in used
+            ],
+            sources=[
+                SourceRef(id=s.id, title=s.title, issuer=s.issuer, url=s.url, kind=s.kind) for s in rs.manifest.sources
+            ],
+            issues=issues,
+            run=RunRecord(
+                engine=__version__, ruleset=ruleset, inputs=dict(sorted(ev.loaded.input_hashes.items())), as_of=ev.as_of
+            ),
+        )
+
+
+def build_result(ev: Evaluation) -> Result:
+    """The result of an evaluation, with every trace and message filled in."""
+    return _Builder(ev).build()

@@ -1,0 +1,1 @@
+"""Pydantic models of every file format: submissions, results and their JSON Schemas."""

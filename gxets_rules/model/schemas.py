@@ -1,0 +1,25 @@
+"""JSON Schemas of the file formats, generated from the pydantic models (never hand-written)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel
+
+from gxets_rules.model.result import RESULT_FORMAT, Result
+from gxets_rules.model.submission import SUBMISSION_FORMAT, Submission
+
+FORMATS: dict[str, tuple[type[BaseModel], str]] = {
+    "submission": (Submission, SUBMISSION_FORMAT),
+    "result": (Result, RESULT_FORMAT),
+}
+
+
+def json_schema(what: str) -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of a format, with its format id as title."""
+    model, format_id = FORMATS[what]
+    schema = model.model_json_schema(mode="validation" if what != "result" else "serialization")
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["$id"] = f"https://gxets-rules.example/schemas/{what}.schema.json"
+    schema["title"] = format_id
+    return schema
