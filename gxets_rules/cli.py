@@ -1,0 +1,197 @@
+"""The ``gxets`` command.
+
+Exit codes: 0 success; 1 an internal error (a bug: the message says so, ``--debug`` shows
+the traceback); 2 bad input (every problem listed with its file and line); 3 a rule-set
+test or lint finding.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import traceback
+from collections.abc import Callable
+from datetime import date
+from functools import wraps
+from pathlib import Path
+from typing import Any
+
+import click
+
+from gxets_rules import __version__
+from gxets_rules.errors import EXIT_BUG, EXIT_INPUT, InputError, Location, Problem
+from gxets_rules.evaluate.engine import evaluate
+from gxets_rules.evaluate.result import build_result
+from gxets_rules.io.strict_yaml import DEFAULT_MAX_BYTES
+from gxets_rules.io.submission_reader import load_submission
+from gxets_rules.io.writers import canonical_json, write_json
+from gxets_rules.model.result import Result
+from gxets_rules.model.schemas import json_schema
+from gxets_rules.render.text import render_text
+from gxets_rules.resources import resolve_ruleset
+from gxets_rules.ruleset.cases import collect_cases, run_case
+from gxets_rules.ruleset.lint import lint
+from gxets_rules.ruleset.loader import compile_ruleset, load_ruleset
+
+EXIT_FINDINGS = 3
+MAX_SHOWN = 200
+DEFAULT_RULESET = "gxets-phase1"
+LANG_CHOICE = click.Choice(["ja", "en"])
+DEFAULT_LANG = os.environ.get("GXETS_LANG", "ja")
+
+
+def report_problems(problems: list[Problem], title: str) -> None:
+    click.echo(f"error: {title}: {len(problems)} problem(s)", err=True)
+    for problem in problems[:MAX_SHOWN]:
+        click.echo(f"  {problem}", err=True)
+    if len(problems) > MAX_SHOWN:
+        click.echo(f"  … and {len(problems) - MAX_SHOWN} more", err=True)
+
+
+def guarded(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Map input errors to exit 2 and anything unexpected to exit 1 with a short message."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        ctx = click.get_current_context()
+        try:
+            return func(*args, **kwargs)
+        except InputError as exc:
+            report_problems(exc.problems, "invalid input")
+            ctx.exit(EXIT_INPUT)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except Exception as exc:
+            if ctx.find_root().params.get("debug"):
+                traceback.print_exc()
+            click.echo(f"internal error (a bug in gxets-rules): {type(exc).__name__}: {exc}", err=True)
+            click.echo("run again with --debug for the traceback, and report it", err=True)
+            ctx.exit(EXIT_BUG)
+
+    return wrapper
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 110})
+@click.version_option(__version__, prog_name="gxets")
+@click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
+def main(debug: bool) -> None:
+    """GX-ETS compliance rules engine: which credits count, the firm's position, and what is left to buy."""
+
+
+def run_check(
+    submission_path: Path, ruleset_ref: str | None, as_of: date | None, max_bytes: int = DEFAULT_MAX_BYTES
+) -> Result:
+    """Load, evaluate and build the result for one submission (the work of ``gxets check``)."""
+    loaded = load_submission(submission_path, max_bytes=max_bytes)
+    ref = ruleset_ref or loaded.submission.ruleset or DEFAULT_RULESET
+    try:
+        folder = resolve_ruleset(ref)
+    except FileNotFoundError as exc:
+        raise InputError([Problem(Location(ref), str(exc))]) from None
+    ruleset = load_ruleset(folder)
+    when = as_of or loaded.submission.as_of or date.today()
+    return build_result(evaluate(ruleset, loaded, when))
+
+
+@main.command()
+@click.argument("submission", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--ruleset", "ruleset_ref", metavar="ID|PATH", help="Rule set id or folder (default: the submission's).")
+@click.option(
+    "--as-of",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Evaluation date (default: the submission's, else today).",
+)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--out", type=click.Path(path_type=Path, file_okay=False), help="Folder to write result.json into.")
+@click.option("--lang", type=LANG_CHOICE, default=DEFAULT_LANG, show_default=True, help="Language of the text output.")
+@click.option(
+    "--max-bytes", type=int, default=DEFAULT_MAX_BYTES, show_default=True, help="Largest input file accepted."
+)
+@guarded
+def check(
+    submission: Path, ruleset_ref: str | None, as_of: Any, fmt: str, out: Path | None, lang: str, max_bytes: int
+) -> None:
+    """Check a submission: eligibility of every lot and the firm's position.
+
+    Writes the result JSON (gxets.result.v1) to OUT/result.json when --out is given, and prints a summary (text) or the
+    result itself (json).
+    """
+    result = run_check(submission, ruleset_ref, as_of.date() if as_of else None, max_bytes)
+    data = result.model_dump(mode="json")
+    if out is not None:
+        write_json(out / "result.json", data)
+    if fmt == "json":
+        click.echo(canonical_json(data), nl=False)
+    else:
+        click.echo(render_text(data, lang), nl=False)
+        if out is not None:
+            click.echo(f"→ {out / 'result.json'}")
+
+
+@main.command()
+@click.argument("what", type=click.Choice(["submission", "result"]))
+def schema(what: str) -> None:
+    """Print the JSON Schema of an input or output format."""
+    click.echo(json.dumps(json_schema(what), ensure_ascii=False, indent=2, sort_keys=True))
+
+
+@main.group()
+def rules() -> None:
+    """Work on rule sets: lint them, run their YAML tests."""
+
+
+@rules.command("lint")
+@click.argument("ruleset", metavar="ID|PATH", default=DEFAULT_RULESET)
+@guarded
+def rules_lint(ruleset: str) -> None:
+    """Lint a rule set: citations, parameters and their windows, interpretations, references."""
+    try:
+        folder = resolve_ruleset(ruleset)
+    except FileNotFoundError as exc:
+        raise click.UsageError(str(exc)) from None
+    compiled, problems, documents = compile_ruleset(folder)
+    if compiled is not None and not problems:
+        problems = lint(compiled, documents)
+    if problems:
+        report_problems(problems, f"rule set {folder}")
+        sys.exit(EXIT_FINDINGS)
+    counts = {
+        "rules": len(compiled.rules),
+        "criteria": len(compiled.criteria),
+        "checks": len(compiled.checks),
+        "quantities": len(compiled.quantities),
+        "parameters": len(compiled.params.specs),
+        "interpretations": len(compiled.interpretations),
+        "codelists": len(compiled.codelists),
+    }
+    click.echo(f"{compiled.id} {compiled.version}: clean (" + ", ".join(f"{n} {k}" for k, n in counts.items()) + ")")
+
+
+@rules.command("test")
+@click.argument("ruleset", metavar="ID|PATH", default=DEFAULT_RULESET)
+@click.option("-k", "pattern", help="Only cases whose id contains this text.")
+@guarded
+def rules_test(ruleset: str, pattern: str | None) -> None:
+    """Run the YAML test cases kept beside a rule set (tests/*.yaml)."""
+    try:
+        folder = resolve_ruleset(ruleset)
+    except FileNotFoundError as exc:
+        raise click.UsageError(str(exc)) from None
+    compiled = load_ruleset(folder)
+    failures = 0
+    cases = [c for c in collect_cases(folder) if not pattern or pattern in c.case.id]
+    for item in cases:
+        errors = run_case(compiled, item)
+        mark = "ok  " if not errors else "FAIL"
+        click.echo(f"{mark} {item.file.name}::{item.case.id}  {item.case.title}")
+        for error in errors:
+            click.echo(f"       {error}")
+        failures += bool(errors)
+    click.echo(f"{len(cases) - failures} passed, {failures} failed")
+    if failures:
+        sys.exit(EXIT_FINDINGS)
+
+
+if __name__ == "__main__":
+    main()

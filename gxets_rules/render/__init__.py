@@ -1,0 +1,1 @@
+"""Views of a result: terminal text, HTML and Excel reports, message catalogues."""

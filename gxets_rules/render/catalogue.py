@@ -1,0 +1,55 @@
+"""Message catalogues (``reports/messages/<lang>.yaml``) and the formatting of result values.
+
+Rule-specific text travels in the result JSON (already in both languages); the fixed
+words of a report — headings, column names, verdict names — come from these catalogues,
+so a report designer can change them without touching code. Reports default to Japanese.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from gxets_rules.io.strict_yaml import read_yaml_file
+from gxets_rules.resources import data_dir
+
+LANGUAGES = ("ja", "en")
+
+
+@cache
+def catalogue(lang: str) -> dict[str, str]:
+    if lang not in LANGUAGES:
+        raise ValueError(f"language must be one of {', '.join(LANGUAGES)}, not {lang!r}")
+    data = read_yaml_file(data_dir("reports") / "messages" / f"{lang}.yaml").data
+    return {str(key): str(value) for key, value in data.items()}
+
+
+class Text:
+    """``t('verdict.eligible')`` in one language; an unknown key is a bug and raises."""
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+        self.messages = catalogue(lang)
+
+    def __call__(self, key: str) -> str:
+        return self.messages[key]
+
+    def get(self, key: str, default: str) -> str:
+        return self.messages.get(key, default)
+
+    def localized(self, value: Any) -> str:
+        """Pick this language from a ``{ja, en}`` mapping (as found in the result JSON)."""
+        if isinstance(value, dict):
+            return str(value.get(self.lang) or value.get("en") or "")
+        return "" if value is None else str(value)
+
+    def value(self, value: Any, unit: str | None = None) -> str:
+        """A result value for people: grouped digits, yes/no, dash for not defined."""
+        if value is None:
+            return "–"
+        if isinstance(value, bool):
+            return self("bool.true") if value else self("bool.false")
+        if isinstance(value, int):
+            text = f"{value:,}"
+            return f"{text} {self('unit.' + unit)}" if unit in {"t", "jpy"} else text
+        return str(value)
