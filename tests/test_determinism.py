@@ -1,0 +1,46 @@
+"""Same inputs and rule set ⇒ byte-identical result JSON, wherever and however often gxets runs."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import ACME, ROOT, run_cli
+
+
+def _check_json(cwd: Path, submission: Path) -> bytes:
+    proc = subprocess.run(
+        [sys.executable, "-m", "gxets_rules.cli", "check", str(submission), "--format", "json"],
+        capture_output=True,
+        cwd=cwd,
+        check=True,
+        env={**os.environ, "PYTHONHASHSEED": "random"},
+    )
+    return proc.stdout
+
+
+def test_result_is_byte_identical_across_runs_and_working_directories(tmp_path: Path) -> None:
+    first = _check_json(ROOT, ACME)
+    second = _check_json(ROOT, ACME)
+    elsewhere = _check_json(tmp_path, ACME)
+    assert first == second == elsewhere
+    data = json.loads(first)
+    assert data["run"]["inputs"] == {"submission.yaml": data["run"]["inputs"]["submission.yaml"]}
+
+
+def test_out_file_equals_stdout(tmp_path: Path) -> None:
+    result = run_cli("check", ACME, "--format", "json", "--out", tmp_path)
+    assert (tmp_path / "result.json").read_text(encoding="utf-8") == result.output
+    assert not list(tmp_path.glob(".*.tmp")), "no temporary file is left behind"
+
+
+def test_result_names_the_rule_set_revision_and_inputs() -> None:
+    data = json.loads(run_cli("check", ACME, "--format", "json").output)
+    assert data["ruleset"]["id"] == "gxets-phase1"
+    assert len(data["ruleset"]["sha256"]) == 64
+    assert data["run"]["ruleset"] == data["ruleset"]
+    assert data["run"]["as_of"] == "2026-12-07"
+    assert data["as_of"] == "2026-12-07"

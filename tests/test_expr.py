@@ -1,0 +1,105 @@
+"""The rule language: exact numbers, three-valued logic, ranges, and what it refuses."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import pytest
+
+from gxets_rules.evaluate.functions import FUNCTIONS
+from gxets_rules.ruleset.expr import EvaluationError, ExprError, ParamRef, compile_expr
+from gxets_rules.ruleset.values import UNKNOWN, Range
+
+ENV = {
+    "a": 3,
+    "missing": UNKNOWN,
+    "period": (2023, 2024, 2025),
+    "share": Range(Fraction(15, 100), Fraction(25, 100)),
+}
+
+
+def ev(source: str, env: dict | None = None) -> object:
+    scope = {**ENV, **(env or {})}
+    return compile_expr(source, {}, set(scope))(scope)
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("0.30 + 0.21 >= 0.51", True),  # exact: no binary rounding
+        ("0.30 + 0.20 >= 0.51", False),
+        ("0.1 + 0.2 == 0.3", True),
+        ("1000000 * (1 - 10/37)", Fraction(27_000_000, 37)),
+        ("floor(1000000 * 27/37 - 700000)", 29_729),
+        ("ceil(2200000 - 78000000/37)", 91_892),
+        ("round(5/2, 'half_up')", 3),
+        ("sum(y - 2022 for y in period)", 6),
+        ("max(0, a - 5)", 0),
+        ("a if a > 2 else 0", 3),
+        ("'b' in ('a', 'b')", True),
+        ("2023 <= a * 700 <= 2100", True),
+    ],
+)
+def test_exact_values(source: str, expected: object) -> None:
+    assert ev(source) == expected
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("missing > 3", UNKNOWN),
+        ("missing > 3 or a > 2", True),  # Kleene: true wins over unknown
+        ("missing > 3 and a > 5", False),  # Kleene: false wins over unknown
+        ("missing > 3 and a > 2", UNKNOWN),
+        ("not missing", UNKNOWN),
+        ("missing + 1", UNKNOWN),
+        ("known(missing)", False),
+        ("coalesce(missing, 7)", 7),
+        ("a if missing else 1", UNKNOWN),
+        ("manual_review()", UNKNOWN),
+        ("a > 2 or manual_review()", True),
+        ("a > 5 or manual_review()", UNKNOWN),
+    ],
+)
+def test_three_valued_logic(source: str, expected: object) -> None:
+    assert ev(source) is expected if expected is UNKNOWN else ev(source) == expected
+
+
+def test_a_range_is_decided_only_when_wholly_on_one_side() -> None:
+    assert ev("share >= 0.20") is UNKNOWN  # 15–25 % straddles 20 %
+    assert ev("share >= 0.15") is True
+    assert ev("share < 0.26") is True
+    assert ev("share >= 0.26") is False
+    assert ev("share + 0.05") == Range(Fraction(1, 5), Fraction(3, 10))
+
+
+@pytest.mark.parametrize(
+    "source",
+    ['__import__("os")', "a.__class__", "lambda: 1", "a ** 2", "[x for x in period]", "open('x')", "a +", "x == None"],
+)
+def test_outside_the_language_is_refused_at_compile_time(source: str) -> None:
+    with pytest.raises(ExprError):
+        compile_expr(source, {}, set(ENV))
+
+
+def test_unknown_names_are_refused_at_compile_time() -> None:
+    with pytest.raises(ExprError, match="unknown name 'b'"):
+        compile_expr("a + b", {}, set(ENV))
+
+
+def test_runtime_errors_are_rule_errors_not_crashes() -> None:
+    with pytest.raises(EvaluationError, match="division by zero"):
+        ev("a / 0")
+    with pytest.raises(EvaluationError, match="expected true or false"):
+        ev("a and True")
+
+
+def test_reads_are_collected_for_lint_and_trace() -> None:
+    compiled = compile_expr("lot.project.country == 'JP' and param('x.y') > 1", FUNCTIONS, {"lot"})
+    assert compiled.reads.paths == {"lot.project.country"}
+    assert compiled.reads.names == {"lot"}
+    assert compiled.reads.params == {ParamRef("x.y", "reference")}
+
+
+def test_a_formula_may_span_lines() -> None:
+    assert ev("1 if a > 2\n   else 0") == 1

@@ -1,0 +1,97 @@
+"""The linter on the real rule set (clean) and on broken copies (each finding named)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.conftest import ACME, run_cli
+
+
+def test_phase1_rule_set_is_clean() -> None:
+    result = run_cli("rules", "lint", "gxets-phase1")
+    assert result.exit_code == 0, result.stderr
+    assert "clean" in result.output
+
+
+def _lint(folder: Path) -> tuple[int, str]:
+    result = run_cli("rules", "lint", folder)
+    return result.exit_code, result.stderr
+
+
+def test_a_rule_without_a_citation_fails_lint(phase1_copy: Path) -> None:
+    path = phase1_copy / "eligibility.yaml"
+    text = path.read_text(encoding="utf-8")
+    criterion_source = '\n        source: {doc: S40, clause: "JCMパートナー国一覧"}\n'
+    rule_source = '\n    source: {doc: seed-daiwa-2024, clause: "本文: 適格カーボン・クレジット（JCMクレジット）"}\n'
+    assert criterion_source in text and rule_source in text
+    text = text.replace(criterion_source, "\n", 1).replace(rule_source, "\n", 1)  # P1-JCM and its criterion
+    path.write_text(text, encoding="utf-8")
+    code, err = _lint(phase1_copy)
+    assert code == 3
+    assert "[missing-citation] criterion P1-JCM-PARTNER has no source" in err
+    assert "eligibility.yaml:" in err
+
+
+def test_a_parameter_asked_for_outside_its_window_fails_lint(phase1_copy: Path) -> None:
+    path = phase1_copy / "position.yaml"
+    text = path.read_text(encoding="utf-8")
+    text = text.replace("formula: \"param('era.grant_by')\"", "formula: \"param('era.grant_by', 2026)\"")
+    path.write_text(text, encoding="utf-8")
+    code, err = _lint(phase1_copy)
+    assert code == 3
+    assert "[outside-window] quantity era_grant_date asks for parameter 'era.grant_by' at FY2026" in err
+
+
+def test_a_parameter_window_that_ends_early_is_caught_for_per_year_reads(phase1_copy: Path) -> None:
+    path = phase1_copy / "parameters.yaml"
+    text = path.read_text(encoding="utf-8")
+    start = text.index("  ndc.carbon_neutral_fy:")
+    text = text[:start] + text[start:].replace("to_fy: 2025", "to_fy: 2024", 1)
+    path.write_text(text, encoding="utf-8")
+    code, err = _lint(phase1_copy)
+    assert code == 3
+    assert "asks for parameter 'ndc.carbon_neutral_fy' at FY2025" in err
+
+
+def test_overlapping_dated_values_unused_parameters_and_orphan_interpretations(phase1_copy: Path) -> None:
+    path = phase1_copy / "parameters.yaml"
+    text = path.read_text(encoding="utf-8")
+    text += (
+        "  spare.value:\n    title: {ja: 未使用, en: unused}\n    unit: ratio\n    values:\n"
+        "      - {from_fy: 2023, to_fy: 2024, value: 0.1, source: {doc: S3, clause: x}}\n"
+        "      - {from_fy: 2024, to_fy: 2025, value: 0.2, source: {doc: S3, clause: x}}\n"
+    )
+    path.write_text(text, encoding="utf-8")
+    interp = phase1_copy / "interpretations.yaml"
+    interp.write_text(
+        interp.read_text(encoding="utf-8")
+        + "  - id: INT-P1-99\n    title: {ja: 孤立, en: orphan}\n    question: {ja: 問, en: q}\n"
+        "    decision: {ja: 決, en: d}\n    why: {ja: 理由, en: w}\n    reference: none\n",
+        encoding="utf-8",
+    )
+    code, err = _lint(phase1_copy)
+    assert code == 3
+    assert "[overlapping-values] parameter 'spare.value': values for FY2023–FY2024 and FY2024–FY2025 overlap" in err
+    assert "[unused-parameter] parameter 'spare.value'" in err
+    assert "[unreferenced-interpretation] INT-P1-99" in err
+
+
+def test_unknown_parameter_and_bad_field_path(phase1_copy: Path) -> None:
+    path = phase1_copy / "eligibility.yaml"
+    text = path.read_text(encoding="utf-8")
+    text = text.replace("param('instruments.usable_kinds')", "param('instruments.usable_kindz')")
+    text = text.replace("listed('jcm_partners', lot.project.country)", "listed('jcm_partners', lot.project.countri)")
+    path.write_text(text, encoding="utf-8")
+    code, err = _lint(phase1_copy)
+    assert code == 3
+    assert "[unknown-parameter] criterion P1-INSTRUMENT-KIND reads parameter 'instruments.usable_kindz'" in err
+    assert "[bad-path] criterion P1-JCM-PARTNER: lot.project has no field 'countri'" in err
+
+
+def test_a_broken_rule_set_is_refused_for_evaluation(phase1_copy: Path) -> None:
+    path = phase1_copy / "eligibility.yaml"
+    broken = path.read_text(encoding="utf-8").replace("lot.status != 'sold'", "lot.status !=", 1)
+    path.write_text(broken, encoding="utf-8")
+    result = run_cli("check", ACME, "--ruleset", phase1_copy)
+    assert result.exit_code == 2
+    assert "criterion P1-STATUS-NOT-SOLD test: syntax error" in result.stderr

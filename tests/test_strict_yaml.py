@@ -1,0 +1,46 @@
+"""The strict YAML reader refuses what a plain safe_load would silently accept."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from gxets_rules.errors import InputError
+from gxets_rules.io.strict_yaml import read_yaml_text
+
+
+def test_floats_are_exact_decimals_and_lines_are_kept() -> None:
+    doc = read_yaml_text("a: 0.51\nb:\n  c: 30_000\n", "f.yaml")
+    assert doc.data == {"a": Decimal("0.51"), "b": {"c": 30000}}
+    assert str(doc.location_of(("b", "c"))) == "f.yaml:3:6"
+    assert str(doc.location_of(("b", "nope"))) == "f.yaml:3:3"
+
+
+@pytest.mark.parametrize(
+    ("text", "message", "where"),
+    [
+        ("a: 1\na: 2\n", "duplicate key 'a' (first at line 1)", "f.yaml:2:1"),
+        ("a: &x [1, 2]\nb: *x\n", "anchors and aliases", "f.yaml:2:4"),
+        ("a: !!python/object:os.system x\n", "tags are not allowed", "f.yaml:1:4"),
+        ("a: !!str 12\n", "tags are not allowed", "f.yaml:1:4"),
+        ("<<: {a: 1}\n", "merge keys", "f.yaml:1:1"),
+        ("a: .inf\n", "not a finite number", "f.yaml:1:4"),
+        ("a: [1, 2\n", "malformed YAML", "f.yaml:2:1"),
+        ("", "the file is empty", "f.yaml"),
+    ],
+)
+def test_refused(text: str, message: str, where: str) -> None:
+    with pytest.raises(InputError) as raised:
+        read_yaml_text(text, "f.yaml")
+    first = raised.value.problems[0]
+    assert message in first.message
+    assert str(first.location) == where
+
+
+def test_an_alias_bomb_is_refused_without_expansion() -> None:
+    levels = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    levels += [f"{chr(98 + i)}: &{chr(98 + i)} [" + ",".join(["*" + chr(97 + i)] * 9) + "]" for i in range(20)]
+    with pytest.raises(InputError) as raised:
+        read_yaml_text("\n".join(levels) + "\n", "bomb.yaml")
+    assert all("aliases" in p.message for p in raised.value.problems)
