@@ -18,7 +18,7 @@ from gxets_rules.evaluate.checks import CheckFinding, run_checks
 from gxets_rules.evaluate.context import EvalContext
 from gxets_rules.evaluate.coverage import CoverageResult
 from gxets_rules.evaluate.eligibility import EligibilityEvaluator, LotDecision
-from gxets_rules.evaluate.position import PositionEvaluator
+from gxets_rules.evaluate.position import MissingInputError, PositionEvaluator
 from gxets_rules.io.submission_reader import LoadedSubmission
 from gxets_rules.ruleset.compiled import RuleSet
 from gxets_rules.ruleset.expr import EvaluationError
@@ -43,6 +43,15 @@ class Evaluation:
 def _input_path(path: str) -> tuple[str | int, ...]:
     head = path.split("[", 1)[0].split(".", 1)[0]
     return (head,)
+
+
+def _missing_problems(position: PositionEvaluator, loaded: LoadedSubmission, why: str) -> list[Problem]:
+    """Name each missing input where it belongs in the submission; fall back to the reason."""
+    missing = [
+        Problem(loaded.locate(_input_path(read.path)), f"{read.path} is missing; the rule set needs it")
+        for read in position.unknown_inputs()
+    ]
+    return missing or [Problem(loaded.locate(()), f"{why}: an input is missing")]
 
 
 def _kind_problems(ruleset: RuleSet, loaded: LoadedSubmission) -> list[Problem]:
@@ -76,17 +85,13 @@ def evaluate(
         position = PositionEvaluator(ctx, decisions)
         outputs = position.outputs()
         position.coverage_mapping()  # computed once; cached if an output already read it
+    except MissingInputError as exc:
+        raise InputError(_missing_problems(position, loaded, str(exc))) from None
     except EvaluationError as exc:
         where = Location(str(ruleset.path))
         raise InputError([Problem(where, f"rule set {ruleset.id} could not be applied: {exc}")]) from None
-    missing = [
-        Problem(loaded.locate(_input_path(read.path)), f"{read.path} is missing; the rule set needs it")
-        for read in position.unknown_inputs()
-    ]
     unknown = [f"{section}.{name}" for section, fields in outputs.items() for name, v in fields.items() if v is UNKNOWN]
-    if unknown and not missing:
-        missing = [Problem(loaded.locate(()), f"cannot compute {', '.join(unknown)}: an input is missing")]
     if unknown:
-        raise InputError(missing)
+        raise InputError(_missing_problems(position, loaded, f"cannot compute {', '.join(unknown)}"))
     assert position.coverage is not None
     return Evaluation(ruleset, loaded, as_of, ctx, decisions, findings, position, outputs, position.coverage)

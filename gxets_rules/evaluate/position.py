@@ -38,6 +38,10 @@ class QuantityTrace:
     uses: list[str] = field(default_factory=list)
 
 
+class MissingInputError(EvaluationError):
+    """A figure cannot be computed because the submission lacks an input it needs."""
+
+
 class PerFy:
     """A per-fiscal-year quantity as formulas see it: index it by fiscal year."""
 
@@ -127,7 +131,7 @@ class PositionEvaluator:
                 except EvaluationError as exc:
                     raise EvaluationError(f"coverage need {need.spec.id}: {exc}") from exc
                 if amount is UNKNOWN or any(v is UNKNOWN for v in caps.values()):
-                    raise EvaluationError(f"coverage need {need.spec.id} cannot be computed: an input is missing")
+                    raise MissingInputError(f"coverage need {need.spec.id} cannot be computed: an input is missing")
                 needs.append((need.spec.id, amount, caps))
             try:
                 self.coverage = allocate(self.ruleset.coverage, needs, self.decisions)
