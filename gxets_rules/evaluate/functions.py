@@ -101,24 +101,24 @@ def fiscal_year(env: Env, day: Any) -> int:
     return fiscal_year_of(day)
 
 
+def _actual_field(env: Env, scope: str, fy: int, field: str) -> Any:
+    ctx = ctx_of(env)
+    row = ctx.submission.actual(scope, fy)
+    value = UNKNOWN if row is None else getattr(row, field)
+    ctx.record(InputRead(f"actuals[FY{fy}].{scope}.{field}", value))
+    return value
+
+
 @register("actual", 2, 2)
 def actual(env: Env, scope: str, fy: int) -> Any:
     """actual(scope, fy): verified actual emissions of a scope in a fiscal year (t-CO2)."""
-    ctx = ctx_of(env)
-    row = ctx.submission.actual(scope, fy)
-    value = UNKNOWN if row is None else row.emissions_t
-    ctx.record(InputRead(f"actuals[FY{fy}].{scope}.emissions_t", value))
-    return value
+    return _actual_field(env, scope, fy, "emissions_t")
 
 
 @register("assurance", 2, 2)
 def assurance(env: Env, scope: str, fy: int) -> Any:
     """assurance(scope, fy): assurance level of that actual (none, limited, reasonable)."""
-    ctx = ctx_of(env)
-    row = ctx.submission.actual(scope, fy)
-    value = UNKNOWN if row is None else row.assurance
-    ctx.record(InputRead(f"actuals[FY{fy}].{scope}.assurance", value))
-    return value
+    return _actual_field(env, scope, fy, "assurance")
 
 
 @register("input", 1, 1)

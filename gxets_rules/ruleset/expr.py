@@ -234,44 +234,38 @@ _COMPARE: dict[type, Callable[[Any, Any], Any]] = {
 }
 
 
-def kleene_and(values: Iterable[Any]) -> Any:
-    result: Any = True
+def _kleene(values: Iterable[Any], dominant: bool) -> Any:
+    """Kleene logic: the dominant value (False for and, True for or) wins over UNKNOWN, UNKNOWN over the other."""
+    result: Any = not dominant
     for value in values:
         checked = truth(value)
-        if checked is False:
-            return False
+        if checked is dominant:
+            return dominant
         if checked is UNKNOWN:
             result = UNKNOWN
     return result
+
+
+def kleene_and(values: Iterable[Any]) -> Any:
+    return _kleene(values, False)
 
 
 def kleene_or(values: Iterable[Any]) -> Any:
-    result: Any = False
-    for value in values:
-        checked = truth(value)
-        if checked is True:
-            return True
-        if checked is UNKNOWN:
-            result = UNKNOWN
-    return result
+    return _kleene(values, True)
 
 
-def _aggregate_min(values: Iterable[Any]) -> Any:
-    items = list(values)
-    if not items:
-        raise EvaluationError("min() of nothing")
-    if any(v is UNKNOWN for v in items):
-        return UNKNOWN
-    return min(items)
+def _extreme(pick: Callable[[list[Any]], Any], name: str) -> Callable[[Iterable[Any]], Any]:
+    """min or max that is UNKNOWN if any value is, and an error over nothing."""
 
+    def reduce(values: Iterable[Any]) -> Any:
+        items = list(values)
+        if not items:
+            raise EvaluationError(f"{name}() of nothing")
+        if any(v is UNKNOWN for v in items):
+            return UNKNOWN
+        return pick(items)
 
-def _aggregate_max(values: Iterable[Any]) -> Any:
-    items = list(values)
-    if not items:
-        raise EvaluationError("max() of nothing")
-    if any(v is UNKNOWN for v in items):
-        return UNKNOWN
-    return max(items)
+    return reduce
 
 
 def _aggregate_sum(values: Iterable[Any]) -> Any:
@@ -284,8 +278,8 @@ def _aggregate_sum(values: Iterable[Any]) -> Any:
 
 AGGREGATES: dict[str, Callable[[Iterable[Any]], Any]] = {
     "sum": _aggregate_sum,
-    "min": _aggregate_min,
-    "max": _aggregate_max,
+    "min": _extreme(min, "min"),
+    "max": _extreme(max, "max"),
     "all": kleene_and,
     "any": kleene_or,
 }
