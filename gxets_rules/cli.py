@@ -20,23 +20,19 @@ from typing import Any
 import click
 
 from gxets_rules import __version__
-from gxets_rules.errors import EXIT_BUG, EXIT_INPUT, InputError, Location, Problem
-from gxets_rules.evaluate.engine import evaluate
-from gxets_rules.evaluate.result import build_result
+from gxets_rules.errors import EXIT_BUG, EXIT_INPUT, InputError, Problem
 from gxets_rules.io.strict_yaml import DEFAULT_MAX_BYTES
-from gxets_rules.io.submission_reader import load_submission
 from gxets_rules.io.writers import canonical_json, write_json
-from gxets_rules.model.result import Result
 from gxets_rules.model.schemas import json_schema
+from gxets_rules.pipeline import DEFAULT_RULESET, CheckRequest, ruleset_for, run_check
 from gxets_rules.render.text import render_text
 from gxets_rules.resources import resolve_ruleset
 from gxets_rules.ruleset.cases import collect_cases, run_case
 from gxets_rules.ruleset.lint import lint
-from gxets_rules.ruleset.loader import compile_ruleset, load_ruleset
+from gxets_rules.ruleset.loader import compile_ruleset
 
 EXIT_FINDINGS = 3
 MAX_SHOWN = 200
-DEFAULT_RULESET = "gxets-phase1"
 LANG_CHOICE = click.Choice(["ja", "en"])
 DEFAULT_LANG = os.environ.get("GXETS_LANG", "ja")
 
@@ -79,21 +75,6 @@ def main(debug: bool) -> None:
     """GX-ETS compliance rules engine: which credits count, the firm's position, and what is left to buy."""
 
 
-def run_check(
-    submission_path: Path, ruleset_ref: str | None, as_of: date | None, max_bytes: int = DEFAULT_MAX_BYTES
-) -> Result:
-    """Load, evaluate and build the result for one submission (the work of ``gxets check``)."""
-    loaded = load_submission(submission_path, max_bytes=max_bytes)
-    ref = ruleset_ref or loaded.submission.ruleset or DEFAULT_RULESET
-    try:
-        folder = resolve_ruleset(ref)
-    except FileNotFoundError as exc:
-        raise InputError([Problem(Location(ref), str(exc))]) from None
-    ruleset = load_ruleset(folder)
-    when = as_of or loaded.submission.as_of or date.today()
-    return build_result(evaluate(ruleset, loaded, when))
-
-
 @main.command()
 @click.argument("submission", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--ruleset", "ruleset_ref", metavar="ID|PATH", help="Rule set id or folder (default: the submission's).")
@@ -117,7 +98,8 @@ def check(
     Writes the result JSON (gxets.result.v1) to OUT/result.json when --out is given, and prints a summary (text) or the
     result itself (json).
     """
-    result = run_check(submission, ruleset_ref, as_of.date() if as_of else None, max_bytes)
+    request = CheckRequest(submission, ruleset_ref, as_of.date() if as_of else None, max_bytes)
+    result = run_check(request, today=date.today())
     data = result.model_dump(mode="json")
     if out is not None:
         write_json(out / "result.json", data)
@@ -178,7 +160,7 @@ def rules_test(ruleset: str, pattern: str | None) -> None:
         folder = resolve_ruleset(ruleset)
     except FileNotFoundError as exc:
         raise click.UsageError(str(exc)) from None
-    compiled = load_ruleset(folder)
+    compiled = ruleset_for(str(folder))
     failures = 0
     cases = [c for c in collect_cases(folder) if not pattern or pattern in c.case.id]
     for item in cases:

@@ -1,0 +1,55 @@
+"""One submission, start to finish: load, pick the rule set, evaluate, build the result.
+
+Every entry point (``gxets check``, ``gxets explain``, a batch review, the YAML rule tests) goes through here, so
+that they cannot disagree about what a submission's result is. Files are read here; the engine itself never reads.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from gxets_rules.errors import InputError, Location, Problem
+from gxets_rules.evaluate.engine import Evaluation, evaluate
+from gxets_rules.evaluate.result import build_result
+from gxets_rules.io.strict_yaml import DEFAULT_MAX_BYTES
+from gxets_rules.io.submission_reader import load_submission
+from gxets_rules.model.result import Result
+from gxets_rules.resources import resolve_ruleset
+from gxets_rules.ruleset.compiled import RuleSet
+from gxets_rules.ruleset.loader import load_ruleset
+
+DEFAULT_RULESET = "gxets-phase1"
+
+
+@dataclass(frozen=True)
+class CheckRequest:
+    """What a check needs: the submission and, optionally, the rule set, the date and limits."""
+
+    submission: Path
+    ruleset: str | None = None
+    as_of: date | None = None
+    max_bytes: int = DEFAULT_MAX_BYTES
+
+
+def ruleset_for(ref: str) -> RuleSet:
+    """The rule set named by an id of a bundled one or a folder; a bad reference is an input error."""
+    try:
+        folder = resolve_ruleset(ref)
+    except FileNotFoundError as exc:
+        raise InputError([Problem(Location(ref), str(exc))]) from None
+    return load_ruleset(folder)
+
+
+def run_evaluation(request: CheckRequest, today: date) -> Evaluation:
+    """Load everything the request names and evaluate it (``today`` is used only when no date is given)."""
+    loaded = load_submission(request.submission, max_bytes=request.max_bytes)
+    ruleset = ruleset_for(request.ruleset or loaded.submission.ruleset or DEFAULT_RULESET)
+    when = request.as_of or loaded.submission.as_of or today
+    return evaluate(ruleset, loaded, when)
+
+
+def run_check(request: CheckRequest, today: date) -> Result:
+    """The result of one submission (what ``gxets check`` writes)."""
+    return build_result(run_evaluation(request, today))
