@@ -62,6 +62,8 @@ class EligibilityEvaluator:
         outcomes: list[tuple[CompiledCriterion, str]] = []
         for rule in self.by_kind.get(lot.kind, ()):
             applies = self._run(rule.when, env, rule.spec.id, lot) if rule.when else True
+            if applies is True:
+                bind_lets(rule, env, lot)
             for criterion in rule.criteria:
                 if applies is True and criterion.when is not None:
                     condition = self._run(criterion.when, env, criterion.id, lot)
@@ -81,3 +83,12 @@ class EligibilityEvaluator:
             return truth(compiled(env))
         except EvaluationError as exc:
             raise RuleError(f"{what} on lot {lot.id}: {exc}") from exc
+
+
+def bind_lets(rule: CompiledRule, env: dict[str, Any], lot: CreditLot) -> None:
+    """Compute a rule's ``let`` names for this lot, in order, into the environment."""
+    for name, compiled in rule.lets:
+        try:
+            env[name] = compiled(env)
+        except EvaluationError as exc:
+            raise RuleError(f"rule {rule.spec.id} let {name} on lot {lot.id}: {exc}") from exc

@@ -35,7 +35,7 @@ from gxets_rules.model.result import (
     RunRecord,
     SourceRef,
 )
-from gxets_rules.ruleset.compiled import CompiledCriterion, RuleSet
+from gxets_rules.ruleset.compiled import CompiledCriterion, CompiledRule, RuleSet
 from gxets_rules.ruleset.expr import EvaluationError, get_field
 from gxets_rules.ruleset.params import ParamRead
 from gxets_rules.ruleset.values import UNKNOWN, Range, exact_text, fmt_number
@@ -92,11 +92,31 @@ class _Builder:
     def __init__(self, ev: Evaluation) -> None:
         self.ev = ev
         self.rs: RuleSet = ev.ruleset
+        self.rule_of = {rule.spec.id: rule for rule in ev.ruleset.rules}
         self.interpretations: set[str] = set()
 
-    def criterion(self, env: dict[str, Any], criterion: CompiledCriterion, outcome: str) -> CriterionResult:
+    def let_reads(self, env: dict[str, Any], rule: CompiledRule) -> dict[str, list[Any]]:
+        """Bind a rule's lets for the lot, keeping what each read (with the lets it used, transitively)."""
+        reads: dict[str, list[Any]] = {}
+        for name, compiled in rule.lets:
+            recorded: list[Any] = [item for used in compiled.reads.names if used in reads for item in reads[used]]
+            self.ev.ctx.recorders.append(recorded)
+            try:
+                env[name] = compiled(env)
+            except EvaluationError:
+                env[name] = UNKNOWN  # it ran on the fast path; a failure here would only lose trace detail
+            finally:
+                self.ev.ctx.recorders.pop()
+            reads[name] = recorded
+        return reads
+
+    def criterion(
+        self, env: dict[str, Any], criterion: CompiledCriterion, outcome: str, lets: dict[str, list[Any]]
+    ) -> CriterionResult:
         recorded: list[Any] = []
         if outcome != NOT_APPLICABLE:
+            used = criterion.test.reads.names | (criterion.when.reads.names if criterion.when else set())
+            recorded = [item for name in sorted(used & lets.keys()) for item in lets[name]]
             self.ev.ctx.recorders.append(recorded)
             try:
                 criterion.test(env)
@@ -135,6 +155,16 @@ class _Builder:
             ],
         )
 
+    def criteria(self, env: dict[str, Any], decision: LotDecision) -> list[CriterionResult]:
+        results = []
+        lets: dict[str, dict[str, list[Any]]] = {}
+        for criterion, outcome in decision.outcomes:
+            rule = self.rule_of[criterion.rule.id]
+            if rule.spec.id not in lets:
+                lets[rule.spec.id] = self.let_reads(env, rule) if rule.lets and outcome != NOT_APPLICABLE else {}
+            results.append(self.criterion(env, criterion, outcome, lets[rule.spec.id]))
+        return results
+
     def lot(self, env: dict[str, Any], decision: LotDecision) -> LotResult:
         lot = decision.lot
         env["lot"] = lot
@@ -149,7 +179,7 @@ class _Builder:
             allocations=dict(sorted(allocations.items())),
             project_id=lot.project.id if lot.project else None,
             project_country=lot.project.country if lot.project else None,
-            criteria=[self.criterion(env, c, outcome) for c, outcome in decision.outcomes],
+            criteria=self.criteria(env, decision),
         )
 
     def quantity(self, trace: QuantityTrace) -> QuantityResult:

@@ -47,6 +47,8 @@ class Text:
         """A result value for people: grouped digits, yes/no, dash for not defined."""
         if value is None:
             return "–"
+        if isinstance(value, list):
+            return ", ".join(self.value(item) for item in value)
         if isinstance(value, bool):
             return self("bool.true") if value else self("bool.false")
         if isinstance(value, int):

@@ -77,6 +77,7 @@ class CompiledRule:
     spec: Rule
     kinds: frozenset[str]
     when: Compiled | None
+    lets: tuple[tuple[str, Compiled], ...]
     criteria: tuple[CompiledCriterion, ...]
     location: Location
 

@@ -87,6 +87,8 @@ class _Linter:
         for rule in self.rs.rules:
             if rule.when:
                 yield rule.location, f"rule {rule.spec.id}", rule.when, False
+            for name, compiled in rule.lets:
+                yield rule.location, f"rule {rule.spec.id} let {name}", compiled, False
             for criterion in rule.criteria:
                 yield criterion.location, f"criterion {criterion.id}", criterion.test, False
                 if criterion.when:

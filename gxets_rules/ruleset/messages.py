@@ -33,6 +33,8 @@ def format_value(value: Any, lang: str, spec: str = "") -> str:
             return f"{fmt_number(value * 100)}%"
         return fmt_number(value)
     if isinstance(value, Range):
+        if value.exact:
+            return format_value(value.lo, lang, spec)
         if spec == "%":
             return f"{fmt_number(value.lo * 100)}–{fmt_number(value.hi * 100)}%"
         return str(value)

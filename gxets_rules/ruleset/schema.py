@@ -121,6 +121,10 @@ class Rule(StrictModel):
     title: LocalizedText
     kinds: list[LotKind] = Field(min_length=1)
     when: str | None = None
+    let: dict[Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")], str] = Field(
+        default_factory=dict,
+        description="Names computed once per lot (in order, after `when`) for the rule's criteria and messages.",
+    )
     source: Citation | None = None
     interpretations: list[InterpretationId] = Field(default_factory=list)
     criteria: list[Criterion] = Field(min_length=1)
@@ -216,6 +220,7 @@ class Case(StrictModel):
     title: str
     clauses: list[Citation] = Field(min_length=1)
     submission: str | dict[str, Any]
+    ownership: str | None = Field(default=None, description="Ownership file, relative to the test file.")
     as_of: dt.date
     expect: CaseExpectation
 

@@ -101,5 +101,5 @@ def exact_text(value: Any) -> str:
     if isinstance(value, Fraction):
         return str(value.numerator) if value.denominator == 1 else f"{value.numerator}/{value.denominator}"
     if isinstance(value, Range):
-        return f"{exact_text(value.lo)}..{exact_text(value.hi)}"
+        return exact_text(value.lo) if value.exact else f"{exact_text(value.lo)}..{exact_text(value.hi)}"
     return str(value)
