@@ -23,9 +23,9 @@ from gxets_rules import __version__
 from gxets_rules.errors import EXIT_BUG, EXIT_INPUT, InputError, Problem
 from gxets_rules.io.strict_yaml import DEFAULT_MAX_BYTES
 from gxets_rules.io.writers import canonical_json, write_json
-from gxets_rules.model.schemas import json_schema
+from gxets_rules.model.schemas import FORMATS, json_schema
 from gxets_rules.pipeline import DEFAULT_RULESET, CheckRequest, ruleset_for, run_check
-from gxets_rules.render.text import render_text
+from gxets_rules.render.text import render_lot, render_text
 from gxets_rules.resources import resolve_ruleset
 from gxets_rules.ruleset.cases import collect_cases, run_case
 from gxets_rules.ruleset.lint import lint
@@ -75,31 +75,49 @@ def main(debug: bool) -> None:
     """GX-ETS compliance rules engine: which credits count, the firm's position, and what is left to buy."""
 
 
+def evaluation_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """The options every command that evaluates a submission takes (check, explain)."""
+    options = [
+        click.argument("submission", type=click.Path(path_type=Path, dir_okay=False)),
+        click.option(
+            "--ruleset", "ruleset_ref", metavar="ID|PATH", help="Rule set id or folder (default: the submission's)."
+        ),
+        click.option(
+            "--as-of",
+            type=click.DateTime(formats=["%Y-%m-%d"]),
+            help="Evaluation date (default: the submission's, else today).",
+        ),
+        click.option(
+            "--ownership",
+            type=click.Path(path_type=Path, dir_okay=False),
+            help="Ownership graph (gxets.ownership.v1); default: the submission's `ownership:` file.",
+        ),
+        click.option("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, show_default=True, help="Largest input file."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def request_from(
+    submission: Path, ruleset_ref: str | None, as_of: Any, ownership: Path | None, max_bytes: int
+) -> CheckRequest:
+    return CheckRequest(submission, ruleset_ref, as_of.date() if as_of else None, max_bytes, ownership)
+
+
 @main.command()
-@click.argument("submission", type=click.Path(path_type=Path, dir_okay=False))
-@click.option("--ruleset", "ruleset_ref", metavar="ID|PATH", help="Rule set id or folder (default: the submission's).")
-@click.option(
-    "--as-of",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
-    help="Evaluation date (default: the submission's, else today).",
-)
+@evaluation_options
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--out", type=click.Path(path_type=Path, file_okay=False), help="Folder to write result.json into.")
 @click.option("--lang", type=LANG_CHOICE, default=DEFAULT_LANG, show_default=True, help="Language of the text output.")
-@click.option(
-    "--max-bytes", type=int, default=DEFAULT_MAX_BYTES, show_default=True, help="Largest input file accepted."
-)
 @guarded
-def check(
-    submission: Path, ruleset_ref: str | None, as_of: Any, fmt: str, out: Path | None, lang: str, max_bytes: int
-) -> None:
+def check(fmt: str, out: Path | None, lang: str, **request: Any) -> None:
     """Check a submission: eligibility of every lot and the firm's position.
 
     Writes the result JSON (gxets.result.v1) to OUT/result.json when --out is given, and prints a summary (text) or the
     result itself (json).
     """
-    request = CheckRequest(submission, ruleset_ref, as_of.date() if as_of else None, max_bytes)
-    result = run_check(request, today=date.today())
+    result = run_check(request_from(**request), today=date.today())
     data = result.model_dump(mode="json")
     if out is not None:
         write_json(out / "result.json", data)
@@ -112,7 +130,22 @@ def check(
 
 
 @main.command()
-@click.argument("what", type=click.Choice(["submission", "result"]))
+@evaluation_options
+@click.argument("lot_id")
+@click.option("--lang", type=LANG_CHOICE, default=DEFAULT_LANG, show_default=True)
+@guarded
+def explain(lot_id: str, lang: str, **request: Any) -> None:
+    """Explain one lot: every criterion with its outcome, citation, the inputs and parameters it read, and the
+    ownership paths behind it."""
+    data = run_check(request_from(**request), today=date.today()).model_dump(mode="json")
+    known = [lot["id"] for lot in data["lots"]]
+    if lot_id not in known:
+        raise click.BadParameter(f"no lot {lot_id!r}; the submission has: {', '.join(known)}", param_hint="LOT_ID")
+    click.echo(render_lot(data, lot_id, lang), nl=False)
+
+
+@main.command()
+@click.argument("what", type=click.Choice(sorted(FORMATS)))
 def schema(what: str) -> None:
     """Print the JSON Schema of an input or output format."""
     click.echo(json.dumps(json_schema(what), ensure_ascii=False, indent=2, sort_keys=True))

@@ -6,15 +6,18 @@ that they cannot disagree about what a submission's result is. Files are read he
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from gxets_rules.errors import InputError, Location, Problem
 from gxets_rules.evaluate.engine import Evaluation, evaluate
+from gxets_rules.evaluate.ownership_functions import OWNERSHIP_KEY
 from gxets_rules.evaluate.result import build_result
+from gxets_rules.io.ownership_reader import load_ownership
 from gxets_rules.io.strict_yaml import DEFAULT_MAX_BYTES
-from gxets_rules.io.submission_reader import load_submission
+from gxets_rules.io.submission_reader import LoadedSubmission, load_submission
 from gxets_rules.model.result import Result
 from gxets_rules.resources import resolve_ruleset
 from gxets_rules.ruleset.compiled import RuleSet
@@ -31,6 +34,7 @@ class CheckRequest:
     ruleset: str | None = None
     as_of: date | None = None
     max_bytes: int = DEFAULT_MAX_BYTES
+    ownership: Path | None = None
 
 
 def ruleset_for(ref: str) -> RuleSet:
@@ -47,7 +51,24 @@ def run_evaluation(request: CheckRequest, today: date) -> Evaluation:
     loaded = load_submission(request.submission, max_bytes=request.max_bytes)
     ruleset = ruleset_for(request.ruleset or loaded.submission.ruleset or DEFAULT_RULESET)
     when = request.as_of or loaded.submission.as_of or today
-    return evaluate(ruleset, loaded, when)
+    loaded, extras = load_extras(loaded, request.ownership, request.max_bytes)
+    return evaluate(ruleset, loaded, when, extras)
+
+
+def load_extras(
+    loaded: LoadedSubmission, ownership: Path | None, max_bytes: int = DEFAULT_MAX_BYTES
+) -> tuple[LoadedSubmission, dict[str, Any]]:
+    """Facts beside the submission (the ownership graph: given, or the submission's own `ownership:` file).
+
+    Their hashes join the submission's in the run record.
+    """
+    extras: dict[str, Any] = {}
+    path = ownership or (loaded.base_dir / loaded.submission.ownership if loaded.submission.ownership else None)
+    if path is not None:
+        found = load_ownership(path, max_bytes=max_bytes)
+        extras[OWNERSHIP_KEY] = found.graph
+        loaded = replace(loaded, input_hashes={**loaded.input_hashes, found.name: found.sha256})
+    return loaded, extras
 
 
 def run_check(request: CheckRequest, today: date) -> Result:

@@ -85,9 +85,10 @@ def render_text(result: dict[str, Any], lang: str = "ja") -> str:
     )
     lines.append("")
     lines.append(t("lots"))
+    width = max((len(lot["id"]) for lot in result["lots"]), default=0)
     for lot in result["lots"]:
         lines.append(
-            f"  {lot['id']:<10} {t.get('kind.' + lot['kind'], lot['kind']):<22} {lot['quantity_t']:>12,} t  "
+            f"  {lot['id']:<{width}} {t.get('kind.' + lot['kind'], lot['kind']):<22} {lot['quantity_t']:>12,} t  "
             f"{t.get('status.' + lot['status'], lot['status']):<24} {t('verdict.' + lot['verdict']):<12} "
             f"{t('usable')} {lot['usable_t']:,}"
         )
@@ -115,3 +116,37 @@ def _sections(tree: dict[str, Any], prefix: str = "position") -> list[tuple[str,
         if isinstance(value, dict) and not _is_per_fy(value):
             found.extend(_sections(value, f"{prefix}.{name}"))
     return found
+
+
+_MARKS = {"pass": "✓", "fail": "✗", "indeterminate": "?", "not_applicable": "–"}
+
+
+def render_lot(result: dict[str, Any], lot_id: str, lang: str = "ja") -> str:
+    """One lot, criterion by criterion, with everything each criterion read and the evidence behind it."""
+    t = Text(lang)
+    lot = next(item for item in result["lots"] if item["id"] == lot_id)
+    project = f" · {lot['project_id']} ({lot['project_country']})" if lot["project_id"] else ""
+    lines = [
+        f"{lot['id']} · {t.get('kind.' + lot['kind'], lot['kind'])} · {lot['quantity_t']:,} t · "
+        f"{t.get('status.' + lot['status'], lot['status'])}{project}",
+        f"{t('verdict.' + lot['verdict'])} · {t('usable')} {lot['usable_t']:,} t",
+        "",
+    ]
+    for criterion in lot["criteria"]:
+        mark = _MARKS[criterion["outcome"]]
+        lines.append(f"{mark} {criterion['id']} ({t('outcome.' + criterion['outcome'])}) [{criterion['source']}]")
+        lines.append(f"    {t.localized(criterion['message'])}")
+        if criterion["outcome"] == "not_applicable":
+            continue
+        for path, value in criterion["inputs"].items():
+            lines.append(f"    {t('explain.input')}: {path} = {t.value(value)}")
+        for param in criterion["params"]:
+            source = f" [{param['source']}]" if param["source"] else ""
+            lines.append(
+                f"    {t('explain.param')}: {param['name']} (FY{param['fy']}) = {t.value(param['value'])}{source}"
+            )
+        if criterion["interpretations"]:
+            lines.append(f"    {t('explain.interpretations')}: {', '.join(criterion['interpretations'])}")
+        for evidence in criterion["evidence"]:
+            lines.append(f"    {t('explain.evidence')}: {evidence['text']}")
+    return "\n".join(lines) + "\n"

@@ -24,6 +24,7 @@ from gxets_rules.evaluate.result import build_result, jsonable
 from gxets_rules.io.locate import problems_from_validation
 from gxets_rules.io.strict_yaml import Document, read_yaml_file
 from gxets_rules.io.submission_reader import LoadedSubmission, load_submission, load_submission_document
+from gxets_rules.pipeline import load_extras
 from gxets_rules.ruleset.compiled import RuleSet
 from gxets_rules.ruleset.schema import Case, CasesFile
 
@@ -76,7 +77,9 @@ def run_case(ruleset: RuleSet, item: CollectedCase) -> list[str]:
     """The differences between a case's expectations and what the rule set gives (empty: pass)."""
     case, expect = item.case, item.case.expect
     try:
-        evaluation = evaluate(ruleset, _submission(item), case.as_of)
+        ownership = item.file.parent / case.ownership if case.ownership else None
+        loaded, extras = load_extras(_submission(item), ownership)
+        evaluation = evaluate(ruleset, loaded, case.as_of, extras)
     except InputError as exc:
         text = "\n".join(str(p) for p in exc.problems)
         if expect.input_errors:

@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from gxets_rules.errors import InputError, Location, Problem, display_path
+from gxets_rules.evaluate import ownership_functions  # noqa: F401  (registers its functions)
 from gxets_rules.evaluate.functions import FUNCTIONS
 from gxets_rules.io.locate import problems_from_validation
 from gxets_rules.io.strict_yaml import Document, read_yaml_file
@@ -129,17 +130,29 @@ class _Loader:
         for r, rule in enumerate(spec.rules):
             where = doc.location_of(("rules", r))
             when = self.expr(rule.when, LOT_NAMES, where, f"rule {rule.id} when") if rule.when else None
+            names = set(LOT_NAMES)
+            lets = []
+            for name, text in rule.let.items():
+                if name in names:
+                    self.problems.append(Problem(where, f"rule {rule.id} let {name}: the name is already taken"))
+                    continue
+                compiled_let = self.expr(
+                    text, names, doc.location_of(("rules", r, "let", name)), f"rule {rule.id} let {name}"
+                )
+                names.add(name)
+                if compiled_let is not None:
+                    lets.append((name, compiled_let))
             criteria = []
             for c, criterion in enumerate(rule.criteria):
                 at = doc.location_of(("rules", r, "criteria", c))
                 what = f"criterion {criterion.id}"
-                test = self.expr(criterion.test, LOT_NAMES, at, f"{what} test")
-                cwhen = self.expr(criterion.when, LOT_NAMES, at, f"{what} when") if criterion.when else None
-                on_fail = self.messages(criterion.on_fail, LOT_NAMES, at, f"{what} on_fail")
-                on_ind = self.messages(criterion.on_indeterminate, LOT_NAMES, at, f"{what} on_indeterminate")
+                test = self.expr(criterion.test, names, at, f"{what} test")
+                cwhen = self.expr(criterion.when, names, at, f"{what} when") if criterion.when else None
+                on_fail = self.messages(criterion.on_fail, names, at, f"{what} on_fail")
+                on_ind = self.messages(criterion.on_indeterminate, names, at, f"{what} on_indeterminate")
                 if test is not None:
                     criteria.append(CompiledCriterion(criterion, rule, test, cwhen, at, on_fail, on_ind))
-            compiled.append(CompiledRule(rule, frozenset(rule.kinds), when, tuple(criteria), where))
+            compiled.append(CompiledRule(rule, frozenset(rule.kinds), when, tuple(lets), tuple(criteria), where))
         return compiled
 
     def checks(self, spec: ChecksFile, doc: Document) -> list[CompiledCheck]:

@@ -1,0 +1,528 @@
+"""GX League participants etc. (※1) and their involvement in a project (※2–※4), over a dated ownership graph.
+
+Status at a date (seed 図表6 ※1, INT-P1-13): representative participating companies; entities inside a
+representative's organisational boundary; subsidiaries of those (more than half held by one representative's group,
+directly or through its other subsidiaries); and any entity in which participants etc. *together* hold at least the
+joint share — applied until nothing changes, because a newly qualified joint venture can make a further entity
+qualify. Each closure is a worklist pass in which an entity joins once and a holding is counted once, so it
+terminates on any graph, cross-holding cycles included. Shares are scaled to integers over their common denominator,
+so sums are exact and fast.
+
+Shares known only as a min–max range give two fixpoints: the *certain* one (minimum shares, certain members) and the
+*possible* one (maximum shares, possible members). An entity in the first is a participant etc.; one only in the
+second is unknown.
+
+Involvement in a project counts a holder's stake only if the holder is a participant etc. both at the start of the
+counting window and at its end, and the stake was held throughout (a sale or a gap breaks it; an increase after the
+start does not count). The look-through figure follows stakes through intermediaries that are not themselves
+participants etc.: ``x_v = Σ_q share(q, v) + Σ_u x_u · share(u, v)``, the sum over all paths, cycles included, solved
+exactly. The walk back from the project is bounded; a holder left unexplored contributes somewhere between nothing
+and everything it passes on, so a truncated walk gives an exact *range*, never a guess.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+import math
+from collections import defaultdict, deque
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from fractions import Fraction
+
+import networkx as nx
+
+from gxets_rules.model.ownership import Holding, Ownership, ProjectFacts, ShareRange
+from gxets_rules.ruleset.values import Range
+
+# (other entity, from, to, lowest share, highest share) with shares as integers over OwnershipGraph.scale
+Record = tuple[str, date, date | None, int, int]
+
+EXPLORE_BUDGET = 50
+"""Intermediaries explored backwards from a project before the look-through figure becomes a range."""
+
+EXACT_CYCLE_LIMIT = 16
+"""Largest cross-holding cycle (strongly connected intermediaries) solved exactly; larger ones are bounded."""
+
+
+def _bounds(holding: Holding) -> tuple[Fraction, Fraction]:
+    share = holding.share
+    if isinstance(share, ShareRange):
+        return Fraction(share.min), Fraction(share.max)
+    return Fraction(share), Fraction(share)
+
+
+def _active(record: Record, day: date) -> bool:
+    return record[1] <= day and (record[2] is None or day <= record[2])
+
+
+def pct(value: Fraction) -> str:
+    """30 % style text of an exact share: ``Fraction(3, 10)`` → ``30%``; others to four decimals, marked ≈."""
+    hundred = value * 100
+    if hundred.denominator == 1:
+        return f"{hundred.numerator}%"
+    text = f"{float(hundred):.4f}".rstrip("0").rstrip(".")
+    return f"{text}%" if (hundred * 10_000).denominator == 1 else f"≈{text}%"
+
+
+def pct_range(lo: Fraction, hi: Fraction) -> str:
+    return pct(lo) if lo == hi else f"{pct(lo)}–{pct(hi)}"
+
+
+@dataclass(frozen=True)
+class Qualification:
+    """Why an entity is a participant etc.: its basis and, for held entities, the qualifying holders."""
+
+    basis: str  # representative | boundary | subsidiary | joint
+    via: tuple[tuple[str, Fraction], ...] = ()
+    representative: str | None = None
+
+    def describe(self, entity: str) -> str:
+        if self.basis == "representative":
+            return f"{entity}: representative participating company"
+        if self.basis == "boundary":
+            return f"{entity}: inside the organisational boundary of {self.representative}"
+        holders = " + ".join(f"{owner} {pct(share)}" for owner, share in self.via)
+        total = pct(sum((share for _, share in self.via), Fraction(0)))
+        relation = (
+            "subsidiary of participants etc." if self.basis == "subsidiary" else "held jointly by participants etc."
+        )
+        return f"{entity}: {relation} ({holders} = {total})"
+
+
+@dataclass
+class Status:
+    """Participants etc. at one date: certain members and possible members (for ranged shares)."""
+
+    day: date
+    certain: dict[str, Qualification]
+    possible: dict[str, Qualification]
+
+    def of(self, entity: str) -> bool | None:
+        """True (certainly), None (only possibly — a share range straddles a threshold), or False."""
+        if entity in self.certain:
+            return True
+        return None if entity in self.possible else False
+
+    def why(self, entity: str) -> Qualification | None:
+        return self.certain.get(entity) or self.possible.get(entity)
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Policy numbers from the rule set: control is *more than* ``control``; joint is *at least* ``joint``."""
+
+    control: Fraction
+    joint: Fraction
+
+
+class OwnershipGraph:
+    """The dated ownership graph (networkx) with the roster, boundaries, projects and technology provision."""
+
+    def __init__(self, ownership: Ownership) -> None:
+        self.data = ownership
+        self.entities = {e.id: e for e in ownership.entities}
+        self.projects: dict[str, ProjectFacts] = {p.entity: p for p in ownership.projects}
+        bounds = [_bounds(h) for h in ownership.holdings]
+        self.scale = math.lcm(1, *(share.denominator for pair in bounds for share in pair))
+        self.out: dict[str, list[Record]] = defaultdict(list)
+        self.into: dict[str, list[Record]] = defaultdict(list)
+        self.graph: nx.DiGraph = nx.DiGraph()
+        self.graph.add_nodes_from(self.entities)
+        for holding, (lo, hi) in zip(ownership.holdings, bounds, strict=True):
+            lo_int, hi_int = int(lo * self.scale), int(hi * self.scale)
+            self.out[holding.owner].append((holding.owned, holding.from_, holding.to, lo_int, hi_int))
+            self.into[holding.owned].append((holding.owner, holding.from_, holding.to, lo_int, hi_int))
+            self.graph.add_edge(holding.owner, holding.owned)
+        self._status: dict[tuple[date, Thresholds], Status] = {}
+
+    def share(self, scaled: int) -> Fraction:
+        return Fraction(scaled, self.scale)
+
+    # status -------------------------------------------------------------------------------------------------------
+    def status_on(self, day: date, thresholds: Thresholds) -> Status:
+        key = (day, thresholds)
+        if key not in self._status:
+            groups = self._base_groups(day)
+            self._status[key] = Status(
+                day, self._closure(groups, day, 3, thresholds), self._closure(groups, day, 4, thresholds)
+            )
+        return self._status[key]
+
+    def _base_groups(self, day: date) -> dict[str, dict[str, Qualification]]:
+        """Representative → its group on ``day``: itself and the entities inside its organisational boundary."""
+        groups = {
+            p.entity: {p.entity: Qualification("representative")} for p in self.data.participants if p.active_on(day)
+        }
+        for boundary in self.data.boundaries:
+            if boundary.active_on(day) and boundary.representative in groups:
+                group = groups[boundary.representative]
+                group.setdefault(boundary.entity, Qualification("boundary", representative=boundary.representative))
+        return groups
+
+    def _closure(
+        self, groups: dict[str, dict[str, Qualification]], day: date, column: int, thresholds: Thresholds
+    ) -> dict[str, Qualification]:
+        """Subsidiaries within each representative's group (control), then joint holding by all members.
+
+        Control is closed per group — a subsidiary is more than half held by one representative together with its
+        boundary entities and their subsidiaries — because shares of *different* participants add up only under the
+        joint-holding rule (※1: 複数のGXリーグ参画企業等が合計で…).
+        ``column`` picks the lowest (3) or highest (4) share of each record.
+        """
+        members: dict[str, Qualification] = {}
+        for group in groups.values():
+            grown = dict(group)
+            self._grow(grown, day, column, thresholds.control * self.scale, strict=True, basis="subsidiary")
+            for entity, why in grown.items():
+                members.setdefault(entity, why)
+        self._grow(members, day, column, thresholds.joint * self.scale, strict=False, basis="joint")
+        return members
+
+    def _grow(
+        self, members: dict[str, Qualification], day: date, column: int, threshold: Fraction, strict: bool, basis: str
+    ) -> None:
+        """Worklist closure: an entity joins when the members' direct shares in it pass the threshold."""
+        held: dict[str, int] = defaultdict(int)
+        holders: dict[str, list[tuple[str, int]]] = defaultdict(list)
+        queue = deque(sorted(members))
+        while queue:
+            owner = queue.popleft()
+            for record in self.out.get(owner, ()):
+                owned, share = record[0], record[column]
+                if share == 0 or owned in members or not _active(record, day):
+                    continue
+                held[owned] += share
+                holders[owned].append((owner, share))
+                if held[owned] > threshold or (not strict and held[owned] == threshold):
+                    via = tuple(sorted((o, self.share(s)) for o, s in holders[owned]))
+                    members[owned] = Qualification(basis, via)
+                    queue.append(owned)
+
+    # holdings over time ------------------------------------------------------------------------------------------
+    def held_on(self, owner: str, owned: str, day: date) -> tuple[Fraction, Fraction]:
+        """(min, max) share ``owner`` holds in ``owned`` on ``day``."""
+        active = [r for r in self.into.get(owned, ()) if r[0] == owner and _active(r, day)]
+        return self.share(sum(r[3] for r in active)), self.share(sum(r[4] for r in active))
+
+    def held_through(self, owner: str, owned: str, start: date, end: date) -> tuple[Fraction, Fraction]:
+        """The (min, max) share held on every day from ``start`` to ``end``: 0 if there is any gap.
+
+        The held share is piecewise constant and changes only where a record starts or the day after one ends,
+        so its minimum over the window is the minimum over those days and the window's first day.
+        """
+        records = [r for r in self.into.get(owned, ()) if r[0] == owner]
+        days = {start}
+        for _, first, last, _, _ in records:
+            if start < first <= end:
+                days.add(first)
+            if last is not None and start <= last < end:
+                days.add(last + timedelta(days=1))
+        sums = [
+            (sum(r[3] for r in records if _active(r, d)), sum(r[4] for r in records if _active(r, d))) for d in days
+        ]
+        return self.share(min(lo for lo, _ in sums)), self.share(min(hi for _, hi in sums))
+
+    def holders_of(self, owned: str) -> list[str]:
+        return sorted({r[0] for r in self.into.get(owned, ())})
+
+    def first_held(self, owner: str, owned: str) -> date:
+        return min(r[1] for r in self.into[owned] if r[0] == owner)
+
+
+# --------------------------------------------------------------------------------------------------- involvement
+
+
+@dataclass
+class Involvement:
+    """What participants etc. hold in a project, three ways, with the witness lines behind each figure.
+
+    The look-through figure is worked out on first use: a rule reads it only when the direct figure is not enough,
+    and it is the expensive one.
+    """
+
+    project: str
+    window: tuple[date, date] | None
+    direct_now: Range
+    direct_initial: Range | None
+    direct_counted: Range | None
+    technology: bool
+    lines: list[str] = field(default_factory=list)
+    _look_through: Callable[[], tuple[Range, list[str]]] | None = None
+    _found: tuple[Range, list[str]] | None = None
+
+    @property
+    def look_through_counted(self) -> Range | None:
+        return self._resolve()[0]
+
+    @property
+    def look_through_lines(self) -> list[str]:
+        return self._resolve()[1]
+
+    def _resolve(self) -> tuple[Range | None, list[str]]:
+        if self._look_through is None:
+            return None, []
+        if self._found is None:
+            self._found = self._look_through()
+        return self._found
+
+
+def _direct(graph: OwnershipGraph, project: str, status: Status, day: date) -> Range:
+    """Participants etc.' direct shares in the project on ``day`` (certain members low, possible members high)."""
+    lo = hi = Fraction(0)
+    for holder in graph.holders_of(project):
+        member = status.of(holder)
+        if member is False:
+            continue
+        held_lo, held_hi = graph.held_on(holder, project, day)
+        hi += held_hi
+        if member is True:
+            lo += held_lo
+    return Range(lo, max(lo, hi))
+
+
+def _both(then: Status, now: Status, entity: str) -> bool | None:
+    """A participant etc. at both ends of the window: True, False or None (possibly)."""
+    a, b = then.of(entity), now.of(entity)
+    if a is False or b is False:
+        return False
+    return True if (a is True and b is True) else None
+
+
+def involvement(
+    graph: OwnershipGraph, project: str, start: date | None, end: date, thresholds: Thresholds
+) -> Involvement:
+    """Participants etc.' involvement in ``project``: now (at ``end``), at ``start``, and counted over both."""
+    now = graph.status_on(end, thresholds)
+    technology = any(
+        t.project == project and t.active_on(end) and now.of(t.provider) is True for t in graph.data.technology
+    )
+    result = Involvement(project, None, _direct(graph, project, now, end), None, None, technology)
+    if start is None:
+        result.lines.append(f"{project}: the date the first issuance was completed is not known")
+        return result
+    result.window = (start, end)
+    then = graph.status_on(start, thresholds)
+    result.direct_initial = _direct(graph, project, then, start)
+    walk = _walk_back(graph, project, then, now, start, end)
+    result.lines.extend(_holding_lines(graph, project, walk.counted.get(project, {}), then, now, start, end))
+    direct = walk.counted.get(project, {})
+    lo = sum((share[0] for holder, share in direct.items() if _both(then, now, holder) is True), Fraction(0))
+    hi = sum((share[1] for holder, share in direct.items() if _both(then, now, holder) is not False), Fraction(0))
+    result.direct_counted = Range(lo, max(lo, hi))
+    result._look_through = lambda: _look_through_range(project, walk, then, now)
+    return result
+
+
+def _look_through_range(project: str, walk: _Walk, then: Status, now: Status) -> tuple[Range, list[str]]:
+    """The look-through figure as an exact range, with its witness paths."""
+    low, bounded = _look_through(project, walk, lambda e: _both(then, now, e) is True, pick=0, unexplored=Fraction(0))
+    uncertain = bounded or any(
+        share[0] != share[1] or _both(then, now, holder) is None
+        for holders in walk.counted.values()
+        for holder, share in holders.items()
+    )
+    high = (
+        _look_through(project, walk, lambda e: _both(then, now, e) is not False, pick=1, unexplored=Fraction(1))[0]
+        if uncertain
+        else low  # nothing ranged, bounded or only possibly qualifying: the bounds coincide
+    )
+    figure = Range(low, max(low, high))
+    lines = list(_path_lines(project, walk, lambda e: _both(then, now, e) is True))
+    if figure.lo != figure.hi:
+        lines.append(
+            f"look-through: {pct_range(figure.lo, figure.hi)} (holders beyond the explored neighbourhood bound it)"
+        )
+    return figure, lines
+
+
+@dataclass
+class _Walk:
+    counted: dict[str, dict[str, tuple[Fraction, Fraction]]]  # owned → holder → share held throughout the window
+    unexplored: set[str]
+
+
+def _walk_back(graph: OwnershipGraph, project: str, then: Status, now: Status, start: date, end: date) -> _Walk:
+    """Stakes held throughout the window, walking back from the project through non-qualifying holders.
+
+    A holder that is certainly a participant etc. at both ends counts in full, so who holds *it* does not matter;
+    only other holders are followed, up to a budget. Holders beyond it are listed as unexplored.
+    """
+    counted: dict[str, dict[str, tuple[Fraction, Fraction]]] = defaultdict(dict)
+    queue, seen, unexplored = deque([project]), {project}, set()
+    while queue:
+        owned = queue.popleft()
+        for holder in graph.holders_of(owned):
+            share = graph.held_through(holder, owned, start, end)
+            if share[1] == 0:
+                continue
+            counted[owned][holder] = share
+            if holder in seen or _both(then, now, holder) is True:
+                continue
+            seen.add(holder)
+            if len(seen) > EXPLORE_BUDGET:
+                unexplored.add(holder)
+            else:
+                queue.append(holder)
+    return _Walk(counted, unexplored)
+
+
+def _holding_lines(
+    graph: OwnershipGraph,
+    project: str,
+    direct: dict[str, tuple[Fraction, Fraction]],
+    then: Status,
+    now: Status,
+    start: date,
+    end: date,
+) -> list[str]:
+    """One witness line per direct holder: its share at both ends, what counts, and whether it is a participant etc."""
+    lines = []
+    for holder in graph.holders_of(project):
+        counted = direct.get(holder, (Fraction(0), Fraction(0)))
+        why = now.why(holder) or then.why(holder)
+        status = why.describe(holder) if why else f"{holder}: not a participant etc."
+        if _both(then, now, holder) is False and why is not None:
+            status += f" — but not on {start if then.of(holder) is False else end}"
+        note = ""
+        if counted[1] == 0:
+            first = graph.first_held(holder, project)
+            note = (
+                f" — acquired {first}, after the initial phase (※2)"
+                if first > start
+                else f" — not held without a break until {end} (※3)"
+            )
+        held = f"{pct_range(*graph.held_on(holder, project, start))} on {start}, "
+        held += f"{pct_range(*graph.held_on(holder, project, end))} on {end}"
+        lines.append(f"{holder} → {project}: {held}; counted {pct_range(*counted)}{note} [{status}]")
+    return lines
+
+
+def _look_through(
+    project: str, walk: _Walk, qualifies: Callable[[str], bool], pick: int, unexplored: Fraction
+) -> tuple[Fraction, bool]:
+    """Participants etc.' effective share in the project through non-qualifying intermediaries, solved exactly.
+
+    Strongly connected components of the intermediaries are taken in topological order, so only cross-holding
+    cycles need a (small) linear solve. Unexplored holders pass on ``unexplored`` (0 for the lower bound, 1 for the
+    upper bound) of what reaches them, and so do members of cycles larger than EXACT_CYCLE_LIMIT. Returns the
+    figure and whether anything was bounded that way.
+    """
+    counted = walk.counted
+    intermediaries = {v for v in counted if v != project and not qualifies(v)} | {
+        u for u in walk.unexplored if not qualifies(u)
+    }
+    flows: nx.DiGraph = nx.DiGraph()
+    flows.add_nodes_from(intermediaries)
+    flows.add_edges_from((h, v) for v in intermediaries for h in counted.get(v, {}) if h in intermediaries)
+    effective: dict[str, Fraction] = {}
+    bounded = bool(walk.unexplored)
+    condensed = nx.condensation(flows)
+    for component in nx.topological_sort(condensed):
+        members = sorted(condensed.nodes[component]["members"])
+        if len(members) > EXACT_CYCLE_LIMIT:  # bounded like unexplored holders: exact cycles this large cost too much
+            effective.update(dict.fromkeys(members, unexplored))
+            bounded = True
+            continue
+        inflow = {}
+        for v in members:
+            if v in walk.unexplored:
+                inflow[v] = unexplored
+                continue
+            inflow[v] = sum(
+                (
+                    share[pick] * (1 if qualifies(h) else effective[h])
+                    for h, share in counted.get(v, {}).items()
+                    if qualifies(h) or h in effective
+                ),
+                Fraction(0),
+            )
+        if len(members) == 1 and not flows.has_edge(members[0], members[0]):
+            effective[members[0]] = inflow[members[0]]
+            continue
+        index = {v: i for i, v in enumerate(members)}
+        matrix = [[Fraction(int(i == j)) for j in range(len(members))] for i in range(len(members))]
+        for v in members:
+            if v in walk.unexplored:
+                continue
+            for h, share in counted.get(v, {}).items():
+                if h in index:
+                    matrix[index[v]][index[h]] -= share[pick]
+        effective.update(zip(members, _solve(matrix, [inflow[v] for v in members]), strict=True))
+    total = Fraction(0)
+    for holder, share in counted.get(project, {}).items():
+        if qualifies(holder):
+            total += share[pick]
+        elif holder in effective:
+            total += effective[holder] * share[pick]
+    return total, bounded
+
+
+def _solve(matrix: list[list[Fraction]], rhs: list[Fraction]) -> list[Fraction]:
+    """Gauss–Jordan elimination over fractions (I − Aᵀ is non-singular when each entity's holders own ≤ 100 %)."""
+    n = len(rhs)
+    rows = [[*row, value] for row, value in zip(matrix, rhs, strict=True)]
+    for col in range(n):
+        pivot = next(r for r in range(col, n) if rows[r][col] != 0)
+        rows[col], rows[pivot] = rows[pivot], rows[col]
+        lead = rows[col][col]
+        rows[col] = [value / lead for value in rows[col]]
+        for r in range(n):
+            if r != col and rows[r][col] != 0:
+                factor = rows[r][col]
+                rows[r] = [a - factor * b for a, b in zip(rows[r], rows[col], strict=True)]
+    return [row[n] for row in rows]
+
+
+_Path = tuple[tuple[str, Fraction], ...]  # (intermediary, its share in the next node), far end first
+
+
+def _path_lines(
+    project: str, walk: _Walk, qualifies: Callable[[str], bool], limit: int = 10, budget: int = 200
+) -> Iterable[str]:
+    """The largest witness paths participant →a%→ intermediary … →c%→ project (best-first, bounded).
+
+    Paths are explored largest product first (the float only orders the search; the shown product is exact) and
+    the search stops after ``limit`` paths or ``budget`` expansions, so a dense graph cannot make the evidence
+    exponential; the figures themselves are computed exactly elsewhere.
+    """
+    heap: list[tuple[float, int, Fraction, str, _Path]] = [(-1.0, 0, Fraction(1), project, ())]
+    found: list[tuple[Fraction, str, Fraction, _Path]] = []
+    tie = itertools.count(1)
+    while heap and len(found) < limit and budget > 0:
+        _, _, product, node, path = heapq.heappop(heap)
+        budget -= 1
+        on_path = {project, *(h for h, _ in path)}
+        for holder, share in walk.counted.get(node, {}).items():
+            step = product * share[0]
+            if holder in on_path or step == 0:
+                continue
+            if qualifies(holder):
+                if node != project:  # direct holders are reported with the direct figure
+                    found.append((step, holder, share[0], path))
+            else:
+                heapq.heappush(heap, (-float(step), next(tie), step, holder, ((holder, share[0]), *path)))
+    lines = []
+    for step, holder, share, path in found:
+        text = f"{holder} →{pct(share)}→ " + "".join(f"{entity} →{pct(s)}→ " for entity, s in path)
+        lines.append((step, f"look-through: {text}{project} = {pct(step)}"))
+    return [text for _, text in sorted(lines, key=lambda item: (-item[0], item[1]))]
+
+
+def share_problems(ownership: Ownership) -> list[tuple[int, str]]:
+    """(holding index, message) for each entity whose holders' minimum shares exceed 100 % on some day."""
+    by_owned: dict[str, list[tuple[int, Holding]]] = defaultdict(list)
+    for index, holding in enumerate(ownership.holdings):
+        by_owned[holding.owned].append((index, holding))
+    problems = []
+    for owned, items in sorted(by_owned.items()):
+        for day in sorted({h.from_ for _, h in items}):
+            active = [(i, h) for i, h in items if h.active_on(day)]
+            total = sum((_bounds(h)[0] for _, h in active), Fraction(0))
+            if total > 1:
+                index = max(i for i, h in active if h.from_ == day)
+                parts = " + ".join(f"{h.owner} {pct(_bounds(h)[0])}" for _, h in active)
+                problems.append((index, f"shares of {owned} add up to {pct(total)} on {day} ({parts})"))
+                break
+    return problems

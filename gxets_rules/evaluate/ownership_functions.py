@@ -1,0 +1,119 @@
+"""Rule-language functions over the ownership graph: ``involvement(…)`` and ``project_fact(…)``.
+
+They know nothing of Phase 1: thresholds and the end of the continuity window are arguments, so a rule set states its
+policy (and cites it) in YAML. Without an ownership graph, or for a project the graph does not describe, they return
+UNKNOWN, which makes the criteria indeterminate — never passed, never failed. Each call records its witness lines
+(ownership paths, excluded stakes) as evidence when a trace is being made.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from datetime import date, timedelta
+from fractions import Fraction
+from typing import Any
+
+from gxets_rules.evaluate.context import Evidence
+from gxets_rules.evaluate.functions import Env, ctx_of, register
+from gxets_rules.evaluate.ownership import Involvement, OwnershipGraph, Thresholds, involvement
+from gxets_rules.ruleset.expr import EvaluationError
+from gxets_rules.ruleset.values import UNKNOWN
+
+OWNERSHIP_KEY = "ownership"
+
+
+def _graph(env: Env) -> OwnershipGraph | None:
+    return ctx_of(env).extras.get(OWNERSHIP_KEY)
+
+
+def _fraction(value: Any, what: str) -> Fraction:
+    if isinstance(value, bool) or not isinstance(value, int | Fraction):
+        raise EvaluationError(f"involvement(): {what} must be a number, got {value!r}")
+    return Fraction(value)
+
+
+@register("involvement", 5, 5)
+def involvement_facts(env: Env, lot: Any, until: Any, same_day_counts: Any, control: Any, joint: Any) -> Any:
+    """involvement(lot, until, same_day_counts, control_share, joint_share): participants etc.' stake in the project.
+
+    Fields: direct_now (at ``until``), direct_initial (at the end of the initial phase), direct_counted (held
+    throughout, by holders that were participants etc. at both ends), look_through_counted (through non-qualifying
+    intermediaries), technology (a participant etc. provides technology at ``until``), first_issuance (date).
+    """
+    if not isinstance(until, date):
+        raise EvaluationError(f"involvement(): `until` must be a date, got {until!r}")
+    graph = _graph(env)
+    ctx = ctx_of(env)
+    project = lot.project.id if lot.project is not None else None
+    if graph is None or project is None or project not in graph.projects:
+        ctx.record(Evidence("ownership", f"no ownership data for project {project}: involvement cannot be decided"))
+        return UNKNOWN
+    thresholds = Thresholds(_fraction(control, "control_share"), _fraction(joint, "joint_share"))
+    key = ("involvement", project, until, bool(same_day_counts), thresholds)
+    facts = ctx.cache.get(key)
+    if facts is None:
+        completed = graph.projects[project].first_issuance_completed_on
+        start = None if completed is None else (completed if same_day_counts else completed - timedelta(days=1))
+        facts = InvolvementFacts(involvement(graph, project, start, until, thresholds), completed)
+        ctx.cache[key] = facts
+    for line in facts.found.lines:
+        ctx.record(Evidence("ownership", line, {"project": project}))
+    if facts.found.technology:
+        ctx.record(Evidence("ownership", f"{project}: a participant etc. provides technology or a solution (※4)"))
+    facts.recorder = ctx.record
+    return facts
+
+
+class InvolvementFacts(Mapping[str, Any]):
+    """The fields rules read from ``involvement(…)``; the look-through figure is worked out only if a rule reads it
+    (its witness paths are recorded then)."""
+
+    def __init__(self, found: Involvement, first_issuance: date | None) -> None:
+        self.found = found
+        self.first_issuance = first_issuance
+        self.recorder: Callable[[Any], None] | None = None
+
+    def __getitem__(self, name: str) -> Any:
+        found = self.found
+        if name == "look_through_counted":
+            value = found.look_through_counted
+            if self.recorder is not None:
+                for line in found.look_through_lines:
+                    self.recorder(Evidence("ownership", line, {"project": found.project}))
+            return UNKNOWN if value is None else value
+        values = {
+            "direct_now": found.direct_now,
+            "direct_initial": found.direct_initial,
+            "direct_counted": found.direct_counted,
+            "technology": found.technology,
+            "first_issuance": self.first_issuance,
+        }
+        if name not in values:
+            raise KeyError(name)
+        return UNKNOWN if values[name] is None else values[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(FIELDS)
+
+    def __len__(self) -> int:
+        return len(FIELDS)
+
+
+FIELDS = ("direct_now", "direct_initial", "direct_counted", "look_through_counted", "technology", "first_issuance")
+
+
+@register("project_fact", 2, 2)
+def project_fact(env: Env, lot: Any, name: str) -> Any:
+    """project_fact(lot, name): a fact from the ownership file about the lot's project (jcm_difficulty: none |
+    claimed | recognised; started_on; first_issuance_completed_on); unknown without ownership data."""
+    graph = _graph(env)
+    project = lot.project.id if lot.project is not None else None
+    facts = graph.projects.get(project) if graph is not None and project is not None else None
+    if facts is None:
+        return UNKNOWN
+    if name == "jcm_difficulty":
+        return "none" if facts.jcm_difficulty is None else facts.jcm_difficulty.status
+    if name in ("started_on", "first_issuance_completed_on"):
+        value = getattr(facts, name)
+        return UNKNOWN if value is None else value
+    raise EvaluationError(f"project_fact(): no fact {name!r} (jcm_difficulty, started_on, first_issuance_completed_on)")

@@ -1,0 +1,80 @@
+"""Load an ownership file (``gxets.ownership.v1``) into a graph, or report every problem with its line.
+
+Beyond shapes and types: every reference names a declared entity, entity ids are unique, and the holders of one
+entity never hold more than 100 % of it on any day (a data error that would make every share figure meaningless).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from gxets_rules.errors import InputError, Problem
+from gxets_rules.evaluate.ownership import OwnershipGraph, share_problems
+from gxets_rules.io.locate import problems_from_validation
+from gxets_rules.io.strict_yaml import DEFAULT_MAX_BYTES, Document, read_yaml_file
+from gxets_rules.io.submission_reader import sha256_file
+from gxets_rules.model.ownership import OWNERSHIP_FORMAT, Ownership
+
+_REFERENCES = {
+    "participants": ("entity",),
+    "boundaries": ("entity", "representative"),
+    "holdings": ("owner", "owned"),
+    "projects": ("entity",),
+    "technology": ("provider", "project"),
+}
+
+
+@dataclass(frozen=True)
+class LoadedOwnership:
+    graph: OwnershipGraph
+    name: str
+    sha256: str
+
+
+def _reference_problems(ownership: Ownership, doc: Document) -> list[Problem]:
+    problems = []
+    seen: dict[str, int] = {}
+    for index, entity in enumerate(ownership.entities):
+        if entity.id in seen:
+            problems.append(Problem(doc.location_of(("entities", index, "id")), f"duplicate entity id {entity.id!r}"))
+        seen.setdefault(entity.id, index)
+    for section, fields in _REFERENCES.items():
+        for index, item in enumerate(getattr(ownership, section)):
+            for name in fields:
+                ref = getattr(item, name)
+                if ref not in seen:
+                    where = doc.location_of((section, index, name))
+                    problems.append(Problem(where, f"{section}[{index}].{name}: no entity {ref!r} is declared"))
+    for index, project in enumerate(ownership.projects):
+        entity = ownership.entities[seen[project.entity]] if project.entity in seen else None
+        if entity is not None and entity.kind != "project":
+            where = doc.location_of(("projects", index, "entity"))
+            problems.append(Problem(where, f"{project.entity} is a {entity.kind}, not a project"))
+    return problems
+
+
+def load_ownership(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> LoadedOwnership:
+    doc = read_yaml_file(path, max_bytes=max_bytes)
+    data = doc.data
+    if not isinstance(data, dict) or data.get("format") != OWNERSHIP_FORMAT:
+        got = data.get("format") if isinstance(data, dict) else type(data).__name__
+        raise InputError(
+            [
+                Problem(
+                    doc.location_of(("format",)),
+                    f"not an ownership file: expected `format: {OWNERSHIP_FORMAT}`, got {got!r}",
+                )
+            ]
+        )
+    try:
+        ownership = Ownership.model_validate(data)
+    except ValidationError as exc:
+        raise InputError(problems_from_validation(exc, doc.location_of, data, "gxets schema ownership")) from None
+    problems = _reference_problems(ownership, doc)
+    problems += [Problem(doc.location_of(("holdings", index)), message) for index, message in share_problems(ownership)]
+    if problems:
+        raise InputError(problems)
+    return LoadedOwnership(OwnershipGraph(ownership), path.name, sha256_file(path))

@@ -1,0 +1,206 @@
+"""Participants etc. (※1) and involvement (※2–※4) on small hand-checked graphs, with exact shares."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from gxets_rules.errors import InputError
+from gxets_rules.evaluate.ownership import OwnershipGraph, Thresholds, involvement
+from gxets_rules.io.ownership_reader import load_ownership
+from gxets_rules.model.ownership import Ownership
+from gxets_rules.ruleset.values import Range
+
+RULES = Thresholds(control=Fraction(1, 2), joint=Fraction(51, 100))
+DAY = date(2026, 12, 7)
+
+
+def graph(
+    holdings: list[tuple[str, str, Any]], representatives: tuple[str, ...] = ("a", "b"), **extra: Any
+) -> OwnershipGraph:
+    names = {name for owner, owned, _ in holdings for name in (owner, owned)} | set(representatives)
+    return OwnershipGraph(
+        Ownership.model_validate(
+            {
+                "format": "gxets.ownership.v1",
+                "entities": [
+                    {"id": n, "name": n, "country": "US", "kind": "project" if n.startswith("p") else "company"}
+                    for n in sorted(names)
+                ],
+                "participants": [{"entity": r, "from": "2023-04-01"} for r in representatives],
+                "holdings": [
+                    {"owner": o, "owned": d, "share": s if isinstance(s, dict) else Decimal(s), "from": "2020-01-01"}
+                    for o, d, s in holdings
+                ],
+                **extra,
+            }
+        )
+    )
+
+
+def status(g: OwnershipGraph, entity: str) -> bool | None:
+    return g.status_on(DAY, RULES).of(entity)
+
+
+@pytest.mark.parametrize(
+    ("a_share", "b_share", "expected"),
+    [("0.30", "0.21", True), ("0.30", "0.20", False), ("0.30", "0.205", False)],
+)
+def test_joint_holding_is_at_least_51_percent_exactly(a_share: str, b_share: str, expected: bool) -> None:
+    """30 % + 21 % = 51 % qualifies; 30 % + 20 % does not; 50.5 % held by two groups is neither control nor joint."""
+    g = graph([("a", "jv", a_share), ("b", "jv", b_share)])
+    assert status(g, "jv") is expected
+
+
+def test_subsidiaries_of_subsidiaries_and_the_fixpoint() -> None:
+    """a →60%→ s1 →55%→ s2 (subsidiaries); jv1 = a 30% + b 21%; jv2 = s2 26% + jv1 25% qualifies only via jv1."""
+    g = graph(
+        [
+            ("a", "s1", "0.60"),
+            ("s1", "s2", "0.55"),
+            ("a", "jv1", "0.30"),
+            ("b", "jv1", "0.21"),
+            ("s2", "jv2", "0.26"),
+            ("jv1", "jv2", "0.25"),
+        ]
+    )
+    found = g.status_on(DAY, RULES).certain
+    assert (found["s1"].basis, found["s2"].basis) == ("subsidiary", "subsidiary")
+    assert found["jv2"].basis == "joint"
+    assert found["jv2"].via == (("jv1", Fraction(1, 4)), ("s2", Fraction(13, 50)))
+    without_b = graph(
+        [("a", "s1", "0.60"), ("s1", "s2", "0.55"), ("a", "jv1", "0.30"), ("s2", "jv2", "0.26"), ("jv1", "jv2", "0.25")]
+    )
+    assert status(without_b, "jv2") is False
+
+
+def test_a_share_range_straddling_51_percent_is_unknown() -> None:
+    g = graph([("a", "jv", {"min": Decimal("0.20"), "max": Decimal("0.35")}), ("b", "jv", "0.21")])
+    assert status(g, "jv") is None
+
+
+def test_cross_holding_cycle_terminates_with_exact_effective_shares() -> None:
+    """a holds 40 % of c1; c1 holds 50 % of c2; c2 holds 10 % of c1 and 60 % of the project.
+
+    x_c1 = 0.4 + 0.1·x_c2 and x_c2 = 0.5·x_c1 give x_c1 = 8/19 and x_c2 = 4/19, so participants hold
+    0.6 · 4/19 = 12/95 of the project through the cycle (every path, cycles included).
+    """
+    g = graph(
+        [("a", "c1", "0.40"), ("c1", "c2", "0.50"), ("c2", "c1", "0.10"), ("c2", "p1", "0.60")],
+        projects=[{"entity": "p1", "first_issuance_completed_on": "2024-03-01"}],
+    )
+    assert status(g, "c1") is False and status(g, "c2") is False
+    found = involvement(g, "p1", date(2024, 2, 29), DAY, RULES)
+    assert found.direct_counted == Range(Fraction(0), Fraction(0))
+    assert found.look_through_counted == Range(Fraction(12, 95), Fraction(12, 95))
+
+
+def test_look_through_only_reaches_20_percent() -> None:
+    g = graph(
+        [("a", "v", "0.30"), ("b", "v", "0.20"), ("o", "v", "0.50"), ("v", "p1", "0.40")],
+        projects=[{"entity": "p1", "first_issuance_completed_on": "2024-03-01"}],
+    )
+    found = involvement(g, "p1", date(2024, 2, 29), DAY, RULES)
+    assert status(g, "v") is False
+    assert found.direct_counted == Range(Fraction(0), Fraction(0))
+    assert found.look_through_counted == Range(Fraction(1, 5), Fraction(1, 5))
+    assert found.look_through_lines == [
+        "look-through: a →30%→ v →40%→ p1 = 12%",
+        "look-through: b →20%→ v →40%→ p1 = 8%",
+    ]
+
+
+def test_a_stake_increased_after_the_initial_phase_counts_only_its_initial_part(tmp_path: Path) -> None:
+    g = OwnershipGraph(
+        Ownership.model_validate(
+            {
+                "format": "gxets.ownership.v1",
+                "entities": [
+                    {"id": "a", "name": "A", "country": "JP", "kind": "company"},
+                    {"id": "p1", "name": "P", "country": "US", "kind": "project"},
+                ],
+                "participants": [{"entity": "a", "from": "2023-04-01"}],
+                "holdings": [
+                    {"owner": "a", "owned": "p1", "share": Decimal("0.10"), "from": "2021-01-01"},
+                    {"owner": "a", "owned": "p1", "share": Decimal("0.15"), "from": "2025-01-01"},
+                ],
+                "projects": [{"entity": "p1", "first_issuance_completed_on": "2024-03-01"}],
+            }
+        )
+    )
+    found = involvement(g, "p1", date(2024, 2, 29), DAY, RULES)
+    assert found.direct_now == Range(Fraction(1, 4), Fraction(1, 4))
+    assert found.direct_counted == Range(Fraction(1, 10), Fraction(1, 10))
+
+
+def test_a_participant_that_joined_the_league_after_the_initial_phase_does_not_count() -> None:
+    g = OwnershipGraph(
+        Ownership.model_validate(
+            {
+                "format": "gxets.ownership.v1",
+                "entities": [
+                    {"id": "late", "name": "Late", "country": "JP", "kind": "company"},
+                    {"id": "p1", "name": "P", "country": "US", "kind": "project"},
+                ],
+                "participants": [{"entity": "late", "from": "2025-04-01"}],
+                "holdings": [{"owner": "late", "owned": "p1", "share": Decimal("0.40"), "from": "2021-01-01"}],
+                "projects": [{"entity": "p1", "first_issuance_completed_on": "2024-03-01"}],
+            }
+        )
+    )
+    found = involvement(g, "p1", date(2024, 2, 29), DAY, RULES)
+    assert found.direct_now == Range(Fraction(2, 5), Fraction(2, 5))
+    assert found.direct_counted == Range(Fraction(0), Fraction(0))
+
+
+def _write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "ownership.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+HEADER = """format: gxets.ownership.v1
+entities:
+  - {id: a, name: A, country: JP, kind: company}
+  - {id: b, name: B, country: JP, kind: company}
+  - {id: x, name: X, country: US, kind: company}
+"""
+
+
+def test_shares_over_100_percent_on_a_day_are_a_located_error(tmp_path: Path) -> None:
+    path = _write(
+        tmp_path,
+        HEADER
+        + "holdings:\n"
+        + "  - {owner: a, owned: x, share: 0.60, from: 2020-01-01}\n"
+        + "  - {owner: b, owned: x, share: 0.50, from: 2021-06-01}\n",
+    )
+    with pytest.raises(InputError) as raised:
+        load_ownership(path)
+    [problem] = raised.value.problems
+    assert (problem.location.line, problem.location.column) == (8, 5)  # the holding that pushes it over
+    assert "shares of x add up to 110% on 2021-06-01 (a 60% + b 50%)" in problem.message
+
+
+def test_consecutive_holdings_that_never_overlap_are_fine(tmp_path: Path) -> None:
+    path = _write(
+        tmp_path,
+        HEADER
+        + "holdings:\n"
+        + "  - {owner: a, owned: x, share: 0.60, from: 2020-01-01, to: 2021-05-31}\n"
+        + "  - {owner: b, owned: x, share: 0.60, from: 2021-06-01}\n",
+    )
+    assert load_ownership(path).graph.graph.number_of_edges() == 2
+
+
+def test_unknown_references_are_located(tmp_path: Path) -> None:
+    path = _write(tmp_path, HEADER + "holdings:\n  - {owner: a, owned: nobody, share: 0.6, from: 2020-01-01}\n")
+    with pytest.raises(InputError) as raised:
+        load_ownership(path)
+    assert [p.message for p in raised.value.problems] == ["holdings[0].owned: no entity 'nobody' is declared"]
+    assert raised.value.problems[0].location.line == 7
