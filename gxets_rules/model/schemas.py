@@ -6,12 +6,14 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from gxets_rules.model.market import MARKET_FORMAT, MarketSnapshot
 from gxets_rules.model.result import RESULT_FORMAT, Result
 from gxets_rules.model.submission import SUBMISSION_FORMAT, Submission
 
 FORMATS: dict[str, tuple[type[BaseModel], str]] = {
     "submission": (Submission, SUBMISSION_FORMAT),
     "result": (Result, RESULT_FORMAT),
+    "market": (MarketSnapshot, MARKET_FORMAT),
 }
 
 
