@@ -23,7 +23,7 @@ from gxets_rules import __version__
 from gxets_rules.errors import EXIT_BUG, EXIT_INPUT, InputError, Problem
 from gxets_rules.io.strict_yaml import DEFAULT_MAX_BYTES
 from gxets_rules.io.writers import canonical_json, write_json
-from gxets_rules.model.schemas import json_schema
+from gxets_rules.model.schemas import FORMATS, json_schema
 from gxets_rules.pipeline import DEFAULT_RULESET, CheckRequest, ruleset_for, run_check
 from gxets_rules.render.text import render_text
 from gxets_rules.resources import resolve_ruleset
@@ -89,16 +89,29 @@ def main(debug: bool) -> None:
 @click.option(
     "--max-bytes", type=int, default=DEFAULT_MAX_BYTES, show_default=True, help="Largest input file accepted."
 )
+@click.option(
+    "--market",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Market snapshot (gxets.market.v1) to plan the purchases with.",
+)
 @guarded
 def check(
-    submission: Path, ruleset_ref: str | None, as_of: Any, fmt: str, out: Path | None, lang: str, max_bytes: int
+    submission: Path,
+    ruleset_ref: str | None,
+    as_of: Any,
+    fmt: str,
+    out: Path | None,
+    lang: str,
+    max_bytes: int,
+    market: Path | None,
 ) -> None:
     """Check a submission: eligibility of every lot and the firm's position.
 
     Writes the result JSON (gxets.result.v1) to OUT/result.json when --out is given, and prints a summary (text) or the
-    result itself (json).
+    result itself (json). With --market, the result also holds a purchase plan: what to buy where, at what cost, and
+    the last order session.
     """
-    request = CheckRequest(submission, ruleset_ref, as_of.date() if as_of else None, max_bytes)
+    request = CheckRequest(submission, ruleset_ref, as_of.date() if as_of else None, max_bytes, market)
     result = run_check(request, today=date.today())
     data = result.model_dump(mode="json")
     if out is not None:
@@ -112,7 +125,7 @@ def check(
 
 
 @main.command()
-@click.argument("what", type=click.Choice(["submission", "result"]))
+@click.argument("what", type=click.Choice(sorted(FORMATS)))
 def schema(what: str) -> None:
     """Print the JSON Schema of an input or output format."""
     click.echo(json.dumps(json_schema(what), ensure_ascii=False, indent=2, sort_keys=True))

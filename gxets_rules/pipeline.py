@@ -13,8 +13,9 @@ from pathlib import Path
 from gxets_rules.errors import InputError, Location, Problem
 from gxets_rules.evaluate.engine import Evaluation, evaluate
 from gxets_rules.evaluate.result import build_result
+from gxets_rules.io.market_reader import LoadedMarket, load_market
 from gxets_rules.io.strict_yaml import DEFAULT_MAX_BYTES
-from gxets_rules.io.submission_reader import load_submission
+from gxets_rules.io.submission_reader import LoadedSubmission, load_submission
 from gxets_rules.model.result import Result
 from gxets_rules.resources import resolve_ruleset
 from gxets_rules.ruleset.compiled import RuleSet
@@ -25,12 +26,13 @@ DEFAULT_RULESET = "gxets-phase1"
 
 @dataclass(frozen=True)
 class CheckRequest:
-    """What a check needs: the submission and, optionally, the rule set, the date and limits."""
+    """What a check needs: the submission and, optionally, the rule set, the date, limits and a market snapshot."""
 
     submission: Path
     ruleset: str | None = None
     as_of: date | None = None
     max_bytes: int = DEFAULT_MAX_BYTES
+    market: Path | None = None
 
 
 def ruleset_for(ref: str) -> RuleSet:
@@ -42,12 +44,30 @@ def ruleset_for(ref: str) -> RuleSet:
     return load_ruleset(folder)
 
 
+def load_inputs(request: CheckRequest) -> tuple[LoadedSubmission, LoadedMarket | None]:
+    """The submission and the market snapshot, with the problems of both reported together."""
+    problems: list[Problem] = []
+    loaded = market = None
+    try:
+        loaded = load_submission(request.submission, max_bytes=request.max_bytes)
+    except InputError as exc:
+        problems.extend(exc.problems)
+    if request.market is not None:
+        try:
+            market = load_market(request.market, max_bytes=request.max_bytes)
+        except InputError as exc:
+            problems.extend(exc.problems)
+    if problems or loaded is None:
+        raise InputError(problems)
+    return loaded, market
+
+
 def run_evaluation(request: CheckRequest, today: date) -> Evaluation:
     """Load everything the request names and evaluate it (``today`` is used only when no date is given)."""
-    loaded = load_submission(request.submission, max_bytes=request.max_bytes)
+    loaded, market = load_inputs(request)
     ruleset = ruleset_for(request.ruleset or loaded.submission.ruleset or DEFAULT_RULESET)
     when = request.as_of or loaded.submission.as_of or today
-    return evaluate(ruleset, loaded, when)
+    return evaluate(ruleset, loaded, when, market=market)
 
 
 def run_check(request: CheckRequest, today: date) -> Result:
