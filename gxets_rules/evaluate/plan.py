@@ -9,7 +9,7 @@ price) needs no change here.
 
 The mix is a min-cost maximum flow (networkx): source → product (capacity: its liquidity limit) → need, through a
 cap-class node per need where the product's kind is capped (capacity: the headroom left) → sink (capacity: the
-offsets to buy). Covering comes first, then cost; ties go to the earlier product, then the earlier need. A greedy
+offsets to buy). Covering comes first, then cost; ties go to the earlier product, and to the earlier need. A greedy
 fill would be simpler but can waste a scarce cheap product on a need that had a capped alternative; the flow cannot.
 What no product can supply within the limits is reported per need as "bilateral or tender needed", never dropped.
 """
@@ -58,6 +58,7 @@ from gxets_rules.ruleset.compiled import MARKET_TERMS, CompiledInstrument, Compi
 from gxets_rules.ruleset.expr import Compiled, EvaluationError, round_whole
 from gxets_rules.ruleset.messages import format_value
 from gxets_rules.ruleset.params import ParamRead
+from gxets_rules.ruleset.schema import MarketCalendar, Schedule
 from gxets_rules.ruleset.values import UNKNOWN
 
 ROUNDING_MODES = ("floor", "ceil", "half_up")
@@ -89,8 +90,14 @@ def least_cost_mix(offers: Sequence[Offer], demands: Sequence[Demand]) -> dict[s
         return {}
     order = sorted(range(len(offers)), key=lambda i: (offers[i].price, i))
     rank = {index: position for position, index in enumerate(order)}
-    # A yen of price must outweigh every tie-break a whole plan can add up, so that ties never change the cost.
-    scale = len(offers) * len(demands) * total + 1
+    # Edge weights order the solutions lexicographically: price first, then earlier products, then earlier products
+    # to earlier needs. Two flows differ by unit cycles, each crossing at most `pairs` product→need arcs either way,
+    # so each level outweighs `pairs` times the largest term below it and a tie-break can never beat a yen. The last
+    # term, pairs − rank·need, is strictly Monge, which makes the "north-west corner" pairing (first product to first
+    # need) the unique tie-break rather than one of many equal ones.
+    pairs = len(offers) * len(demands)
+    per_rank = pairs * pairs + 1
+    scale = pairs * ((len(offers) - 1) * per_rank + pairs) + 1
     graph: nx.DiGraph[str] = nx.DiGraph()
     for n, demand in enumerate(demands):
         graph.add_edge(f"need:{n}", "sink", capacity=demand.quantity_t, weight=0)
@@ -98,7 +105,7 @@ def least_cost_mix(offers: Sequence[Offer], demands: Sequence[Demand]) -> dict[s
         node = f"offer:{i}"
         graph.add_edge("source", node, weight=0, **({} if offer.limit_t is None else {"capacity": offer.limit_t}))
         for n, demand in enumerate(demands):
-            weight = offer.price * scale + rank[i] * len(demands) + n
+            weight = offer.price * scale + rank[i] * per_rank + pairs - rank[i] * n
             target = f"need:{n}"
             if offer.cap_class is not None and offer.cap_class in demand.headroom_t:
                 capped = f"cap:{n}:{offer.cap_class}"
@@ -175,10 +182,8 @@ class _Planner:
 
     # the calendar -------------------------------------------------------------------------------------
     def calendar(self) -> BusinessCalendar:
-        spec = self.market.spec.calendar
-        self.interpretations.update(spec.interpretations)
-        closed = tuple((_month_day(c.first), _month_day(c.last)) for c in spec.closed)
-        return BusinessCalendar(spec.holidays, closed)
+        self.interpretations.update(self.market.spec.calendar.interpretations)
+        return calendar_of(self.market.spec.calendar)
 
     def schedule(self, schedule_id: str) -> AuctionSchedule:
         if schedule_id not in self.schedules:
@@ -191,16 +196,8 @@ class _Planner:
         self.interpretations.update(spec.interpretations)
         months = None
         if compiled.months is not None:
-            value, _ = self.run(compiled.months, f"schedule {spec.id} months")
-            if not isinstance(value, tuple | list) or not all(isinstance(m, int) and 1 <= m <= 12 for m in value):
-                raise EvaluationError(f"market schedule {spec.id} months must be a list of months, got {value!r}")
-            months = frozenset(value)
-        weekdays = None if spec.weekdays is None else frozenset(WEEKDAYS.index(day) for day in spec.weekdays)
-        sessions = tuple(
-            SessionTime(time.fromisoformat(s.at), time.fromisoformat(s.orders_open), time.fromisoformat(s.orders_close))
-            for s in spec.sessions
-        )
-        return AuctionSchedule(sessions, weekdays, months)
+            months, _ = self.run(compiled.months, f"schedule {spec.id} months")
+        return schedule_of(spec, months)
 
     # products -----------------------------------------------------------------------------------------
     def candidate(self, product: MarketProduct) -> _Candidate | tuple[ExclusionReason, Any]:
@@ -367,6 +364,26 @@ class _Planner:
             source=snap.source,
             period=snap.period,
         )
+
+
+def calendar_of(spec: MarketCalendar) -> BusinessCalendar:
+    """The business-day calendar a rule set's ``market.yaml`` describes."""
+    closed = tuple((_month_day(c.first), _month_day(c.last)) for c in spec.closed)
+    return BusinessCalendar(spec.holidays, closed)
+
+
+def schedule_of(spec: Schedule, months: Any = None) -> AuctionSchedule:
+    """A rule set's schedule, held only in ``months`` (the value of its months expression) if given."""
+    if months is not None and (
+        not isinstance(months, tuple | list) or not all(isinstance(m, int) and 1 <= m <= 12 for m in months)
+    ):
+        raise EvaluationError(f"market schedule {spec.id} months must be a list of months, got {months!r}")
+    weekdays = None if spec.weekdays is None else frozenset(WEEKDAYS.index(day) for day in spec.weekdays)
+    sessions = tuple(
+        SessionTime(time.fromisoformat(s.at), time.fromisoformat(s.orders_open), time.fromisoformat(s.orders_close))
+        for s in spec.sessions
+    )
+    return AuctionSchedule(sessions, weekdays, None if months is None else frozenset(months))
 
 
 def _whole(value: Any, least: int) -> bool:

@@ -314,6 +314,7 @@ class Case(StrictModel):
     title: str
     clauses: list[Citation] = Field(min_length=1)
     submission: str | dict[str, Any]
+    market: str | None = Field(default=None, description="A market snapshot to plan with (path from the test file).")
     as_of: dt.date
     expect: CaseExpectation
 
