@@ -33,7 +33,7 @@ def test_the_rule_set_carries_the_market_facts() -> None:
     assert ERA.weekdays == frozenset({4})  # Friday
 
 
-def test_a_trade_settles_on_the_sixth_business_day_counting_the_trade_date() -> None:
+def test_a_trade_settlement_date_the_sixth_business_day_counting_the_trade_date() -> None:
     assert settlement_date(CAL, date(2026, 12, 23), SETTLEMENT) == date(2026, 12, 30)
     assert settlement_date(CAL, date(2026, 12, 18), SETTLEMENT) == date(2026, 12, 25)  # a Friday ERA auction
     # over the year-end break: 12-25 (1), 12-28, 12-29, 12-30, then 2027-01-04, 01-05 (6)
@@ -47,12 +47,12 @@ def test_last_j_credit_session_for_the_submission_window() -> None:
     assert timing is not None
     assert (timing.session.day, timing.session.time.at) == (date(2026, 12, 23), time(15, 0))
     assert (timing.session.time.orders_open, timing.session.time.orders_close) == (time(12, 30), time(14, 59))
-    assert (timing.settles_on, timing.cancellable_on) == (date(2026, 12, 30), date(2026, 12, 30))
+    assert (timing.settlement_date, timing.cancellable_on) == (date(2026, 12, 30), date(2026, 12, 30))
 
     timing = last_session(CAL, J_CREDIT, DEADLINE, SETTLEMENT, 1)
     assert timing is not None
     assert (timing.session.day, timing.session.time.at) == (date(2026, 12, 22), time(15, 0))
-    assert (timing.settles_on, timing.cancellable_on) == (date(2026, 12, 29), date(2026, 12, 30))
+    assert (timing.settlement_date, timing.cancellable_on) == (date(2026, 12, 29), date(2026, 12, 30))
 
 
 def test_last_era_auction_is_a_friday_in_season() -> None:

@@ -17,7 +17,7 @@ from gxets_rules.evaluate.engine import evaluate
 from gxets_rules.io.market_reader import load_market
 from gxets_rules.io.submission_reader import load_submission
 from gxets_rules.ruleset.loader import load_ruleset
-from tests.conftest import ACME, EXAMPLES, PHASE1, ROOT, run_cli
+from tests.conftest import ACME, EXAMPLES, PHASE1, ROOT, lint_folder, run_cli
 
 MARKET_EXAMPLES = sorted((EXAMPLES / "market").glob("*.yaml"))
 GOOD = """\
@@ -134,23 +134,28 @@ def test_the_plan_is_byte_identical_across_runs_and_working_directories(tmp_path
     assert {"INT-P1-28", "INT-P1-32"} <= {i["id"] for i in data["interpretations"]}
 
 
-def _lint(folder: Path) -> tuple[int, str]:
-    result = run_cli("rules", "lint", folder)
-    return result.exit_code, result.stderr
+def lint_edited(folder: Path, edits: list[tuple[str, str]]) -> tuple[int, str]:
+    """Lint a rule-set copy after replacing texts in its market.yaml (each must be there)."""
+    path = folder / "market.yaml"
+    text = path.read_text(encoding="utf-8")
+    for old, new in edits:
+        assert old in text, old
+        text = text.replace(old, new)
+    path.write_text(text, encoding="utf-8")
+    return lint_folder(folder)
 
 
 def test_market_yaml_is_linted_like_the_rest(phase1_copy: Path) -> None:
-    path = phase1_copy / "market.yaml"
-    text = path.read_text(encoding="utf-8")
-    text = text.replace("    schedule: tse_era\n", "    schedule: tse_eras\n")
-    text = text.replace("param('market.liquidity_days')", "param('market.liquidity_dayz')")
-    text = text.replace(
-        '    source: {doc: S28, clause: "超過削減枠: 毎週金曜日15時の板寄せ、注文受付8:00〜14:59"}\n', ""
+    code, err = lint_edited(
+        phase1_copy,
+        [
+            ("    schedule: tse_era\n", "    schedule: tse_eras\n"),
+            ("param('market.liquidity_days')", "param('market.liquidity_dayz')"),
+            ('    source: {doc: S28, clause: "超過削減枠: 毎週金曜日15時の板寄せ、注文受付8:00〜14:59"}\n', ""),
+            ("product.tse_category, 'origin')", "product.tse_categori, 'origin')"),
+            ("  holidays: JP\n", "  holidays: XX\n"),
+        ],
     )
-    text = text.replace("product.tse_category, 'origin')", "product.tse_categori, 'origin')")
-    text = text.replace("  holidays: JP\n", "  holidays: XX\n")
-    path.write_text(text, encoding="utf-8")
-    code, err = _lint(phase1_copy)
     assert code == 3
     assert "[bad-market] instrument era names schedule 'tse_eras', not defined" in err
     assert "[unknown-parameter] market liquidity_days reads parameter 'market.liquidity_dayz'" in err
@@ -161,10 +166,6 @@ def test_market_yaml_is_linted_like_the_rest(phase1_copy: Path) -> None:
 
 
 def test_a_market_term_that_is_not_an_expression_is_a_load_error(phase1_copy: Path) -> None:
-    path = phase1_copy / "market.yaml"
-    path.write_text(
-        path.read_text(encoding="utf-8").replace("deadline: window_end", "deadline: window_end +"), encoding="utf-8"
-    )
-    code, err = _lint(phase1_copy)
+    code, err = lint_edited(phase1_copy, [("deadline: window_end", "deadline: window_end +")])
     assert code == 3
     assert "market deadline: syntax error" in err

@@ -77,7 +77,11 @@ def test_acceptance_least_cost_mix_and_cost(tmp_path: Path) -> None:
     assert by_product["es"]["liquidity_basis"] == "none"
     assert by_product["es"]["by_need"] == {"direct": 57500}
     es_session = by_product["es"]["last_session"]
-    assert (es_session["date"], es_session["time"], es_session["settles_on"]) == ("2026-12-22", "15:00", "2026-12-29")
+    assert (es_session["date"], es_session["time"], es_session["settlement_date"]) == (
+        "2026-12-22",
+        "15:00",
+        "2026-12-29",
+    )
     assert plan["last_order"]["date"] == "2026-12-18"  # the ERA auction comes first
     terms = {term["name"]: term["shown"] for term in plan["terms"]}
     assert terms == {

@@ -269,7 +269,7 @@ class _Planner:
             time=slot.at.strftime("%H:%M"),
             orders_open=slot.orders_open.strftime("%H:%M"),
             orders_close=slot.orders_close.strftime("%H:%M"),
-            settles_on=timing.settles_on,
+            settlement_date=timing.settlement_date,
             cancellable_on=timing.cancellable_on,
             sessions_left=left,
         )

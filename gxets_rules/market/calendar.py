@@ -131,7 +131,7 @@ class Timing:
     """The last session for a deadline: when it trades, settles, and when the credits can be cancelled."""
 
     session: Session
-    settles_on: date
+    settlement_date: date
     cancellable_on: date
 
 

@@ -47,7 +47,7 @@ PLAN_VOCABULARY: dict[str, VocabularyEntry] = {
     "liquidity_limit_t": _entry("流動性による上限", "Liquidity limit", "t"),
     "last_session": _entry("最終発注セッション", "Last order session", "datetime"),
     "orders": _entry("注文受付時間", "Order window", "time"),
-    "settles_on": _entry("決済日", "Settles on", "date"),
+    "settlement_date": _entry("決済日", "Settles on", "date"),
     "cancellable_on": _entry("無効化可能日", "Cancellable on", "date"),
     "sessions_left": _entry("残りのセッション数", "Sessions left", "sessions"),
     "deliver_by": _entry("相対取引の受渡期限", "Bilateral delivery by", "date"),
@@ -102,7 +102,7 @@ class PlanSession(StrictModel):
     time: str = Field(description="Matching time, HH:MM (JST).")
     orders_open: str
     orders_close: str
-    settles_on: date
+    settlement_date: date
     cancellable_on: date = Field(description="Settlement plus the registry-cancellation lead time.")
     sessions_left: int = Field(description="Sessions of this schedule from the evaluation date to this one.")
 

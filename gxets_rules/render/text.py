@@ -7,6 +7,7 @@ A view of the result JSON only (it never evaluates anything), so ``gxets check``
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable
 from typing import Any
 
 from gxets_rules.render.catalogue import Text
@@ -60,12 +61,11 @@ def render_text(result: dict[str, Any], lang: str = "ja") -> str:
     lines.append(f"{t('offsets_to_buy')}: {t.value(coverage['offsets_to_buy_t'], 't')}")
     plan = result.get("plan")
     if plan and plan["last_order"]:
-        words = plan["vocabulary"]
+        words, totals = _vocabulary(plan, t), plan["totals"]
         lines.append(
-            f"{t.localized(words['last_order']['title'])}: {plan['last_order']['date']} {plan['last_order']['time']}"
-            f" · {t.localized(words['planned_t']['title'])} {t.value(plan['totals']['quantity_t'], 't')}"
-            f" · {t.localized(words['bilateral_or_tender_t']['title'])} "
-            f"{t.value(plan['totals']['bilateral_or_tender_t'], 't')}"
+            f"{words('last_order')}: {plan['last_order']['date']} {plan['last_order']['time']}"
+            f" · {words('planned_t')} {t.value(totals['quantity_t'], 't')}"
+            f" · {words('bilateral_or_tender_t')} {t.value(totals['bilateral_or_tender_t'], 't')}"
         )
     lines.append("")
     for section, values in _sections(result["position"]):
@@ -120,10 +120,11 @@ def render_text(result: dict[str, Any], lang: str = "ja") -> str:
     return "\n".join(lines) + "\n"
 
 
-def _session(session: dict[str, Any], t: Text, words: Any) -> str:
+def _session(session: dict[str, Any], words: Callable[[str], str]) -> str:
     return (
         f"{session['date']} {session['time']} ({words('orders')} {session['orders_open']}–{session['orders_close']})"
-        f" · {words('settles_on')} {session['settles_on']} · {words('cancellable_on')} {session['cancellable_on']}"
+        f" · {words('settlement_date')} {session['settlement_date']}"
+        f" · {words('cancellable_on')} {session['cancellable_on']}"
     )
 
 
@@ -132,16 +133,21 @@ def _yen(amounts: dict[str, int], t: Text) -> str:
     return f"{t.value(amounts['reference'], 'jpy')} ({amounts['low']:,}–{amounts['high']:,})"
 
 
-def _plan_rows(plan: dict[str, Any], t: Text) -> list[str]:
-    """The purchase plan: snapshot and terms, one block per product, what the market cannot supply, totals."""
-    vocabulary = plan["vocabulary"]
+def _vocabulary(plan: dict[str, Any], t: Text) -> Callable[[str], str]:
+    """The plan's own titles (it carries them in both languages), in this language."""
 
     def words(key: str) -> str:
-        return t.localized(vocabulary[key]["title"])
+        return t.localized(plan["vocabulary"][key]["title"])
 
+    return words
+
+
+def _plan_rows(plan: dict[str, Any], t: Text) -> list[str]:
+    """The purchase plan: snapshot and terms, one block per product, what the market cannot supply, totals."""
+    words = _vocabulary(plan, t)
     snap = plan["snapshot"]
     label = f" · {words('example')}" if snap["example"] else ""
-    age = f"{words('age_days')} {snap['age_days']:,}"
+    age = f"{words('age_days')} {snap['age_days']:,} {t('unit.days')}"
     rows = [
         f"{words('plan')} ({words('snapshot')}: {t.localized(snap['title'])} · {t('as_of')} {snap['as_of']} · {age}"
         f"{label})",
@@ -165,7 +171,7 @@ def _plan_rows(plan: dict[str, Any], t: Text) -> list[str]:
             f"      {words('liquidity_limit_t')} {shown_limit} ({words('liquidity.' + line['liquidity_basis'])})"
         )
         if line["last_session"]:
-            rows.append(f"      {words('last_session')} {_session(line['last_session'], t, words)}")
+            rows.append(f"      {words('last_session')} {_session(line['last_session'], words)}")
         if line["deliver_by"]:
             rows.append(f"      {words('deliver_by')} {line['deliver_by']}")
     totals = plan["totals"]
@@ -176,7 +182,7 @@ def _plan_rows(plan: dict[str, Any], t: Text) -> list[str]:
         f"{words('cost_with_tax_jpy')} {_yen(totals['cost_with_tax_jpy'], t)}"
     )
     if plan["last_order"]:
-        rows.append(f"  {words('last_order')}: {_session(plan['last_order'], t, words)}")
+        rows.append(f"  {words('last_order')}: {_session(plan['last_order'], words)}")
     for item in plan["excluded"]:
         why = t.localized(item["message"]) if item["message"] else words("reason." + item["reason"])
         rows.append(f"  – {t.localized(item['title'])}: {why}")
