@@ -295,3 +295,17 @@ def test_least_cost_mix_matches_brute_force_on_small_random_cases() -> None:
         prices = {o.key: o.price for o in offers}
         cost = sum(prices[key] * t for key, by_need in mix.items() for t in by_need.values())
         assert (covered, cost) == _brute_force(offers, demands), (offers, demands, mix)
+
+
+def test_an_instrument_test_may_read_the_position(phase1_copy: Path, tmp_path: Path) -> None:
+    """`when` sees the position's quantities (computed on first read), not only the product."""
+    market = phase1_copy / "market.yaml"
+    text = market.read_text(encoding="utf-8")
+    old = "    when: \"listed('tse_categories', product.tse_category) and"
+    assert old in text
+    market.write_text(
+        text.replace(old, "    when: \"era_special_total == 0 and listed('tse_categories', product.tse_category) and"),
+        encoding="utf-8",
+    )
+    plan = plan_of(ACME, write_snapshot(tmp_path, ACCEPTANCE), "--ruleset", phase1_copy)
+    assert lines_of(plan) == {"era": 20000, "es": 57500}

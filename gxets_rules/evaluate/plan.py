@@ -16,7 +16,8 @@ What no product can supply within the limits is reported per need as "bilateral 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections import ChainMap
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, time
 from fractions import Fraction
@@ -151,8 +152,12 @@ class _Planner:
         self.cal = self.calendar()
 
     # evaluating rule-set expressions ----------------------------------------------------------------
+    def env(self, extra: dict[str, Any] | None = None) -> Mapping[str, Any]:
+        """The position's environment (quantities computed on first read), plus ``extra`` names such as ``product``."""
+        return ChainMap(extra, self.position.env) if extra else self.position.env
+
     def run(self, compiled: Compiled, what: str, extra: dict[str, Any] | None = None) -> tuple[Any, list[ParamRead]]:
-        env = {**self.position.env, **extra} if extra else self.position.env
+        env = self.env(extra)
         self.ctx.recorders.append([])
         try:
             value = compiled(env)
@@ -208,8 +213,8 @@ class _Planner:
         if instrument.when is not None:
             ok, _ = self.run(instrument.when, f"instrument {product.kind} when", {"product": product})
             if ok is not True:
-                env = {**self.position.env, "product": product}
-                message = instrument.on_excluded.render_all(env) if instrument.on_excluded else None
+                env = self.env({"product": product})
+                message = instrument.on_excluded.render_all(env) if instrument.on_excluded else None  # type: ignore[arg-type]
                 return "not_eligible", message
         prices, capped = self.prices(product, instrument)
         limit, basis = self.liquidity(product)
