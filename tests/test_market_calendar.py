@@ -106,7 +106,7 @@ def test_the_calendar_agrees_with_the_exchange_calendar_2023_to_2027() -> None:
 def test_business_day_counts_used_by_the_examples() -> None:
     assert CAL.count_business_days(date(2023, 10, 11), date(2024, 3, 29)) == 114  # the seed's 図表5 period
     assert CAL.count_business_days(date(2025, 11, 7), date(2025, 12, 26)) == 35  # the 2025 ERA season
-    assert CAL.count_business_days(date(2023, 10, 11), date(2025, 9, 8)) == 468  # TSE reported 466 (INT-P1-28)
+    assert CAL.count_business_days(date(2023, 10, 11), date(2025, 9, 8)) == 468  # TSE reported 466 (INT-P1-30)
 
 
 def test_bilateral_delivery_and_lead_arithmetic() -> None:
