@@ -93,6 +93,11 @@ def evaluation_options(func: Callable[..., Any]) -> Callable[..., Any]:
             help="Ownership graph (gxets.ownership.v1); default: the submission's `ownership:` file.",
         ),
         click.option("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, show_default=True, help="Largest input file."),
+        click.option(
+            "--market",
+            type=click.Path(path_type=Path, dir_okay=False),
+            help="Market snapshot (gxets.market.v1) to plan the purchases with.",
+        ),
     ]
     for option in reversed(options):
         func = option(func)
@@ -100,9 +105,9 @@ def evaluation_options(func: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def request_from(
-    submission: Path, ruleset_ref: str | None, as_of: Any, ownership: Path | None, max_bytes: int
+    submission: Path, ruleset_ref: str | None, as_of: Any, ownership: Path | None, max_bytes: int, market: Path | None
 ) -> CheckRequest:
-    return CheckRequest(submission, ruleset_ref, as_of.date() if as_of else None, max_bytes, ownership)
+    return CheckRequest(submission, ruleset_ref, as_of.date() if as_of else None, max_bytes, ownership, market)
 
 
 @main.command()
@@ -115,7 +120,8 @@ def check(fmt: str, out: Path | None, lang: str, **request: Any) -> None:
     """Check a submission: eligibility of every lot and the firm's position.
 
     Writes the result JSON (gxets.result.v1) to OUT/result.json when --out is given, and prints a summary (text) or the
-    result itself (json).
+    result itself (json). With --market, the result also holds a purchase plan: what to buy where, at what cost, and
+    the last order session.
     """
     result = run_check(request_from(**request), today=date.today())
     data = result.model_dump(mode="json")

@@ -15,6 +15,7 @@ from gxets_rules.errors import InputError, Location, Problem
 from gxets_rules.evaluate.engine import Evaluation, evaluate
 from gxets_rules.evaluate.ownership_functions import OWNERSHIP_KEY
 from gxets_rules.evaluate.result import build_result
+from gxets_rules.io.market_reader import LoadedMarket, load_market
 from gxets_rules.io.ownership_reader import load_ownership
 from gxets_rules.io.strict_yaml import DEFAULT_MAX_BYTES
 from gxets_rules.io.submission_reader import LoadedSubmission, load_submission
@@ -28,13 +29,14 @@ DEFAULT_RULESET = "gxets-phase1"
 
 @dataclass(frozen=True)
 class CheckRequest:
-    """What a check needs: the submission and, optionally, the rule set, the date and limits."""
+    """What a check needs: the submission and, optionally, the rule set, the date, limits and a market snapshot."""
 
     submission: Path
     ruleset: str | None = None
     as_of: date | None = None
     max_bytes: int = DEFAULT_MAX_BYTES
     ownership: Path | None = None
+    market: Path | None = None
 
 
 def ruleset_for(ref: str) -> RuleSet:
@@ -46,13 +48,31 @@ def ruleset_for(ref: str) -> RuleSet:
     return load_ruleset(folder)
 
 
+def load_inputs(request: CheckRequest) -> tuple[LoadedSubmission, LoadedMarket | None]:
+    """The submission and the market snapshot, with the problems of both reported together."""
+    problems: list[Problem] = []
+    loaded = market = None
+    try:
+        loaded = load_submission(request.submission, max_bytes=request.max_bytes)
+    except InputError as exc:
+        problems.extend(exc.problems)
+    if request.market is not None:
+        try:
+            market = load_market(request.market, max_bytes=request.max_bytes)
+        except InputError as exc:
+            problems.extend(exc.problems)
+    if problems or loaded is None:
+        raise InputError(problems)
+    return loaded, market
+
+
 def run_evaluation(request: CheckRequest, today: date) -> Evaluation:
     """Load everything the request names and evaluate it (``today`` is used only when no date is given)."""
-    loaded = load_submission(request.submission, max_bytes=request.max_bytes)
+    loaded, market = load_inputs(request)
     ruleset = ruleset_for(request.ruleset or loaded.submission.ruleset or DEFAULT_RULESET)
     when = request.as_of or loaded.submission.as_of or today
     loaded, extras = load_extras(loaded, request.ownership, request.max_bytes)
-    return evaluate(ruleset, loaded, when, extras)
+    return evaluate(ruleset, loaded, when, extras, market=market)
 
 
 def load_extras(

@@ -21,6 +21,12 @@ def run_cli(*args: str) -> Result:
     return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
 
 
+def lint_folder(folder: Path) -> tuple[int, str]:
+    """`gxets rules lint FOLDER`: its exit code and findings."""
+    result = run_cli("rules", "lint", folder)
+    return result.exit_code, result.stderr
+
+
 @pytest.fixture
 def phase1_copy(tmp_path: Path) -> Path:
     """A scratch copy of the Phase-1 rule set that a test may break."""

@@ -4,18 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.conftest import ACME, run_cli
+from tests.conftest import ACME, lint_folder, run_cli
 
 
 def test_phase1_rule_set_is_clean() -> None:
     result = run_cli("rules", "lint", "gxets-phase1")
     assert result.exit_code == 0, result.stderr
     assert "clean" in result.output
-
-
-def _lint(folder: Path) -> tuple[int, str]:
-    result = run_cli("rules", "lint", folder)
-    return result.exit_code, result.stderr
 
 
 def test_a_rule_without_a_citation_fails_lint(phase1_copy: Path) -> None:
@@ -26,7 +21,7 @@ def test_a_rule_without_a_citation_fails_lint(phase1_copy: Path) -> None:
     assert criterion_source in text and rule_source in text
     text = text.replace(criterion_source, "\n", 1).replace(rule_source, "\n", 1)  # P1-JCM and its criterion
     path.write_text(text, encoding="utf-8")
-    code, err = _lint(phase1_copy)
+    code, err = lint_folder(phase1_copy)
     assert code == 3
     assert "[missing-citation] criterion P1-JCM-PARTNER has no source" in err
     assert "eligibility.yaml:" in err
@@ -37,7 +32,7 @@ def test_a_parameter_asked_for_outside_its_window_fails_lint(phase1_copy: Path) 
     text = path.read_text(encoding="utf-8")
     text = text.replace("formula: \"param('era.grant_by')\"", "formula: \"param('era.grant_by', 2026)\"")
     path.write_text(text, encoding="utf-8")
-    code, err = _lint(phase1_copy)
+    code, err = lint_folder(phase1_copy)
     assert code == 3
     assert "[outside-window] quantity era_grant_date asks for parameter 'era.grant_by' at FY2026" in err
 
@@ -48,7 +43,7 @@ def test_a_parameter_window_that_ends_early_is_caught_for_per_year_reads(phase1_
     start = text.index("  ndc.carbon_neutral_fy:")
     text = text[:start] + text[start:].replace("to_fy: 2025", "to_fy: 2024", 1)
     path.write_text(text, encoding="utf-8")
-    code, err = _lint(phase1_copy)
+    code, err = lint_folder(phase1_copy)
     assert code == 3
     assert "asks for parameter 'ndc.carbon_neutral_fy' at FY2025" in err
 
@@ -69,7 +64,7 @@ def test_overlapping_dated_values_unused_parameters_and_orphan_interpretations(p
         "    decision: {ja: 決, en: d}\n    why: {ja: 理由, en: w}\n    reference: none\n",
         encoding="utf-8",
     )
-    code, err = _lint(phase1_copy)
+    code, err = lint_folder(phase1_copy)
     assert code == 3
     assert "[overlapping-values] parameter 'spare.value': values for FY2023–FY2024 and FY2024–FY2025 overlap" in err
     assert "[unused-parameter] parameter 'spare.value'" in err
@@ -82,7 +77,7 @@ def test_unknown_parameter_and_bad_field_path(phase1_copy: Path) -> None:
     text = text.replace("param('instruments.usable_kinds')", "param('instruments.usable_kindz')")
     text = text.replace("listed('jcm_partners', lot.project.country)", "listed('jcm_partners', lot.project.countri)")
     path.write_text(text, encoding="utf-8")
-    code, err = _lint(phase1_copy)
+    code, err = lint_folder(phase1_copy)
     assert code == 3
     assert "[unknown-parameter] criterion P1-INSTRUMENT-KIND reads parameter 'instruments.usable_kindz'" in err
     assert "[bad-path] criterion P1-JCM-PARTNER: lot.project has no field 'countri'" in err

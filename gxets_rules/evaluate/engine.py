@@ -18,8 +18,11 @@ from gxets_rules.evaluate.checks import CheckFinding, run_checks
 from gxets_rules.evaluate.context import EvalContext
 from gxets_rules.evaluate.coverage import CoverageResult
 from gxets_rules.evaluate.eligibility import EligibilityEvaluator, LotDecision
+from gxets_rules.evaluate.plan import plan_purchases
 from gxets_rules.evaluate.position import MissingInputError, PositionEvaluator
+from gxets_rules.io.market_reader import LoadedMarket
 from gxets_rules.io.submission_reader import LoadedSubmission
+from gxets_rules.model.plan import Plan
 from gxets_rules.ruleset.compiled import RuleSet
 from gxets_rules.ruleset.expr import EvaluationError
 from gxets_rules.ruleset.values import UNKNOWN
@@ -38,6 +41,8 @@ class Evaluation:
     position: PositionEvaluator
     outputs: dict[str, dict[str, Any]]
     coverage: CoverageResult
+    market: LoadedMarket | None = None
+    plan: Plan | None = None
 
 
 def _input_path(path: str) -> tuple[str | int, ...]:
@@ -66,10 +71,21 @@ def _kind_problems(ruleset: RuleSet, loaded: LoadedSubmission) -> list[Problem]:
 
 
 def evaluate(
-    ruleset: RuleSet, loaded: LoadedSubmission, as_of: date, extras: dict[str, Any] | None = None
+    ruleset: RuleSet,
+    loaded: LoadedSubmission,
+    as_of: date,
+    extras: dict[str, Any] | None = None,
+    market: LoadedMarket | None = None,
 ) -> Evaluation:
-    """Evaluate a loaded submission under a rule set at a date."""
+    """Evaluate a loaded submission under a rule set at a date; with a market snapshot, plan the purchases."""
     problems = _kind_problems(ruleset, loaded)
+    if market is not None and ruleset.market is None:
+        problems.append(
+            Problem(
+                Location(market.name),
+                f"rule set {ruleset.id} has no market rules (market.yaml), so it cannot plan purchases",
+            )
+        )
     if problems:
         raise InputError(problems)
     ctx = EvalContext(ruleset, loaded.submission, as_of, ruleset.reference_fy, extras or {})
@@ -85,6 +101,7 @@ def evaluate(
         position = PositionEvaluator(ctx, decisions)
         outputs = position.outputs()
         position.coverage_mapping()  # computed once; cached if an output already read it
+        plan = plan_purchases(position, ruleset.market, market) if market and ruleset.market else None
     except MissingInputError as exc:
         raise InputError(_missing_problems(position, loaded, str(exc))) from None
     except EvaluationError as exc:
@@ -94,4 +111,6 @@ def evaluate(
     if unknown:
         raise InputError(_missing_problems(position, loaded, f"cannot compute {', '.join(unknown)}"))
     assert position.coverage is not None
-    return Evaluation(ruleset, loaded, as_of, ctx, decisions, findings, position, outputs, position.coverage)
+    return Evaluation(
+        ruleset, loaded, as_of, ctx, decisions, findings, position, outputs, position.coverage, market, plan
+    )

@@ -9,8 +9,6 @@ only lay out text and never evaluate a rule.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from datetime import date
 from fractions import Fraction
 from typing import Any
 
@@ -19,6 +17,7 @@ from gxets_rules.evaluate.context import Evidence, InputRead
 from gxets_rules.evaluate.eligibility import FAIL, INDETERMINATE, NOT_APPLICABLE, LotDecision
 from gxets_rules.evaluate.engine import Evaluation
 from gxets_rules.evaluate.position import QuantityTrace
+from gxets_rules.evaluate.trace import jsonable, unique_params
 from gxets_rules.model.base import LocalizedText
 from gxets_rules.model.result import (
     CriterionResult,
@@ -28,7 +27,6 @@ from gxets_rules.model.result import (
     Issue,
     LotResult,
     OutputField,
-    ParamUse,
     QuantityResult,
     Result,
     RulesetRef,
@@ -39,42 +37,6 @@ from gxets_rules.ruleset.compiled import CompiledCriterion, CompiledRule, RuleSe
 from gxets_rules.ruleset.expr import EvaluationError, get_field
 from gxets_rules.ruleset.params import ParamRead
 from gxets_rules.ruleset.values import UNKNOWN, Range, exact_text, fmt_number
-
-
-def jsonable(value: Any) -> Any:
-    """A value as JSON can hold it without loss: exact fractions as text, UNKNOWN as null."""
-    if value is UNKNOWN or value is None:
-        return None
-    if isinstance(value, bool | int | str):
-        return value
-    if isinstance(value, Fraction | Range):
-        return exact_text(value)
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, frozenset | set):
-        return sorted((jsonable(v) for v in value), key=str)
-    if isinstance(value, list | tuple):
-        return [jsonable(v) for v in value]
-    if isinstance(value, dict):
-        return {str(k): jsonable(v) for k, v in value.items()}
-    return str(value)
-
-
-def _param_use(read: ParamRead) -> ParamUse:
-    return ParamUse(
-        name=read.name,
-        fy=read.fy,
-        value=jsonable(read.value),
-        source=str(read.source) if read.source else None,
-        interpretations=list(read.interpretations),
-    )
-
-
-def _unique_params(reads: Iterable[ParamRead]) -> list[ParamUse]:
-    seen: dict[tuple[str, int], ParamRead] = {}
-    for read in reads:
-        seen.setdefault((read.name, read.fy), read)
-    return [_param_use(read) for _, read in sorted(seen.items())]
 
 
 def _path_value(env: dict[str, Any], path: str) -> Any:
@@ -146,7 +108,7 @@ class _Builder:
             title=criterion.title,
             message=message,
             inputs=inputs,
-            params=_unique_params(params),
+            params=unique_params(params),
             interpretations=interpretations,
             evidence=[
                 EvidenceItem(kind=e.kind, text=e.text, data=jsonable(e.data))
@@ -201,7 +163,7 @@ class _Builder:
             formula=trace.quantity.formula.source,
             source=str(spec.source) if spec.source else None,
             interpretations=interpretations,
-            params=_unique_params(trace.params),
+            params=unique_params(trace.params),
             inputs={item.path: jsonable(item.value) for item in trace.inputs},
             uses=trace.uses,
         )
@@ -250,6 +212,11 @@ class _Builder:
         ]
         for finding in ev.findings:
             self.interpretations.update(finding.check.spec.interpretations)
+        if ev.plan is not None:
+            self.interpretations.update(ev.plan.interpretations)
+        inputs = dict(ev.loaded.input_hashes)
+        if ev.market is not None:
+            inputs[ev.market.name] = ev.market.sha256
         ruleset = RulesetRef(id=rs.id, version=rs.version, sha256=rs.sha256, title=rs.manifest.title)
         used = [rs.interpretations[i] for i in sorted(self.interpretations) if i in rs.interpretations]
         return Result(
@@ -269,9 +236,8 @@ class _Builder:
                 SourceRef(id=s.id, title=s.title, issuer=s.issuer, url=s.url, kind=s.kind) for s in rs.manifest.sources
             ],
             issues=issues,
-            run=RunRecord(
-                engine=__version__, ruleset=ruleset, inputs=dict(sorted(ev.loaded.input_hashes.items())), as_of=ev.as_of
-            ),
+            plan=ev.plan,
+            run=RunRecord(engine=__version__, ruleset=ruleset, inputs=dict(sorted(inputs.items())), as_of=ev.as_of),
         )
 
 

@@ -11,10 +11,8 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pydantic import ValidationError
-
 from gxets_rules.errors import InputError, Location, Problem
-from gxets_rules.io.locate import problems_from_validation
+from gxets_rules.io.formats import validate_format
 from gxets_rules.io.lots_csv import read_lots_csv
 from gxets_rules.io.strict_yaml import DEFAULT_MAX_BYTES, Document, read_yaml_file
 from gxets_rules.model.submission import SUBMISSION_FORMAT, Submission
@@ -92,23 +90,7 @@ def load_submission_document(doc: Document, path: Path) -> LoadedSubmission:
     Inputs are named by file name (the submission) or by path relative to it (lots CSV), never by the
     working directory, so the run record — and with it the result — is the same wherever gxets runs.
     """
-    data = doc.data
-    if not isinstance(data, dict):
-        raise InputError([Problem(doc.location_of(()), "a submission must be a mapping of fields")])
-    if data.get("format") != SUBMISSION_FORMAT:
-        raise InputError(
-            [
-                Problem(
-                    doc.location_of(("format",)),
-                    f"not a submission: expected `format: {SUBMISSION_FORMAT}`, got {data.get('format')!r}",
-                    "format",
-                )
-            ]
-        )
-    try:
-        submission = Submission.model_validate(data)
-    except ValidationError as exc:
-        raise InputError(problems_from_validation(exc, doc.location_of, data, "gxets schema submission")) from None
+    submission = validate_format(doc, Submission, SUBMISSION_FORMAT, "submission", "submission")
 
     locations = [doc.location_of(("lots", i)) for i in range(len(submission.lots))]
     hashes = {path.name: sha256_file(path)} if path.is_file() else {}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
@@ -42,3 +42,13 @@ class LocalizedText(StrictModel):
 
     def get(self, lang: str) -> str:
         return self.ja if lang == "ja" else self.en
+
+
+class ParamUse(StrictModel):
+    """A parameter read: name, fiscal year asked, exact value and its citation."""
+
+    name: str
+    fy: int
+    value: Any
+    source: str | None
+    interpretations: list[str] = Field(default_factory=list)

@@ -15,7 +15,8 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from gxets_rules.model.base import LocalizedText, StrictModel
+from gxets_rules.model.base import LocalizedText, ParamUse, StrictModel
+from gxets_rules.model.plan import Plan
 
 RESULT_FORMAT = "gxets.result.v1"
 
@@ -35,16 +36,6 @@ class FirmRef(StrictModel):
     id: str
     name: str
     group: Literal["G", "X"]
-
-
-class ParamUse(StrictModel):
-    """A parameter read: name, fiscal year asked, exact value and its citation."""
-
-    name: str
-    fy: int
-    value: Any
-    source: str | None
-    interpretations: list[str] = Field(default_factory=list)
 
 
 class EvidenceItem(StrictModel):
@@ -150,4 +141,7 @@ class Result(StrictModel):
     interpretations: list[InterpretationUse]
     sources: list[SourceRef]
     issues: list[Issue]
+    plan: Plan | None = Field(
+        default=None, description="Purchase plan: what to buy where, at what cost, by when (gxets check --market)."
+    )
     run: RunRecord

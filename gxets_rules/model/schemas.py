@@ -6,6 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from gxets_rules.model.market import MARKET_FORMAT, MarketSnapshot
 from gxets_rules.model.ownership import OWNERSHIP_FORMAT, Ownership
 from gxets_rules.model.result import RESULT_FORMAT, Result
 from gxets_rules.model.submission import SUBMISSION_FORMAT, Submission
@@ -14,6 +15,7 @@ FORMATS: dict[str, tuple[type[BaseModel], str]] = {
     "submission": (Submission, SUBMISSION_FORMAT),
     "ownership": (Ownership, OWNERSHIP_FORMAT),
     "result": (Result, RESULT_FORMAT),
+    "market": (MarketSnapshot, MARKET_FORMAT),
 }
 
 

@@ -7,6 +7,7 @@ A view of the result JSON only (it never evaluates anything), so ``gxets check``
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable
 from typing import Any
 
 from gxets_rules.render.catalogue import Text
@@ -58,6 +59,14 @@ def render_text(result: dict[str, Any], lang: str = "ja") -> str:
     if status is not None:
         lines.append(f"{t('status')}: {t.localized(labels.get(status)) or status}")
     lines.append(f"{t('offsets_to_buy')}: {t.value(coverage['offsets_to_buy_t'], 't')}")
+    plan = result.get("plan")
+    if plan and plan["last_order"]:
+        words, totals = _vocabulary(plan, t), plan["totals"]
+        lines.append(
+            f"{words('last_order')}: {plan['last_order']['date']} {plan['last_order']['time']}"
+            f" · {words('planned_t')} {t.value(totals['quantity_t'], 't')}"
+            f" · {words('bilateral_or_tender_t')} {t.value(totals['bilateral_or_tender_t'], 't')}"
+        )
     lines.append("")
     for section, values in _sections(result["position"]):
         shown = {k: v for k, v in values.items() if not (section == "position" and k == "status")}
@@ -98,6 +107,9 @@ def render_text(result: dict[str, Any], lang: str = "ja") -> str:
                 lines.append(
                     f"      {mark} {criterion['id']}: {t.localized(criterion['message'])} [{criterion['source']}]"
                 )
+    if result.get("plan"):
+        lines.append("")
+        lines.extend(_plan_rows(result["plan"], t))
     if result["issues"]:
         lines.append("")
         lines.append(t("issues"))
@@ -107,6 +119,75 @@ def render_text(result: dict[str, Any], lang: str = "ja") -> str:
     lines.append("")
     lines.append(f"{t('interpretations')}: " + ", ".join(i["id"] for i in result["interpretations"]))
     return "\n".join(lines) + "\n"
+
+
+def _session(session: dict[str, Any], words: Callable[[str], str]) -> str:
+    return (
+        f"{session['date']} {session['time']} ({words('orders')} {session['orders_open']}–{session['orders_close']})"
+        f" · {words('settlement_date')} {session['settlement_date']}"
+        f" · {words('cancellable_on')} {session['cancellable_on']}"
+    )
+
+
+def _yen(amounts: dict[str, int], t: Text) -> str:
+    """Reference amount, then the low–high range in brackets."""
+    return f"{t.value(amounts['reference'], 'jpy')} ({amounts['low']:,}–{amounts['high']:,})"
+
+
+def _vocabulary(plan: dict[str, Any], t: Text) -> Callable[[str], str]:
+    """The plan's own titles (it carries them in both languages), in this language."""
+
+    def words(key: str) -> str:
+        return t.localized(plan["vocabulary"][key]["title"])
+
+    return words
+
+
+def _plan_rows(plan: dict[str, Any], t: Text) -> list[str]:
+    """The purchase plan: snapshot and terms, one block per product, what the market cannot supply, totals."""
+    words = _vocabulary(plan, t)
+    snap = plan["snapshot"]
+    label = f" · {words('example')}" if snap["example"] else ""
+    age = f"{words('age_days')} {snap['age_days']:,} {t('unit.days')}"
+    rows = [
+        f"{words('plan')} ({words('snapshot')}: {t.localized(snap['title'])} · {t('as_of')} {snap['as_of']} · {age}"
+        f"{label})",
+        f"  {snap['source']['title']}" + (f" <{snap['source']['url']}>" if snap["source"].get("url") else ""),
+        "  " + " · ".join(f"{words('term.' + term['name'])} {term['shown']}" for term in plan["terms"]),
+    ]
+    for line in plan["lines"]:
+        price = line["price_jpy_per_t"]
+        rows.append(
+            f"  {t.localized(line['title'])} [{t.localized(line['venue_title'])}]  "
+            f"{t.value(line['quantity_t'], 't')} × {price['reference']:,} {t('unit.jpy_per_t')}"
+            f" ({price['low']:,}–{price['high']:,})"
+        )
+        rows.append(
+            f"      {words('cost_jpy')} {_yen(line['cost_jpy'], t)} · "
+            f"{words('cost_with_tax_jpy')} {_yen(line['cost_with_tax_jpy'], t)}"
+        )
+        limit = line["liquidity_limit_t"]
+        shown_limit = t.value(limit, "t") if limit is not None else "–"
+        rows.append(
+            f"      {words('liquidity_limit_t')} {shown_limit} ({words('liquidity.' + line['liquidity_basis'])})"
+        )
+        if line["last_session"]:
+            rows.append(f"      {words('last_session')} {_session(line['last_session'], words)}")
+        if line["deliver_by"]:
+            rows.append(f"      {words('deliver_by')} {line['deliver_by']}")
+    totals = plan["totals"]
+    rows.append(f"  {words('bilateral_or_tender_t')}: {t.value(totals['bilateral_or_tender_t'], 't')}")
+    rows.append(
+        f"  {words('planned_t')} {t.value(totals['quantity_t'], 't')}: "
+        f"{words('cost_jpy')} {_yen(totals['cost_jpy'], t)} · "
+        f"{words('cost_with_tax_jpy')} {_yen(totals['cost_with_tax_jpy'], t)}"
+    )
+    if plan["last_order"]:
+        rows.append(f"  {words('last_order')}: {_session(plan['last_order'], words)}")
+    for item in plan["excluded"]:
+        why = t.localized(item["message"]) if item["message"] else words("reason." + item["reason"])
+        rows.append(f"  – {t.localized(item['title'])}: {why}")
+    return rows
 
 
 def _sections(tree: dict[str, Any], prefix: str = "position") -> list[tuple[str, dict[str, Any]]]:

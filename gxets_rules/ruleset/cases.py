@@ -7,7 +7,8 @@ next to the rules it checks. ``gxets rules test`` runs them, and pytest collects
 
 A case's submission is either a path (relative to the test file), a full inline
 submission, or ``{extends: PATH, set: {field: value, …}}``: the file with some top-level
-fields replaced, which keeps small variations of one example readable.
+fields replaced, which keeps small variations of one example readable. A case may also
+name a market snapshot (``market:``), so that its expectations can include the plan.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from gxets_rules.errors import InputError
 from gxets_rules.evaluate.engine import evaluate
 from gxets_rules.evaluate.result import build_result, jsonable
 from gxets_rules.io.locate import problems_from_validation
+from gxets_rules.io.market_reader import load_market
 from gxets_rules.io.strict_yaml import Document, read_yaml_file
 from gxets_rules.io.submission_reader import LoadedSubmission, load_submission, load_submission_document
 from gxets_rules.pipeline import load_extras
@@ -79,7 +81,8 @@ def run_case(ruleset: RuleSet, item: CollectedCase) -> list[str]:
     try:
         ownership = item.file.parent / case.ownership if case.ownership else None
         loaded, extras = load_extras(_submission(item), ownership)
-        evaluation = evaluate(ruleset, loaded, case.as_of, extras)
+        market = load_market(item.file.parent / case.market) if case.market else None
+        evaluation = evaluate(ruleset, loaded, case.as_of, extras, market=market)
     except InputError as exc:
         text = "\n".join(str(p) for p in exc.problems)
         if expect.input_errors:

@@ -23,10 +23,14 @@ from gxets_rules.ruleset.schema import (
     Coverage,
     CoverageNeed,
     Criterion,
+    Instrument,
     Interpretation,
     Manifest,
+    MarketFile,
     Quantity,
     Rule,
+    Schedule,
+    Venue,
 )
 
 LANGS = ("ja", "en")
@@ -104,6 +108,51 @@ class CompiledNeed:
     caps: dict[str, Compiled]
 
 
+MARKET_TERMS = (
+    "deadline",
+    "settlement_business_day",
+    "cancellation_lead_business_days",
+    "liquidity_days",
+    "tax_rate",
+    "rounding",
+)
+"""The purchase-plan terms of ``market.yaml``, each an expression."""
+
+
+@dataclass(frozen=True)
+class CompiledSchedule:
+    spec: Schedule
+    months: Compiled | None
+    location: Location
+
+
+@dataclass(frozen=True)
+class CompiledInstrument:
+    spec: Instrument
+    when: Compiled | None
+    price_ceiling: Compiled | None
+    on_excluded: Messages | None
+    location: Location
+
+
+@dataclass(frozen=True)
+class CompiledMarket:
+    """``market.yaml`` compiled: the plan's terms, venues, schedules and the instruments by kind."""
+
+    spec: MarketFile
+    terms: dict[str, Compiled]
+    schedules: dict[str, CompiledSchedule]
+    instruments: dict[str, CompiledInstrument]
+    location: Location
+    locations: dict[str, Location] = field(default_factory=dict)  # "calendar", "venues.tse", "deadline" …
+
+    def at(self, key: str) -> Location:
+        return self.locations.get(key, self.location)
+
+    def venue(self, venue_id: str) -> Venue:
+        return next(v for v in self.spec.venues if v.id == venue_id)
+
+
 @dataclass
 class RuleSet:
     """Everything needed to evaluate a submission under one policy revision."""
@@ -120,6 +169,7 @@ class RuleSet:
     needs: list[CompiledNeed]
     outputs: dict[str, dict[str, Compiled | None]]
     codelists: dict[str, Codelist]
+    market: CompiledMarket | None = None
     locations: dict[str, Location] = field(default_factory=dict)
 
     @property

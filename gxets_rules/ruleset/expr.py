@@ -293,7 +293,7 @@ def _ceil(value: Any) -> Any:
     return math.ceil(Fraction(value))
 
 
-def _round(value: Any, mode: Any) -> Any:
+def round_whole(value: Any, mode: Any) -> Any:
     """Round to a whole number by a named mode; the mode usually comes from a parameter."""
     if mode == "floor":
         return _floor(value)
@@ -328,7 +328,7 @@ BUILTINS: dict[str, Function] = {
         Function("abs", abs, 1, 1, doc="absolute value"),
         Function("floor", _floor, 1, 1, doc="round down to a whole number"),
         Function("ceil", _ceil, 1, 1, doc="round up to a whole number"),
-        Function("round", _round, 2, 2, doc="round(x, mode) with mode floor | ceil | half_up"),
+        Function("round", round_whole, 2, 2, doc="round(x, mode) with mode floor | ceil | half_up"),
         Function("date", _date, 1, 1, doc="a date from ISO text, e.g. date('2026-12-31')"),
         Function("known", _known, 1, 1, strict=False, doc="true unless the value is unknown"),
         Function("coalesce", _coalesce, 1, 9, strict=False, doc="the first known value"),

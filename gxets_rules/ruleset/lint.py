@@ -6,7 +6,8 @@ A rule set with any finding is not clean, and loading refuses it.
 
 Codes: missing-citation, unknown-source, unknown-parameter, unused-parameter,
 overlapping-values, outside-window, unknown-interpretation, unreferenced-interpretation,
-unknown-codelist, quantity-cycle, bad-path, duplicate-id, bad-kind, bad-coverage, bad-label.
+unknown-codelist, quantity-cycle, bad-path, duplicate-id, bad-kind, bad-coverage, bad-label,
+bad-market.
 """
 
 from __future__ import annotations
@@ -22,12 +23,19 @@ from pydantic import BaseModel
 
 from gxets_rules.errors import Location, Problem
 from gxets_rules.io.strict_yaml import Document
+from gxets_rules.market.calendar import supports_country
+from gxets_rules.model.market import MarketProduct
 from gxets_rules.model.submission import CreditLot, Firm, Submission
-from gxets_rules.ruleset.compiled import RuleSet
+from gxets_rules.ruleset.compiled import CompiledMarket, Messages, RuleSet
 from gxets_rules.ruleset.expr import Compiled, ParamRef
 from gxets_rules.ruleset.schema import Citation
 
-MODEL_ROOTS: dict[str, type[BaseModel]] = {"lot": CreditLot, "submission": Submission, "firm": Firm}
+MODEL_ROOTS: dict[str, type[BaseModel]] = {
+    "lot": CreditLot,
+    "submission": Submission,
+    "firm": Firm,
+    "product": MarketProduct,
+}
 
 
 def _finding(where: Location, code: str, message: str) -> Problem:
@@ -94,16 +102,10 @@ class _Linter:
                 if criterion.when:
                     yield criterion.location, f"criterion {criterion.id}", criterion.when, False
                 for messages in (criterion.on_fail, criterion.on_indeterminate):
-                    for template in messages.templates.values() if messages else ():
-                        for _, compiled, _ in template.parts:
-                            if compiled is not None:
-                                yield criterion.location, f"criterion {criterion.id} message", compiled, False
+                    yield from _placeholders(criterion.location, f"criterion {criterion.id} message", messages)
         for check in self.rs.checks:
             yield check.location, f"check {check.spec.id}", check.test, False
-            for template in check.message.templates.values():
-                for _, compiled, _ in template.parts:
-                    if compiled is not None:
-                        yield check.location, f"check {check.spec.id} message", compiled, False
+            yield from _placeholders(check.location, f"check {check.spec.id} message", check.message)
         for quantity in self.rs.quantities.values():
             yield quantity.location, f"quantity {quantity.spec.id}", quantity.formula, quantity.spec.per_fy
         for need in self.rs.needs:
@@ -120,6 +122,8 @@ class _Linter:
                         compiled,
                         False,
                     )
+        if self.rs.market is not None:
+            yield from _market_expressions(self.rs.market)
 
     # checks ----------------------------------------------------------------------
     def citation(self, where: Location, what: str, citation: Citation | None) -> None:
@@ -149,6 +153,8 @@ class _Linter:
                 self.citation(self.at("interpretations.yaml"), f"interpretation {interpretation.id}", citation)
         for codelist in self.rs.codelists.values():
             self.citation(self.at(f"codelists/{codelist.id}.yaml"), f"codelist {codelist.id}", codelist.spec.source)
+        for where, what, citation, _ in _market_elements(self.rs.market):
+            self.citation(where, what, citation)
 
     def parameters(self, refs: list[tuple[Location, str, ParamRef, bool]]) -> None:
         params = self.rs.params
@@ -211,6 +217,8 @@ class _Linter:
         for quantity in self.rs.quantities.values():
             refer(quantity.spec.interpretations, quantity.location, f"quantity {quantity.spec.id}")
         refer(self.rs.coverage.interpretations, self.at("position.yaml", "coverage"), "coverage")
+        for where, what, _, ids in _market_elements(self.rs.market):
+            refer(ids, where, what)
         for name, spec in self.rs.params.specs.items():
             refer(spec.interpretations, self.at("parameters.yaml", "parameters", name), f"parameter {name}")
         for iid in self.rs.interpretations:
@@ -257,6 +265,30 @@ class _Linter:
             for cls in need.caps:
                 if cls not in coverage.classes:
                     self.add(where, "bad-coverage", f"need {need.id} caps class {cls!r}, which is not in classes")
+        if self.rs.market is not None:
+            self.market(self.rs.market)
+
+    def market(self, market: CompiledMarket) -> None:
+        """Venues and schedules resolve, exchanges have a schedule, and the holiday country is known."""
+        venues = {venue.id: venue for venue in market.spec.venues}
+        if len(venues) != len(market.spec.venues):
+            self.add(market.location, "bad-market", "a venue id is used twice")
+        if not supports_country(market.spec.calendar.holidays):
+            country = market.spec.calendar.holidays
+            self.add(market.at("calendar"), "bad-market", f"no national holidays are known for {country!r}")
+        for instrument in market.instruments.values():
+            spec, where = instrument.spec, instrument.location
+            venue = venues.get(spec.venue)
+            if venue is None:
+                self.add(where, "bad-market", f"instrument {spec.kind} is bought at {spec.venue!r}, not a venue")
+            elif venue.kind == "exchange" and spec.schedule is None:
+                self.add(
+                    where, "bad-market", f"instrument {spec.kind} trades at exchange {venue.id} but has no schedule"
+                )
+            elif venue.kind == "bilateral" and spec.schedule is not None:
+                self.add(where, "bad-market", f"instrument {spec.kind} is bilateral and cannot have a schedule")
+            if spec.schedule is not None and spec.schedule not in market.schedules:
+                self.add(where, "bad-market", f"instrument {spec.kind} names schedule {spec.schedule!r}, not defined")
 
     def _ids(self) -> Iterator[tuple[str, Location]]:
         for rule in self.rs.rules:
@@ -284,6 +316,47 @@ class _Linter:
         self.quantities()
         self.structure()
         return sorted(set(self.findings))
+
+
+def _placeholders(
+    where: Location, what: str, messages: Messages | None
+) -> Iterator[tuple[Location, str, Compiled, bool]]:
+    for template in messages.templates.values() if messages else ():
+        for _, compiled, _ in template.parts:
+            if compiled is not None:
+                yield where, what, compiled, False
+
+
+def _market_expressions(market: CompiledMarket) -> Iterator[tuple[Location, str, Compiled, bool]]:
+    for name, compiled in market.terms.items():
+        yield market.at(name), f"market {name}", compiled, False
+    for schedule in market.schedules.values():
+        if schedule.months is not None:
+            yield schedule.location, f"schedule {schedule.spec.id} months", schedule.months, False
+    for instrument in market.instruments.values():
+        what = f"instrument {instrument.spec.kind}"
+        for compiled in (instrument.when, instrument.price_ceiling):
+            if compiled is not None:
+                yield instrument.location, what, compiled, False
+        yield from _placeholders(instrument.location, f"{what} message", instrument.on_excluded)
+
+
+def _market_elements(
+    market: CompiledMarket | None,
+) -> Iterator[tuple[Location, str, Citation | None, list[str]]]:
+    """(location, what, citation, interpretations) of every cited element of market.yaml."""
+    if market is None:
+        return
+    spec = market.spec
+    yield market.location, "market", spec.source, spec.interpretations
+    yield market.at("calendar"), "market calendar", spec.calendar.source, spec.calendar.interpretations
+    for venue in spec.venues:
+        yield market.at(f"venues.{venue.id}"), f"venue {venue.id}", venue.source, []
+    for schedule in market.schedules.values():
+        yield schedule.location, f"schedule {schedule.spec.id}", schedule.spec.source, schedule.spec.interpretations
+    for instrument in market.instruments.values():
+        spec_i = instrument.spec
+        yield instrument.location, f"instrument {spec_i.kind}", spec_i.source, spec_i.interpretations
 
 
 def lint(ruleset: RuleSet, documents: dict[str, Document]) -> list[Problem]:

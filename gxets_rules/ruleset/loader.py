@@ -25,11 +25,15 @@ from gxets_rules.io.strict_yaml import Document, read_yaml_file
 from gxets_rules.ruleset.codelists import Codelist
 from gxets_rules.ruleset.compiled import (
     LANGS,
+    MARKET_TERMS,
     CompiledCheck,
     CompiledCriterion,
+    CompiledInstrument,
+    CompiledMarket,
     CompiledNeed,
     CompiledQuantity,
     CompiledRule,
+    CompiledSchedule,
     Messages,
     RuleSet,
 )
@@ -43,6 +47,7 @@ from gxets_rules.ruleset.schema import (
     EligibilityFile,
     InterpretationsFile,
     Manifest,
+    MarketFile,
     ParametersFile,
     PositionFile,
 )
@@ -57,9 +62,15 @@ DECISION_FILES = (
     "eligibility.yaml",
     "position.yaml",
 )
+MARKET_FILE = "market.yaml"
 
 INPUT_NAMES = {"submission", "firm", "as_of", "fy", "period"}
 LOT_NAMES = INPUT_NAMES | {"lot"}
+
+
+def quantity_names(spec: PositionFile) -> set[str]:
+    """Names a position formula may read: the inputs, every quantity and the coverage totals."""
+    return INPUT_NAMES | {q.id for q in spec.quantities} | {"coverage"}
 
 
 def _canonical(value: Any) -> Any:
@@ -169,19 +180,17 @@ class _Loader:
     def position(
         self, spec: PositionFile, doc: Document
     ) -> tuple[dict[str, CompiledQuantity], list[CompiledNeed], dict[str, dict[str, Compiled | None]]]:
-        quantity_names = INPUT_NAMES | {q.id for q in spec.quantities} | {"coverage"}
+        names = quantity_names(spec)
         quantities: dict[str, CompiledQuantity] = {}
         for i, quantity in enumerate(spec.quantities):
             where = doc.location_of(("quantities", i))
             if quantity.id in quantities:
                 self.problems.append(Problem(where, f"quantity {quantity.id} is defined twice"))
                 continue
-            formula = self.expr(
-                quantity.formula, quantity_names, where, f"quantity {quantity.id}", fy_implicit=quantity.per_fy
-            )
+            formula = self.expr(quantity.formula, names, where, f"quantity {quantity.id}", fy_implicit=quantity.per_fy)
             if formula is not None:
                 quantities[quantity.id] = CompiledQuantity(quantity, formula, where)
-        need_names = quantity_names - {"coverage"}
+        need_names = names - {"coverage"}
         needs = []
         for i, need in enumerate(spec.coverage.needs):
             where = doc.location_of(("coverage", "needs", i))
@@ -199,10 +208,45 @@ class _Loader:
                     outputs.setdefault(section, {})[name] = None
                     continue
                 where = doc.location_of(("outputs", section, name))
-                compiled = self.expr(text, quantity_names, where, f"output {section}.{name}")
+                compiled = self.expr(text, names, where, f"output {section}.{name}")
                 if compiled is not None:
                     outputs.setdefault(section, {})[name] = compiled
         return quantities, needs, outputs
+
+    def market(self, spec: MarketFile, doc: Document, names: set[str]) -> CompiledMarket:
+        """Compile market.yaml: its terms read quantities and parameters; instrument tests also read `product`."""
+        terms = {}
+        for term in MARKET_TERMS:
+            compiled = self.expr(getattr(spec, term), names, doc.location_of((term,)), f"market {term}")
+            if compiled is not None:
+                terms[term] = compiled
+        schedules: dict[str, CompiledSchedule] = {}
+        for i, schedule in enumerate(spec.schedules):
+            where = doc.location_of(("schedules", i))
+            if schedule.id in schedules:
+                self.problems.append(Problem(where, f"schedule {schedule.id} is defined twice"))
+            what = f"schedule {schedule.id} months"
+            months = self.expr(schedule.months, names, where, what) if schedule.months else None
+            schedules[schedule.id] = CompiledSchedule(schedule, months, where)
+        product_names = names | {"product"}
+        instruments: dict[str, CompiledInstrument] = {}
+        for i, instrument in enumerate(spec.instruments):
+            where = doc.location_of(("instruments", i))
+            what = f"instrument {instrument.kind}"
+            if instrument.kind in instruments:
+                self.problems.append(Problem(where, f"{what} is listed twice"))
+            when = self.expr(instrument.when, product_names, where, f"{what} when") if instrument.when else None
+            ceiling = (
+                self.expr(instrument.price_ceiling, names, where, f"{what} price_ceiling")
+                if instrument.price_ceiling
+                else None
+            )
+            excluded = self.messages(instrument.on_excluded, product_names, where, f"{what} on_excluded")
+            instruments[instrument.kind] = CompiledInstrument(instrument, when, ceiling, excluded, where)
+        locations = {term: doc.location_of((term,)) for term in MARKET_TERMS}
+        locations["calendar"] = doc.location_of(("calendar",))
+        locations.update({f"venues.{v.id}": doc.location_of(("venues", i)) for i, v in enumerate(spec.venues)})
+        return CompiledMarket(spec, terms, schedules, instruments, doc.location_of(()), locations)
 
     def parameters(self, spec: ParametersFile, doc: Document) -> ParameterTable | None:
         ok = True
@@ -256,14 +300,20 @@ def compile_ruleset(folder: Path) -> tuple[RuleSet | None, list[Problem], dict[s
     eligibility, eligibility_doc = loader.read("eligibility.yaml", EligibilityFile)
     position, position_doc = loader.read("position.yaml", PositionFile)
     codelists = loader.codelists()
+    market_spec, market_doc = (None, None)
+    if (folder / MARKET_FILE).is_file():
+        market_spec, market_doc = loader.read(MARKET_FILE, MarketFile)
     parts: list[Any] = [manifest, parameters, interpretations, checks, eligibility, position]
-    if any(part is None for part in parts):
+    if any(part is None for part in parts) or (market_doc is not None and market_spec is None):
         return None, loader.problems, loader.documents
     assert params_doc and checks_doc and eligibility_doc and position_doc  # read together with their specs
     table = loader.parameters(parameters, params_doc)  # type: ignore[arg-type]
     compiled_checks = loader.checks(checks, checks_doc)  # type: ignore[arg-type]
     rules = loader.rules(eligibility, eligibility_doc)  # type: ignore[arg-type]
     quantities, needs, outputs = loader.position(position, position_doc)  # type: ignore[arg-type]
+    market = None
+    if market_spec is not None and market_doc is not None:
+        market = loader.market(market_spec, market_doc, quantity_names(position))  # type: ignore[arg-type]
     if table is None or loader.problems:
         return None, loader.problems, loader.documents
     decision_docs = {name: doc for name, doc in loader.documents.items() if not name.startswith("tests/")}
@@ -280,6 +330,7 @@ def compile_ruleset(folder: Path) -> tuple[RuleSet | None, list[Problem], dict[s
         needs=needs,
         outputs=outputs,
         codelists=codelists,
+        market=market,
     )
     ruleset.locations = _located_ids(ruleset)
     return ruleset, loader.problems, loader.documents

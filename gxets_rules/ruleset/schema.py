@@ -8,6 +8,7 @@ A rule set is a folder::
     checks.yaml           integrity checks on the input (an error stops the run: exit 2)
     eligibility.yaml      rules → criteria deciding whether each credit lot counts
     position.yaml         quantities (formulas), coverage of needs by lots, outputs
+    market.yaml           optional: what may be bought where, trading calendar and sessions, purchase-plan terms
     codelists/*.yaml      code lists (methodologies, JCM partners, TSE categories …)
     tests/*.yaml          cases with hand-checked expected results
 
@@ -21,9 +22,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, StringConstraints
+from pydantic import Field, StringConstraints, model_validator
 
-from gxets_rules.model.base import LocalizedText, StrictModel
+from gxets_rules.model.base import CountryCode, LocalizedText, StrictModel
+from gxets_rules.model.market import InstrumentKind
 from gxets_rules.model.submission import LotKind, LotStatus
 
 RuleId = Annotated[str, StringConstraints(pattern=r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$")]
@@ -193,6 +195,102 @@ class PositionFile(StrictModel):
     )
 
 
+ClockTime = Annotated[str, StringConstraints(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")]
+MonthDay = Annotated[str, StringConstraints(pattern=r"^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$")]
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+MarketId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]
+
+
+class ClosedDays(StrictModel):
+    """Days closed every year, e.g. the year-end break 12-31 … 01-03 (may wrap over the new year)."""
+
+    first: MonthDay
+    last: MonthDay
+
+
+class MarketCalendar(StrictModel):
+    """Business days: weekdays, less the national holidays of a country and the yearly closures."""
+
+    title: LocalizedText
+    holidays: CountryCode = Field(description="Country whose national holidays close the market (holidays library).")
+    closed: list[ClosedDays] = Field(default_factory=list)
+    source: Citation | None = None
+    interpretations: list[InterpretationId] = Field(default_factory=list)
+
+
+class AuctionSession(StrictModel):
+    """One call auction of a day: when it matches and when orders for it are taken."""
+
+    at: ClockTime
+    orders_open: ClockTime
+    orders_close: ClockTime
+
+    @model_validator(mode="after")
+    def _ordered(self) -> AuctionSession:
+        if not self.orders_open <= self.orders_close < self.at:
+            raise ValueError(
+                f"orders {self.orders_open}–{self.orders_close} must close before the auction at {self.at}"
+            )
+        return self
+
+
+class Schedule(StrictModel):
+    """When a product trades: sessions on business days, optionally only some weekdays or months."""
+
+    id: MarketId
+    title: LocalizedText
+    weekdays: list[Weekday] | None = Field(default=None, description="Only these weekdays (default: every one).")
+    months: str | None = Field(default=None, description="Expression: the months (1–12) sessions are held in.")
+    sessions: list[AuctionSession] = Field(min_length=1)
+    source: Citation | None = None
+    interpretations: list[InterpretationId] = Field(default_factory=list)
+
+
+class Venue(StrictModel):
+    """Where a product is bought: an exchange with a schedule, or bilaterally."""
+
+    id: MarketId
+    title: LocalizedText
+    kind: Literal["exchange", "bilateral"]
+    source: Citation | None = None
+
+
+class Instrument(StrictModel):
+    """An instrument kind the firm may buy toward its needs, and where."""
+
+    kind: InstrumentKind
+    title: LocalizedText
+    venue: MarketId
+    schedule: MarketId | None = Field(default=None, description="Schedule id; required at an exchange.")
+    when: str | None = Field(default=None, description="Expression over `product`: whether it may be bought.")
+    on_excluded: LocalizedText | None = Field(default=None, description="Why a product failing `when` is left out.")
+    price_ceiling: str | None = Field(default=None, description="Expression: the most a tonne can cost (yen/t).")
+    source: Citation | None = None
+    interpretations: list[InterpretationId] = Field(default_factory=list)
+
+
+class MarketFile(StrictModel):
+    """``market.yaml``: what may be bought where, the trading calendar, and the terms of a purchase plan.
+
+    The terms are expressions (usually ``param(...)`` or a quantity such as ``window_end``), so that they are dated,
+    cited and traced like every other number of the rule set.
+    """
+
+    title: LocalizedText
+    deadline: str = Field(description="Expression: the date by which bought credits must be cancelled.")
+    settlement_business_day: str = Field(description="Expression: settlement on this business day, trade day = 1.")
+    cancellation_lead_business_days: str = Field(description="Expression: business days from settlement to cancel.")
+    liquidity_days: str = Field(description="Expression: most business days of recent volume one plan may buy.")
+    tax_rate: str = Field(description="Expression: consumption tax rate on purchases.")
+    rounding: str = Field(description="Expression: rounding mode of yen amounts (floor, ceil, half_up).")
+    calendar: MarketCalendar
+    venues: list[Venue] = Field(min_length=1)
+    schedules: list[Schedule] = Field(default_factory=list)
+    instruments: list[Instrument] = Field(min_length=1)
+    source: Citation | None = None
+    interpretations: list[InterpretationId] = Field(default_factory=list)
+
+
 class CodelistFile(StrictModel):
     codelist: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]
     title: LocalizedText
@@ -221,6 +319,7 @@ class Case(StrictModel):
     clauses: list[Citation] = Field(min_length=1)
     submission: str | dict[str, Any]
     ownership: str | None = Field(default=None, description="Ownership file, relative to the test file.")
+    market: str | None = Field(default=None, description="A market snapshot to plan with (path from the test file).")
     as_of: dt.date
     expect: CaseExpectation
 

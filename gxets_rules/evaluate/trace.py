@@ -1,0 +1,48 @@
+"""Turn what evaluation recorded into what a result shows: exact values as JSON, parameter reads with citations."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from fractions import Fraction
+from typing import Any
+
+from gxets_rules.model.base import ParamUse
+from gxets_rules.ruleset.params import ParamRead
+from gxets_rules.ruleset.values import UNKNOWN, Range, exact_text
+
+
+def jsonable(value: Any) -> Any:
+    """A value as JSON can hold it without loss: exact fractions as text, UNKNOWN as null."""
+    if value is UNKNOWN or value is None:
+        return None
+    if isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, Fraction | Range):
+        return exact_text(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, frozenset | set):
+        return sorted((jsonable(v) for v in value), key=str)
+    if isinstance(value, list | tuple):
+        return [jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    return str(value)
+
+
+def param_use(read: ParamRead) -> ParamUse:
+    return ParamUse(
+        name=read.name,
+        fy=read.fy,
+        value=jsonable(read.value),
+        source=str(read.source) if read.source else None,
+        interpretations=list(read.interpretations),
+    )
+
+
+def unique_params(reads: Iterable[ParamRead]) -> list[ParamUse]:
+    seen: dict[tuple[str, int], ParamRead] = {}
+    for read in reads:
+        seen.setdefault((read.name, read.fy), read)
+    return [param_use(read) for _, read in sorted(seen.items())]

@@ -1,0 +1,38 @@
+"""Check a parsed YAML document is the format it claims to be, and validate it into its model.
+
+Every input format (submission, market snapshot) starts with ``format: <id>`` so that a file handed to the wrong
+option is named as such, not reported as a wall of unknown fields. Validation errors come back located.
+"""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from gxets_rules.errors import InputError, Problem
+from gxets_rules.io.locate import problems_from_validation
+from gxets_rules.io.strict_yaml import Document
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def validate_format(doc: Document, model: type[M], format_id: str, what: str, schema: str) -> M:
+    """The document as ``model``; an input error naming every located problem otherwise."""
+    data = doc.data
+    if not isinstance(data, dict):
+        raise InputError([Problem(doc.location_of(()), f"a {what} must be a mapping of fields")])
+    if data.get("format") != format_id:
+        raise InputError(
+            [
+                Problem(
+                    doc.location_of(("format",)),
+                    f"not a {what}: expected `format: {format_id}`, got {data.get('format')!r}",
+                    "format",
+                )
+            ]
+        )
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise InputError(problems_from_validation(exc, doc.location_of, data, f"gxets schema {schema}")) from None

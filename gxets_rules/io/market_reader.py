@@ -1,0 +1,44 @@
+"""Load a market snapshot file into an immutable :class:`MarketSnapshot`, or report every problem.
+
+Read with the strict YAML reader (no duplicate keys, aliases or tags; decimals exact, so ``1800.5`` yen is refused
+by the model rather than rounded). The file's SHA-256 goes into the run record beside the submission's.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from gxets_rules.errors import InputError, Location, Problem
+from gxets_rules.io.formats import validate_format
+from gxets_rules.io.strict_yaml import DEFAULT_MAX_BYTES, read_yaml_file
+from gxets_rules.io.submission_reader import sha256_file
+from gxets_rules.model.market import MARKET_FORMAT, MarketSnapshot
+
+
+@dataclass(frozen=True)
+class LoadedMarket:
+    """A validated snapshot, where each product is in its file, and the file's name and hash."""
+
+    snapshot: MarketSnapshot
+    name: str
+    sha256: str
+    product_locations: tuple[Location, ...]
+
+
+def load_market(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> LoadedMarket:
+    """Read and validate a ``gxets.market.v1`` YAML file."""
+    doc = read_yaml_file(path, max_bytes=max_bytes)
+    snapshot = validate_format(doc, MarketSnapshot, MARKET_FORMAT, "market snapshot", "market")
+    locations = tuple(doc.location_of(("products", i)) for i in range(len(snapshot.products)))
+    first: dict[str, Location] = {}
+    problems = []
+    for product, where in zip(snapshot.products, locations, strict=True):
+        if product.id in first:
+            problems.append(
+                Problem(where, f"duplicate product id {product.id!r} (first at line {first[product.id].line})")
+            )
+        first.setdefault(product.id, where)
+    if problems:
+        raise InputError(problems)
+    return LoadedMarket(snapshot, path.name, sha256_file(path), locations)

@@ -1,0 +1,199 @@
+"""The ``plan`` section of a result: what to buy, where, at what cost, and by which session.
+
+Self-describing for reports: every column and term has a title in Japanese and English and a unit
+(:data:`PLAN_VOCABULARY`, copied into each plan as ``vocabulary``), every reason a product is left out has a code and a
+title, and every number is already computed — a report lays the plan out and never multiplies a price.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, Literal
+
+from pydantic import Field
+
+from gxets_rules.model.base import LocalizedText, ParamUse, StrictModel
+from gxets_rules.model.market import MarketSource, ObservedPeriod
+
+ExclusionReason = Literal[
+    "not_purchasable", "not_eligible", "no_session", "cap_exhausted", "no_liquidity", "not_needed"
+]
+LiquidityBasis = Literal["volume", "available", "volume_and_available", "none"]
+
+
+class VocabularyEntry(StrictModel):
+    title: LocalizedText
+    unit: str | None = None
+
+
+def _entry(ja: str, en: str, unit: str | None = None) -> VocabularyEntry:
+    return VocabularyEntry(title=LocalizedText(ja=ja, en=en), unit=unit)
+
+
+PLAN_VOCABULARY: dict[str, VocabularyEntry] = {
+    "plan": _entry("市場調達計画", "Purchase plan"),
+    "snapshot": _entry("価格データ", "Market snapshot"),
+    "example": _entry("例示データ（実勢価格ではない）", "Example figures, not live prices"),
+    "age_days": _entry("価格データの経過日数", "Age of the market data", "days"),
+    "product": _entry("商品", "Product"),
+    "venue": _entry("取引の場", "Venue"),
+    "quantity_t": _entry("購入量", "Quantity to buy", "t"),
+    "by_need": _entry("充当先", "Covers", "t"),
+    "price_jpy_per_t": _entry("価格（参考・安値・高値）", "Price (reference, low, high)", "jpy_per_t"),
+    "price_capped": _entry("上限価格を適用", "Price ceiling applied"),
+    "cost_jpy": _entry("金額（税抜）", "Cost before tax", "jpy"),
+    "tax_jpy": _entry("消費税", "Consumption tax", "jpy"),
+    "cost_with_tax_jpy": _entry("金額（税込）", "Cost with tax", "jpy"),
+    "liquidity_limit_t": _entry("流動性による上限", "Liquidity limit", "t"),
+    "last_session": _entry("最終発注セッション", "Last order session", "datetime"),
+    "orders": _entry("注文受付時間", "Order window", "time"),
+    "settlement_date": _entry("決済日", "Settles on", "date"),
+    "cancellable_on": _entry("無効化可能日", "Cancellable on", "date"),
+    "sessions_left": _entry("残りのセッション数", "Sessions left", "sessions"),
+    "deliver_by": _entry("相対取引の受渡期限", "Bilateral delivery by", "date"),
+    "offsets_to_buy_t": _entry("市場調達が必要な量", "Offsets to buy", "t"),
+    "planned_t": _entry("計画した購入量", "Planned purchases", "t"),
+    "bilateral_or_tender_t": _entry("相対取引又は入札で調達が必要な量", "Bilateral or tender needed", "t"),
+    "cap_headroom_t": _entry("上限の残り（保有分の充当後）", "Cap headroom left after own holdings", "t"),
+    "last_order": _entry("最終発注日", "Last order date", "datetime"),
+    "term.deadline": _entry("無効化の期限", "Cancellation deadline", "date"),
+    "term.settlement_business_day": _entry(
+        "決済日（約定日から起算した営業日）", "Settlement business day (trade day = 1)", "days"
+    ),
+    "term.cancellation_lead_business_days": _entry(
+        "決済から無効化までの営業日数", "Business days from settlement to cancellation", "days"
+    ),
+    "term.liquidity_days": _entry(
+        "流動性上限（直近売買高の営業日数分）", "Liquidity limit (business days of recent volume)", "days"
+    ),
+    "term.tax_rate": _entry("消費税率", "Consumption tax rate", "ratio"),
+    "term.rounding": _entry("円未満の端数処理", "Rounding of yen amounts", "text"),
+    "reason.not_purchasable": _entry(
+        "このルールセットでは購入して充当できない", "Cannot be bought toward this rule set's needs"
+    ),
+    "reason.not_eligible": _entry("充当に使えない区分", "Not usable toward the needs"),
+    "reason.no_session": _entry(
+        "期限までに決済・無効化できるセッションがない", "No session left that settles and cancels in time"
+    ),
+    "reason.cap_exhausted": _entry("使用上限の残りがない", "No cap headroom left"),
+    "reason.no_liquidity": _entry("直近の売買がない", "No recent volume"),
+    "reason.not_needed": _entry("より安い商品で足りる", "Cheaper products suffice"),
+    "liquidity.volume": _entry("直近売買高による", "from recent volume"),
+    "liquidity.available": _entry("売り注文の数量による", "from the quantity on offer"),
+    "liquidity.volume_and_available": _entry(
+        "直近売買高と売り注文の数量による", "from recent volume and the quantity on offer"
+    ),
+    "liquidity.none": _entry("売買高の記載がなく上限なし", "no volume given: not limited"),
+}
+
+
+class YenRange(StrictModel):
+    """An amount at the reference price and at the period's low and high."""
+
+    reference: int
+    low: int
+    high: int
+
+
+class PlanSession(StrictModel):
+    """A session and what follows from trading in it."""
+
+    date: date
+    time: str = Field(description="Matching time, HH:MM (JST).")
+    orders_open: str
+    orders_close: str
+    settlement_date: date
+    cancellable_on: date = Field(description="Settlement plus the registry-cancellation lead time.")
+    sessions_left: int = Field(description="Sessions of this schedule from the evaluation date to this one.")
+
+
+class PlanLine(StrictModel):
+    """One product to buy."""
+
+    product: str
+    kind: str
+    title: LocalizedText
+    tse_category: str | None
+    product_code: str | None
+    venue: str
+    venue_title: LocalizedText
+    schedule_title: LocalizedText | None
+    quantity_t: int
+    by_need: dict[str, int] = Field(description="Need id → tonnes of this product.")
+    price_jpy_per_t: YenRange
+    price_capped: bool
+    cost_jpy: YenRange
+    tax_jpy: YenRange
+    cost_with_tax_jpy: YenRange
+    liquidity_limit_t: int | None
+    liquidity_basis: LiquidityBasis
+    last_session: PlanSession | None = Field(description="Exchange products: the last session that is in time.")
+    deliver_by: date | None = Field(description="Bilateral products: the last day credits can arrive in time.")
+
+
+class PlanNeed(StrictModel):
+    id: str
+    title: LocalizedText
+    offsets_to_buy_t: int
+    planned_t: int
+    bilateral_or_tender_t: int = Field(description="What the market cannot supply within the limits: never dropped.")
+    cap_headroom_t: dict[str, int] = Field(description="Cap class → tonnes it still allows after own holdings.")
+    cap_planned_t: dict[str, int] = Field(description="Cap class → tonnes of it in the plan.")
+
+
+class PlanExcluded(StrictModel):
+    product: str
+    kind: str
+    title: LocalizedText
+    reason: ExclusionReason
+    message: LocalizedText | None = Field(default=None, description="The rule set's explanation, where it has one.")
+
+
+class PlanTotals(StrictModel):
+    quantity_t: int
+    bilateral_or_tender_t: int
+    cost_jpy: YenRange
+    tax_jpy: YenRange
+    cost_with_tax_jpy: YenRange
+
+
+class PlanTerm(StrictModel):
+    """One term of the plan (deadline, settlement day …), its value and the parameters behind it."""
+
+    name: str
+    value: Any
+    shown: str = Field(description="The value as people read it, e.g. 10% for a rate of 1/10.")
+    expression: str
+    params: list[ParamUse] = Field(default_factory=list)
+
+
+class PlanSnapshot(StrictModel):
+    file: str
+    as_of: date
+    age_days: int = Field(description="Days from the snapshot's date to the evaluation date.")
+    example: bool
+    title: LocalizedText
+    source: MarketSource
+    period: ObservedPeriod | None
+
+
+class PlanCalendar(StrictModel):
+    title: LocalizedText
+    holidays: str = Field(description="Holiday data used, e.g. holidays 0.109 (JP).")
+    closed: list[str] = Field(description="Days closed every year, MM-DD..MM-DD.")
+
+
+class Plan(StrictModel):
+    """What to buy on which market, at what cost, and by which session."""
+
+    title: LocalizedText
+    snapshot: PlanSnapshot
+    calendar: PlanCalendar
+    terms: list[PlanTerm]
+    lines: list[PlanLine]
+    needs: list[PlanNeed]
+    excluded: list[PlanExcluded]
+    totals: PlanTotals
+    last_order: PlanSession | None = Field(description="The earliest last session among the lines: order by then.")
+    interpretations: list[str]
+    vocabulary: dict[str, VocabularyEntry] = Field(description="Titles (ja, en) and units of the plan's fields.")
