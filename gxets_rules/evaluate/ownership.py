@@ -72,23 +72,15 @@ def pct_range(lo: Fraction, hi: Fraction) -> str:
 
 @dataclass(frozen=True)
 class Qualification:
-    """Why an entity is a participant etc.: its basis and, for held entities, the qualifying holders."""
+    """Why an entity is a participant etc.: its basis (representative | boundary | subsidiary | joint)."""
 
-    basis: str  # representative | boundary | subsidiary | joint
-    via: tuple[tuple[str, Fraction], ...] = ()
+    basis: str
     representative: str | None = None
 
-    def describe(self, entity: str) -> str:
-        if self.basis == "representative":
-            return f"{entity}: representative participating company"
-        if self.basis == "boundary":
-            return f"{entity}: inside the organisational boundary of {self.representative}"
-        holders = " + ".join(f"{owner} {pct(share)}" for owner, share in self.via)
-        total = pct(sum((share for _, share in self.via), Fraction(0)))
-        relation = (
-            "subsidiary of participants etc." if self.basis == "subsidiary" else "held jointly by participants etc."
-        )
-        return f"{entity}: {relation} ({holders} = {total})"
+
+REPRESENTATIVE = Qualification("representative")
+SUBSIDIARY = Qualification("subsidiary")
+JOINT = Qualification("joint")
 
 
 @dataclass
@@ -107,6 +99,25 @@ class Status:
 
     def why(self, entity: str) -> Qualification | None:
         return self.certain.get(entity) or self.possible.get(entity)
+
+    def describe(self, graph: OwnershipGraph, entity: str) -> str:
+        """Why ``entity`` is a participant etc. on this day, with the qualifying holders worked out now."""
+        why = self.why(entity)
+        if why is None:
+            return f"{entity}: not a participant etc."
+        if why.basis == "representative":
+            return f"{entity}: representative participating company"
+        if why.basis == "boundary":
+            return f"{entity}: inside the organisational boundary of {why.representative}"
+        members = self.certain if entity in self.certain else self.possible
+        via = [(h, graph.held_on(h, entity, self.day)[0]) for h in graph.holders_of(entity) if h in members]
+        via = [(h, share) for h, share in via if share > 0]
+        holders = " + ".join(f"{owner} {pct(share)}" for owner, share in via)
+        total = pct(sum((share for _, share in via), Fraction(0)))
+        relation = (
+            "subsidiary of participants etc." if why.basis == "subsidiary" else "held jointly by participants etc."
+        )
+        return f"{entity}: {relation} ({holders} = {total})"
 
 
 @dataclass(frozen=True)
@@ -152,9 +163,7 @@ class OwnershipGraph:
 
     def _base_groups(self, day: date) -> dict[str, dict[str, Qualification]]:
         """Representative → its group on ``day``: itself and the entities inside its organisational boundary."""
-        groups = {
-            p.entity: {p.entity: Qualification("representative")} for p in self.data.participants if p.active_on(day)
-        }
+        groups = {p.entity: {p.entity: REPRESENTATIVE} for p in self.data.participants if p.active_on(day)}
         for boundary in self.data.boundaries:
             if boundary.active_on(day) and boundary.representative in groups:
                 group = groups[boundary.representative]
@@ -174,18 +183,23 @@ class OwnershipGraph:
         members: dict[str, Qualification] = {}
         for group in groups.values():
             grown = dict(group)
-            self._grow(grown, day, column, thresholds.control * self.scale, strict=True, basis="subsidiary")
+            self._grow(grown, day, column, thresholds.control * self.scale, strict=True, basis=SUBSIDIARY)
             for entity, why in grown.items():
                 members.setdefault(entity, why)
-        self._grow(members, day, column, thresholds.joint * self.scale, strict=False, basis="joint")
+        self._grow(members, day, column, thresholds.joint * self.scale, strict=False, basis=JOINT)
         return members
 
     def _grow(
-        self, members: dict[str, Qualification], day: date, column: int, threshold: Fraction, strict: bool, basis: str
+        self,
+        members: dict[str, Qualification],
+        day: date,
+        column: int,
+        threshold: Fraction,
+        strict: bool,
+        basis: Qualification,
     ) -> None:
         """Worklist closure: an entity joins when the members' direct shares in it pass the threshold."""
         held: dict[str, int] = defaultdict(int)
-        holders: dict[str, list[tuple[str, int]]] = defaultdict(list)
         queue = deque(sorted(members))
         while queue:
             owner = queue.popleft()
@@ -194,10 +208,8 @@ class OwnershipGraph:
                 if share == 0 or owned in members or not _active(record, day):
                     continue
                 held[owned] += share
-                holders[owned].append((owner, share))
                 if held[owned] > threshold or (not strict and held[owned] == threshold):
-                    via = tuple(sorted((o, self.share(s)) for o, s in holders[owned]))
-                    members[owned] = Qualification(basis, via)
+                    members[owned] = basis
                     queue.append(owned)
 
     # holdings over time ------------------------------------------------------------------------------------------
@@ -382,7 +394,7 @@ def _holding_lines(
     for holder in graph.holders_of(project):
         counted = direct.get(holder, (Fraction(0), Fraction(0)))
         why = now.why(holder) or then.why(holder)
-        status = why.describe(holder) if why else f"{holder}: not a participant etc."
+        status = (now if now.why(holder) else then).describe(graph, holder)
         if _both(then, now, holder) is False and why is not None:
             status += f" — but not on {start if then.of(holder) is False else end}"
         note = ""
