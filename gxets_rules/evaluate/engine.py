@@ -18,6 +18,7 @@ from gxets_rules.evaluate.checks import CheckFinding, run_checks
 from gxets_rules.evaluate.context import EvalContext
 from gxets_rules.evaluate.coverage import CoverageResult
 from gxets_rules.evaluate.eligibility import EligibilityEvaluator, LotDecision
+from gxets_rules.evaluate.period import evaluation_period
 from gxets_rules.evaluate.position import MissingInputError, PositionEvaluator
 from gxets_rules.io.submission_reader import LoadedSubmission
 from gxets_rules.ruleset.compiled import RuleSet
@@ -70,13 +71,17 @@ def evaluate(
 ) -> Evaluation:
     """Evaluate a loaded submission under a rule set at a date."""
     problems = _kind_problems(ruleset, loaded)
+    try:
+        period = evaluation_period(ruleset, loaded)
+    except InputError as exc:
+        problems.extend(exc.problems)
     if problems:
         raise InputError(problems)
-    ctx = EvalContext(ruleset, loaded.submission, as_of, ruleset.reference_fy, extras or {})
+    ctx = EvalContext(ruleset, loaded.submission, as_of, period.reference_fy, extras or {}, period.fys)
     env = ctx.base_env()
     lots = loaded.submission.lots
     try:
-        findings = run_checks(ruleset, env, lots, loaded.lot_locations, loaded.locate(()))
+        findings = run_checks(ruleset, env, lots, loaded.lot_locations, loaded.locate)
         errors = [f for f in findings if f.severity == "error"]
         if errors:
             raise InputError([f.problem() for f in errors])

@@ -23,7 +23,7 @@ from gxets_rules.evaluate.eligibility import LotDecision
 from gxets_rules.ruleset.compiled import CompiledQuantity
 from gxets_rules.ruleset.expr import EvaluationError
 from gxets_rules.ruleset.params import ParamRead
-from gxets_rules.ruleset.values import UNKNOWN
+from gxets_rules.ruleset.values import INAPPLICABLE, UNKNOWN
 
 
 @dataclass
@@ -153,7 +153,7 @@ class PositionEvaluator:
                 except EvaluationError as exc:
                     raise EvaluationError(f"output {section}.{name}: {exc}") from exc
                 if isinstance(value, PerFy):
-                    value = {str(fy): self.value(value.qid, fy) for fy in self.ruleset.period_fys}
+                    value = {str(fy): self.value(value.qid, fy) for fy in self.ctx.fiscal_years}
                     for item in value.values():
                         _check_output(section, name, item)
                 else:
@@ -174,7 +174,7 @@ class PositionEvaluator:
 
 
 def _check_output(section: str, name: str, value: Any) -> None:
-    if value is UNKNOWN or value is None:
+    if value is UNKNOWN or value is None or value is INAPPLICABLE:
         return
     if isinstance(value, Fraction):
         raise EvaluationError(

@@ -38,12 +38,12 @@ from gxets_rules.model.result import (
 from gxets_rules.ruleset.compiled import CompiledCriterion, RuleSet
 from gxets_rules.ruleset.expr import EvaluationError, get_field
 from gxets_rules.ruleset.params import ParamRead
-from gxets_rules.ruleset.values import UNKNOWN, Range, exact_text, fmt_number
+from gxets_rules.ruleset.values import INAPPLICABLE, UNKNOWN, Range, exact_text, fmt_number
 
 
 def jsonable(value: Any) -> Any:
     """A value as JSON can hold it without loss: exact fractions as text, UNKNOWN as null."""
-    if value is UNKNOWN or value is None:
+    if value is UNKNOWN or value is None or value is INAPPLICABLE:
         return None
     if isinstance(value, bool | int | str):
         return value
@@ -226,7 +226,7 @@ class _Builder:
             firm=FirmRef(id=sub.firm.id, name=sub.firm.name, group=sub.firm.group),
             ruleset=ruleset,
             as_of=ev.as_of,
-            period={"first_fy": rs.manifest.period.first_fy, "last_fy": rs.manifest.period.last_fy},
+            period={"first_fy": ev.ctx.fiscal_years[0], "last_fy": ev.ctx.fiscal_years[-1]},
             position=self.position(),
             fields=self.fields(),
             coverage=jsonable(ev.coverage.as_mapping()),

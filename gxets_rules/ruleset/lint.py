@@ -1,7 +1,7 @@
 """The rule-set linter: is every rule cited, every reference resolved, every date window sound?
 
 Findings are located problems tagged with a code in brackets, e.g.
-``rules/gxets-phase1/eligibility.yaml:40:5: [missing-citation] criterion P1-… has no source``.
+``rules/<id>/eligibility.yaml:40:5: [missing-citation] criterion P1-… has no source``.
 A rule set with any finding is not clean, and loading refuses it.
 
 Codes: missing-citation, unknown-source, unknown-parameter, unused-parameter,
@@ -161,7 +161,7 @@ class _Linter:
             elif ref.fy == "implicit" or (ref.fy == "dynamic" and per_fy):
                 asked = self.rs.period_fys
             elif ref.fy == "reference":
-                asked = [self.rs.reference_fy]
+                asked = self.rs.reference_fys
             else:
                 asked = self.rs.period_fys
             missing = [fy for fy in asked if fy is not None and not params.covers(ref.name, fy)]
@@ -255,6 +255,15 @@ class _Linter:
             for cls in need.caps:
                 if cls not in coverage.classes:
                     self.add(where, "bad-coverage", f"need {need.id} caps class {cls!r}, which is not in classes")
+        for check in self.rs.checks:
+            at = check.spec.at
+            if at is None:
+                continue
+            reason = path_problem(f"submission.{at}")
+            if check.spec.scope != "submission":
+                reason = "`at` points a submission-scope check at a field; a lot check points at its lot"
+            if reason:
+                self.add(check.location, "bad-path", f"check {check.spec.id} at: {reason}")
 
     def _ids(self) -> Iterator[tuple[str, Location]]:
         for rule in self.rs.rules:

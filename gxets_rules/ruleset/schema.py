@@ -29,7 +29,7 @@ from gxets_rules.model.submission import LotKind, LotStatus
 RuleId = Annotated[str, StringConstraints(pattern=r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$")]
 Name = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$")]
 InterpretationId = Annotated[str, StringConstraints(pattern=r"^INT-[A-Z0-9]+-\d{2,}$")]
-Unit = Literal["t", "jpy", "jpy_per_t", "ratio", "fy", "date", "text", "list", "bool", "days", "label"]
+Unit = Literal["t", "jpy", "jpy_per_t", "ratio", "fy", "date", "text", "list", "bool", "days", "label", "count"]
 
 
 class Citation(StrictModel):
@@ -53,12 +53,19 @@ class SourceDocument(StrictModel):
 
 
 class Period(StrictModel):
-    """The fiscal years the rule set covers; ``evaluates`` says how a submission uses them."""
+    """The fiscal years the rule set covers; ``evaluates`` says how a submission uses them.
+
+    ``whole_period``: one position over all fiscal years of the period (a multi-year target).
+    ``one_fiscal_year``: one position for the fiscal year the submission names in ``fiscal_year``
+    (an annual compliance cycle); the fiscal year must lie in the period.
+    """
 
     first_fy: int
     last_fy: int
-    evaluates: Literal["whole_period"] = Field(
-        default="whole_period", description="whole_period: one position over all fiscal years of the period."
+    evaluates: Literal["whole_period", "one_fiscal_year"] = Field(
+        default="whole_period",
+        description="whole_period: one position over all fiscal years of the period; one_fiscal_year: the "
+        "submission's fiscal_year, which must lie in the period.",
     )
 
 
@@ -97,7 +104,7 @@ class Interpretation(StrictModel):
     question: LocalizedText
     decision: LocalizedText
     why: LocalizedText
-    reference: str = Field(description="Where the point is discussed, e.g. gxets-phase1.md INT-P1-01.")
+    reference: str = Field(description="Where the point is discussed: a reference file and the record's id.")
     sources: list[Citation] = Field(default_factory=list)
 
 
@@ -139,6 +146,11 @@ class Check(StrictModel):
     kinds: list[LotKind] | None = None
     test: str
     severity: Literal["error", "warning"]
+    at: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$")] | None = Field(
+        default=None,
+        description="Submission scope: the field a finding points at (dotted, e.g. firm.group); its line, or its "
+        "nearest parent's when the field is missing.",
+    )
     source: Citation | None = None
     interpretations: list[InterpretationId] = Field(default_factory=list)
     message: LocalizedText
