@@ -7,7 +7,7 @@ from fractions import Fraction
 import pytest
 
 from gxets_rules.evaluate.functions import FUNCTIONS
-from gxets_rules.ruleset.expr import EvaluationError, ExprError, ParamRef, compile_expr
+from gxets_rules.ruleset.expr import Definition, EvaluationError, ExprError, ParamRef, compile_expr
 from gxets_rules.ruleset.values import UNKNOWN, Range
 
 ENV = {
@@ -128,3 +128,23 @@ def test_reads_are_collected_for_lint_and_trace() -> None:
 
 def test_a_formula_may_span_lines() -> None:
     assert ev("1 if a > 2\n   else 0") == 1
+
+
+def test_a_definition_is_compiled_inline_and_its_reads_count_for_the_caller() -> None:
+    functions = {
+        **FUNCTIONS,
+        "half_of": Definition("half_of", ("x",), "x / 2"),
+        "capped": Definition("capped", ("x",), "min(half_of(x), param('cap.t'))"),
+    }
+    compiled = compile_expr("capped(a) + sum(half_of(y) for y in period)", functions, set(ENV))
+    assert compiled.reads.params == {ParamRef("cap.t", "reference")}
+    assert compiled.reads.functions >= {"capped", "half_of"}
+    assert compile_expr("half_of(a) + a", functions, set(ENV))(ENV) == Fraction(9, 2)
+    with pytest.raises(ExprError, match=r"half_of\(\) takes 1 arguments \(x\), got 2"):
+        compile_expr("half_of(a, a)", functions, set(ENV))
+
+
+def test_a_definition_body_does_not_see_the_callers_generator_variable() -> None:
+    functions = {"leak": Definition("leak", ("x",), "x + y")}
+    with pytest.raises(ExprError, match="in leak\\(\\): unknown name 'y'"):
+        compile_expr("sum(leak(1) for y in period)", functions, set(ENV))

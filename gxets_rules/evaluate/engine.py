@@ -70,21 +70,18 @@ def evaluate(
     ruleset: RuleSet, loaded: LoadedSubmission, as_of: date, extras: dict[str, Any] | None = None
 ) -> Evaluation:
     """Evaluate a loaded submission under a rule set at a date."""
-    problems = _kind_problems(ruleset, loaded)
-    try:
-        period = evaluation_period(ruleset, loaded)
-    except InputError as exc:
-        problems.extend(exc.problems)
-    if problems:
+    period, problems = evaluation_period(ruleset, loaded)
+    problems.extend(_kind_problems(ruleset, loaded))
+    if period is None:
         raise InputError(problems)
     ctx = EvalContext(ruleset, loaded.submission, as_of, period.reference_fy, extras or {}, period.fys)
     env = ctx.base_env()
     lots = loaded.submission.lots
     try:
         findings = run_checks(ruleset, env, lots, loaded.lot_locations, loaded.locate)
-        errors = [f for f in findings if f.severity == "error"]
-        if errors:
-            raise InputError([f.problem() for f in errors])
+        problems.extend(f.problem() for f in findings if f.severity == "error")
+        if problems:
+            raise InputError(problems)
         eligibility = EligibilityEvaluator(ruleset)
         decisions = [eligibility.decide(env, index, lot) for index, lot in enumerate(lots)]
         position = PositionEvaluator(ctx, decisions)

@@ -121,7 +121,7 @@ def _actual_field(env: Env, scope: str, fy: int, field: str, entity: Any) -> Any
         raise EvaluationError(f"{type(holder).__name__} has no verified actuals")
     row = holder.actual(scope, fy)
     value = UNKNOWN if row is None else getattr(row, field)
-    where = "" if entity is None else f"{holder.input_path}."
+    where = f"{holder.input_path}." if holder.input_path else ""
     ctx.record(InputRead(f"{where}actuals[FY{fy}].{scope}.{field}", value))
     return value
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from gxets_rules.errors import InputError, Problem
+from gxets_rules.errors import Problem
 from gxets_rules.io.submission_reader import LoadedSubmission
 from gxets_rules.ruleset.compiled import RuleSet
 
@@ -22,21 +22,26 @@ class EvaluationPeriod:
     reference_fy: int
 
 
-def evaluation_period(ruleset: RuleSet, loaded: LoadedSubmission) -> EvaluationPeriod:
-    """The period to evaluate; a fiscal year missing, unexpected or out of range is an input error."""
+def evaluation_period(ruleset: RuleSet, loaded: LoadedSubmission) -> tuple[EvaluationPeriod | None, list[Problem]]:
+    """The period to evaluate (None if there is none) and the problems with the submission's ``fiscal_year``.
+
+    A fiscal year given to a whole-period rule set is a problem, but the period is still known, so the
+    caller can go on and report the submission's other problems with it.
+    """
     period = ruleset.manifest.period
     chosen = loaded.submission.fiscal_year
     span = f"FY{period.first_fy}–FY{period.last_fy}"
 
-    def refuse(message: str) -> InputError:
-        return InputError([Problem(loaded.locate(("fiscal_year",)), message, "fiscal_year")])
+    def problem(message: str) -> list[Problem]:
+        return [Problem(loaded.locate(("fiscal_year",)), message, "fiscal_year")]
 
     if period.evaluates == "whole_period":
+        whole = EvaluationPeriod(tuple(ruleset.period_fys), ruleset.reference_fy)
         if chosen is not None:
-            raise refuse(f"rule set {ruleset.id} evaluates its whole period ({span}), not one fiscal year; remove it")
-        return EvaluationPeriod(tuple(ruleset.period_fys), ruleset.reference_fy)
+            return whole, problem(f"rule set {ruleset.id} evaluates its whole period ({span}), not one fiscal year")
+        return whole, []
     if chosen is None:
-        raise refuse(f"required field is missing: rule set {ruleset.id} evaluates one fiscal year ({span}); name it")
+        return None, problem(f"required field is missing: rule set {ruleset.id} evaluates one fiscal year ({span})")
     if not period.first_fy <= chosen <= period.last_fy:
-        raise refuse(f"FY{chosen} is outside rule set {ruleset.id}'s period ({span})")
-    return EvaluationPeriod((chosen,), chosen)
+        return None, problem(f"FY{chosen} is outside rule set {ruleset.id}'s period ({span})")
+    return EvaluationPeriod((chosen,), chosen), []

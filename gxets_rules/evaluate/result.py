@@ -157,7 +157,7 @@ class _Builder:
         value = trace.value
         interpretations = sorted({*spec.interpretations, *(i for read in trace.params for i in read.interpretations)})
         self.interpretations.update(interpretations)
-        whole = value if isinstance(value, bool | int | str) else None
+        whole = value.isoformat() if isinstance(value, date) else value if isinstance(value, bool | int | str) else None
         return QuantityResult(
             id=spec.id,
             fy=trace.fy,

@@ -70,6 +70,21 @@ class Function:
 
 
 @dataclass(frozen=True)
+class Definition:
+    """A named expression with parameters, written by a rule author (``definitions.yaml``).
+
+    ``site_base(s)`` reads better than the same twenty-word expression written out at every
+    use. A call is compiled inline: the body is compiled at the call site with its parameters
+    bound to the arguments, so whatever the body reads (parameters, inputs, quantities) counts
+    as read by the caller — the linter and the trace see through it.
+    """
+
+    name: str
+    params: tuple[str, ...]
+    source: str
+
+
+@dataclass(frozen=True)
 class ParamRef:
     """A parameter an expression reads, and how the fiscal year of the read is chosen."""
 
@@ -414,11 +429,20 @@ BUILTINS: dict[str, Function] = {
 # --------------------------------------------------------------------------- compiler
 
 
+def _parse(source: str) -> tuple[str, ast.expr]:
+    """The expression's tree; the text is wrapped in parentheses so a formula may span lines as YAML folds it."""
+    wrapped = f"({source.strip()}\n)"
+    try:
+        return wrapped, ast.parse(wrapped, mode="eval").body
+    except SyntaxError as exc:
+        raise ExprError(f"syntax error: {exc.msg}", max(1, (exc.offset or 2) - 1)) from None
+
+
 class _Compiler:
     def __init__(
         self,
         source: str,
-        functions: Mapping[str, Function],
+        functions: Mapping[str, Function | Definition],
         names: set[str],
         fy_implicit: bool,
     ) -> None:
@@ -428,6 +452,7 @@ class _Compiler:
         self.reads = Reads()
         self.fy_implicit = fy_implicit
         self.bound: list[str] = []
+        self.expanding: list[str] = []
 
     def fail(self, node: ast.AST, message: str) -> ExprError:
         return ExprError(message, max(1, getattr(node, "col_offset", 0)))  # 1-based, net of the added "("
@@ -566,6 +591,8 @@ class _Compiler:
         function = self.functions.get(name)
         if function is None:
             raise self.fail(node, f"unknown function {name!r}")
+        if isinstance(function, Definition):
+            return self._definition(node, function)
         count = len(node.args)
         if not function.min_args <= count <= function.max_args:
             raise self.fail(node, f"{name}() takes {function.min_args}–{function.max_args} arguments, got {count}")
@@ -583,6 +610,31 @@ class _Compiler:
                 return impl(env, *values) if wants_env else impl(*values)
             except (ArithmeticError, TypeError, ValueError) as exc:
                 raise EvaluationError(f"{name}(): {exc}") from exc
+
+        return call
+
+    def _definition(self, node: ast.Call, definition: Definition) -> Closure:
+        name, params = definition.name, definition.params
+        if len(node.args) != len(params):
+            raise self.fail(node, f"{name}() takes {len(params)} arguments ({', '.join(params)}), got {len(node.args)}")
+        if name in self.expanding:
+            raise self.fail(node, f"{name}() calls itself (through {' → '.join(self.expanding)})")
+        self.reads.functions.add(name)
+        args = [self.compile(arg) for arg in node.args]
+        outer = (self.source, self.bound)
+        self.expanding.append(name)
+        try:
+            self.source, body_tree = _parse(definition.source)
+            self.bound = list(params)  # the body sees its parameters, not the caller's generator variables
+            body = self.compile(body_tree)
+        except ExprError as exc:
+            raise ExprError(f"in {name}(): {exc}") from None
+        finally:
+            self.source, self.bound = outer
+            self.expanding.pop()
+
+        def call(env: Env) -> Any:
+            return body(ChainMap(dict(zip(params, [arg(env) for arg in args], strict=True)), env))
 
         return call
 
@@ -666,17 +718,12 @@ def _iterate(value: Any) -> Iterable[Any]:
 
 def compile_expr(
     source: str,
-    functions: Mapping[str, Function],
+    functions: Mapping[str, Function | Definition],
     names: set[str],
     fy_implicit: bool = False,
 ) -> Compiled:
     """Compile one rule expression; raise :class:`ExprError` if it is not in the language."""
-    text = source.strip()
-    wrapped = f"({text}\n)"  # parentheses let a formula span lines as YAML folds it
-    try:
-        tree = ast.parse(wrapped, mode="eval")
-    except SyntaxError as exc:
-        raise ExprError(f"syntax error: {exc.msg}", max(1, (exc.offset or 2) - 1)) from None
+    wrapped, tree = _parse(source)
     compiler = _Compiler(wrapped, functions, names, fy_implicit)
-    fn = compiler.compile(tree.body)
-    return Compiled(text, fn, compiler.reads)
+    fn = compiler.compile(tree)
+    return Compiled(source.strip(), fn, compiler.reads)

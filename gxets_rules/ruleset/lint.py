@@ -6,7 +6,8 @@ A rule set with any finding is not clean, and loading refuses it.
 
 Codes: missing-citation, unknown-source, unknown-parameter, unused-parameter,
 overlapping-values, outside-window, unknown-interpretation, unreferenced-interpretation,
-unknown-codelist, quantity-cycle, bad-path, duplicate-id, bad-kind, bad-coverage, bad-label.
+unknown-codelist, quantity-cycle, bad-path, duplicate-id, bad-kind, bad-coverage, bad-label,
+unused-definition.
 """
 
 from __future__ import annotations
@@ -275,7 +276,9 @@ class _Linter:
 
     def run(self) -> list[Problem]:
         refs: list[tuple[Location, str, ParamRef, bool]] = []
+        called: set[str] = set()
         for where, what, compiled, per_fy in self.expressions():
+            called |= compiled.reads.functions
             for ref in compiled.reads.params:
                 refs.append((where, what, ref, per_fy))
             for codelist in compiled.reads.codelists:
@@ -285,6 +288,8 @@ class _Linter:
                 reason = path_problem(path)
                 if reason:
                     self.add(where, "bad-path", f"{what}: {reason}")
+        for name in sorted(set(self.rs.definitions) - called):
+            self.add(self.at("definitions.yaml", "definitions", name), "unused-definition", f"{name}() is never called")
         self.citations()
         self.parameters(refs)
         self.interpretations()

@@ -32,13 +32,14 @@ from gxets_rules.ruleset.compiled import (
     Messages,
     RuleSet,
 )
-from gxets_rules.ruleset.expr import Compiled, ExprError, compile_expr
+from gxets_rules.ruleset.expr import AGGREGATES, BUILTINS, Compiled, Definition, ExprError, Function, compile_expr
 from gxets_rules.ruleset.lint import lint
 from gxets_rules.ruleset.messages import Template
 from gxets_rules.ruleset.params import ParameterTable, ParameterValueError, convert_value
 from gxets_rules.ruleset.schema import (
     ChecksFile,
     CodelistFile,
+    DefinitionsFile,
     EligibilityFile,
     InterpretationsFile,
     Manifest,
@@ -83,6 +84,7 @@ class _Loader:
         self.folder = folder
         self.problems: list[Problem] = []
         self.documents: dict[str, Document] = {}
+        self.functions: dict[str, Function | Definition] = dict(FUNCTIONS)
 
     # reading ------------------------------------------------------------------
     def read(self, name: str, model: type[M]) -> tuple[M | None, Document | None]:
@@ -107,7 +109,7 @@ class _Loader:
         self, source: str, names: set[str], where: Location, what: str, fy_implicit: bool = False
     ) -> Compiled | None:
         try:
-            return compile_expr(source, FUNCTIONS, names, fy_implicit=fy_implicit)
+            return compile_expr(source, self.functions, names, fy_implicit=fy_implicit)
         except ExprError as exc:
             self.problems.append(Problem(where, f"{what}: {exc}"))
             return None
@@ -116,7 +118,7 @@ class _Loader:
         if texts is None:
             return None
         try:
-            return Messages({lang: Template(texts.get(lang), FUNCTIONS, names) for lang in LANGS})
+            return Messages({lang: Template(texts.get(lang), self.functions, names) for lang in LANGS})
         except ExprError as exc:
             self.problems.append(Problem(where, f"{what}: {exc}"))
             return None
@@ -203,6 +205,23 @@ class _Loader:
                     ok = False
         return ParameterTable(spec.parameters) if ok else None
 
+    def definitions(self) -> None:
+        """Add the rule set's own named expressions (optional ``definitions.yaml``) to the functions it may call."""
+        if not (self.folder / "definitions.yaml").is_file():
+            return
+        spec, doc = self.read("definitions.yaml", DefinitionsFile)
+        if spec is None or doc is None:
+            return
+        taken = {*FUNCTIONS, *BUILTINS, *AGGREGATES}
+        for name, definition in spec.definitions.items():
+            if name in taken:
+                where = doc.location_of(("definitions", name))
+                self.problems.append(
+                    Problem(where, f"definition {name}: a function of the rule language has that name")
+                )
+                continue
+            self.functions[name] = Definition(name, tuple(definition.params), definition.formula)
+
     def codelists(self) -> dict[str, Codelist]:
         lists: dict[str, Codelist] = {}
         folder = self.folder / "codelists"
@@ -236,6 +255,7 @@ def _located_ids(rs: RuleSet) -> dict[str, Any]:
 def compile_ruleset(folder: Path) -> tuple[RuleSet | None, list[Problem], dict[str, Document]]:
     """Load and compile without linting; returns the rule set (if it compiled) and problems."""
     loader = _Loader(folder)
+    loader.definitions()
     manifest, _ = loader.read("ruleset.yaml", Manifest)
     parameters, params_doc = loader.read("parameters.yaml", ParametersFile)
     interpretations, _ = loader.read("interpretations.yaml", InterpretationsFile)
@@ -267,6 +287,7 @@ def compile_ruleset(folder: Path) -> tuple[RuleSet | None, list[Problem], dict[s
         needs=needs,
         outputs=outputs,
         codelists=codelists,
+        definitions={n: f for n, f in loader.functions.items() if isinstance(f, Definition)},
     )
     ruleset.locations = _located_ids(ruleset)
     return ruleset, loader.problems, loader.documents

@@ -8,6 +8,7 @@ A rule set is a folder::
     checks.yaml           integrity checks on the input (an error stops the run: exit 2)
     eligibility.yaml      rules → criteria deciding whether each credit lot counts
     position.yaml         quantities (formulas), coverage of needs by lots, outputs
+    definitions.yaml      optional: named expressions with parameters, used like functions
     codelists/*.yaml      code lists (methodologies, JCM partners, TSE categories …)
     tests/*.yaml          cases with hand-checked expected results
 
@@ -201,6 +202,18 @@ class PositionFile(StrictModel):
     )
 
 
+class DefinitionSpec(StrictModel):
+    """A named expression with parameters, e.g. ``site_base(s)``; calls are compiled inline."""
+
+    title: LocalizedText
+    params: list[Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]] = Field(default_factory=list)
+    formula: str
+
+
+class DefinitionsFile(StrictModel):
+    definitions: dict[Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")], DefinitionSpec]
+
+
 class CodelistFile(StrictModel):
     codelist: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]
     title: LocalizedText
@@ -220,6 +233,9 @@ class CaseExpectation(StrictModel):
     outputs: dict[str, Any] = Field(default_factory=dict, description="Dotted output path → expected value.")
     quantities: dict[str, Any] = Field(default_factory=dict, description="Quantity id → expected exact value.")
     input_errors: list[RuleId] = Field(default_factory=list, description="Checks expected to stop the run.")
+    warnings: list[RuleId] | None = Field(
+        default=None, description="Exactly the checks expected to warn (in the result's issues); omit: not compared."
+    )
     interpretations: list[InterpretationId] = Field(default_factory=list, description="Must be listed.")
 
 
