@@ -186,3 +186,25 @@ def test_compounding_reading_of_the_grandfathering_path(tmp_path: Path) -> None:
     assert linear["allocation"]["grandfathering_t"] == 183_000
     assert linear["allowances"]["allocated_t"] == 183_000  # the estimate stands in (INT-P2-22)
     assert linear["compliance"]["shortfall_t"] == 7_000
+
+
+def test_phase1_warns_that_annual_compliance_fields_are_ignored(tmp_path: Path) -> None:
+    path = _variant(tmp_path, "lots:\n", "allowances: {allocated_t: 1}\nlots:\n", source=ACME)
+    data = _check(path)
+    assert [issue["check"] for issue in data["issues"]] == ["CHK-SUB-ANNUAL-FIELDS-UNUSED"]
+
+
+def test_a_member_left_out_of_a_group_filing_is_named(tmp_path: Path) -> None:
+    member = (
+        "group_filing:\n  members:\n    - id: kanto-logistics\n      name: Kanto Logistics K.K.\n"
+        "      relation: sister\n      allowances: {allocated_t: 0}\n      actuals:\n"
+        + "".join(
+            f"        - {{fiscal_year: {fy}, scope: direct, emissions_t: 80_000, assurance: limited}}\n"
+            for fy in (2023, 2024, 2025, 2026)
+        )
+    )
+    path = _variant(tmp_path, "lots:\n", member + "lots:\n")
+    data = _check(path, "--lang", "en")
+    (issue,) = data["issues"]
+    assert issue["message"]["en"].startswith("member(s) kanto-logistics are not themselves covered")
+    assert data["position"]["coverage_test"]["group_members_left_out"] == 1
