@@ -14,7 +14,7 @@ from pathlib import Path
 from gxets_rules.errors import Location
 from gxets_rules.model.base import LocalizedText
 from gxets_rules.ruleset.codelists import Codelist
-from gxets_rules.ruleset.expr import Compiled, Definition, EvaluationError
+from gxets_rules.ruleset.expr import Compiled, EvaluationError
 from gxets_rules.ruleset.messages import Template
 from gxets_rules.ruleset.params import ParameterTable
 from gxets_rules.ruleset.schema import (
@@ -23,6 +23,7 @@ from gxets_rules.ruleset.schema import (
     Coverage,
     CoverageNeed,
     Criterion,
+    DefinitionSpec,
     Interpretation,
     Manifest,
     Quantity,
@@ -119,7 +120,7 @@ class RuleSet:
     needs: list[CompiledNeed]
     outputs: dict[str, dict[str, Compiled | None]]
     codelists: dict[str, Codelist]
-    definitions: dict[str, Definition] = field(default_factory=dict)
+    definitions: dict[str, DefinitionSpec] = field(default_factory=dict)
     locations: dict[str, Location] = field(default_factory=dict)
 
     @property

@@ -148,6 +148,9 @@ class _Linter:
                 self.citation(self.at("interpretations.yaml"), f"interpretation {interpretation.id}", citation)
         for codelist in self.rs.codelists.values():
             self.citation(self.at(f"codelists/{codelist.id}.yaml"), f"codelist {codelist.id}", codelist.spec.source)
+        for name, definition in self.rs.definitions.items():
+            where = self.at("definitions.yaml", "definitions", name)
+            self.citation(where, f"definition {name}", definition.source)
 
     def parameters(self, refs: list[tuple[Location, str, ParamRef, bool]]) -> None:
         params = self.rs.params

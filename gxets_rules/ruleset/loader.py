@@ -40,6 +40,7 @@ from gxets_rules.ruleset.schema import (
     ChecksFile,
     CodelistFile,
     DefinitionsFile,
+    DefinitionSpec,
     EligibilityFile,
     InterpretationsFile,
     Manifest,
@@ -85,6 +86,7 @@ class _Loader:
         self.problems: list[Problem] = []
         self.documents: dict[str, Document] = {}
         self.functions: dict[str, Function | Definition] = dict(FUNCTIONS)
+        self.definition_specs: dict[str, DefinitionSpec] = {}
 
     # reading ------------------------------------------------------------------
     def read(self, name: str, model: type[M]) -> tuple[M | None, Document | None]:
@@ -221,6 +223,7 @@ class _Loader:
                 )
                 continue
             self.functions[name] = Definition(name, tuple(definition.params), definition.formula)
+            self.definition_specs[name] = definition
 
     def codelists(self) -> dict[str, Codelist]:
         lists: dict[str, Codelist] = {}
@@ -287,7 +290,7 @@ def compile_ruleset(folder: Path) -> tuple[RuleSet | None, list[Problem], dict[s
         needs=needs,
         outputs=outputs,
         codelists=codelists,
-        definitions={n: f for n, f in loader.functions.items() if isinstance(f, Definition)},
+        definitions=loader.definition_specs,
     )
     ruleset.locations = _located_ids(ruleset)
     return ruleset, loader.problems, loader.documents

@@ -208,6 +208,7 @@ class DefinitionSpec(StrictModel):
     title: LocalizedText
     params: list[Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]] = Field(default_factory=list)
     formula: str
+    source: Citation | None = None
 
 
 class DefinitionsFile(StrictModel):
