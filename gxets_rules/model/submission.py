@@ -143,7 +143,7 @@ class BenchmarkSite(StrictModel):
         if any(v is not None for v in opening) and any(v is None for v in opening):
             raise ValueError("a new site gives opened_fy, opening_year_activity and opening_year_days together")
         if (self.base_activity is None) == (self.opened_fy is None):
-            raise ValueError("give base_activity (a site of the base period) or opened_fy (a new site), not both")
+            raise ValueError("give exactly one of base_activity (a site of the base period) and opened_fy (a new site)")
         return self
 
 
