@@ -24,10 +24,11 @@ from gxets_rules.errors import EXIT_BUG, EXIT_INPUT, InputError, Problem
 from gxets_rules.io.strict_yaml import DEFAULT_MAX_BYTES
 from gxets_rules.io.writers import canonical_json, write_json
 from gxets_rules.model.schemas import FORMATS, json_schema
-from gxets_rules.pipeline import DEFAULT_RULESET, CheckRequest, ruleset_for, run_check
+from gxets_rules.pipeline import CheckRequest, ruleset_for, run_check
 from gxets_rules.render.text import render_lot, render_text
-from gxets_rules.resources import resolve_ruleset
+from gxets_rules.resources import bundled_rulesets, resolve_ruleset
 from gxets_rules.ruleset.cases import collect_cases, run_case
+from gxets_rules.ruleset.compiled import RuleSet
 from gxets_rules.ruleset.lint import lint
 from gxets_rules.ruleset.loader import compile_ruleset
 
@@ -162,21 +163,34 @@ def rules() -> None:
     """Work on rule sets: lint them, run their YAML tests."""
 
 
-@rules.command("lint")
-@click.argument("ruleset", metavar="ID|PATH", default=DEFAULT_RULESET)
-@guarded
-def rules_lint(ruleset: str) -> None:
-    """Lint a rule set: citations, parameters and their windows, interpretations, references."""
+def _folders(ruleset: str | None) -> list[Path]:
+    """The folder of the named rule set, or of every bundled one when none is named."""
     try:
-        folder = resolve_ruleset(ruleset)
+        return [resolve_ruleset(ref) for ref in ([ruleset] if ruleset else bundled_rulesets())]
     except FileNotFoundError as exc:
         raise click.UsageError(str(exc)) from None
-    compiled, problems, documents = compile_ruleset(folder)
-    if compiled is not None and not problems:
-        problems = lint(compiled, documents)
-    if problems:
-        report_problems(problems, f"rule set {folder}")
+
+
+@rules.command("lint")
+@click.argument("ruleset", metavar="[ID|PATH]", required=False)
+@guarded
+def rules_lint(ruleset: str | None) -> None:
+    """Lint a rule set (default: every bundled one): citations, parameters and their windows, interpretations."""
+    found = False
+    for folder in _folders(ruleset):
+        compiled, problems, documents = compile_ruleset(folder)
+        if compiled is not None and not problems:
+            problems = lint(compiled, documents)
+        if problems or compiled is None:
+            report_problems(problems, f"rule set {folder}")
+            found = True
+            continue
+        click.echo(_lint_summary(compiled))
+    if found:
         sys.exit(EXIT_FINDINGS)
+
+
+def _lint_summary(compiled: RuleSet) -> str:
     counts = {
         "rules": len(compiled.rules),
         "criteria": len(compiled.criteria),
@@ -186,30 +200,28 @@ def rules_lint(ruleset: str) -> None:
         "interpretations": len(compiled.interpretations),
         "codelists": len(compiled.codelists),
     }
-    click.echo(f"{compiled.id} {compiled.version}: clean (" + ", ".join(f"{n} {k}" for k, n in counts.items()) + ")")
+    return f"{compiled.id} {compiled.version}: clean (" + ", ".join(f"{n} {k}" for k, n in counts.items()) + ")"
 
 
 @rules.command("test")
-@click.argument("ruleset", metavar="ID|PATH", default=DEFAULT_RULESET)
+@click.argument("ruleset", metavar="[ID|PATH]", required=False)
 @click.option("-k", "pattern", help="Only cases whose id contains this text.")
 @guarded
-def rules_test(ruleset: str, pattern: str | None) -> None:
-    """Run the YAML test cases kept beside a rule set (tests/*.yaml)."""
-    try:
-        folder = resolve_ruleset(ruleset)
-    except FileNotFoundError as exc:
-        raise click.UsageError(str(exc)) from None
-    compiled = ruleset_for(str(folder))
-    failures = 0
-    cases = [c for c in collect_cases(folder) if not pattern or pattern in c.case.id]
-    for item in cases:
-        errors = run_case(compiled, item)
-        mark = "ok  " if not errors else "FAIL"
-        click.echo(f"{mark} {item.file.name}::{item.case.id}  {item.case.title}")
-        for error in errors:
-            click.echo(f"       {error}")
-        failures += bool(errors)
-    click.echo(f"{len(cases) - failures} passed, {failures} failed")
+def rules_test(ruleset: str | None, pattern: str | None) -> None:
+    """Run the YAML test cases kept beside a rule set (default: every bundled one) (tests/*.yaml)."""
+    failures = total = 0
+    for folder in _folders(ruleset):
+        compiled = ruleset_for(str(folder))
+        cases = [c for c in collect_cases(folder) if not pattern or pattern in c.case.id]
+        for item in cases:
+            errors = run_case(compiled, item)
+            mark = "ok  " if not errors else "FAIL"
+            click.echo(f"{mark} {compiled.id} {item.file.name}::{item.case.id}  {item.case.title}")
+            for error in errors:
+                click.echo(f"       {error}")
+            failures += bool(errors)
+        total += len(cases)
+    click.echo(f"{total - failures} passed, {failures} failed")
     if failures:
         sys.exit(EXIT_FINDINGS)
 

@@ -13,6 +13,7 @@ from gxets_rules.cli import main
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
 ACME = EXAMPLES / "acme-steel" / "submission.yaml"
+PHASE2_EXAMPLE = EXAMPLES / "phase2-fy2026" / "submission.yaml"
 PHASE1 = ROOT / "rules" / "gxets-phase1"
 
 

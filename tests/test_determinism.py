@@ -8,7 +8,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.conftest import ACME, ROOT, run_cli
+import pytest
+
+from tests.conftest import ACME, PHASE2_EXAMPLE, ROOT, run_cli
 
 
 def _check_json(cwd: Path, submission: Path) -> bytes:
@@ -22,10 +24,11 @@ def _check_json(cwd: Path, submission: Path) -> bytes:
     return proc.stdout
 
 
-def test_result_is_byte_identical_across_runs_and_working_directories(tmp_path: Path) -> None:
-    first = _check_json(ROOT, ACME)
-    second = _check_json(ROOT, ACME)
-    elsewhere = _check_json(tmp_path, ACME)
+@pytest.mark.parametrize("submission", [ACME, PHASE2_EXAMPLE], ids=["phase1", "phase2"])
+def test_result_is_byte_identical_across_runs_and_working_directories(tmp_path: Path, submission: Path) -> None:
+    first = _check_json(ROOT, submission)
+    second = _check_json(ROOT, submission)
+    elsewhere = _check_json(tmp_path, submission)
     assert first == second == elsewhere
     data = json.loads(first)
     assert data["run"]["inputs"] == {"submission.yaml": data["run"]["inputs"]["submission.yaml"]}

@@ -7,7 +7,7 @@ from fractions import Fraction
 import pytest
 
 from gxets_rules.evaluate.functions import FUNCTIONS
-from gxets_rules.ruleset.expr import EvaluationError, ExprError, ParamRef, compile_expr
+from gxets_rules.ruleset.expr import Definition, EvaluationError, ExprError, ParamRef, compile_expr
 from gxets_rules.ruleset.values import UNKNOWN, Range
 
 ENV = {
@@ -38,6 +38,16 @@ def ev(source: str, env: dict | None = None) -> object:
         ("a if a > 2 else 0", 3),
         ("'b' in ('a', 'b')", True),
         ("2023 <= a * 700 <= 2100", True),
+        ("mean(y for y in period)", 2024),
+        ("mean(99999, 100000, 100000)", Fraction(299_999, 3)),
+        ("product(1.03 for y in years(2027, 2030)) * 4300", Fraction(4_839_687_883, 1_000_000)),  # 4300 × 1.12550881
+        ("product(1.03 for y in years(2027, 2026))", 1),  # over no years: the empty product
+        ("years(2026, 2028)", (2026, 2027, 2028)),
+        ("select(y for y in period if y > 2023)", (2024, 2025)),
+        ("compare(100000, '>=', 100000)", True),
+        ("compare(100000, '>', 100000)", False),
+        ("interpolate(2026, 2025, 1.50, 2030, 1.20)", Fraction(36, 25)),
+        ("interpolate(2028, 2025, 1.50, 2030, 1.20)", Fraction(33, 25)),
     ],
 )
 def test_exact_values(source: str, expected: object) -> None:
@@ -59,6 +69,12 @@ def test_exact_values(source: str, expected: object) -> None:
         ("manual_review()", UNKNOWN),
         ("a > 2 or manual_review()", True),
         ("a > 5 or manual_review()", UNKNOWN),
+        ("mean(y for y in period if y > 2030)", UNKNOWN),  # no data is not zero
+        ("mean(missing, 3)", UNKNOWN),
+        ("sum(y for y in missing)", UNKNOWN),  # over an unknown list
+        ("sum(y for y in period if missing > y)", UNKNOWN),  # an undecidable filter drops nothing silently
+        ("select(y for y in period if y > missing)", UNKNOWN),
+        ("compare(missing, '>=', 1)", UNKNOWN),
     ],
 )
 def test_three_valued_logic(source: str, expected: object) -> None:
@@ -92,6 +108,15 @@ def test_runtime_errors_are_rule_errors_not_crashes() -> None:
         ev("a / 0")
     with pytest.raises(EvaluationError, match="expected true or false"):
         ev("a and True")
+    with pytest.raises(EvaluationError, match="unknown comparison '=>'"):
+        ev("compare(1, '=>', 2)")
+    with pytest.raises(EvaluationError, match="cannot compute not_applicable"):
+        ev("not_applicable() + 1")
+
+
+def test_not_applicable_is_known_but_not_a_number() -> None:
+    assert ev("known(not_applicable())") is True
+    assert repr(ev("a if a > 5 else not_applicable()")) == "not_applicable"
 
 
 def test_reads_are_collected_for_lint_and_trace() -> None:
@@ -103,3 +128,23 @@ def test_reads_are_collected_for_lint_and_trace() -> None:
 
 def test_a_formula_may_span_lines() -> None:
     assert ev("1 if a > 2\n   else 0") == 1
+
+
+def test_a_definition_is_compiled_inline_and_its_reads_count_for_the_caller() -> None:
+    functions = {
+        **FUNCTIONS,
+        "half_of": Definition("half_of", ("x",), "x / 2"),
+        "capped": Definition("capped", ("x",), "min(half_of(x), param('cap.t'))"),
+    }
+    compiled = compile_expr("capped(a) + sum(half_of(y) for y in period)", functions, set(ENV))
+    assert compiled.reads.params == {ParamRef("cap.t", "reference")}
+    assert compiled.reads.functions >= {"capped", "half_of"}
+    assert compile_expr("half_of(a) + a", functions, set(ENV))(ENV) == Fraction(9, 2)
+    with pytest.raises(ExprError, match=r"half_of\(\) takes 1 arguments \(x\), got 2"):
+        compile_expr("half_of(a, a)", functions, set(ENV))
+
+
+def test_a_definition_body_does_not_see_the_callers_generator_variable() -> None:
+    functions = {"leak": Definition("leak", ("x",), "x + y")}
+    with pytest.raises(ExprError, match="in leak\\(\\): unknown name 'y'"):
+        compile_expr("sum(leak(1) for y in period)", functions, set(ENV))

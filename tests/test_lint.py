@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
-from tests.conftest import ACME, lint_folder, run_cli
+from tests.conftest import ACME, ROOT, lint_folder, run_cli
 
 
 def test_phase1_rule_set_is_clean() -> None:
@@ -90,3 +91,51 @@ def test_a_broken_rule_set_is_refused_for_evaluation(phase1_copy: Path) -> None:
     result = run_cli("check", ACME, "--ruleset", phase1_copy)
     assert result.exit_code == 2
     assert "criterion P1-STATUS-NOT-SOLD test: syntax error" in result.stderr
+
+
+def test_phase2_rule_set_is_clean() -> None:
+    result = run_cli("rules", "lint", "gxets-phase2")
+    assert result.exit_code == 0, result.stderr
+    assert "gxets-phase2 1.0.0: clean" in result.output
+
+
+def test_lint_without_an_argument_covers_every_bundled_rule_set() -> None:
+    result = run_cli("rules", "lint")
+    assert result.exit_code == 0, result.stderr
+    assert "gxets-phase1" in result.output and "gxets-phase2" in result.output
+
+
+def _phase2_copy(tmp_path: Path) -> Path:
+    target = tmp_path / "gxets-phase2"
+    shutil.copytree(ROOT / "rules" / "gxets-phase2", target)
+    return target
+
+
+def _edit(path: Path, old: str = "", new: str = "", append: str = "") -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text((text.replace(old, new, 1) if old else text) + append, encoding="utf-8")
+
+
+def test_definitions_unused_recursive_or_taken_are_found(tmp_path: Path) -> None:
+    folder = _phase2_copy(tmp_path)
+    spare = '  spare:\n    title: {ja: 未使用, en: unused}\n    params: [x]\n    formula: "x + 1"\n'
+    _edit(folder / "definitions.yaml", append=spare)
+    code, err = lint_folder(folder)
+    assert code == 3
+    assert "[unused-definition] spare() is never called" in err
+    taken = '  len:\n    title: {ja: 重複, en: taken}\n    formula: "1"\n'
+    _edit(folder / "definitions.yaml", 'formula: "x + 1"', 'formula: "spare(x)"', append=taken)
+    _edit(folder / "position.yaml", 'formula: "fy"', 'formula: "spare(fy)"')
+    code, err = lint_folder(folder)
+    assert code == 3
+    assert "quantity compliance_fy: in spare(): spare() calls itself (through spare)" in err
+    assert "definition len: a function of the rule language has that name" in err
+
+
+def test_a_check_pointing_at_a_field_that_does_not_exist(tmp_path: Path) -> None:
+    folder = _phase2_copy(tmp_path)
+    _edit(folder / "checks.yaml", "at: allowances\n", "at: allowance\n")
+    code, err = lint_folder(folder)
+    assert code == 3
+    assert "[bad-path] check CHK-SUB-ALLOWANCES-GIVEN at: submission has no field 'allowance'" in err

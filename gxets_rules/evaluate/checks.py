@@ -9,6 +9,7 @@ a ``warning`` is carried into the result's issues. A check that cannot be decide
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -41,9 +42,13 @@ def _decide(check: CompiledCheck, env: dict[str, Any], subject: str) -> Any:
 
 
 def run_checks(
-    ruleset: RuleSet, env: dict[str, Any], lots: list[Any], lot_locations: tuple[Location, ...], where: Location
+    ruleset: RuleSet,
+    env: dict[str, Any],
+    lots: list[Any],
+    lot_locations: tuple[Location, ...],
+    locate: Callable[[tuple[str | int, ...]], Location],
 ) -> list[CheckFinding]:
-    """Every failed or undecided check, in input order."""
+    """Every failed or undecided check, in input order; ``locate`` finds a submission field's line."""
     findings: list[CheckFinding] = []
 
     def record(check: CompiledCheck, result: Any, lot_id: str | None, location: Location) -> None:
@@ -55,6 +60,7 @@ def run_checks(
 
     for check in ruleset.checks:
         if check.spec.scope == "submission":
+            where = locate(tuple(check.spec.at.split(".")) if check.spec.at else ())
             record(check, _decide(check, env, "the submission"), None, where)
     lot_checks = [c for c in ruleset.checks if c.spec.scope == "lot"]
     for lot, location in zip(lots, lot_locations, strict=True):

@@ -42,12 +42,17 @@ class EvalContext:
     as_of: date
     reference_fy: int
     extras: dict[str, Any] = field(default_factory=dict)
+    period_fys: tuple[int, ...] = ()  # the evaluated fiscal years (evaluate/period.py); empty: the rule set's
     cache: dict[str, Any] = field(default_factory=dict)
     recorders: list[list[Any]] = field(default_factory=list)
 
     def record(self, item: Any) -> None:
         if self.recorders:
             self.recorders[-1].append(item)
+
+    @property
+    def fiscal_years(self) -> tuple[int, ...]:
+        return self.period_fys or tuple(self.ruleset.period_fys)
 
     def base_env(self) -> dict[str, Any]:
         """The names every expression may use (lot-level ones add ``lot``)."""
@@ -56,6 +61,6 @@ class EvalContext:
             "firm": self.submission.firm,
             "as_of": self.as_of,
             "fy": self.reference_fy,
-            "period": tuple(self.ruleset.period_fys),
+            "period": self.fiscal_years,
             "_ctx": self,
         }

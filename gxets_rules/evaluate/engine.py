@@ -18,6 +18,7 @@ from gxets_rules.evaluate.checks import CheckFinding, run_checks
 from gxets_rules.evaluate.context import EvalContext
 from gxets_rules.evaluate.coverage import CoverageResult
 from gxets_rules.evaluate.eligibility import EligibilityEvaluator, LotDecision
+from gxets_rules.evaluate.period import evaluation_period
 from gxets_rules.evaluate.plan import plan_purchases
 from gxets_rules.evaluate.position import MissingInputError, PositionEvaluator
 from gxets_rules.io.market_reader import LoadedMarket
@@ -78,7 +79,8 @@ def evaluate(
     market: LoadedMarket | None = None,
 ) -> Evaluation:
     """Evaluate a loaded submission under a rule set at a date; with a market snapshot, plan the purchases."""
-    problems = _kind_problems(ruleset, loaded)
+    period, problems = evaluation_period(ruleset, loaded)
+    problems.extend(_kind_problems(ruleset, loaded))
     if market is not None and ruleset.market is None:
         problems.append(
             Problem(
@@ -86,16 +88,16 @@ def evaluate(
                 f"rule set {ruleset.id} has no market rules (market.yaml), so it cannot plan purchases",
             )
         )
-    if problems:
+    if period is None:
         raise InputError(problems)
-    ctx = EvalContext(ruleset, loaded.submission, as_of, ruleset.reference_fy, extras or {})
+    ctx = EvalContext(ruleset, loaded.submission, as_of, period.reference_fy, extras or {}, period.fys)
     env = ctx.base_env()
     lots = loaded.submission.lots
     try:
-        findings = run_checks(ruleset, env, lots, loaded.lot_locations, loaded.locate(()))
-        errors = [f for f in findings if f.severity == "error"]
-        if errors:
-            raise InputError([f.problem() for f in errors])
+        findings = run_checks(ruleset, env, lots, loaded.lot_locations, loaded.locate)
+        problems.extend(f.problem() for f in findings if f.severity == "error")
+        if problems:
+            raise InputError(problems)
         eligibility = EligibilityEvaluator(ruleset)
         decisions = [eligibility.decide(env, index, lot) for index, lot in enumerate(lots)]
         position = PositionEvaluator(ctx, decisions)

@@ -13,10 +13,12 @@ from datetime import date
 from typing import Any
 
 from gxets_rules.evaluate.context import EvalContext, InputRead
+from gxets_rules.model.submission import HasActuals
 from gxets_rules.ruleset.expr import EvaluationError, Function
 from gxets_rules.ruleset.values import UNKNOWN
 
 Env = dict[str, Any]
+FISCAL_YEAR_START_MONTH = 4  # the Japanese fiscal year (年度) runs April–March
 FUNCTIONS: dict[str, Function] = {}
 
 
@@ -47,7 +49,7 @@ def ctx_of(env: Env) -> EvalContext:
 
 def fiscal_year_of(day: date) -> int:
     """Japanese fiscal year of a date: April–March, named by the April."""
-    return day.year if day.month >= 4 else day.year - 1
+    return day.year if day.month >= FISCAL_YEAR_START_MONTH else day.year - 1
 
 
 @register("param", 1, 2, static_kind="param")
@@ -101,24 +103,39 @@ def fiscal_year(env: Env, day: Any) -> int:
     return fiscal_year_of(day)
 
 
-def _actual_field(env: Env, scope: str, fy: int, field: str) -> Any:
+@register("fy_date", 3, 3)
+def fy_date(env: Env, fy: Any, month: Any, day: Any) -> date:
+    """fy_date(fy, month, day): that day in fiscal year fy (January–March fall in the calendar year fy + 1)."""
+    if not all(isinstance(v, int) and not isinstance(v, bool) for v in (fy, month, day)):
+        raise EvaluationError(f"fy_date() needs whole numbers, got {fy!r}, {month!r}, {day!r}")
+    try:
+        return date(fy if month >= FISCAL_YEAR_START_MONTH else fy + 1, month, day)
+    except ValueError as exc:
+        raise EvaluationError(f"fy_date({fy}, {month}, {day}): {exc}") from None
+
+
+def _actual_field(env: Env, scope: str, fy: int, field: str, entity: Any) -> Any:
     ctx = ctx_of(env)
-    row = ctx.submission.actual(scope, fy)
+    holder = ctx.submission if entity is None else entity
+    if not isinstance(holder, HasActuals):
+        raise EvaluationError(f"{type(holder).__name__} has no verified actuals")
+    row = holder.actual(scope, fy)
     value = UNKNOWN if row is None else getattr(row, field)
-    ctx.record(InputRead(f"actuals[FY{fy}].{scope}.{field}", value))
+    where = f"{holder.input_path}." if holder.input_path else ""
+    ctx.record(InputRead(f"{where}actuals[FY{fy}].{scope}.{field}", value))
     return value
 
 
-@register("actual", 2, 2)
-def actual(env: Env, scope: str, fy: int) -> Any:
-    """actual(scope, fy): verified actual emissions of a scope in a fiscal year (t-CO2)."""
-    return _actual_field(env, scope, fy, "emissions_t")
+@register("actual", 2, 3)
+def actual(env: Env, scope: str, fy: int, entity: Any = None) -> Any:
+    """actual(scope, fy[, entity]): verified emissions of a scope in a fiscal year (t-CO2); entity: a group member."""
+    return _actual_field(env, scope, fy, "emissions_t", entity)
 
 
-@register("assurance", 2, 2)
-def assurance(env: Env, scope: str, fy: int) -> Any:
-    """assurance(scope, fy): assurance level of that actual (none, limited, reasonable)."""
-    return _actual_field(env, scope, fy, "assurance")
+@register("assurance", 2, 3)
+def assurance(env: Env, scope: str, fy: int, entity: Any = None) -> Any:
+    """assurance(scope, fy[, entity]): assurance level of that actual (none, limited, reasonable)."""
+    return _actual_field(env, scope, fy, "assurance", entity)
 
 
 @register("input", 1, 1)

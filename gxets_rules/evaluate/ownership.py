@@ -1,12 +1,12 @@
 """GX League participants etc. (※1) and their involvement in a project (※2–※4), over a dated ownership graph.
 
-Status at a date (seed 図表6 ※1, INT-P1-13): representative participating companies; entities inside a
-representative's organisational boundary; subsidiaries of those (more than half held by one representative's group,
-directly or through its other subsidiaries); and any entity in which participants etc. *together* hold at least the
-joint share — applied until nothing changes, because a newly qualified joint venture can make a further entity
-qualify. Each closure is a worklist pass in which an entity joins once and a holding is counted once, so it
-terminates on any graph, cross-holding cycles included. Shares are scaled to integers over their common denominator,
-so sums are exact and fast.
+Status at a date (seed 図表6 ※1, as the rule set interprets it): representative participating companies; entities
+inside a representative's organisational boundary; subsidiaries of those (more than half held by one
+representative's group, directly or through its other subsidiaries); and any entity in which participants etc.
+*together* hold at least the joint share — applied until nothing changes, because a newly qualified joint venture
+can make a further entity qualify. Each closure is a worklist pass in which an entity joins once and a holding is
+counted once, so it terminates on any graph, cross-holding cycles included. Shares are scaled to integers over their
+common denominator, so sums are exact and fast.
 
 Shares known only as a min–max range give two fixpoints: the *certain* one (minimum shares, certain members) and the
 *possible* one (maximum shares, possible members). An entity in the first is a participant etc.; one only in the

@@ -1,6 +1,6 @@
 """Rule-language functions over the ownership graph: ``involvement(…)`` and ``project_fact(…)``.
 
-They know nothing of Phase 1: thresholds and the end of the continuity window are arguments, so a rule set states its
+They know no rule set: thresholds and the end of the continuity window are arguments, so a rule set states its
 policy (and cites it) in YAML. Without an ownership graph, or for a project the graph does not describe, they return
 UNKNOWN, which makes the criteria indeterminate — never passed, never failed. Each call records its witness lines
 (ownership paths, excluded stakes) as evidence when a trace is being made.

@@ -23,7 +23,7 @@ from gxets_rules.evaluate.eligibility import LotDecision
 from gxets_rules.ruleset.compiled import CompiledQuantity
 from gxets_rules.ruleset.expr import EvaluationError
 from gxets_rules.ruleset.params import ParamRead
-from gxets_rules.ruleset.values import UNKNOWN
+from gxets_rules.ruleset.values import INAPPLICABLE, UNKNOWN
 
 
 @dataclass
@@ -107,7 +107,8 @@ class PositionEvaluator:
         try:
             result = quantity.formula(env)
         except EvaluationError as exc:
-            raise EvaluationError(f"quantity {qid}{'' if fy is None else f'[{fy}]'}: {exc}") from exc
+            # keep the kind of error (a missing input stays one) while naming where it happened
+            raise type(exc)(f"quantity {qid}{'' if fy is None else f'[{fy}]'}: {exc}") from exc
         finally:
             reads = self.ctx.recorders.pop()
             self._computing.pop()
@@ -129,7 +130,7 @@ class PositionEvaluator:
                     amount = need.amount(self.env)
                     caps = {cls: cap(self.env) for cls, cap in need.caps.items()}
                 except EvaluationError as exc:
-                    raise EvaluationError(f"coverage need {need.spec.id}: {exc}") from exc
+                    raise type(exc)(f"coverage need {need.spec.id}: {exc}") from exc
                 if amount is UNKNOWN or any(v is UNKNOWN for v in caps.values()):
                     raise MissingInputError(f"coverage need {need.spec.id} cannot be computed: an input is missing")
                 needs.append((need.spec.id, amount, caps))
@@ -151,9 +152,9 @@ class PositionEvaluator:
                 try:
                     value = compiled(self.env)
                 except EvaluationError as exc:
-                    raise EvaluationError(f"output {section}.{name}: {exc}") from exc
+                    raise type(exc)(f"output {section}.{name}: {exc}") from exc
                 if isinstance(value, PerFy):
-                    value = {str(fy): self.value(value.qid, fy) for fy in self.ruleset.period_fys}
+                    value = {str(fy): self.value(value.qid, fy) for fy in self.ctx.fiscal_years}
                     for item in value.values():
                         _check_output(section, name, item)
                 else:
@@ -174,7 +175,7 @@ class PositionEvaluator:
 
 
 def _check_output(section: str, name: str, value: Any) -> None:
-    if value is UNKNOWN or value is None:
+    if value is UNKNOWN or value is None or value is INAPPLICABLE:
         return
     if isinstance(value, Fraction):
         raise EvaluationError(

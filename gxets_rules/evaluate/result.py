@@ -9,6 +9,7 @@ only lay out text and never evaluate a rule.
 
 from __future__ import annotations
 
+from datetime import date
 from fractions import Fraction
 from typing import Any
 
@@ -149,7 +150,7 @@ class _Builder:
         value = trace.value
         interpretations = sorted({*spec.interpretations, *(i for read in trace.params for i in read.interpretations)})
         self.interpretations.update(interpretations)
-        whole = value if isinstance(value, bool | int | str) else None
+        whole = value.isoformat() if isinstance(value, date) else value if isinstance(value, bool | int | str) else None
         return QuantityResult(
             id=spec.id,
             fy=trace.fy,
@@ -223,7 +224,7 @@ class _Builder:
             firm=FirmRef(id=sub.firm.id, name=sub.firm.name, group=sub.firm.group),
             ruleset=ruleset,
             as_of=ev.as_of,
-            period={"first_fy": rs.manifest.period.first_fy, "last_fy": rs.manifest.period.last_fy},
+            period={"first_fy": ev.ctx.fiscal_years[0], "last_fy": ev.ctx.fiscal_years[-1]},
             position=self.position(),
             fields=self.fields(),
             coverage=jsonable(ev.coverage.as_mapping()),

@@ -9,12 +9,12 @@ from typing import Any
 
 from gxets_rules.model.base import ParamUse
 from gxets_rules.ruleset.params import ParamRead
-from gxets_rules.ruleset.values import UNKNOWN, Range, exact_text
+from gxets_rules.ruleset.values import INAPPLICABLE, UNKNOWN, Range, exact_text
 
 
 def jsonable(value: Any) -> Any:
     """A value as JSON can hold it without loss: exact fractions as text, UNKNOWN as null."""
-    if value is UNKNOWN or value is None:
+    if value is UNKNOWN or value is None or value is INAPPLICABLE:
         return None
     if isinstance(value, bool | int | str):
         return value

@@ -13,9 +13,10 @@ from pathlib import Path
 
 from gxets_rules.errors import InputError, Location, Problem
 from gxets_rules.io.formats import validate_format
+from gxets_rules.io.locate import dotted
 from gxets_rules.io.lots_csv import read_lots_csv
 from gxets_rules.io.strict_yaml import DEFAULT_MAX_BYTES, Document, read_yaml_file
-from gxets_rules.model.submission import SUBMISSION_FORMAT, Submission
+from gxets_rules.model.submission import SUBMISSION_FORMAT, Actual, Submission
 
 
 @dataclass(frozen=True)
@@ -62,16 +63,26 @@ def _identity_problems(submission: Submission, doc: Document) -> list[Problem]:
             )
         else:
             first_lot[lot.id] = index
+    problems.extend(_duplicate_actuals(submission.actuals, ("actuals",), doc))
+    members = submission.group_filing.members if submission.group_filing else []
+    for index, member in enumerate(members):
+        problems.extend(_duplicate_actuals(member.actuals, ("group_filing", "members", index, "actuals"), doc))
+    return problems
+
+
+def _duplicate_actuals(actuals: list[Actual], at: tuple[str | int, ...], doc: Document) -> list[Problem]:
+    """A second row for the same fiscal year and scope: which one counts would be a guess."""
+    problems = []
     first_actual: dict[tuple[int, str], int] = {}
-    for index, row in enumerate(submission.actuals):
+    for index, row in enumerate(actuals):
         key = (row.fiscal_year, row.scope)
         if key in first_actual:
-            first = doc.location_of(("actuals", first_actual[key]))
+            first = doc.location_of((*at, first_actual[key]))
             problems.append(
                 Problem(
-                    doc.location_of(("actuals", index)),
+                    doc.location_of((*at, index)),
                     f"a second {row.scope} actual for FY{row.fiscal_year} (first at line {first.line})",
-                    f"actuals[{index}]",
+                    dotted((*at, index)),
                 )
             )
         else:

@@ -35,7 +35,7 @@ class RulesetRef(StrictModel):
 class FirmRef(StrictModel):
     id: str
     name: str
-    group: Literal["G", "X"]
+    group: Literal["G", "X"] | None = Field(description="GX League group, where the submission gives one.")
 
 
 class EvidenceItem(StrictModel):
@@ -132,7 +132,7 @@ class Result(StrictModel):
     firm: FirmRef
     ruleset: RulesetRef
     as_of: date
-    period: dict[str, int]
+    period: dict[str, int] = Field(description="The fiscal years evaluated: first_fy and last_fy.")
     position: dict[str, Any] = Field(description="Outputs of the rule set's position, by section.")
     fields: dict[str, OutputField] = Field(description="Dotted output path → what the field is.")
     coverage: dict[str, Any]

@@ -4,11 +4,17 @@ One submission is one firm's data for one rule set: who the firm is, its base ye
 targets, its verified actual emissions, and its credit lots. Shapes and types are checked
 here; whether a lot *counts* is the rule set's business (``rules/``), so nothing here
 knows a GX-ETS rule. Names follow ``../shared/GLOSSARY.md``.
+
+The format grows only by optional fields, so every earlier submission stays valid: a rule
+set that needs a field (the base year and targets of the voluntary scheme; the compliance
+fiscal year and allowances held of the mandatory one) says so in its own integrity checks,
+with the field's line, rather than the format requiring it of every rule set.
 """
 
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
@@ -32,6 +38,7 @@ JCreditOrigin = Literal[
 ]
 
 NonNegativeTonnes = Annotated[Tonnes, Field(ge=0)]
+Amount = Annotated[Decimal, Field(ge=0, description="An exact non-negative amount, e.g. 1000000 or 1.50.")]
 
 
 class Firm(StrictModel):
@@ -39,8 +46,10 @@ class Firm(StrictModel):
 
     id: Identifier = Field(description="The firm's id; unique across a batch of submissions.")
     name: Annotated[str, Field(min_length=1, max_length=300)]
-    group: Literal["G", "X"] = Field(
-        description="Group G: FY2021 domestic direct emissions ≥ 100,000 t-CO2; Group X: below (fixed for Phase 1)."
+    group: Literal["G", "X"] | None = Field(
+        default=None,
+        description="GX League Group G: FY2021 domestic direct emissions ≥ 100,000 t-CO2; Group X: below (fixed for "
+        "Phase 1, which requires it).",
     )
 
 
@@ -76,6 +85,105 @@ class Actual(StrictModel):
     scope: Scope
     emissions_t: NonNegativeTonnes
     assurance: Assurance = Field(description="Assurance level of the third-party verification.")
+
+
+class HasActuals(StrictModel):
+    """An entity that reports verified actuals: the filing firm, or a member of its group filing."""
+
+    actuals: list[Actual] = Field(description="Verified actual emissions, one row per fiscal year and scope.")
+
+    @property
+    def input_path(self) -> str:
+        """Where this entity's fields are in the submission, for traces (the firm's are at the top)."""
+        return ""
+
+    def actual(self, scope: str, fiscal_year: int) -> Actual | None:
+        for row in self.actuals:
+            if row.scope == scope and row.fiscal_year == fiscal_year:
+                return row
+        return None
+
+
+class Allowances(StrictModel):
+    """Allowances (排出枠) held toward one compliance fiscal year's surrender."""
+
+    allocated_t: NonNegativeTonnes | None = Field(
+        default=None,
+        description="Allowances allocated (free) for the fiscal year; if not yet known, a rule set may use an "
+        "allocation estimate from `allocation`.",
+    )
+    bought_t: NonNegativeTonnes = Field(default=0, description="Allowances bought and held for this fiscal year.")
+    banked_t: NonNegativeTonnes = Field(default=0, description="Allowances carried over (banked) from earlier years.")
+
+
+class BenchmarkSite(StrictModel):
+    """A site (or benchmark process of a site) whose allocation is base activity × benchmark level."""
+
+    id: Identifier
+    name: Text | None = None
+    sector: Identifier | None = Field(default=None, description="Benchmark sector, e.g. cement_clinker.")
+    base_activity: Amount | None = Field(
+        default=None, description="Base activity (基準活動量), the base-period average, in the benchmark's unit."
+    )
+    bm_base: Amount = Field(description="Benchmark level of the base year (t-CO2 per unit of activity).")
+    bm_2030: Amount = Field(description="Benchmark level of FY2030 (t-CO2 per unit of activity).")
+    opened_fy: FiscalYear | None = Field(default=None, description="For a site opened after the base period.")
+    opening_year_activity: Amount | None = Field(default=None, description="Activity in the opening fiscal year.")
+    opening_year_days: Annotated[int, Field(ge=1, le=366)] | None = Field(
+        default=None, description="Days the site operated in its opening fiscal year."
+    )
+    closed_fy: FiscalYear | None = Field(default=None, description="Fiscal year the site closed in.")
+    activity: dict[FiscalYear, Amount] = Field(
+        default_factory=dict, description="Actual activity by fiscal year (for the activity-change adjustment)."
+    )
+
+    @model_validator(mode="after")
+    def _base_or_opening(self) -> BenchmarkSite:
+        opening = (self.opened_fy, self.opening_year_activity, self.opening_year_days)
+        if any(v is not None for v in opening) and any(v is None for v in opening):
+            raise ValueError("a new site gives opened_fy, opening_year_activity and opening_year_days together")
+        if (self.base_activity is None) == (self.opened_fy is None):
+            raise ValueError("give exactly one of base_activity (a site of the base period) and opened_fy (a new site)")
+        return self
+
+
+class GrandfatheredSource(StrictModel):
+    """Emissions allocated by grandfathering: base emissions × a declining factor."""
+
+    id: Identifier
+    name: Text | None = None
+    co2: Literal["energy", "process"] = Field(default="energy", description="Energy-origin or process CO2.")
+    base_emissions_t: NonNegativeTonnes = Field(description="Base emissions (基準排出量), the base-period average.")
+    closed_fy: FiscalYear | None = Field(default=None, description="Fiscal year the source closed in.")
+
+
+class Allocation(StrictModel):
+    """Inputs for an allocation estimate: benchmark sites, grandfathered sources and approved add-ons."""
+
+    benchmark_sites: list[BenchmarkSite] = Field(default_factory=list)
+    grandfathered_sources: list[GrandfatheredSource] = Field(default_factory=list)
+    addons_t: NonNegativeTonnes | None = Field(
+        default=None, description="Add-ons (early action, leakage, R&D) the government has approved, if any."
+    )
+
+
+class GroupMember(HasActuals):
+    """A closely related party (密接関係者) filing together with the firm."""
+
+    id: Identifier
+    name: Annotated[str, Field(min_length=1, max_length=300)]
+    relation: Literal["subsidiary", "affiliate", "sister"]
+    allowances: Allowances
+
+    @property
+    def input_path(self) -> str:
+        return f"group_filing.members[{self.id}]"
+
+
+class GroupFiling(StrictModel):
+    """Closely related parties filing jointly with the firm (the filing parent)."""
+
+    members: list[GroupMember] = Field(min_length=1)
 
 
 class Project(StrictModel):
@@ -126,6 +234,9 @@ class CreditLot(StrictModel):
         default=None, description="Date of cancellation, retirement or sale; required unless held."
     )
     status_note: Text | None = Field(default=None, description="Purpose of an other-purpose cancellation, etc.")
+    cancelled_for_fy: FiscalYear | None = Field(
+        default=None, description="For a lot cancelled for GX-ETS: the compliance fiscal year its cancellation names."
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> CreditLot:
@@ -140,28 +251,27 @@ class CreditLot(StrictModel):
         return self
 
 
-class Submission(StrictModel):
+class Submission(HasActuals):
     """One firm's submission: identity, base year, targets, actuals and credit lots."""
 
     format: Literal["gxets.submission.v1"] = Field(description="Always gxets.submission.v1.")
-    ruleset: Identifier | None = Field(default=None, description="Rule set to check against, e.g. gxets-phase1.")
+    ruleset: Identifier | None = Field(default=None, description="Rule set to check against (id of a bundled one).")
     as_of: date | None = Field(default=None, description="Evaluation date; `gxets check --as-of` overrides it.")
+    fiscal_year: FiscalYear | None = Field(
+        default=None, description="The compliance fiscal year, for a rule set that evaluates one fiscal year."
+    )
     firm: Firm
-    base_year: BaseYear
+    base_year: BaseYear | None = Field(default=None, description="Required by the Phase-1 rule set.")
     pre_scheme_average_t: NonNegativeTonnes | None = Field(
         default=None,
         description="The secretariat's pre-scheme three-year average of direct + indirect emissions.",
     )
-    targets: Targets
-    actuals: list[Actual] = Field(description="Verified actual emissions, one row per fiscal year and scope.")
+    targets: Targets | None = Field(default=None, description="Required by the Phase-1 rule set.")
+    allowances: Allowances | None = Field(default=None, description="Allowances held toward the fiscal year.")
+    allocation: Allocation | None = Field(default=None, description="Inputs for an allocation estimate.")
+    group_filing: GroupFiling | None = Field(default=None, description="Closely related parties filing jointly.")
     lots: list[CreditLot] = Field(default_factory=list)
     lots_csv: Text | None = Field(
         default=None, description="Path of a CSV file with more lots (same columns), relative to this file."
     )
     ownership: Text | None = Field(default=None, description="Path of an ownership graph file, relative to this file.")
-
-    def actual(self, scope: str, fiscal_year: int) -> Actual | None:
-        for row in self.actuals:
-            if row.scope == scope and row.fiscal_year == fiscal_year:
-                return row
-        return None

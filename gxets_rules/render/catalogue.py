@@ -51,6 +51,8 @@ class Text:
             return ", ".join(self.value(item) for item in value)
         if isinstance(value, bool):
             return self("bool.true") if value else self("bool.false")
+        if isinstance(value, int) and unit == "fy":
+            return f"FY{value}"
         if isinstance(value, int):
             text = f"{value:,}"
             return f"{text} {self('unit.' + unit)}" if unit in {"t", "jpy"} else text

@@ -49,9 +49,12 @@ def _section_rows(result: dict[str, Any], section: str, values: dict[str, Any], 
 def render_text(result: dict[str, Any], lang: str = "ja") -> str:
     t = Text(lang)
     firm, ruleset, coverage = result["firm"], result["ruleset"], result["coverage"]
+    group = f" · {t('group')} {firm['group']}" if firm.get("group") else ""
+    period = result["period"]
+    years = f"FY{period['first_fy']}" + (f"–FY{period['last_fy']}" if period["last_fy"] != period["first_fy"] else "")
     lines = [
-        f"{firm['name']} ({firm['id']}) · {t('group')} {firm['group']} · "
-        f"{ruleset['id']} {ruleset['version']} ({ruleset['sha256'][:12]}) · {t('as_of')} {result['as_of']}",
+        f"{firm['name']} ({firm['id']}){group} · {ruleset['id']} {ruleset['version']} ({ruleset['sha256'][:12]}) · "
+        f"{years} · {t('as_of')} {result['as_of']}",
         "",
     ]
     status = result["position"].get("status")

@@ -131,6 +131,10 @@ def run_case(ruleset: RuleSet, item: CollectedCase) -> list[str]:
         got = trace["value"] if trace["value"] is not None else trace["exact"]
         if str(got) != str(jsonable(value)):
             errors.append(f"quantity {key} = {got}, expected {value}")
+    if expect.warnings is not None:
+        warned = sorted({issue["check"] for issue in result["issues"] if issue["severity"] == "warning"})
+        if warned != sorted(expect.warnings):
+            errors.append(f"warnings {warned}, expected {sorted(expect.warnings)}")
     listed = {i["id"] for i in result["interpretations"]}
     for iid in expect.interpretations:
         if iid not in listed:

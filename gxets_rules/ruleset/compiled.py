@@ -23,6 +23,7 @@ from gxets_rules.ruleset.schema import (
     Coverage,
     CoverageNeed,
     Criterion,
+    DefinitionSpec,
     Instrument,
     Interpretation,
     Manifest,
@@ -170,6 +171,7 @@ class RuleSet:
     outputs: dict[str, dict[str, Compiled | None]]
     codelists: dict[str, Codelist]
     market: CompiledMarket | None = None
+    definitions: dict[str, DefinitionSpec] = field(default_factory=dict)
     locations: dict[str, Location] = field(default_factory=dict)
 
     @property
@@ -187,8 +189,15 @@ class RuleSet:
 
     @property
     def reference_fy(self) -> int:
-        """The fiscal year at which period-level parameters are read: the period's last."""
+        """The fiscal year at which period-level parameters are read over the whole period: its last."""
         return self.manifest.period.last_fy
+
+    @property
+    def reference_fys(self) -> list[int]:
+        """Every fiscal year an evaluation may read period-level parameters at (what the linter checks)."""
+        if self.manifest.period.evaluates == "one_fiscal_year":
+            return self.period_fys
+        return [self.reference_fy]
 
     @property
     def criteria(self) -> list[CompiledCriterion]:

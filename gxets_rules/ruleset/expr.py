@@ -10,10 +10,12 @@ The text is parsed by Python's parser (so syntax errors come with a column) and 
 compiled node by node into plain Python closures from a closed vocabulary: literals,
 names, attribute and index access, ``+ - * /``, comparisons, ``and or not``,
 ``a if c else b``, calls of registered functions, and one-clause generator expressions
-inside ``sum``/``min``/``max``/``all``/``any``. Anything else is refused at load time.
+inside the aggregates ``sum``/``product``/``mean``/``min``/``max``/``all``/``any``/``select``.
+Anything else is refused at load time.
 
 Semantics: numbers are exact (``0.51`` is 51/100); ``None`` and missing data are
-:data:`UNKNOWN` and spread (Kleene logic for ``and``/``or``/``not``); comparing a
+:data:`UNKNOWN` and spread (Kleene logic for ``and``/``or``/``not``; an aggregate over an
+unknown list, or with an item whose filter is unknown, is unknown); comparing a
 :class:`Range` with a number is decided only when the whole range is on one side.
 
 Compilation also collects what an expression reads (names, attribute paths, parameter
@@ -33,7 +35,7 @@ from datetime import date
 from fractions import Fraction
 from typing import Any
 
-from gxets_rules.ruleset.values import UNKNOWN, Range, normalize, to_number
+from gxets_rules.ruleset.values import INAPPLICABLE, UNKNOWN, Range, normalize, to_number
 
 Env = Mapping[str, Any]
 Closure = Callable[[Env], Any]
@@ -65,6 +67,21 @@ class Function:
     wants_env: bool = False
     static_kind: str | None = None  # "param" or "codelist": the first argument names one
     doc: str = ""
+
+
+@dataclass(frozen=True)
+class Definition:
+    """A named expression with parameters, written by a rule author (``definitions.yaml``).
+
+    ``site_base(s)`` reads better than the same twenty-word expression written out at every
+    use. A call is compiled inline: the body is compiled at the call site with its parameters
+    bound to the arguments, so whatever the body reads (parameters, inputs, quantities) counts
+    as read by the caller — the linter and the trace see through it.
+    """
+
+    name: str
+    params: tuple[str, ...]
+    source: str
 
 
 @dataclass(frozen=True)
@@ -127,7 +144,7 @@ def _index(obj: Any, key: Any) -> Any:
         return UNKNOWN
     except TypeError as exc:
         raise EvaluationError(f"cannot index {type(obj).__name__} with {key!r}") from exc
-    return UNKNOWN if value is None else value
+    return UNKNOWN if value is None else to_number(value)
 
 
 def _range_bounds(value: Any) -> tuple[Any, Any]:
@@ -222,13 +239,22 @@ def _not(value: Any) -> Any:
     return UNKNOWN if value is UNKNOWN else not value
 
 
+_COMPARE_BY_SYMBOL: dict[str, Callable[[Any, Any], Any]] = {
+    "<": lambda a, b: _compare_ordered(operator.lt, a, b),
+    "<=": lambda a, b: _compare_ordered(operator.le, a, b),
+    ">": lambda a, b: _compare_ordered(operator.gt, a, b),
+    ">=": lambda a, b: _compare_ordered(operator.ge, a, b),
+    "==": _equal,
+    "!=": lambda a, b: _not(_equal(a, b)),
+}
+
 _COMPARE: dict[type, Callable[[Any, Any], Any]] = {
-    ast.Lt: lambda a, b: _compare_ordered(operator.lt, a, b),
-    ast.LtE: lambda a, b: _compare_ordered(operator.le, a, b),
-    ast.Gt: lambda a, b: _compare_ordered(operator.gt, a, b),
-    ast.GtE: lambda a, b: _compare_ordered(operator.ge, a, b),
+    ast.Lt: _COMPARE_BY_SYMBOL["<"],
+    ast.LtE: _COMPARE_BY_SYMBOL["<="],
+    ast.Gt: _COMPARE_BY_SYMBOL[">"],
+    ast.GtE: _COMPARE_BY_SYMBOL[">="],
     ast.Eq: _equal,
-    ast.NotEq: lambda a, b: _not(_equal(a, b)),
+    ast.NotEq: _COMPARE_BY_SYMBOL["!="],
     ast.In: _contains,
     ast.NotIn: lambda a, b: _not(_contains(a, b)),
 }
@@ -268,20 +294,42 @@ def _extreme(pick: Callable[[list[Any]], Any], name: str) -> Callable[[Iterable[
     return reduce
 
 
-def _aggregate_sum(values: Iterable[Any]) -> Any:
-    total: Any = 0
-    add = _ARITH[ast.Add]
-    for value in values:
-        total = add(total, value)
-    return total
+def _fold(op: type[ast.operator], start: int) -> Callable[[Iterable[Any]], Any]:
+    """sum or product: exact, and UNKNOWN as soon as one value is."""
+    apply = _ARITH[op]
+
+    def reduce(values: Iterable[Any]) -> Any:
+        total: Any = start
+        for value in values:
+            total = apply(total, value)
+        return total
+
+    return reduce
+
+
+def _mean(values: Iterable[Any]) -> Any:
+    """The exact mean; UNKNOWN if any value is, or if there is none (no data is not zero)."""
+    items = list(values)
+    if not items or any(v is UNKNOWN for v in items):
+        return UNKNOWN
+    return _ARITH[ast.Div](_fold(ast.Add, 0)(items), len(items))
+
+
+def _select(values: Iterable[Any]) -> Any:
+    """The values as a tuple (e.g. the members that meet a condition); UNKNOWN if any is."""
+    items = tuple(values)
+    return UNKNOWN if any(v is UNKNOWN for v in items) else items
 
 
 AGGREGATES: dict[str, Callable[[Iterable[Any]], Any]] = {
-    "sum": _aggregate_sum,
+    "sum": _fold(ast.Add, 0),
+    "product": _fold(ast.Mult, 1),
+    "mean": _mean,
     "min": _extreme(min, "min"),
     "max": _extreme(max, "max"),
     "all": kleene_and,
     "any": kleene_or,
+    "select": _select,
 }
 
 
@@ -315,6 +363,28 @@ def _known(value: Any) -> bool:
     return value is not UNKNOWN
 
 
+def _compare(left: Any, op: Any, right: Any) -> Any:
+    """compare(a, op, b): a comparison whose operator is data (a parameter such as '>=')."""
+    apply = _COMPARE_BY_SYMBOL.get(op)
+    if apply is None:
+        raise EvaluationError(f"unknown comparison {op!r} (one of {', '.join(_COMPARE_BY_SYMBOL)})")
+    return apply(left, right)
+
+
+def _years(first: Any, last: Any) -> tuple[int, ...]:
+    """years(first, last): the fiscal years first … last (empty if last < first)."""
+    if not all(isinstance(v, int) and not isinstance(v, bool) for v in (first, last)):
+        raise EvaluationError(f"years() needs whole fiscal years, got {first!r} and {last!r}")
+    return tuple(range(first, last + 1))
+
+
+def _interpolate(x: Any, x0: Any, y0: Any, x1: Any, y1: Any) -> Any:
+    """interpolate(x, x0, y0, x1, y1): the straight line through (x0, y0) and (x1, y1), at x."""
+    if x0 == x1:
+        raise EvaluationError("interpolate() needs two different points")
+    return normalize(Fraction(y0) + (Fraction(y1) - Fraction(y0)) * (Fraction(x) - Fraction(x0)) / (x1 - x0))
+
+
 def _coalesce(*values: Any) -> Any:
     for value in values:
         if value is not UNKNOWN:
@@ -333,6 +403,17 @@ BUILTINS: dict[str, Function] = {
         Function("known", _known, 1, 1, strict=False, doc="true unless the value is unknown"),
         Function("coalesce", _coalesce, 1, 9, strict=False, doc="the first known value"),
         Function("len", len, 1, 1, doc="number of items"),
+        Function("compare", _compare, 3, 3, doc="compare(a, op, b) with op one of >= > <= < == !="),
+        Function("years", _years, 2, 2, doc="years(first, last): the fiscal years first … last"),
+        Function("interpolate", _interpolate, 5, 5, doc="interpolate(x, x0, y0, x1, y1): the straight line, at x"),
+        Function(
+            "not_applicable",
+            lambda: INAPPLICABLE,
+            0,
+            0,
+            strict=False,
+            doc="a value that does not apply here (shown as not defined), e.g. an estimate nobody asked for",
+        ),
         Function(
             "manual_review",
             lambda: UNKNOWN,
@@ -348,11 +429,20 @@ BUILTINS: dict[str, Function] = {
 # --------------------------------------------------------------------------- compiler
 
 
+def _parse(source: str) -> tuple[str, ast.expr]:
+    """The expression's tree; the text is wrapped in parentheses so a formula may span lines as YAML folds it."""
+    wrapped = f"({source.strip()}\n)"
+    try:
+        return wrapped, ast.parse(wrapped, mode="eval").body
+    except SyntaxError as exc:
+        raise ExprError(f"syntax error: {exc.msg}", max(1, (exc.offset or 2) - 1)) from None
+
+
 class _Compiler:
     def __init__(
         self,
         source: str,
-        functions: Mapping[str, Function],
+        functions: Mapping[str, Function | Definition],
         names: set[str],
         fy_implicit: bool,
     ) -> None:
@@ -362,6 +452,7 @@ class _Compiler:
         self.reads = Reads()
         self.fy_implicit = fy_implicit
         self.bound: list[str] = []
+        self.expanding: list[str] = []
 
     def fail(self, node: ast.AST, message: str) -> ExprError:
         return ExprError(message, max(1, getattr(node, "col_offset", 0)))  # 1-based, net of the added "("
@@ -500,6 +591,8 @@ class _Compiler:
         function = self.functions.get(name)
         if function is None:
             raise self.fail(node, f"unknown function {name!r}")
+        if isinstance(function, Definition):
+            return self._definition(node, function)
         count = len(node.args)
         if not function.min_args <= count <= function.max_args:
             raise self.fail(node, f"{name}() takes {function.min_args}–{function.max_args} arguments, got {count}")
@@ -517,6 +610,31 @@ class _Compiler:
                 return impl(env, *values) if wants_env else impl(*values)
             except (ArithmeticError, TypeError, ValueError) as exc:
                 raise EvaluationError(f"{name}(): {exc}") from exc
+
+        return call
+
+    def _definition(self, node: ast.Call, definition: Definition) -> Closure:
+        name, params = definition.name, definition.params
+        if len(node.args) != len(params):
+            raise self.fail(node, f"{name}() takes {len(params)} arguments ({', '.join(params)}), got {len(node.args)}")
+        if name in self.expanding:
+            raise self.fail(node, f"{name}() calls itself (through {' → '.join(self.expanding)})")
+        self.reads.functions.add(name)
+        args = [self.compile(arg) for arg in node.args]
+        outer = (self.source, self.bound)
+        self.expanding.append(name)
+        try:
+            self.source, body_tree = _parse(definition.source)
+            self.bound = list(params)  # the body sees its parameters, not the caller's generator variables
+            body = self.compile(body_tree)
+        except ExprError as exc:
+            raise ExprError(f"in {name}(): {exc}") from None
+        finally:
+            self.source, self.bound = outer
+            self.expanding.pop()
+
+        def call(env: Env) -> Any:
+            return body(ChainMap(dict(zip(params, [arg(env) for arg in args], strict=True)), env))
 
         return call
 
@@ -546,7 +664,12 @@ class _Compiler:
                 return self._generator(only, reduce)
             if not isinstance(only, ast.Tuple | ast.List):
                 single = self.compile(only)
-                return lambda env: reduce(_iterate(single(env)))
+
+                def over(env: Env) -> Any:
+                    values = single(env)
+                    return UNKNOWN if values is UNKNOWN else reduce(_iterate(values))
+
+                return over
             elements = only.elts
         else:
             elements = node.args
@@ -569,10 +692,17 @@ class _Compiler:
             self.bound.pop()
 
         def run(env: Env) -> Any:
+            values = source(env)
+            if values is UNKNOWN:  # over an unknown list, the aggregate is unknown too
+                return UNKNOWN
+
             def items() -> Iterable[Any]:
-                for item in _iterate(source(env)):
+                for item in _iterate(values):
                     scope = ChainMap({var: item}, env)
-                    if all(truth(cond(scope)) is True for cond in conditions):
+                    keep = kleene_and(cond(scope) for cond in conditions)
+                    if keep is UNKNOWN:  # an undecidable filter never silently drops an item
+                        yield UNKNOWN
+                    elif keep:
                         yield element(scope)
 
             return reduce(items())
@@ -581,8 +711,6 @@ class _Compiler:
 
 
 def _iterate(value: Any) -> Iterable[Any]:
-    if value is UNKNOWN:
-        raise EvaluationError("cannot iterate over an unknown value")
     if isinstance(value, str) or not isinstance(value, Iterable):
         raise EvaluationError(f"cannot iterate over {value!r}")
     return value
@@ -590,17 +718,12 @@ def _iterate(value: Any) -> Iterable[Any]:
 
 def compile_expr(
     source: str,
-    functions: Mapping[str, Function],
+    functions: Mapping[str, Function | Definition],
     names: set[str],
     fy_implicit: bool = False,
 ) -> Compiled:
     """Compile one rule expression; raise :class:`ExprError` if it is not in the language."""
-    text = source.strip()
-    wrapped = f"({text}\n)"  # parentheses let a formula span lines as YAML folds it
-    try:
-        tree = ast.parse(wrapped, mode="eval")
-    except SyntaxError as exc:
-        raise ExprError(f"syntax error: {exc.msg}", max(1, (exc.offset or 2) - 1)) from None
+    wrapped, tree = _parse(source)
     compiler = _Compiler(wrapped, functions, names, fy_implicit)
-    fn = compiler.compile(tree.body)
-    return Compiled(text, fn, compiler.reads)
+    fn = compiler.compile(tree)
+    return Compiled(source.strip(), fn, compiler.reads)

@@ -1,13 +1,13 @@
 """The rule-set linter: is every rule cited, every reference resolved, every date window sound?
 
 Findings are located problems tagged with a code in brackets, e.g.
-``rules/gxets-phase1/eligibility.yaml:40:5: [missing-citation] criterion P1-… has no source``.
+``rules/<id>/eligibility.yaml:40:5: [missing-citation] criterion P1-… has no source``.
 A rule set with any finding is not clean, and loading refuses it.
 
 Codes: missing-citation, unknown-source, unknown-parameter, unused-parameter,
 overlapping-values, outside-window, unknown-interpretation, unreferenced-interpretation,
 unknown-codelist, quantity-cycle, bad-path, duplicate-id, bad-kind, bad-coverage, bad-label,
-bad-market.
+bad-market, unused-definition.
 """
 
 from __future__ import annotations
@@ -155,6 +155,9 @@ class _Linter:
             self.citation(self.at(f"codelists/{codelist.id}.yaml"), f"codelist {codelist.id}", codelist.spec.source)
         for where, what, citation, _ in _market_elements(self.rs.market):
             self.citation(where, what, citation)
+        for name, definition in self.rs.definitions.items():
+            where = self.at("definitions.yaml", "definitions", name)
+            self.citation(where, f"definition {name}", definition.source)
 
     def parameters(self, refs: list[tuple[Location, str, ParamRef, bool]]) -> None:
         params = self.rs.params
@@ -169,7 +172,7 @@ class _Linter:
             elif ref.fy == "implicit" or (ref.fy == "dynamic" and per_fy):
                 asked = self.rs.period_fys
             elif ref.fy == "reference":
-                asked = [self.rs.reference_fy]
+                asked = self.rs.reference_fys
             else:
                 asked = self.rs.period_fys
             missing = [fy for fy in asked if fy is not None and not params.covers(ref.name, fy)]
@@ -265,6 +268,15 @@ class _Linter:
             for cls in need.caps:
                 if cls not in coverage.classes:
                     self.add(where, "bad-coverage", f"need {need.id} caps class {cls!r}, which is not in classes")
+        for check in self.rs.checks:
+            at = check.spec.at
+            if at is None:
+                continue
+            reason = path_problem(f"submission.{at}")
+            if check.spec.scope != "submission":
+                reason = "`at` points a submission-scope check at a field; a lot check points at its lot"
+            if reason:
+                self.add(check.location, "bad-path", f"check {check.spec.id} at: {reason}")
         if self.rs.market is not None:
             self.market(self.rs.market)
 
@@ -300,7 +312,9 @@ class _Linter:
 
     def run(self) -> list[Problem]:
         refs: list[tuple[Location, str, ParamRef, bool]] = []
+        called: set[str] = set()
         for where, what, compiled, per_fy in self.expressions():
+            called |= compiled.reads.functions
             for ref in compiled.reads.params:
                 refs.append((where, what, ref, per_fy))
             for codelist in compiled.reads.codelists:
@@ -310,6 +324,8 @@ class _Linter:
                 reason = path_problem(path)
                 if reason:
                     self.add(where, "bad-path", f"{what}: {reason}")
+        for name in sorted(set(self.rs.definitions) - called):
+            self.add(self.at("definitions.yaml", "definitions", name), "unused-definition", f"{name}() is never called")
         self.citations()
         self.parameters(refs)
         self.interpretations()

@@ -37,13 +37,15 @@ from gxets_rules.ruleset.compiled import (
     Messages,
     RuleSet,
 )
-from gxets_rules.ruleset.expr import Compiled, ExprError, compile_expr
+from gxets_rules.ruleset.expr import AGGREGATES, BUILTINS, Compiled, Definition, ExprError, Function, compile_expr
 from gxets_rules.ruleset.lint import lint
 from gxets_rules.ruleset.messages import Template
 from gxets_rules.ruleset.params import ParameterTable, ParameterValueError, convert_value
 from gxets_rules.ruleset.schema import (
     ChecksFile,
     CodelistFile,
+    DefinitionsFile,
+    DefinitionSpec,
     EligibilityFile,
     InterpretationsFile,
     Manifest,
@@ -95,6 +97,8 @@ class _Loader:
         self.folder = folder
         self.problems: list[Problem] = []
         self.documents: dict[str, Document] = {}
+        self.functions: dict[str, Function | Definition] = dict(FUNCTIONS)
+        self.definition_specs: dict[str, DefinitionSpec] = {}
 
     # reading ------------------------------------------------------------------
     def read(self, name: str, model: type[M]) -> tuple[M | None, Document | None]:
@@ -119,7 +123,7 @@ class _Loader:
         self, source: str, names: set[str], where: Location, what: str, fy_implicit: bool = False
     ) -> Compiled | None:
         try:
-            return compile_expr(source, FUNCTIONS, names, fy_implicit=fy_implicit)
+            return compile_expr(source, self.functions, names, fy_implicit=fy_implicit)
         except ExprError as exc:
             self.problems.append(Problem(where, f"{what}: {exc}"))
             return None
@@ -128,7 +132,7 @@ class _Loader:
         if texts is None:
             return None
         try:
-            return Messages({lang: Template(texts.get(lang), FUNCTIONS, names) for lang in LANGS})
+            return Messages({lang: Template(texts.get(lang), self.functions, names) for lang in LANGS})
         except ExprError as exc:
             self.problems.append(Problem(where, f"{what}: {exc}"))
             return None
@@ -260,6 +264,24 @@ class _Loader:
                     ok = False
         return ParameterTable(spec.parameters) if ok else None
 
+    def definitions(self) -> None:
+        """Add the rule set's own named expressions (optional ``definitions.yaml``) to the functions it may call."""
+        if not (self.folder / "definitions.yaml").is_file():
+            return
+        spec, doc = self.read("definitions.yaml", DefinitionsFile)
+        if spec is None or doc is None:
+            return
+        taken = {*FUNCTIONS, *BUILTINS, *AGGREGATES}
+        for name, definition in spec.definitions.items():
+            if name in taken:
+                where = doc.location_of(("definitions", name))
+                self.problems.append(
+                    Problem(where, f"definition {name}: a function of the rule language has that name")
+                )
+                continue
+            self.functions[name] = Definition(name, tuple(definition.params), definition.formula)
+            self.definition_specs[name] = definition
+
     def codelists(self) -> dict[str, Codelist]:
         lists: dict[str, Codelist] = {}
         folder = self.folder / "codelists"
@@ -293,6 +315,7 @@ def _located_ids(rs: RuleSet) -> dict[str, Any]:
 def compile_ruleset(folder: Path) -> tuple[RuleSet | None, list[Problem], dict[str, Document]]:
     """Load and compile without linting; returns the rule set (if it compiled) and problems."""
     loader = _Loader(folder)
+    loader.definitions()
     manifest, _ = loader.read("ruleset.yaml", Manifest)
     parameters, params_doc = loader.read("parameters.yaml", ParametersFile)
     interpretations, _ = loader.read("interpretations.yaml", InterpretationsFile)
@@ -331,6 +354,7 @@ def compile_ruleset(folder: Path) -> tuple[RuleSet | None, list[Problem], dict[s
         outputs=outputs,
         codelists=codelists,
         market=market,
+        definitions=loader.definition_specs,
     )
     ruleset.locations = _located_ids(ruleset)
     return ruleset, loader.problems, loader.documents

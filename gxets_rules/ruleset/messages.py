@@ -14,7 +14,7 @@ from datetime import date
 from fractions import Fraction
 from typing import Any
 
-from gxets_rules.ruleset.expr import Compiled, EvaluationError, Function, compile_expr
+from gxets_rules.ruleset.expr import Compiled, Definition, EvaluationError, Function, compile_expr
 from gxets_rules.ruleset.values import UNKNOWN, Range, fmt_number
 
 _UNKNOWN_TEXT = {"ja": "不明", "en": "unknown"}
@@ -49,7 +49,7 @@ def format_value(value: Any, lang: str, spec: str = "") -> str:
 class Template:
     """A compiled message: literal text and expression placeholders."""
 
-    def __init__(self, text: str, functions: Mapping[str, Function], names: set[str]) -> None:
+    def __init__(self, text: str, functions: Mapping[str, Function | Definition], names: set[str]) -> None:
         self.text = text
         self.parts: list[tuple[str, Compiled | None, str]] = []
         for literal, field, spec, _conversion in string.Formatter().parse(text):

@@ -19,7 +19,7 @@ from gxets_rules.ruleset.expr import EvaluationError
 from gxets_rules.ruleset.schema import Citation, Parameter, ParameterValue
 from gxets_rules.ruleset.values import normalize
 
-_NUMERIC_UNITS = {"t", "jpy", "jpy_per_t", "ratio", "fy", "days"}
+_NUMERIC_UNITS = {"t", "jpy", "jpy_per_t", "ratio", "fy", "days", "count"}
 
 
 class ParameterWindowError(EvaluationError):

@@ -9,6 +9,7 @@ A rule set is a folder::
     eligibility.yaml      rules → criteria deciding whether each credit lot counts
     position.yaml         quantities (formulas), coverage of needs by lots, outputs
     market.yaml           optional: what may be bought where, trading calendar and sessions, purchase-plan terms
+    definitions.yaml      optional: named expressions with parameters, used like functions
     codelists/*.yaml      code lists (methodologies, JCM partners, TSE categories …)
     tests/*.yaml          cases with hand-checked expected results
 
@@ -31,7 +32,7 @@ from gxets_rules.model.submission import LotKind, LotStatus
 RuleId = Annotated[str, StringConstraints(pattern=r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$")]
 Name = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$")]
 InterpretationId = Annotated[str, StringConstraints(pattern=r"^INT-[A-Z0-9]+-\d{2,}$")]
-Unit = Literal["t", "jpy", "jpy_per_t", "ratio", "fy", "date", "text", "list", "bool", "days", "label"]
+Unit = Literal["t", "jpy", "jpy_per_t", "ratio", "fy", "date", "text", "list", "bool", "days", "label", "count"]
 
 
 class Citation(StrictModel):
@@ -55,12 +56,19 @@ class SourceDocument(StrictModel):
 
 
 class Period(StrictModel):
-    """The fiscal years the rule set covers; ``evaluates`` says how a submission uses them."""
+    """The fiscal years the rule set covers; ``evaluates`` says how a submission uses them.
+
+    ``whole_period``: one position over all fiscal years of the period (a multi-year target).
+    ``one_fiscal_year``: one position for the fiscal year the submission names in ``fiscal_year``
+    (an annual compliance cycle); the fiscal year must lie in the period.
+    """
 
     first_fy: int
     last_fy: int
-    evaluates: Literal["whole_period"] = Field(
-        default="whole_period", description="whole_period: one position over all fiscal years of the period."
+    evaluates: Literal["whole_period", "one_fiscal_year"] = Field(
+        default="whole_period",
+        description="whole_period: one position over all fiscal years of the period; one_fiscal_year: the "
+        "submission's fiscal_year, which must lie in the period.",
     )
 
 
@@ -99,7 +107,7 @@ class Interpretation(StrictModel):
     question: LocalizedText
     decision: LocalizedText
     why: LocalizedText
-    reference: str = Field(description="Where the point is discussed, e.g. gxets-phase1.md INT-P1-01.")
+    reference: str = Field(description="Where the point is discussed: a reference file and the record's id.")
     sources: list[Citation] = Field(default_factory=list)
 
 
@@ -145,6 +153,11 @@ class Check(StrictModel):
     kinds: list[LotKind] | None = None
     test: str
     severity: Literal["error", "warning"]
+    at: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$")] | None = Field(
+        default=None,
+        description="Submission scope: the field a finding points at (dotted, e.g. firm.group); its line, or its "
+        "nearest parent's when the field is missing.",
+    )
     source: Citation | None = None
     interpretations: list[InterpretationId] = Field(default_factory=list)
     message: LocalizedText
@@ -291,6 +304,19 @@ class MarketFile(StrictModel):
     interpretations: list[InterpretationId] = Field(default_factory=list)
 
 
+class DefinitionSpec(StrictModel):
+    """A named expression with parameters, e.g. ``site_base(s)``; calls are compiled inline."""
+
+    title: LocalizedText
+    params: list[Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]] = Field(default_factory=list)
+    formula: str
+    source: Citation | None = None
+
+
+class DefinitionsFile(StrictModel):
+    definitions: dict[Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")], DefinitionSpec]
+
+
 class CodelistFile(StrictModel):
     codelist: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]
     title: LocalizedText
@@ -310,6 +336,9 @@ class CaseExpectation(StrictModel):
     outputs: dict[str, Any] = Field(default_factory=dict, description="Dotted output path → expected value.")
     quantities: dict[str, Any] = Field(default_factory=dict, description="Quantity id → expected exact value.")
     input_errors: list[RuleId] = Field(default_factory=list, description="Checks expected to stop the run.")
+    warnings: list[RuleId] | None = Field(
+        default=None, description="Exactly the checks expected to warn (in the result's issues); omit: not compared."
+    )
     interpretations: list[InterpretationId] = Field(default_factory=list, description="Must be listed.")
 
 

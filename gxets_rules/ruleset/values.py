@@ -17,24 +17,43 @@ from fractions import Fraction
 from typing import Any
 
 
-class _Unknown:
-    """The single "not known" value; using it as a Python bool is a bug."""
+class _Marker:
+    """A value of which each subclass has exactly one instance; using it as a Python bool is a bug."""
 
-    _instance: _Unknown | None = None
+    _name = "marker"
+    _instances: dict[type, _Marker] = {}  # noqa: RUF012 (one instance per subclass, shared on purpose)
 
-    def __new__(cls) -> _Unknown:
-        if cls._instance is None:
-            cls._instance = super().__new__(cls)
-        return cls._instance
+    def __new__(cls) -> _Marker:
+        if cls not in _Marker._instances:
+            _Marker._instances[cls] = super().__new__(cls)
+        return _Marker._instances[cls]
 
     def __repr__(self) -> str:
-        return "unknown"
+        return self._name
 
     def __bool__(self) -> bool:
-        raise TypeError("UNKNOWN has no truth value; use three-valued operators")
+        raise TypeError(f"{self._name} has no truth value; use three-valued operators")
+
+
+class _Unknown(_Marker):
+    """The single "not known" value."""
+
+    _name = "unknown"
+
+
+class _NotApplicable(_Marker):
+    """The single "does not apply here" value, e.g. an optional estimate nobody asked for.
+
+    Unlike UNKNOWN it is not missing data: an output that does not apply is shown as "not
+    defined" (JSON null) instead of stopping the run for a missing input. Arithmetic and
+    ordering with it are rule errors.
+    """
+
+    _name = "not_applicable"
 
 
 UNKNOWN: Any = _Unknown()
+INAPPLICABLE: Any = _NotApplicable()
 
 Number = int | Fraction
 
