@@ -77,7 +77,9 @@ class Sheet:
         return cell
 
     def cell(self, value: Any) -> Any:
-        if value is None or (isinstance(value, int) and not isinstance(value, bool)):
+        if value is None or value == "":
+            return None  # no cell at all: 70,000 criteria rows are mostly short
+        if isinstance(value, int) and not isinstance(value, bool):
             return value
         if isinstance(value, Num):
             fmt = FORMATS.get(value.unit or "")
