@@ -115,6 +115,16 @@ def test_chromium_takes_a_screenshot_with_japanese_fonts(acme: dict[str, Any], t
     assert len(data) > 100_000, "a page of text, tables and a chart, not a blank image"
 
 
+def test_chromium_prints_the_report_on_a4(acme: dict[str, Any], tmp_path: Path) -> None:
+    page = tmp_path / "report-ja.html"
+    page.write_text(render_html(acme, "ja"), encoding="utf-8")
+    pdf = tmp_path / "report-ja.pdf"
+    chromium(page, tmp_path, "--no-pdf-header-footer", f"--print-to-pdf={pdf}")
+    boxes = re.findall(rb"/MediaBox \[0 0 ([0-9.]+) ([0-9.]+)\]", pdf.read_bytes())
+    assert len(boxes) >= 2
+    assert {(round(float(w)), round(float(h))) for w, h in boxes} == {(595, 842)}  # A4 in points, every page
+
+
 def test_chromium_keeps_a_hostile_firm_name_inert(hostile: dict[str, Any], tmp_path: Path) -> None:
     dom = dom_of(hostile, "ja", tmp_path)
     text, tags = page_text(dom)

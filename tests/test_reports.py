@@ -111,9 +111,10 @@ def test_html_chart_draws_the_pledged_targets_as_points_only(html_ja: str) -> No
         "NDC相当排出量（年度、表示用に丸め）",
         "直接排出の目標（基準年度排出量、2025年度・2030年度目標の記載値）",
     ]
-    # three points each (plus one marker in the legend); lines FY2023–24–25 for actuals and NDC, none for targets
+    # three points each (plus one marker in the legend); lines FY2023–24–25 for actuals and NDC (and their legend
+    # keys), none for the pledged targets: not even in the legend
     assert (svg.count("<circle"), svg.count('<rect class="s1"'), svg.count('<path class="s2"')) == (4, 4, 4)
-    assert (svg.count('<line class="s0"'), svg.count('<line class="s1"'), svg.count('<line class="s2"')) == (3, 3, 1)
+    assert (svg.count('<line class="s0"'), svg.count('<line class="s1"'), svg.count('<line class="s2"')) == (3, 3, 0)
     table = rows_of(html_ja, "series-table")
     assert [row[:6] for row in table] == [
         ["直接排出量（年度実績）", "", "900,000", "880,000", "870,000", ""],
