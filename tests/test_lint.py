@@ -97,24 +97,25 @@ def test_a_broken_rule_set_is_refused_for_evaluation(phase1_copy: Path) -> None:
     assert "criterion P1-STATUS-NOT-SOLD test: syntax error" in result.stderr
 
 
-def test_a_quantity_with_its_own_fiscal_years_must_state_the_year_of_each_parameter(phase1_copy: Path) -> None:
-    path = phase1_copy / "position.yaml"
+def _lint_edited(folder: Path, file: str, old: str, new: str) -> tuple[int, str]:
+    """Lint a copy of the rule set with one passage of one file replaced (the passage must be there)."""
+    path = folder / file
     text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return _lint(folder)
+
+
+def test_a_quantity_with_its_own_fiscal_years_must_state_the_year_of_each_parameter(phase1_copy: Path) -> None:
     pledged = "input('targets.direct.fy2030_t'))"
-    assert pledged in text
-    path.write_text(text.replace(pledged, "param('rounding.reported'))", 1), encoding="utf-8")
-    code, err = _lint(phase1_copy)
+    code, err = _lint_edited(phase1_copy, "position.yaml", pledged, "param('rounding.reported'))")
     assert code == 3
     assert "[implicit-fy] quantity direct_target_points has its own fiscal years (fys); read 'rounding.reported'" in err
 
 
 def test_fys_is_only_for_per_year_quantities(phase1_copy: Path) -> None:
-    path = phase1_copy / "position.yaml"
-    text = path.read_text(encoding="utf-8")
-    per_fy = "    per_fy: true\n    # Only the points the submission pledges"
-    assert per_fy in text
-    path.write_text(text.replace(per_fy, "    # Only the points the submission pledges", 1), encoding="utf-8")
-    code, err = _lint(phase1_copy)
+    comment = "    # Only the points the submission pledges"
+    code, err = _lint_edited(phase1_copy, "position.yaml", f"    per_fy: true\n{comment}", comment)
     assert code == 3
     assert "position.yaml:" in err
     assert "fys names the fiscal years of a per_fy quantity" in err
