@@ -9,6 +9,7 @@ from __future__ import annotations
 import copy
 import io
 import re
+from pathlib import Path
 from typing import Any
 
 import openpyxl
@@ -269,3 +270,17 @@ def test_lines_join_consecutive_years_only() -> None:
     assert chart.years == [2013, 2023, 2025, 2026]
     assert [v for _, v in chart.y_ticks] == [0, 2, 4, 6, 8, 10]
     assert plot([Series("empty", ((2023, None),), None)]) is None
+
+
+def test_data_issues_are_listed_with_their_location(tmp_path: Path) -> None:
+    text = ACME.read_text(encoding="utf-8")
+    assert text.count("    vintage: 2023\n") == 1
+    submission = tmp_path / "submission.yaml"
+    submission.write_text(text.replace("    vintage: 2023\n", ""), encoding="utf-8")
+    result = check_result(submission)
+    assert [(i["check"], i["lot"]) for i in result["issues"]] == [("CHK-LOT-VINTAGE-GIVEN", "L1")]
+    rows = rows_of(render_html(result, "en"), "issues")
+    assert len(rows) == 1 and rows[0][:3] == ["warning", "CHK-LOT-VINTAGE-GIVEN", "L1"]
+    assert rows[0][3].endswith("submission.yaml:41:5")
+    summary = openpyxl.load_workbook(io.BytesIO(render_xlsx(result, "en")))["Summary"]
+    assert ("warning (L1)", "CHK-LOT-VINTAGE-GIVEN") in [(r[0], r[1]) for r in summary.iter_rows(values_only=True)]

@@ -131,9 +131,8 @@ def _summary(wb: Workbook, view: ReportView) -> None:
     sheet.header([t("report.reconciliation"), t("unit.t"), t("cap"), t("report.source")])
     for need in view.needs():
         for basis in need.basis:
-            sheet.append(
-                [basis.title, num(basis.value, "t") if basis.value is not None else basis.shown, None, basis.source]
-            )
+            value = num(basis.value, basis.unit) if basis.value is not None else basis.shown  # shown: an exact fraction
+            sheet.append([basis.title, value, None, basis.source])
         sheet.append([f"= {need.need.title}", num(need.need.value, "t"), None, need.need.source])
         for kind, tonnes in need.covered:
             sheet.append([f"− {kind}", Num(tonnes, "t")])
@@ -196,7 +195,7 @@ def _figure_rows(view: ReportView, section: str, figure: Cited) -> list[list[Any
     common = [figure.formula, figure.source, ", ".join(figure.interpretations)]
     if isinstance(figure.value, dict):
         return [
-            [section, figure.title, num(v, figure.unit) if v is not None else view.shown(v), unit, int(fy), *common]
+            [section, figure.title, num(v, figure.unit) if v is not None else view.t.value(v), unit, int(fy), *common]
             for fy, v in figure.value.items()
         ]
     value = num(figure.value, figure.unit)
