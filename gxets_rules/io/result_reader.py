@@ -18,7 +18,7 @@ from gxets_rules.io.locate import problems_from_validation
 from gxets_rules.model.result import RESULT_FORMAT, Result
 
 DEFAULT_MAX_RESULT_BYTES = 512 * 1024 * 1024
-"""Largest result accepted (a result of 10,000 lots is about 60 MB)."""
+"""Largest result accepted (a result of 10,000 lots is about 50 MB)."""
 
 
 def _fail(where: Location, message: str) -> InputError:
