@@ -21,10 +21,12 @@ import click
 
 from gxets_rules import __version__
 from gxets_rules.errors import EXIT_BUG, EXIT_INPUT, InputError, Problem
+from gxets_rules.io.result_reader import DEFAULT_MAX_RESULT_BYTES, load_result
 from gxets_rules.io.strict_yaml import DEFAULT_MAX_BYTES
 from gxets_rules.io.writers import canonical_json, write_json
 from gxets_rules.model.schemas import FORMATS, json_schema
 from gxets_rules.pipeline import CheckRequest, ruleset_for, run_check
+from gxets_rules.render.reports import REPORTS, parse_kinds, write_reports
 from gxets_rules.render.text import render_lot, render_text
 from gxets_rules.resources import bundled_rulesets, resolve_ruleset
 from gxets_rules.ruleset.cases import collect_cases, run_case
@@ -67,6 +69,19 @@ def guarded(func: Callable[..., Any]) -> Callable[..., Any]:
             ctx.exit(EXIT_BUG)
 
     return wrapper
+
+
+def report_kinds(ctx: click.Context, param: click.Parameter, value: str | None) -> list[str]:
+    """``--report html,xlsx`` → the list of reports; an unknown kind is a usage error."""
+    if value is None:
+        return []
+    try:
+        return parse_kinds(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), ctx, param) from None
+
+
+REPORT_HELP = f"Reports to write into --out, comma-separated: {', '.join(REPORTS)}."
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 110})
@@ -115,25 +130,47 @@ def request_from(
 @evaluation_options
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--out", type=click.Path(path_type=Path, file_okay=False), help="Folder to write result.json into.")
-@click.option("--lang", type=LANG_CHOICE, default=DEFAULT_LANG, show_default=True, help="Language of the text output.")
+@click.option("--report", "reports", callback=report_kinds, metavar="html,xlsx", help=REPORT_HELP)
+@click.option("--lang", type=LANG_CHOICE, default=DEFAULT_LANG, show_default=True, help="Language of text and reports.")
 @guarded
-def check(fmt: str, out: Path | None, lang: str, **request: Any) -> None:
+def check(fmt: str, out: Path | None, reports: list[str], lang: str, **request: Any) -> None:
     """Check a submission: eligibility of every lot and the firm's position.
 
-    Writes the result JSON (gxets.result.v1) to OUT/result.json when --out is given, and prints a summary (text) or the
-    result itself (json). With --market, the result also holds a purchase plan: what to buy where, at what cost, and
-    the last order session.
+    Writes the result JSON (gxets.result.v1) to OUT/result.json when --out is given, and the review reports asked for
+    with --report (OUT/report.html, OUT/report.xlsx); prints a summary (text) or the result itself (json). With
+    --market, the result also holds a purchase plan: what to buy where, at what cost, and the last order session.
     """
+    if reports and out is None:
+        raise click.UsageError("--report needs --out: the folder to write the reports into")
     result = run_check(request_from(**request), today=date.today())
     data = result.model_dump(mode="json")
+    written = []
     if out is not None:
         write_json(out / "result.json", data)
+        written = [out / "result.json", *write_reports(data, reports, lang, out)]
     if fmt == "json":
         click.echo(canonical_json(data), nl=False)
     else:
         click.echo(render_text(data, lang), nl=False)
-        if out is not None:
-            click.echo(f"→ {out / 'result.json'}")
+        for path in written:
+            click.echo(f"→ {path}")
+
+
+@main.command()
+@click.argument("result_file", metavar="RESULT.json", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--report", "reports", callback=report_kinds, default="html,xlsx", show_default=True, help=REPORT_HELP)
+@click.option("--lang", type=LANG_CHOICE, default=DEFAULT_LANG, show_default=True, help="Language of the reports.")
+@click.option("--out", type=click.Path(path_type=Path, file_okay=False), required=True, help="Folder for the reports.")
+@click.option(
+    "--max-bytes", type=int, default=DEFAULT_MAX_RESULT_BYTES, show_default=True, help="Largest result file accepted."
+)
+@guarded
+def render(result_file: Path, reports: list[str], lang: str, out: Path, max_bytes: int) -> None:
+    """Write the review reports of a saved result (gxets.result.v1) — a view of it; nothing is evaluated again."""
+    data = load_result(result_file, max_bytes)
+    click.echo(render_text(data, lang), nl=False)
+    for path in write_reports(data, reports, lang, out):
+        click.echo(f"→ {path}")
 
 
 @main.command()

@@ -139,3 +139,27 @@ def test_a_check_pointing_at_a_field_that_does_not_exist(tmp_path: Path) -> None
     code, err = lint_folder(folder)
     assert code == 3
     assert "[bad-path] check CHK-SUB-ALLOWANCES-GIVEN at: submission has no field 'allowance'" in err
+
+
+def _lint_edited(folder: Path, file: str, old: str, new: str) -> tuple[int, str]:
+    """Lint a copy of the rule set with one passage of one file replaced (the passage must be there)."""
+    path = folder / file
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return lint_folder(folder)
+
+
+def test_a_quantity_with_its_own_fiscal_years_must_state_the_year_of_each_parameter(phase1_copy: Path) -> None:
+    pledged = "input('targets.direct.fy2030_t'))"
+    code, err = _lint_edited(phase1_copy, "position.yaml", pledged, "param('rounding.reported'))")
+    assert code == 3
+    assert "[implicit-fy] quantity direct_target_points has its own fiscal years (fys); read 'rounding.reported'" in err
+
+
+def test_fys_is_only_for_per_year_quantities(phase1_copy: Path) -> None:
+    comment = "    # Only the points the submission pledges"
+    code, err = _lint_edited(phase1_copy, "position.yaml", f"    per_fy: true\n{comment}", comment)
+    assert code == 3
+    assert "position.yaml:" in err
+    assert "fys names the fiscal years of a per_fy quantity" in err

@@ -24,6 +24,7 @@ class NeedState:
     caps_t: dict[str, int]
     usable_t: int = 0
     used_by_class: dict[str, int] = field(default_factory=dict)
+    used_by_kind: dict[str, int] = field(default_factory=dict)  # in the order lots were used
 
     @property
     def offsets_to_buy_t(self) -> int:
@@ -70,6 +71,7 @@ class CoverageResult:
                 "offsets_to_buy_t": n.offsets_to_buy_t,
                 **{f"{cls}_cap_t": cap for cls, cap in n.caps_t.items()},
                 **{f"{cls}_usable_t": n.used_by_class.get(cls, 0) for cls in n.caps_t},
+                "usable_by_kind": [{"kind": kind, "usable_t": t} for kind, t in n.used_by_kind.items()],
             }
             for n in self.needs
         }
@@ -120,6 +122,7 @@ def allocate(
             if take <= 0:
                 continue
             need.usable_t += take
+            need.used_by_kind[lot.kind] = need.used_by_kind.get(lot.kind, 0) + take
             if cls is not None:
                 need.used_by_class[cls] = need.used_by_class.get(cls, 0) + take
             allocations.setdefault(lot.id, {})[need.id] = take

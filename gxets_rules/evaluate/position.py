@@ -76,6 +76,7 @@ class PositionEvaluator:
         self.traces: dict[tuple[str, int | None], QuantityTrace] = {}
         self.coverage: CoverageResult | None = None
         self._computing: list[tuple[str, int | None]] = []
+        self._fys: dict[str, tuple[int, ...]] = {}
 
     # lazy resolution ---------------------------------------------------------------
     def resolve(self, name: str) -> Any:
@@ -88,6 +89,20 @@ class PositionEvaluator:
             return PerFy(self, name)
         return self.value(name, None)
 
+    def fys(self, qid: str) -> tuple[int, ...]:
+        """The fiscal years a per-fiscal-year quantity is defined for: its ``fys`` or the rule set's period."""
+        known = self._fys.get(qid)
+        if known is not None:
+            return known
+        compiled = self.ruleset.quantities[qid].fys
+        years: Any = self.ctx.fiscal_years if compiled is None else compiled(self.env)
+        if not isinstance(years, list | tuple) or not all(
+            isinstance(y, int) and not isinstance(y, bool) for y in years
+        ):
+            raise EvaluationError(f"quantity {qid}: fys must give a list of fiscal years, got {years!r}")
+        self._fys[qid] = tuple(sorted(set(years)))
+        return self._fys[qid]
+
     def value(self, qid: str, fy: int | None) -> Any:
         key = (qid, fy)
         trace = self.traces.get(key)
@@ -99,8 +114,8 @@ class PositionEvaluator:
         quantity = self.ruleset.quantities[qid]
         if quantity.spec.per_fy and fy is None:
             raise EvaluationError(f"{qid} is per fiscal year; read it as {qid}[y]")
-        if quantity.spec.per_fy and fy not in self.ruleset.period_fys:
-            raise EvaluationError(f"{qid}[{fy}] is outside the rule set's period {self.ruleset.period_fys}")
+        if quantity.spec.per_fy and fy not in self.fys(qid):
+            raise EvaluationError(f"{qid}[{fy}] is outside the fiscal years it is defined for {list(self.fys(qid))}")
         env = ChainMap({"fy": fy}, self.env) if fy is not None else self.env
         self._computing.append(key)
         self.ctx.recorders.append([])
@@ -154,7 +169,7 @@ class PositionEvaluator:
                 except EvaluationError as exc:
                     raise type(exc)(f"output {section}.{name}: {exc}") from exc
                 if isinstance(value, PerFy):
-                    value = {str(fy): self.value(value.qid, fy) for fy in self.ctx.fiscal_years}
+                    value = {str(fy): self.value(value.qid, fy) for fy in self.fys(value.qid)}
                     for item in value.values():
                         _check_output(section, name, item)
                 else:

@@ -181,7 +181,19 @@ class _Builder:
                     unit=spec.unit if spec else None,
                     labels=spec.labels if spec else None,
                 )
+        for need in self.rs.needs:  # so that a report can cite the quantity behind a need and each of its caps
+            path = f"coverage.needs.{need.spec.id}"
+            fields[f"{path}.need_t"] = self._coverage_field(need.spec.amount, need.spec.title)
+            for cls, formula in need.spec.caps.items():
+                fields[f"{path}.{cls}_cap_t"] = self._coverage_field(formula, None)
         return fields
+
+    def _coverage_field(self, formula: str, title: LocalizedText | None) -> OutputField:
+        quantity = self.rs.quantities.get(formula.strip())
+        spec = quantity.spec if quantity else None
+        return OutputField(
+            quantity=spec.id if spec else None, title=title or (spec.title if spec else None), unit="t", labels=None
+        )
 
     def position(self) -> dict[str, Any]:
         tree: dict[str, Any] = {}

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from gxets_rules.render.catalogue import Text
+from gxets_rules.render.view import ReportView, is_per_fy
 
 
 def display_width(text: str) -> int:
@@ -23,31 +24,20 @@ def _line(title: str, shown: str, width: int = 64) -> str:
     return f"  {title}{' ' * pad}{shown}"
 
 
-def _is_per_fy(value: Any) -> bool:
-    return isinstance(value, dict) and bool(value) and all(str(key).isdigit() for key in value)
-
-
-def _section_rows(result: dict[str, Any], section: str, values: dict[str, Any], t: Text) -> list[str]:
+def _section_rows(view: ReportView, section: str, values: dict[str, Any]) -> list[str]:
     rows = []
     for name, value in values.items():
-        if isinstance(value, dict) and not _is_per_fy(value):
+        if isinstance(value, dict) and not is_per_fy(value):
             continue  # a sub-section, printed on its own
-        field = result["fields"].get(f"{section}.{name}", {})
-        title = t.localized(field.get("title")) or t.get(f"field.{name}", name)
-        if _is_per_fy(value):
-            shown = " · ".join(f"FY{fy} {t.value(v)}" for fy, v in value.items())
-        elif isinstance(value, str) and value in (field.get("labels") or {}):
-            shown = t.localized(field["labels"][value])
-        elif value is None:
-            shown = t("not_defined")
-        else:
-            shown = t.value(value, field.get("unit"))
-        rows.append(_line(title, shown))
+        field = view.result["fields"].get(f"{section}.{name}", {})
+        title = view.t.localized(field.get("title")) or view.t.get(f"field.{name}", name)
+        rows.append(_line(title, view.shown(value, field.get("unit"), field.get("labels"))))
     return rows
 
 
 def render_text(result: dict[str, Any], lang: str = "ja") -> str:
-    t = Text(lang)
+    view = ReportView(result, lang)
+    t = view.t
     firm, ruleset, coverage = result["firm"], result["ruleset"], result["coverage"]
     group = f" · {t('group')} {firm['group']}" if firm.get("group") else ""
     period = result["period"]
@@ -73,7 +63,7 @@ def render_text(result: dict[str, Any], lang: str = "ja") -> str:
     lines.append("")
     for section, values in _sections(result["position"]):
         shown = {k: v for k, v in values.items() if not (section == "position" and k == "status")}
-        rows = _section_rows(result, section, shown, t)
+        rows = _section_rows(view, section, shown)
         if rows:
             lines.append(t.get(f"section.{section}", section))
             lines.extend(rows)
@@ -197,7 +187,7 @@ def _sections(tree: dict[str, Any], prefix: str = "position") -> list[tuple[str,
     """Flatten the nested position into (dotted section, its fields) pairs, parents first."""
     found = [(prefix, tree)]
     for name, value in tree.items():
-        if isinstance(value, dict) and not _is_per_fy(value):
+        if isinstance(value, dict) and not is_per_fy(value):
             found.extend(_sections(value, f"{prefix}.{name}"))
     return found
 

@@ -100,6 +100,7 @@ class CompiledQuantity:
     spec: Quantity
     formula: Compiled
     location: Location
+    fys: Compiled | None = None  # per-fiscal-year quantities defined outside the period (e.g. a pledge's years)
 
 
 @dataclass(frozen=True)

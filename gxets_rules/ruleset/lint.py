@@ -7,7 +7,7 @@ A rule set with any finding is not clean, and loading refuses it.
 Codes: missing-citation, unknown-source, unknown-parameter, unused-parameter,
 overlapping-values, outside-window, unknown-interpretation, unreferenced-interpretation,
 unknown-codelist, quantity-cycle, bad-path, duplicate-id, bad-kind, bad-coverage, bad-label,
-bad-market, unused-definition.
+bad-market, unused-definition, implicit-fy.
 """
 
 from __future__ import annotations
@@ -108,6 +108,8 @@ class _Linter:
             yield from _placeholders(check.location, f"check {check.spec.id} message", check.message)
         for quantity in self.rs.quantities.values():
             yield quantity.location, f"quantity {quantity.spec.id}", quantity.formula, quantity.spec.per_fy
+            if quantity.fys is not None:
+                yield quantity.location, f"quantity {quantity.spec.id} fys", quantity.fys, False
         for need in self.rs.needs:
             where = self.at("position.yaml", "coverage", "needs")
             yield where, f"coverage need {need.spec.id}", need.amount, False
@@ -241,6 +243,14 @@ class _Linter:
                     graph.add_edge(qid, name)
             if quantity.spec.unit == "label" and not quantity.spec.labels:
                 self.add(quantity.location, "bad-label", f"quantity {qid} has unit label but no labels")
+            if quantity.fys is not None:  # its years may lie outside every parameter's window: say which year
+                for ref in quantity.formula.reads.params:
+                    if ref.fy == "implicit":
+                        self.add(
+                            quantity.location,
+                            "implicit-fy",
+                            f"quantity {qid} has its own fiscal years (fys); read {ref.name!r} at a stated year",
+                        )
         for cycle in nx.simple_cycles(graph):
             first = self.rs.quantities[cycle[0]]
             self.add(

@@ -192,8 +192,9 @@ class _Loader:
                 self.problems.append(Problem(where, f"quantity {quantity.id} is defined twice"))
                 continue
             formula = self.expr(quantity.formula, names, where, f"quantity {quantity.id}", fy_implicit=quantity.per_fy)
-            if formula is not None:
-                quantities[quantity.id] = CompiledQuantity(quantity, formula, where)
+            fys = self.expr(quantity.fys, INPUT_NAMES, where, f"quantity {quantity.id} fys") if quantity.fys else None
+            if formula is not None and (fys is not None or quantity.fys is None):
+                quantities[quantity.id] = CompiledQuantity(quantity, formula, where, fys)
         need_names = names - {"coverage"}
         needs = []
         for i, need in enumerate(spec.coverage.needs):

@@ -172,12 +172,22 @@ class Quantity(StrictModel):
     title: LocalizedText
     unit: Unit
     per_fy: bool = False
+    fys: str | None = Field(
+        default=None,
+        description="For per_fy: expression giving the fiscal years the quantity is defined for (default: the period).",
+    )
     formula: str
     source: Citation | None = None
     interpretations: list[InterpretationId] = Field(default_factory=list)
     labels: dict[str, LocalizedText] | None = Field(
         default=None, description="For unit label: the text of each value the formula can give."
     )
+
+    @model_validator(mode="after")
+    def _fys_only_per_fy(self) -> Quantity:
+        if self.fys is not None and not self.per_fy:
+            raise ValueError("fys names the fiscal years of a per_fy quantity; set per_fy: true or drop fys")
+        return self
 
 
 class CoverageNeed(StrictModel):

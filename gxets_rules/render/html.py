@@ -1,0 +1,114 @@
+"""The HTML review report: one self-contained file rendered from ``reports/html/`` (Jinja2, autoescaped).
+
+Everything the page needs is inside it — the stylesheet inline, the chart as inline SVG, no script, no web font, no
+image or link to fetch — and a Content-Security-Policy forbids any fetch, so the report opens the same offline, in a
+mail attachment or a document archive. Text from the submission (a firm name, a lot id) is escaped by the template
+engine, never trusted as markup. Japanese renders with the locally installed CJK fonts named in the stylesheet.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from gxets_rules.render.chart import plot
+from gxets_rules.render.view import Cited, Need, ReportView, unit_of_key
+from gxets_rules.resources import data_dir
+
+
+@dataclass(frozen=True)
+class Bar:
+    """One row of a reconciliation: a figure and its bar, placed in percent of the row's scale."""
+
+    title: str
+    shown: str
+    start: float
+    width: float
+    role: str  # basis, need, covered, buy
+    source: str | None = None
+    formula: str | None = None
+
+
+def _pct(part: float, whole: float) -> float:
+    return round(100 * part / whole, 2) if whole else 0.0
+
+
+def _magnitude(figure: Cited, exact: dict[str, Any] | None) -> float:
+    """How long a figure's bar is: its value, or for an exact fraction its decimal rendering (layout only)."""
+    if isinstance(figure.value, int) and not isinstance(figure.value, bool):
+        return float(figure.value)
+    if exact and exact.get("decimal"):
+        return float(exact["decimal"])
+    return 0.0
+
+
+def derivation_bars(view: ReportView, need: Need) -> list[Bar]:
+    """The figures a need was computed from, each drawn from zero on a common scale, then the need itself."""
+    sizes = [_magnitude(b, view.quantity(b.quantity)) for b in need.basis]
+    scale = max([*sizes, 1.0])
+    bars = [
+        Bar(b.title, b.shown, 0.0, _pct(size, scale), "basis", b.source, b.formula)
+        for b, size in zip(need.basis, sizes, strict=True)
+    ]
+    amount = need.need.value or 0
+    bars.append(
+        Bar(need.need.title, need.need.shown, 0.0, _pct(amount, scale), "need", need.need.source, need.need.formula)
+    )
+    return bars
+
+
+def coverage_bars(view: ReportView, need: Need) -> list[Bar]:
+    """The waterfall of one need: the need, each instrument's share taken off it, and what is left to buy."""
+    amount = need.need.value or 0
+    bars = [Bar(need.need.title, view.t.value(amount, "t"), 0.0, 100.0 if amount else 0.0, "need")]
+    right = float(amount)
+    for kind, tonnes in need.covered:
+        bars.append(Bar(kind, view.t.value(tonnes, "t"), _pct(right - tonnes, amount), _pct(tonnes, amount), "covered"))
+        right -= tonnes
+    bars.append(
+        Bar(
+            view.t("offsets_to_buy"),
+            view.t.value(need.offsets_to_buy_t, "t"),
+            0.0,
+            _pct(need.offsets_to_buy_t, amount),
+            "buy",
+        )
+    )
+    return bars
+
+
+@cache
+def environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(data_dir("reports") / "html"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.globals.update(zip=zip, unit_of_key=unit_of_key)
+    return env
+
+
+def render_html(result: dict[str, Any], lang: str = "ja") -> str:
+    """The review report of a result (the ``gxets.result.v1`` JSON as a dict) in one language."""
+    view = ReportView(result, lang)
+    env = environment()
+    series, notes = view.series()
+    stylesheet = (data_dir("reports") / "html" / "report.css").read_text(encoding="utf-8")
+    return env.get_template("report.html.j2").render(
+        v=view,
+        t=view.t,
+        r=result,
+        css=Markup(stylesheet),  # our own file, shipped with the package
+        needs=[(need, derivation_bars(view, need), coverage_bars(view, need)) for need in view.needs()],
+        series=series,
+        series_notes=notes,
+        plot=plot(series),
+        plan=view.plan(),
+    )

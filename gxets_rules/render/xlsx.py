@@ -1,0 +1,364 @@
+"""The Excel review workbook: how a result's numbers travel inside a company.
+
+Sheets: Summary (verdict, reconciliation, the emissions paths and a native Excel chart of them), Position (every
+output with its formula and clause), Lots, Criteria, Ownership (evidence such as ownership witness paths),
+Interpretations and Run (rule-set revision and input hashes); a Plan sheet when the result carries a purchase plan.
+Each table has a frozen, filtered header row; tonnes are formatted ``#,##0`` and yen ``¥#,##0``.
+
+The workbook holds values only, never a formula: every string is stored as a string (``t="inlineStr"``), so a lot id
+such as ``=HYPERLINK("http://x")`` or a name starting with ``+``, ``-`` or ``@`` stays inert text. It is written in
+openpyxl's write-only mode (rows are streamed, so 10,000 lots stay fast), and the zip is normalised — fixed
+timestamps — so the same result gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import zipfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.chart import Reference, ScatterChart, Series
+from openpyxl.styles import Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from gxets_rules.render.view import Cited, ReportView, unit_of_key
+
+FORMATS = {"t": "#,##0", "jpy": "¥#,##0"}
+MAX_CELL_TEXT = 32_767
+HEADER_FONT = Font(bold=True)
+HEADER_FILL = PatternFill("solid", fgColor="E8ECF0")
+TITLE_FONT = Font(bold=True, size=14)
+MARKERS = ("circle", "square", "triangle", "diamond")
+_CORE_DATES = re.compile(rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:\2>)")
+
+
+@dataclass(frozen=True)
+class Num:
+    """A whole number with its unit, formatted ``#,##0`` (t-CO2) or ``¥#,##0`` (yen)."""
+
+    value: int
+    unit: str | None
+
+
+def num(value: Any, unit: str | None) -> Any:
+    """A result value for a cell: whole numbers keep their unit's format; anything else passes as it is."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return Num(value, unit)
+    return value
+
+
+class Sheet:
+    """A write-only worksheet whose every string is stored as a string and every number formatted by its unit."""
+
+    def __init__(self, workbook: Workbook, title: str, widths: Sequence[int]) -> None:
+        self.ws = workbook.create_sheet(title)
+        for index, width in enumerate(widths, 1):
+            self.ws.column_dimensions[get_column_letter(index)].width = width
+        self.rows = 0
+
+    def text(self, value: str, font: Font | None = None, fill: PatternFill | None = None) -> Any:
+        clean = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)[:MAX_CELL_TEXT]
+        if not (font or fill or clean.startswith("=")):
+            return clean  # openpyxl keeps a plain string a string; only a leading '=' would make it a formula
+        cell = WriteOnlyCell(self.ws, value=clean)
+        cell.data_type = "s"  # text, never a formula
+        if font:
+            cell.font = font
+        if fill:
+            cell.fill = fill
+        return cell
+
+    def cell(self, value: Any) -> Any:
+        if value is None or value == "":
+            return None  # no cell at all: 70,000 criteria rows are mostly short
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+        if isinstance(value, Num):
+            fmt = FORMATS.get(value.unit or "")
+            if fmt is None:
+                return value.value
+            cell = WriteOnlyCell(self.ws, value=value.value)
+            cell.number_format = fmt
+            return cell
+        return self.text(str(value).lower() if isinstance(value, bool) else str(value))
+
+    def append(self, values: Iterable[Any] = ()) -> None:
+        self.ws.append([self.cell(v) for v in values])
+        self.rows += 1
+
+    def header(self, headings: Iterable[str]) -> None:
+        self.ws.append([self.text(h, HEADER_FONT, HEADER_FILL) for h in headings])
+        self.rows += 1
+
+    def title(self, text: str) -> None:
+        self.ws.append([self.text(text, TITLE_FONT)])
+        self.rows += 1
+
+    def table(self, headings: Sequence[str], rows: Iterable[Iterable[Any]]) -> None:
+        """The sheet's table: a header row that stays in view and filters the rows under it."""
+        first = self.rows + 1
+        self.ws.freeze_panes = f"A{first + 1}"
+        self.header(headings)
+        for row in rows:
+            self.append(row)
+        self.ws.auto_filter.ref = f"A{first}:{get_column_letter(len(headings))}{max(self.rows, first + 1)}"
+
+
+def _summary(wb: Workbook, view: ReportView) -> None:
+    t, result = view.t, view.result
+    sheet = Sheet(wb, "Summary", [56, 20, 18, 64])
+    sheet.title(t("report.title"))
+    firm, ruleset = result["firm"], result["ruleset"]
+    sheet.append([t("report.firm"), f"{firm['name']} ({firm['id']})"])
+    sheet.append([t("group"), firm["group"]])
+    sheet.append([t("ruleset"), f"{ruleset['id']} {ruleset['version']} — {t.localized(ruleset['title'])}"])
+    sheet.append([t("as_of"), result["as_of"]])
+    status = view.status
+    if status is not None:
+        sheet.append([status.title, status.shown, None, status.source])
+    sheet.append([t("offsets_to_buy"), Num(view.offsets_to_buy_t, "t")])
+    for figure in view.dates():
+        sheet.append([figure.title, figure.shown, None, figure.source])
+    sheet.append()
+    sheet.header([t("report.reconciliation"), t("unit.t"), t("cap"), t("report.source")])
+    for need in view.needs():
+        for basis in need.basis:
+            value = num(basis.value, basis.unit) if basis.value is not None else basis.shown  # shown: an exact fraction
+            sheet.append([basis.title, value, None, basis.source])
+        sheet.append([f"= {need.need.title}", num(need.need.value, "t"), None, need.need.source])
+        for kind, tonnes in need.covered:
+            sheet.append([f"− {kind}", Num(tonnes, "t")])
+        for cap in need.caps:
+            sheet.append([f"{cap.title} ({t('used')})", Num(cap.used_t, "t"), Num(cap.cap_t, "t"), cap.source])
+        sheet.append([f"= {t('offsets_to_buy')}", Num(need.offsets_to_buy_t, "t")])
+        sheet.append()
+    _series_block(sheet, view)
+    sheet.append()
+    sheet.header([t("issues"), t("report.check"), t("report.location"), t("report.message")])
+    if not result["issues"]:
+        sheet.append([t("report.no_issues")])
+    for issue in result["issues"]:
+        lot = f" ({issue['lot']})" if issue["lot"] else ""
+        severity = t("severity." + issue["severity"])
+        sheet.append([severity + lot, issue["check"], issue["location"], t.localized(issue["message"])])
+
+
+def _series_block(sheet: Sheet, view: ReportView) -> None:
+    """The yearly paths as a grid — a row per fiscal year, blank where a series has no value — and their chart."""
+    t = view.t
+    series, notes = view.series()
+    known = [fy for s in series for fy, v in s.points if v is not None]
+    if not known:
+        sheet.append([t("report.no_series")])
+        return
+    sheet.header([t("fy"), *(s.title for s in series)])
+    top = sheet.rows
+    years = range(min(known), max(known) + 1)
+    for fy in years:
+        sheet.append([fy, *(num(dict(s.points).get(fy), "t") for s in series)])
+    bottom = sheet.rows
+    for figure in notes:
+        sheet.append([figure.title, num(figure.value, figure.unit), None, figure.source])
+    chart = ScatterChart(scatterStyle="lineMarker")
+    chart.title = t("report.chart")
+    chart.x_axis.title = t("fy")
+    chart.y_axis.title = t("unit.t")
+    chart.x_axis.scaling.min, chart.x_axis.scaling.max = years[0], years[-1]
+    chart.x_axis.majorUnit = 1
+    chart.x_axis.delete = chart.y_axis.delete = False
+    chart.y_axis.number_format = FORMATS["t"]
+    chart.y_axis.scaling.min = 0
+    chart.display_blanks = "gap"  # a line joins consecutive years only: pledged points stay points
+    chart.legend.position = "b"
+    chart.height, chart.width = 10, 20
+    x_values = Reference(sheet.ws, min_col=1, min_row=top + 1, max_row=bottom)
+    for index in range(len(series)):
+        values = Reference(sheet.ws, min_col=2 + index, min_row=top, max_row=bottom)
+        line = Series(values, x_values, title_from_data=True)
+        line.marker.symbol = MARKERS[index % len(MARKERS)]
+        line.smooth = False
+        chart.series.append(line)
+    sheet.ws.add_chart(chart, f"F{top}")
+
+
+def _figure_rows(view: ReportView, section: str, figure: Cited) -> list[list[Any]]:
+    """A position figure as rows: one, or one per fiscal year for a per-year figure."""
+    unit = view.t.get("unit." + figure.unit, "") if figure.unit else None  # t-CO2 or yen; labels and dates need none
+    common = [figure.formula, figure.source, ", ".join(figure.interpretations)]
+    if isinstance(figure.value, dict):
+        return [
+            [section, figure.title, num(v, figure.unit) if v is not None else view.t.value(v), unit, int(fy), *common]
+            for fy, v in figure.value.items()
+        ]
+    value = num(figure.value, figure.unit)
+    return [[section, figure.title, value if isinstance(value, Num) else figure.shown, unit, None, *common]]
+
+
+def _position(wb: Workbook, view: ReportView) -> None:
+    t = view.t
+    sheet = Sheet(wb, "Position", [26, 52, 16, 10, 8, 60, 50, 24])
+    headings = [t("report.section"), t("report.item"), t("report.value"), t("report.unit"), t("fy")]
+    headings += [t("report.formula"), t("report.source"), t("interpretations")]
+    sections = view.sections(with_series=True)
+    sheet.table(headings, (row for s in sections for figure in s.rows for row in _figure_rows(view, s.title, figure)))
+
+
+def _lots(wb: Workbook, view: ReportView) -> None:
+    t = view.t
+    sheet = Sheet(wb, "Lots", [16, 24, 14, 24, 12, 14, 24, 8, 44, 44])
+    headings = [t("report.lot"), t("report.kind"), t("report.quantity_t"), t("report.lot_status")]
+    headings += [t("report.verdict"), t("report.usable_t"), t("report.project_id"), t("report.country")]
+    headings += [t("report.failed"), t("report.to_review")]
+    sheet.table(
+        headings,
+        (
+            [
+                lot["id"],
+                view.kind(lot["kind"]),
+                Num(lot["quantity_t"], "t"),
+                view.lot_status(lot["status"]),
+                view.verdict(lot["verdict"]),
+                Num(lot["usable_t"], "t"),
+                lot["project_id"],
+                lot["project_country"],
+                ", ".join(c["id"] for c in lot["criteria"] if c["outcome"] == "fail"),
+                ", ".join(c["id"] for c in lot["criteria"] if c["outcome"] == "indeterminate"),
+            ]
+            for lot in view.result["lots"]
+        ),
+    )
+
+
+def _reads(view: ReportView, criterion: dict[str, Any]) -> str:
+    """What a criterion that failed or could not be decided read: inputs and parameters, one per line."""
+    if criterion["outcome"] not in ("fail", "indeterminate"):
+        return ""
+    lines = [f"{path} = {view.cell(value)}" for path, value in criterion["inputs"].items()]
+    lines += [f"{p['name']} (FY{p['fy']}) = {view.cell(p['value'])} [{p['source']}]" for p in criterion["params"]]
+    return "\n".join(lines)
+
+
+def _criteria(wb: Workbook, view: ReportView) -> None:
+    t = view.t
+    sheet = Sheet(wb, "Criteria", [16, 30, 20, 12, 70, 50, 20, 50])
+    headings = [t("report.lot"), t("report.criterion"), t("report.rule"), t("report.outcome"), t("report.message")]
+    headings += [t("report.source"), t("interpretations"), t("report.reads")]
+    sheet.table(
+        headings,
+        (
+            [
+                lot["id"],
+                c["id"],
+                c["rule"],
+                view.outcome(c["outcome"]),
+                view.t.localized(c["message"]),
+                c["source"],
+                ", ".join(c["interpretations"]),
+                _reads(view, c),
+            ]
+            for lot in view.result["lots"]
+            for c in lot["criteria"]
+        ),
+    )
+
+
+def _ownership(wb: Workbook, view: ReportView) -> None:
+    t = view.t
+    sheet = Sheet(wb, "Ownership", [16, 30, 12, 20, 80, 60])
+    evidence = view.evidence()
+    headings = [t("report.lot"), t("report.criterion"), t("report.outcome"), t("report.evidence_kind")]
+    sheet.table(
+        [*headings, t("report.evidence"), t("report.data")],
+        ([e.lot, e.criterion, view.outcome(e.outcome), e.kind, e.text, _compact(e.data)] for e in evidence),
+    )
+    if not evidence:
+        sheet.append([t("report.no_evidence")])
+
+
+def _compact(data: dict[str, Any]) -> str:
+    return json.dumps(data, ensure_ascii=False, sort_keys=True) if data else ""
+
+
+def _interpretations(wb: Workbook, view: ReportView) -> None:
+    t = view.t
+    sheet = Sheet(wb, "Interpretations", [14, 50, 100, 32])
+    sheet.table(
+        ["ID", t("report.item"), t("report.decision"), t("report.reference")],
+        (
+            [i["id"], t.localized(i["title"]), t.localized(i["decision"]), i["reference"]]
+            for i in view.result["interpretations"]
+        ),
+    )
+
+
+def _run(wb: Workbook, view: ReportView) -> None:
+    t, run = view.t, view.result["run"]
+    sheet = Sheet(wb, "Run", [36, 110])
+    ruleset = run["ruleset"]
+    rows: list[list[Any]] = [
+        [t("report.engine"), f"gxets-rules {run['engine']}"],
+        [t("ruleset"), f"{ruleset['id']} {ruleset['version']} — {t.localized(ruleset['title'])}"],
+        [t("report.ruleset_sha256"), ruleset["sha256"]],
+        [t("as_of"), run["as_of"]],
+        *([f"{t('report.input')}: {name}", digest] for name, digest in run["inputs"].items()),
+        *(
+            [f"{t('report.source')}: {s['id']}", " · ".join(filter(None, (s["title"], s["issuer"], s["url"])))]
+            for s in view.result["sources"]
+        ),
+    ]
+    sheet.table([t("report.item"), t("report.value")], rows)
+
+
+def _plan(wb: Workbook, view: ReportView) -> None:
+    singles, tables = view.plan()
+    if not (singles or tables):
+        return
+    t = view.t
+    sheet = Sheet(wb, "Plan", [36, 24, 20, 20, 20, 20, 24, 24])
+    sheet.title(t("report.plan"))
+    for title, value, unit in singles:
+        sheet.append([title, num(value, unit) if isinstance(value, int) else view.cell(value, unit)])
+    for table in tables:
+        sheet.append()
+        sheet.header(table.headings)
+        for row in table.rows:
+            sheet.append(
+                num(value, unit_of_key(key)) if isinstance(value, int) else view.cell(value)
+                for key, value in zip(table.keys, row, strict=True)
+            )
+
+
+def _normalised(data: bytes, stamp: datetime) -> bytes:
+    """The same workbook with fixed zip timestamps and document dates, so a result gives the same bytes."""
+    iso = stamp.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            content = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                content = _CORE_DATES.sub(lambda m: m.group(1) + iso + m.group(3), content)
+            dst.writestr(zipfile.ZipInfo(info.filename, date_time=stamp.timetuple()[:6]), content, zipfile.ZIP_DEFLATED)
+    return out.getvalue()
+
+
+def render_xlsx(result: dict[str, Any], lang: str = "ja") -> bytes:
+    """The review workbook of a result (the ``gxets.result.v1`` JSON as a dict) in one language, as bytes."""
+    view = ReportView(result, lang)
+    wb = Workbook(write_only=True)
+    for part in (_summary, _position, _lots, _criteria, _ownership, _interpretations, _run, _plan):
+        part(wb, view)
+    as_of = date.fromisoformat(result["as_of"])
+    stamp = datetime(as_of.year, as_of.month, as_of.day)
+    wb.properties.creator = "gxets-rules"
+    wb.properties.created = stamp
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return _normalised(buffer.getvalue(), stamp)
