@@ -94,14 +94,16 @@ class Batch:
 
 
 def _one_per_firm(outcome: FirmOutcome, firms: dict[str, str], out: Path) -> FirmOutcome:
-    """A batch holds one submission per firm: a second one is reported and skipped (its result is removed)."""
-    if outcome.firm_id is None or outcome.firm_id not in firms:
-        if outcome.firm_id is not None:
-            firms[outcome.firm_id] = outcome.file
+    """A batch holds one evaluated submission per firm: a second one is reported and skipped, its result removed
+    and its claims left out (they are the first one's credits, not another firm's)."""
+    if outcome.row is None:
+        return outcome
+    first = firms.setdefault(outcome.row.firm_id, outcome.file)
+    if first == outcome.file:
         return outcome
     if outcome.folder is not None:
         shutil.rmtree(out / outcome.folder, ignore_errors=True)
-    problem = f"{outcome.file}: firm {outcome.firm_id!r} was already submitted in {firms[outcome.firm_id]}"
+    problem = f"{outcome.file}: firm {outcome.firm_id!r} was already submitted in {first}"
     return FirmOutcome(outcome.index, outcome.file, outcome.firm_id, problems=(problem,))
 
 
