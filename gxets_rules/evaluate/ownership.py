@@ -147,6 +147,7 @@ class OwnershipGraph:
             self.into[holding.owned].append((holding.owner, holding.from_, holding.to, lo_int, hi_int))
             self.graph.add_edge(holding.owner, holding.owned)
         self._status: dict[tuple[date, Thresholds], Status] = {}
+        self._involvement: dict[tuple[str, date | None, date, Thresholds], Involvement] = {}
 
     def share(self, scaled: int) -> Fraction:
         return Fraction(scaled, self.scale)
@@ -211,6 +212,14 @@ class OwnershipGraph:
                 if held[owned] > threshold or (not strict and held[owned] == threshold):
                     members[owned] = basis
                     queue.append(owned)
+
+    def involvement(self, project: str, start: date | None, end: date, thresholds: Thresholds) -> Involvement:
+        """:func:`involvement`, worked out once per question: it depends on the graph alone, so the firms of a batch
+        that hold credits of the same project share it, as they share the status at a date."""
+        key = (project, start, end, thresholds)
+        if key not in self._involvement:
+            self._involvement[key] = involvement(self, project, start, end, thresholds)
+        return self._involvement[key]
 
     # holdings over time ------------------------------------------------------------------------------------------
     def held_on(self, owner: str, owned: str, day: date) -> tuple[Fraction, Fraction]:

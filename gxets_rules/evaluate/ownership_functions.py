@@ -15,7 +15,7 @@ from typing import Any
 
 from gxets_rules.evaluate.context import Evidence
 from gxets_rules.evaluate.functions import Env, ctx_of, register
-from gxets_rules.evaluate.ownership import Involvement, OwnershipGraph, Thresholds, involvement
+from gxets_rules.evaluate.ownership import Involvement, OwnershipGraph, Thresholds
 from gxets_rules.ruleset.expr import EvaluationError
 from gxets_rules.ruleset.values import UNKNOWN
 
@@ -49,13 +49,9 @@ def involvement_facts(env: Env, lot: Any, until: Any, same_day_counts: Any, cont
         ctx.record(Evidence("ownership", f"no ownership data for project {project}: involvement cannot be decided"))
         return UNKNOWN
     thresholds = Thresholds(_fraction(control, "control_share"), _fraction(joint, "joint_share"))
-    key = ("involvement", project, until, bool(same_day_counts), thresholds)
-    facts = ctx.cache.get(key)
-    if facts is None:
-        completed = graph.projects[project].first_issuance_completed_on
-        start = None if completed is None else (completed if same_day_counts else completed - timedelta(days=1))
-        facts = InvolvementFacts(involvement(graph, project, start, until, thresholds), completed)
-        ctx.cache[key] = facts
+    completed = graph.projects[project].first_issuance_completed_on
+    start = None if completed is None else (completed if same_day_counts else completed - timedelta(days=1))
+    facts = InvolvementFacts(graph.involvement(project, start, until, thresholds), completed)
     for line in facts.found.lines:
         ctx.record(Evidence("ownership", line, {"project": project}))
     if facts.found.technology:
