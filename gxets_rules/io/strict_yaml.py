@@ -7,8 +7,8 @@ without a word), anchors and aliases (the "billion laughs" bomb, and copy-by-ref
 that a reviewer cannot see), and explicit tags. Floats are read as :class:`Decimal`
 from their source text, so ``0.51`` is exactly 51/100 and never 0.51000000000000001.
 
-Every value's place in the file is kept (:class:`Document.locations`) so that schema
-errors found later can still be reported as ``file:line:column``.
+Every value's place in the file can be found again (:meth:`Document.location_of`) so that
+schema errors found later can still be reported as ``file:line:column``.
 """
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ _STANDARD_TAGS = {
     "tag:yaml.org,2002:seq",
 }
 _FLOAT_TAG = "tag:yaml.org,2002:float"
+_STR_TAG = "tag:yaml.org,2002:str"
 _MAP_TAG = "tag:yaml.org,2002:map"
 _SEQ_TAG = "tag:yaml.org,2002:seq"
 
@@ -45,33 +46,50 @@ YamlPath = tuple[str | int, ...]
 
 @dataclass
 class Document:
-    """Parsed YAML data plus the location of every node, keyed by its path."""
+    """Parsed YAML data, and the place in the file of every value, found on demand from the composed node tree.
+
+    Locations are needed only for the few values a problem is reported on, so none is worked out while reading:
+    a 50,000-entity ownership file has about two million values.
+    """
 
     data: Any
     file: str
-    locations: dict[YamlPath, Location] = field(default_factory=dict)
+    root: yaml.Node | None = field(default=None, repr=False)
 
     def location_of(self, path: YamlPath) -> Location:
         """The location of ``path`` or of its nearest ancestor that has one."""
-        probe = tuple(path)
-        while probe:
-            found = self.locations.get(probe)
-            if found is not None:
-                return found
-            probe = probe[:-1]
-        return self.locations.get((), Location(self.file))
+        if self.root is None:
+            return Location(self.file)
+        node = self.root
+        for part in path:
+            child = _child(node, part)
+            if child is None:
+                break
+            node = child
+        mark = node.start_mark
+        return Location(self.file, mark.line + 1, mark.column + 1)
+
+
+def _child(node: yaml.Node, part: str | int) -> yaml.Node | None:
+    """The node at one step of a path: a mapping's value under a key, or a sequence's item."""
+    if isinstance(node, yaml.MappingNode):
+        text = str(part)
+        return next((value for key, value in node.value if key.value in (part, text)), None)
+    if isinstance(node, yaml.SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
+        return node.value[part]
+    return None
 
 
 class _Walker:
     """Turns a composed node tree into plain Python data, recording problems."""
 
-    def __init__(self, loader: yaml.CSafeLoader, file: str) -> None:
+    def __init__(self, loader: yaml.CSafeLoader, file: str, may_alias: bool) -> None:
         self.loader = loader
         self.file = file
-        self.locations: dict[YamlPath, Location] = {}
         self.problems: list[Problem] = []
-        self.seen: set[int] = set()
+        self.seen: set[int] | None = set() if may_alias else None  # an alias is the same node met twice
         self.alias_found = False
+        self.first_chars = loader.yaml_implicit_resolvers  # a plain scalar starting otherwise can only be text
 
     def location(self, node: yaml.Node) -> Location:
         mark = node.start_mark
@@ -80,25 +98,25 @@ class _Walker:
     def problem(self, node: yaml.Node, message: str) -> None:
         self.problems.append(Problem(self.location(node), message))
 
-    def walk(self, node: yaml.Node, path: YamlPath) -> Any:
-        if id(node) in self.seen:
-            self.alias_found = True
-            return None
-        self.seen.add(id(node))
-        self.locations[path] = self.location(node)
+    def walk(self, node: yaml.Node) -> Any:
+        if self.seen is not None:
+            if id(node) in self.seen:
+                self.alias_found = True
+                return None
+            self.seen.add(id(node))
+        if isinstance(node, yaml.ScalarNode):
+            return self._scalar(node)
         if isinstance(node, yaml.MappingNode):
-            return self._mapping(node, path)
-        if isinstance(node, yaml.SequenceNode):
-            if node.tag != _SEQ_TAG:
-                self.problem(node, f"YAML tags are not allowed (found {node.tag})")
-            return [self.walk(item, (*path, i)) for i, item in enumerate(node.value)]
-        return self._scalar(node)
+            return self._mapping(node)
+        if node.tag != _SEQ_TAG:
+            self.problem(node, f"YAML tags are not allowed (found {node.tag})")
+        return [self.walk(item) for item in node.value]
 
-    def _mapping(self, node: yaml.MappingNode, path: YamlPath) -> dict[Hashable, Any]:
+    def _mapping(self, node: yaml.MappingNode) -> dict[Hashable, Any]:
         if node.tag != _MAP_TAG:
             self.problem(node, f"YAML tags are not allowed (found {node.tag})")
         result: dict[Hashable, Any] = {}
-        first_seen: dict[Hashable, Location] = {}
+        first_seen: dict[Hashable, yaml.Node] = {}
         for key_node, value_node in node.value:
             if key_node.tag == "tag:yaml.org,2002:merge":
                 self.problem(key_node, "merge keys (<<) are not allowed; write the keys out")
@@ -110,17 +128,21 @@ class _Walker:
             if not isinstance(key, str | int) or isinstance(key, bool):
                 key = key_node.value
             if key in first_seen:
-                self.problem(key_node, f"duplicate key {key!r} (first at line {first_seen[key].line})")
+                line = first_seen[key].start_mark.line + 1
+                self.problem(key_node, f"duplicate key {key!r} (first at line {line})")
                 continue
-            first_seen[key] = self.location(key_node)
-            result[key] = self.walk(value_node, (*path, key))
+            first_seen[key] = key_node
+            result[key] = self.walk(value_node)
         return result
 
     def _scalar(self, node: yaml.ScalarNode) -> Any:
+        value = node.value
+        if node.tag == _STR_TAG and (node.style or (value and value[0] not in self.first_chars)):
+            return value  # quoted, or plain text that no implicit type could claim: no tag was written
         if node.tag not in _STANDARD_TAGS:
             self.problem(node, f"YAML tags are not allowed (found {node.tag})")
-            return node.value
-        implicit = self.loader.resolve(yaml.ScalarNode, node.value, (True, False))
+            return value
+        implicit = self.loader.resolve(yaml.ScalarNode, value, (True, False))
         if not node.style and implicit != node.tag:
             self.problem(node, f"YAML tags are not allowed (found {node.tag})")
         if node.tag == _FLOAT_TAG:
@@ -128,7 +150,7 @@ class _Walker:
         try:
             return self.loader.construct_object(node, deep=True)
         except (yaml.YAMLError, ValueError) as exc:
-            self.problem(node, f"cannot read value {node.value!r}: {exc}")
+            self.problem(node, f"cannot read value {value!r}: {exc}")
             return None
 
     def _decimal(self, node: yaml.ScalarNode) -> Decimal | None:
@@ -177,15 +199,15 @@ def read_yaml_text(text: str, file: str) -> Document:
             raise InputError([Problem(Location(file), f"malformed YAML: {exc}")]) from None
         if root is None:
             raise InputError([Problem(Location(file), "the file is empty")])
-        walker = _Walker(loader, file)
-        data = walker.walk(root, ())
+        walker = _Walker(loader, file, may_alias="&" in text or "*" in text)
+        data = walker.walk(root)
     finally:
         loader.dispose()
     if walker.alias_found:
         walker.problems.extend(_alias_problems(text, file))
     if walker.problems:
         raise InputError(walker.problems)
-    return Document(data=data, file=file, locations=walker.locations)
+    return Document(data=data, file=file, root=root)
 
 
 def read_yaml_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:

@@ -126,10 +126,22 @@ def truth(value: Any) -> Any:
     raise EvaluationError(f"expected true or false, got {value!r}")
 
 
+_IS_MAPPING: dict[type, bool] = {}
+"""Whether a type is a Mapping, by type: the ABC check is slow and a field is read for every lot and criterion."""
+
+
+def _is_mapping(obj: Any) -> bool:
+    kind = type(obj)
+    found = _IS_MAPPING.get(kind)
+    if found is None:
+        found = _IS_MAPPING[kind] = isinstance(obj, Mapping)
+    return found
+
+
 def get_field(obj: Any, name: str) -> Any:
     if obj is UNKNOWN:
         return UNKNOWN
-    value = obj.get(name, _MISSING) if isinstance(obj, Mapping) else getattr(obj, name, _MISSING)
+    value = obj.get(name, _MISSING) if _is_mapping(obj) else getattr(obj, name, _MISSING)
     if value is _MISSING:
         raise EvaluationError(f"{type(obj).__name__} has no field {name!r}")
     return UNKNOWN if value is None else to_number(value)
@@ -551,9 +563,21 @@ class _Compiler:
 
     def _BoolOp(self, node: ast.BoolOp) -> Closure:
         parts = [self.compile(v) for v in node.values]
-        if isinstance(node.op, ast.And):
-            return lambda env: kleene_and(part(env) for part in parts)
-        return lambda env: kleene_or(part(env) for part in parts)
+        dominant = not isinstance(node.op, ast.And)  # the value that decides: False for and, True for or
+
+        def kleene(env: Env) -> Any:  # kleene_and / kleene_or, evaluating only as far as needed
+            result: Any = not dominant
+            for part in parts:
+                value = part(env)
+                if value is dominant:
+                    return dominant
+                if value is UNKNOWN:
+                    result = UNKNOWN
+                elif value is not (not dominant):
+                    truth(value)  # not a truth value: a rule error
+            return result
+
+        return kleene
 
     def _Compare(self, node: ast.Compare) -> Closure:
         operands = [self.compile(node.left), *(self.compile(c) for c in node.comparators)]
@@ -604,8 +628,10 @@ class _Compiler:
 
         def call(env: Env) -> Any:
             values = [arg(env) for arg in args]
-            if strict and any(v is UNKNOWN for v in values):
-                return UNKNOWN
+            if strict:
+                for value in values:
+                    if value is UNKNOWN:
+                        return UNKNOWN
             try:
                 return impl(env, *values) if wants_env else impl(*values)
             except (ArithmeticError, TypeError, ValueError) as exc:
