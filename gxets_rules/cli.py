@@ -239,7 +239,9 @@ LEDGER_OPTION = click.option(
     type=click.DateTime(formats=["%Y-%m-%d"]),
     help="Evaluation date (default: each submission's, else today).",
 )
-@click.option("--jobs", type=click.IntRange(min=1), default=os.cpu_count() or 1, show_default=True, help="Workers.")
+@click.option(
+    "--jobs", type=click.IntRange(min=1), default=1, show_default=True, help="Worker processes (same results with any)."
+)
 @click.option("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, show_default=True, help="Largest input file.")
 @guarded
 def review(

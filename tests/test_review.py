@@ -193,3 +193,23 @@ def test_a_missing_path_is_an_input_error(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "nowhere: no such file or folder" in result.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_hostile_firm_text_stays_inert_in_the_summary(tmp_path: Path) -> None:
+    text = ACME.read_text(encoding="utf-8")
+    text = text.replace("  id: acme-steel\n", '  id: "=HYPERLINK(\\"http://x\\")"\n')
+    text = text.replace(
+        "  name: ACME Steel K.K.（エーシーエムイー製鉄株式会社）\n", '  name: "<script>alert(1)</script>"\n'
+    )
+    hostile = tmp_path / "hostile.yaml"
+    hostile.write_text(text, encoding="utf-8")
+    code, summary = review(tmp_path, hostile)
+    assert code == 0
+    (row,) = summary["firms"]
+    assert row["result"] == "firms/0001-HYPERLINK_http_x/result.json", "the firm's folder name is made safe"
+    page = (tmp_path / "out" / "summary.html").read_text(encoding="utf-8")
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    workbook = load_workbook(tmp_path / "out" / "summary.xlsx")
+    cell = workbook["Firms"]["A2"]
+    assert (cell.value, cell.data_type) == ('=HYPERLINK("http://x")', "s")

@@ -563,21 +563,9 @@ class _Compiler:
 
     def _BoolOp(self, node: ast.BoolOp) -> Closure:
         parts = [self.compile(v) for v in node.values]
-        dominant = not isinstance(node.op, ast.And)  # the value that decides: False for and, True for or
-
-        def kleene(env: Env) -> Any:  # kleene_and / kleene_or, evaluating only as far as needed
-            result: Any = not dominant
-            for part in parts:
-                value = part(env)
-                if value is dominant:
-                    return dominant
-                if value is UNKNOWN:
-                    result = UNKNOWN
-                elif value is not (not dominant):
-                    truth(value)  # not a truth value: a rule error
-            return result
-
-        return kleene
+        if isinstance(node.op, ast.And):
+            return lambda env: kleene_and(part(env) for part in parts)
+        return lambda env: kleene_or(part(env) for part in parts)
 
     def _Compare(self, node: ast.Compare) -> Closure:
         operands = [self.compile(node.left), *(self.compile(c) for c in node.comparators)]
