@@ -44,3 +44,28 @@ def test_an_alias_bomb_is_refused_without_expansion() -> None:
     with pytest.raises(InputError) as raised:
         read_yaml_text("\n".join(levels) + "\n", "bomb.yaml")
     assert all("aliases" in p.message for p in raised.value.problems)
+
+
+def test_places_of_items_and_of_whole_number_keys_are_found_when_asked() -> None:
+    doc = read_yaml_text("lots:\n  - id: a\n  - id: b\n    quantity_t: 5\nyears:\n  2030: 1\n", "f.yaml")
+    assert doc.data == {"lots": [{"id": "a"}, {"id": "b", "quantity_t": 5}], "years": {2030: 1}}
+    assert str(doc.location_of(("lots", 1, "quantity_t"))) == "f.yaml:4:17"
+    assert str(doc.location_of(("lots", 1))) == "f.yaml:3:5"
+    assert str(doc.location_of(("years", 2030))) == "f.yaml:6:9"
+    assert str(doc.location_of(())) == "f.yaml:1:1"
+
+
+@pytest.mark.parametrize(
+    ("text", "message", "where"),
+    [
+        ("a: 1\n---\nb: 2\n", "expected a single document", "f.yaml:2:1"),
+        ("a: !!set {x}\n", "tags are not allowed", "f.yaml:1:4"),
+        ("? [1, 2]\n: x\nb: 1\nb: 2\n", "a mapping key must be a plain scalar", "f.yaml:1:3"),
+    ],
+)
+def test_refused_beyond_scalars(text: str, message: str, where: str) -> None:
+    with pytest.raises(InputError) as raised:
+        read_yaml_text(text, "f.yaml")
+    first = raised.value.problems[0]
+    assert message in first.message
+    assert str(first.location) == where

@@ -38,6 +38,8 @@ _STANDARD_TAGS = {
 }
 _FLOAT_TAG = "tag:yaml.org,2002:float"
 _STR_TAG = "tag:yaml.org,2002:str"
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+_STR_TAG = "tag:yaml.org,2002:str"
 _MAP_TAG = "tag:yaml.org,2002:map"
 _SEQ_TAG = "tag:yaml.org,2002:seq"
 
@@ -46,168 +48,170 @@ YamlPath = tuple[str | int, ...]
 
 @dataclass
 class Document:
-    """Parsed YAML data, and the place in the file of every value, found on demand from the composed node tree.
+    """Parsed YAML data, and the place in the file of every value.
 
-    Locations are needed only for the few values a problem is reported on, so none is worked out while reading:
-    a 50,000-entity ownership file has about two million values.
+    Places are needed only for the few values a problem is reported on, so they are not worked out while reading
+    (a 50,000-entity ownership file has about two million values): the first question re-reads the text's events
+    and indexes every value's place.
     """
 
     data: Any
     file: str
-    root: yaml.Node | None = field(default=None, repr=False)
+    text: str = field(default="", repr=False)
+    _locations: dict[YamlPath, Location] | None = field(default=None, repr=False)
 
     def location_of(self, path: YamlPath) -> Location:
         """The location of ``path`` or of its nearest ancestor that has one."""
-        if self.root is None:
-            return Location(self.file)
-        node = self.root
-        for part in path:
-            child = _child(node, part)
-            if child is None:
-                break
-            node = child
-        mark = node.start_mark
-        return Location(self.file, mark.line + 1, mark.column + 1)
+        if self._locations is None:  # data made in code (a rule test's inline submission) has no text to locate in
+            self._locations = _Reader(self.text, self.file, locate=True).read()[1] if self.text else {}
+        probe = tuple(path)
+        while probe:
+            found = self._locations.get(probe)
+            if found is not None:
+                return found
+            probe = probe[:-1]
+        return self._locations.get((), Location(self.file))
 
 
-def _child(node: yaml.Node, part: str | int) -> yaml.Node | None:
-    """The node at one step of a path: a mapping's value under a key, or a sequence's item."""
-    if isinstance(node, yaml.MappingNode):
-        text = str(part)
-        return next((value for key, value in node.value if key.value in (part, text)), None)
-    if isinstance(node, yaml.SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
-        return node.value[part]
-    return None
+class _Reader:
+    """Builds plain Python data straight from the C parser's events, recording problems.
 
+    Composing a node tree first (what ``yaml.safe_load`` does) costs several times the parse itself; the data is
+    built here in one pass instead. Nothing an alias points at is ever expanded: an alias is a problem.
+    """
 
-class _Walker:
-    """Turns a composed node tree into plain Python data, recording problems."""
-
-    def __init__(self, loader: yaml.CSafeLoader, file: str, may_alias: bool) -> None:
-        self.loader = loader
+    def __init__(self, text: str, file: str, locate: bool = False) -> None:
+        self.loader = yaml.CSafeLoader(text)
         self.file = file
         self.problems: list[Problem] = []
-        self.seen: set[int] | None = set() if may_alias else None  # an alias is the same node met twice
-        self.alias_found = False
-        self.first_chars = loader.yaml_implicit_resolvers  # a plain scalar starting otherwise can only be text
+        self.locations: dict[YamlPath, Location] | None = {} if locate else None
+        self.first_chars = self.loader.yaml_implicit_resolvers  # a plain scalar starting otherwise can only be text
 
-    def location(self, node: yaml.Node) -> Location:
-        mark = node.start_mark
+    def read(self) -> tuple[Any, dict[YamlPath, Location]]:
+        loader = self.loader
+        try:
+            loader.get_event()  # stream start
+            if loader.check_event(yaml.StreamEndEvent):
+                raise InputError([Problem(Location(self.file), "the file is empty")])
+            loader.get_event()  # document start
+            data = self.value(loader.get_event(), ())
+            loader.get_event()  # document end
+            if not loader.check_event(yaml.StreamEndEvent):
+                event = loader.get_event()
+                self.problem(event, "malformed YAML: expected a single document in the stream")
+        except yaml.MarkedYAMLError as exc:
+            mark = exc.problem_mark or exc.context_mark
+            loc = Location(self.file, mark.line + 1, mark.column + 1) if mark else Location(self.file)
+            raise InputError([Problem(loc, f"malformed YAML: {exc.problem or exc}")]) from None
+        except yaml.YAMLError as exc:
+            raise InputError([Problem(Location(self.file), f"malformed YAML: {exc}")]) from None
+        finally:
+            loader.dispose()
+        if self.problems:
+            raise InputError(self.problems)
+        return data, self.locations or {}
+
+    def location(self, event: yaml.Event) -> Location:
+        mark = event.start_mark
         return Location(self.file, mark.line + 1, mark.column + 1)
 
-    def problem(self, node: yaml.Node, message: str) -> None:
-        self.problems.append(Problem(self.location(node), message))
+    def problem(self, event: yaml.Event, message: str) -> None:
+        self.problems.append(Problem(self.location(event), message))
 
-    def walk(self, node: yaml.Node) -> Any:
-        if self.seen is not None:
-            if id(node) in self.seen:
-                self.alias_found = True
-                return None
-            self.seen.add(id(node))
-        if isinstance(node, yaml.ScalarNode):
-            return self._scalar(node)
-        if isinstance(node, yaml.MappingNode):
-            return self._mapping(node)
-        if node.tag != _SEQ_TAG:
-            self.problem(node, f"YAML tags are not allowed (found {node.tag})")
-        return [self.walk(item) for item in node.value]
+    def value(self, event: yaml.Event, path: YamlPath) -> Any:
+        if self.locations is not None:
+            self.locations[path] = self.location(event)
+        if isinstance(event, yaml.ScalarEvent):
+            return self.scalar(event)
+        if isinstance(event, yaml.MappingStartEvent):
+            return self.mapping(event, path)
+        if isinstance(event, yaml.SequenceStartEvent):
+            self.untagged(event, _SEQ_TAG)
+            items = []
+            while not self.loader.check_event(yaml.SequenceEndEvent):
+                items.append(self.value(self.loader.get_event(), (*path, len(items))))
+            self.loader.get_event()
+            return items
+        self.problem(event, "anchors and aliases (&, *) are not allowed; write the value out")
+        return None
 
-    def _mapping(self, node: yaml.MappingNode) -> dict[Hashable, Any]:
-        if node.tag != _MAP_TAG:
-            self.problem(node, f"YAML tags are not allowed (found {node.tag})")
+    def untagged(self, event: yaml.CollectionStartEvent, tag: str) -> None:
+        if event.tag is not None and event.tag not in ("!", tag):
+            self.problem(event, f"YAML tags are not allowed (found {event.tag})")
+
+    def mapping(self, event: yaml.MappingStartEvent, path: YamlPath) -> dict[Hashable, Any]:
+        self.untagged(event, _MAP_TAG)
         result: dict[Hashable, Any] = {}
-        first_seen: dict[Hashable, yaml.Node] = {}
-        for key_node, value_node in node.value:
-            if key_node.tag == "tag:yaml.org,2002:merge":
-                self.problem(key_node, "merge keys (<<) are not allowed; write the keys out")
+        first_seen: dict[Hashable, int] = {}
+        while not self.loader.check_event(yaml.MappingEndEvent):
+            key_event = self.loader.get_event()
+            if not isinstance(key_event, yaml.ScalarEvent):
+                self.problem(key_event, "a mapping key must be a plain scalar")
+                self.skip(key_event)
+                self.skip(self.loader.get_event())
                 continue
-            if not isinstance(key_node, yaml.ScalarNode):
-                self.problem(key_node, "a mapping key must be a plain scalar")
+            if not key_event.style and key_event.tag is None and self._resolve(key_event.value) == _MERGE_TAG:
+                self.problem(key_event, "merge keys (<<) are not allowed; write the keys out")
+                self.skip(self.loader.get_event())
                 continue
-            key = self._scalar(key_node)
+            key = self.scalar(key_event)
             if not isinstance(key, str | int) or isinstance(key, bool):
-                key = key_node.value
+                key = key_event.value
             if key in first_seen:
-                line = first_seen[key].start_mark.line + 1
-                self.problem(key_node, f"duplicate key {key!r} (first at line {line})")
+                self.problem(key_event, f"duplicate key {key!r} (first at line {first_seen[key]})")
+                self.skip(self.loader.get_event())
                 continue
-            first_seen[key] = key_node
-            result[key] = self.walk(value_node)
+            first_seen[key] = key_event.start_mark.line + 1
+            result[key] = self.value(self.loader.get_event(), (*path, key))
+        self.loader.get_event()
         return result
 
-    def _scalar(self, node: yaml.ScalarNode) -> Any:
-        value = node.value
-        if node.tag == _STR_TAG and (node.style or (value and value[0] not in self.first_chars)):
-            return value  # quoted, or plain text that no implicit type could claim: no tag was written
-        if node.tag not in _STANDARD_TAGS:
-            self.problem(node, f"YAML tags are not allowed (found {node.tag})")
+    def skip(self, event: yaml.Event) -> None:
+        """Consume the rest of a value whose first event was ``event`` (a value reported and left out)."""
+        depth = 1 if isinstance(event, yaml.CollectionStartEvent) else 0
+        while depth:
+            event = self.loader.get_event()
+            if isinstance(event, yaml.AliasEvent):
+                self.problem(event, "anchors and aliases (&, *) are not allowed; write the value out")
+            depth += isinstance(event, yaml.CollectionStartEvent) - isinstance(event, yaml.CollectionEndEvent)
+
+    def _resolve(self, value: str) -> str:
+        if value and value[0] not in self.first_chars:
+            return _STR_TAG  # plain text that no implicit type (number, date, bool, null) could claim
+        return self.loader.resolve(yaml.ScalarNode, value, (True, False))
+
+    def scalar(self, event: yaml.ScalarEvent) -> Any:
+        value, plain, tag = event.value, not event.style, event.tag
+        if tag is None or tag == "!":
+            tag = self._resolve(value) if plain else _STR_TAG
+        elif tag not in _STANDARD_TAGS or (plain and self._resolve(value) != tag):
+            self.problem(event, f"YAML tags are not allowed (found {tag})")
             return value
-        implicit = self.loader.resolve(yaml.ScalarNode, value, (True, False))
-        if not node.style and implicit != node.tag:
-            self.problem(node, f"YAML tags are not allowed (found {node.tag})")
-        if node.tag == _FLOAT_TAG:
-            return self._decimal(node)
+        if tag == _STR_TAG:
+            return value
+        if tag == _FLOAT_TAG:
+            return self._decimal(event)
         try:
-            return self.loader.construct_object(node, deep=True)
-        except (yaml.YAMLError, ValueError) as exc:
-            self.problem(node, f"cannot read value {value!r}: {exc}")
+            return self.loader.yaml_constructors[tag](self.loader, yaml.ScalarNode(tag, value))
+        except (yaml.YAMLError, ValueError, KeyError) as exc:
+            self.problem(event, f"cannot read value {value!r}: {exc}")
             return None
 
-    def _decimal(self, node: yaml.ScalarNode) -> Decimal | None:
-        text = node.value.replace("_", "")
+    def _decimal(self, event: yaml.ScalarEvent) -> Decimal | None:
         try:
-            value = Decimal(text)
+            value = Decimal(event.value.replace("_", ""))
         except InvalidOperation:
             value = None
         if value is None or not value.is_finite():
-            self.problem(node, f"{node.value!r} is not a finite number")
+            self.problem(event, f"{event.value!r} is not a finite number")
             return None
         return value
 
 
-def _alias_problems(text: str, file: str) -> list[Problem]:
-    """Locate every alias by scanning events; only run once an alias is known to exist."""
-    loader = yaml.CSafeLoader(text)
-    found = []
-    try:
-        while loader.check_event():
-            event = loader.get_event()
-            if isinstance(event, yaml.AliasEvent):
-                mark = event.start_mark
-                found.append(
-                    Problem(
-                        Location(file, mark.line + 1, mark.column + 1),
-                        "anchors and aliases (&, *) are not allowed; write the value out",
-                    )
-                )
-    finally:
-        loader.dispose()
-    return found
-
-
 def read_yaml_text(text: str, file: str) -> Document:
     """Parse YAML text strictly; raise :class:`InputError` listing every problem."""
-    loader = yaml.CSafeLoader(text)
-    try:
-        try:
-            root = loader.get_single_node()
-        except yaml.MarkedYAMLError as exc:
-            mark = exc.problem_mark or exc.context_mark
-            loc = Location(file, mark.line + 1, mark.column + 1) if mark else Location(file)
-            raise InputError([Problem(loc, f"malformed YAML: {exc.problem or exc}")]) from None
-        except yaml.YAMLError as exc:
-            raise InputError([Problem(Location(file), f"malformed YAML: {exc}")]) from None
-        if root is None:
-            raise InputError([Problem(Location(file), "the file is empty")])
-        walker = _Walker(loader, file, may_alias="&" in text or "*" in text)
-        data = walker.walk(root)
-    finally:
-        loader.dispose()
-    if walker.alias_found:
-        walker.problems.extend(_alias_problems(text, file))
-    if walker.problems:
-        raise InputError(walker.problems)
-    return Document(data=data, file=file, root=root)
+    data, _ = _Reader(text, file).read()
+    return Document(data=data, file=file, text=text)
 
 
 def read_yaml_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
