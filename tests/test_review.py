@@ -128,7 +128,14 @@ def test_the_summary_workbook_lists_every_double_claim(planted: tuple) -> None:
         assert f"{firm_a} · {lot_a}" in sides and f"{firm_b} · {lot_b}" in sides
     firms = list(workbook["Firms"].iter_rows(values_only=True))
     assert len(firms) == 1 + summary["totals"]["firms"]
-    assert firms[1][:2] == ("acme-steel", "ACME Steel K.K.（エーシーエムイー製鉄株式会社）")
+    assert firms[0][:5] == ("企業", "状況", "不足量", "充当可能量", "市場調達が必要な量")
+    assert firms[1][:5] == (
+        "acme-steel",
+        "不足あり（提出期間内に調達するか、未達の理由を説明）",
+        250_000,
+        172_500,
+        77_500,
+    )
 
 
 def test_the_summary_page_shows_the_findings(planted: tuple) -> None:

@@ -72,16 +72,17 @@ class ReviewView:
         return sorted({cap["cap_class"] for row in self.summary["firms"] for cap in row["caps"]})
 
     def firms(self) -> Grid:
+        """One row per firm: the figures first (they are what a reviewer scans), the name and files last."""
         t = self.t
         classes = self._cap_classes()
-        headings = [t("review.firm_id"), t("review.firm_name"), t("ruleset"), t("status"), t("review.need_t")]
-        headings += [t("review.usable_t"), t("offsets_to_buy"), t("review.era_creatable_t")]
+        headings = [t("review.firm_id"), t("status"), t("review.need_t"), t("review.usable_t"), t("offsets_to_buy")]
+        headings += [t("review.era_creatable_t")]
         for cap_class in classes:
             kind = self.kind(cap_class)
             headings += [f"{kind}: {t('used')}", f"{kind}: {t('cap')}"]
         headings += [t("review.lots"), t("review.ineligible_lots"), t("review.needs_review_lots"), t("issues")]
-        headings += [t("review.result_file")]
-        units = (None, None, None, None, T, T, T, T, *(T, T) * len(classes), None, None, None, None, None)
+        headings += [t("review.firm_name"), t("ruleset"), t("review.result_file")]
+        units = (None, None, T, T, T, T, *(T, T) * len(classes), None, None, None, None, None, None, None)
         rows = []
         for row in self.summary["firms"]:
             caps = {cap["cap_class"]: cap for cap in row["caps"]}
@@ -93,8 +94,6 @@ class ReviewView:
             rows.append(
                 (
                     row["firm_id"],
-                    row["firm_name"],
-                    row["ruleset"],
                     t.localized(row["status_label"]) or row["status"],
                     row["need_t"],
                     row["usable_t"],
@@ -105,6 +104,8 @@ class ReviewView:
                     row["ineligible_lots"],
                     row["needs_review_lots"],
                     row["issues"],
+                    row["firm_name"],
+                    row["ruleset"],
                     row["result"],
                 )
             )
