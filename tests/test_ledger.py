@@ -10,12 +10,14 @@ import sqlite3
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from benchmarks.synthetic_batch import generate_batch
-from gxets_rules.review.ledger import MIGRATIONS, Ledger
+from gxets_rules.review.claims import Claim
+from gxets_rules.review.ledger import MIGRATIONS, Ledger, SubmissionRecord
 from tests.conftest import ACME, EXAMPLES, ROOT, run_cli
 
 SMALL_MAKER = EXAMPLES / "small-maker-x" / "submission.yaml"
@@ -125,6 +127,8 @@ def test_migrations_upgrade_a_ledger_and_a_newer_one_is_refused(tmp_path: Path) 
     upgraded = (*MIGRATIONS, "ALTER TABLE submissions ADD COLUMN note TEXT")
     with Ledger(path, upgraded) as ledger:
         assert ledger.version == 2
+        (row,) = ledger.submissions()
+        assert ledger.submissions(row["content_sha256"][:1] + "%") == [], "a reference is text, not a pattern"
         assert [s["note"] for s in ledger.submissions()] == [None]
         assert len(ledger.claims_of(1)) == 5
     result = run_cli("ledger", "list", "--ledger", path)
@@ -177,3 +181,19 @@ def test_kill_9_in_the_middle_of_a_batch_leaves_the_ledger_consistent_and_the_ne
     assert firms == [f"firm-{i:05d}" for i in range(40)], "each firm recorded exactly once"
     summary = json.loads((tmp_path / "out" / "summary.json").read_text(encoding="utf-8"))
     assert (summary["totals"]["firms"], summary["totals"]["invalid"], summary["double_claims"]) == (40, 0, [])
+
+
+def test_recording_is_one_transaction_and_the_same_key_is_a_no_op(tmp_path: Path) -> None:
+    record = SubmissionRecord("firm-a", "c" * 64, "rs", "1.0", "r" * 64, 2023, 2025, "2026-12-07", "a.yaml", {})
+    claims = [
+        Claim("firm-a", "L1", "j_credit", 10, "reg", "CERT", 1, 10),
+        Claim("firm-a", "L2", "era", 5, None, None, None, None, origin_firm_id="firm-b"),  # no range: not recorded
+    ]
+    with Ledger(tmp_path / "l.sqlite") as ledger:
+        assert ledger.record(record, claims) is True
+        assert ledger.record(record, claims) is False
+        with pytest.raises(sqlite3.IntegrityError):  # a lot id twice: the whole submission is rolled back
+            ledger.record(replace(record, content_sha256="d" * 64), [claims[0], claims[0]])
+        assert [(s["firm_id"], s["claims"]) for s in ledger.submissions()] == [("firm-a", 1)]
+        assert ledger.earlier_claims([]) == [replace(claims[0], recorded="c" * 64)]
+        assert ledger.earlier_claims([replace(record, content_sha256="e" * 64)]) == [], "a newer filing replaces it"

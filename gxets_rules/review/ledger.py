@@ -203,7 +203,9 @@ class Ledger:
     def submissions(self, ref: str | None = None) -> list[dict[str, Any]]:
         """Recorded submissions, oldest first, with how many serial ranges each claimed; with ``ref``, those whose
         number is ``ref`` or whose content hash starts with it."""
-        where, args = ("", ()) if ref is None else ("WHERE s.id = ? OR s.content_sha256 LIKE ? || '%'", (ref, ref))
+        where, args = (
+            ("", ()) if ref is None else ("WHERE s.id = ? OR substr(s.content_sha256, 1, ?) = ?", (ref, len(ref), ref))
+        )
         rows = self.db.execute(
             "SELECT s.*, (SELECT count(*) FROM claims c WHERE c.submission_id = s.id) AS claims "
             f"FROM submissions s {where} ORDER BY s.id",
