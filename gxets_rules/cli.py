@@ -240,7 +240,11 @@ LEDGER_OPTION = click.option(
     help="Evaluation date (default: each submission's, else today).",
 )
 @click.option(
-    "--jobs", type=click.IntRange(min=1), default=1, show_default=True, help="Worker processes (same results with any)."
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=os.cpu_count() or 1,
+    show_default="the number of CPUs",
+    help="Worker processes that evaluate submissions (the same results with any number).",
 )
 @click.option("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, show_default=True, help="Largest input file.")
 @guarded
