@@ -87,7 +87,7 @@ def load_extras(
     if path is not None:
         found = load_ownership(path, max_bytes=max_bytes)
         extras[OWNERSHIP_KEY] = found.graph
-        loaded = replace(loaded, input_hashes={**loaded.input_hashes, found.name: found.sha256})
+        loaded = replace(loaded, input_hashes={**loaded.input_hashes, f"ownership:{found.name}": found.sha256})
     return loaded, extras
 
 

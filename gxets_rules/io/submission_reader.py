@@ -104,7 +104,7 @@ def load_submission_document(doc: Document, path: Path) -> LoadedSubmission:
     submission = validate_format(doc, Submission, SUBMISSION_FORMAT, "submission", "submission")
 
     locations = [doc.location_of(("lots", i)) for i in range(len(submission.lots))]
-    hashes = {path.name: sha256_file(path)} if path.is_file() else {}
+    hashes = {f"submission:{path.name}": sha256_file(path)} if path.is_file() else {}
     problems = _identity_problems(submission, doc)
     if submission.lots_csv:
         csv_path = path.parent / submission.lots_csv
@@ -120,7 +120,7 @@ def load_submission_document(doc: Document, path: Path) -> LoadedSubmission:
                 known.setdefault(lot.id, rows[index])
             submission = submission.model_copy(update={"lots": [*submission.lots, *csv_lots]})
             locations.extend(rows[i] for i in range(len(csv_lots)))
-            hashes[submission.lots_csv] = sha256_file(csv_path)
+            hashes[f"lots_csv:{submission.lots_csv}"] = sha256_file(csv_path)
     if problems:
         raise InputError(problems)
     return LoadedSubmission(submission, path, tuple(locations), hashes, doc)
