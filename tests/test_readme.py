@@ -1,0 +1,24 @@
+"""The README shows what gxets really prints: its excerpt is checked against a real run."""
+
+from __future__ import annotations
+
+import re
+
+from tests.conftest import ACME, ROOT, run_cli
+
+
+def _block_after(text: str, marker: str) -> list[str]:
+    start = text.index(marker)
+    block = re.search(r"```text\n(.*?)```", text[start:], flags=re.S)
+    assert block, f"no text block after {marker!r}"
+    return [line for line in block.group(1).splitlines() if line.strip() and line.strip() != "…"]
+
+
+def test_the_check_excerpt_is_what_check_prints() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    excerpt = _block_after(readme, "An excerpt of `gxets check examples/acme-steel/submission.yaml --lang en`")
+    printed = run_cli("check", ACME, "--lang", "en").output.splitlines()
+    position = 0
+    for line in excerpt:
+        assert line in printed[position:], f"README line not printed (in this order): {line!r}"
+        position = printed.index(line, position) + 1
