@@ -22,3 +22,12 @@ def test_the_check_excerpt_is_what_check_prints() -> None:
     for line in excerpt:
         assert line in printed[position:], f"README line not printed (in this order): {line!r}"
         position = printed.index(line, position) + 1
+
+
+def test_the_plan_excerpt_is_what_check_with_a_market_prints() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    excerpt = _block_after(readme, "adds, for ACME's 77,500 t (an excerpt):")
+    market = ROOT / "examples" / "market" / "tse-2025-levels.yaml"
+    printed = run_cli("check", ACME, "--market", market, "--lang", "en").output.splitlines()
+    for line in excerpt:
+        assert line in printed, f"README line not printed: {line!r}"
