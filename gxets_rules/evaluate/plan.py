@@ -270,21 +270,6 @@ class _Planner:
             return limits[0], "volume" if by_volume is not None else "available"
         return None, "none"
 
-    def payment(self) -> _Payment | None:
-        """The rule set's payment in lieu of purchases, if it has one, at this position's price and date."""
-        compiled = self.market.payment
-        if compiled is None:
-            return None
-        self.interpretations.update(compiled.spec.interpretations)
-        price, price_reads = self.run(compiled.price, "payment_in_lieu price")
-        due, due_reads = self.run(compiled.due, "payment_in_lieu due")
-        tax_rate, tax_reads = self.run(compiled.tax_rate, "payment_in_lieu tax_rate")
-        if not (_whole(price, 0) and isinstance(due, date) and _ratio(tax_rate)):
-            raise EvaluationError(
-                f"the payment in lieu needs whole yen, a date and a tax rate, got {price!r}, {due!r}, {tax_rate!r}"
-            )
-        return _Payment(compiled, price, due, tax_rate, [*price_reads, *due_reads, *tax_reads])
-
     # costing ------------------------------------------------------------------------------------------
     def tax(self, amount: int, rate: Any) -> int:
         return int(round_whole(Fraction(amount) * Fraction(rate), self.terms["rounding"]))
@@ -343,7 +328,24 @@ class _Planner:
             deliver_by=candidate.deliver_by,
         )
 
+    # the payment in lieu ------------------------------------------------------------------------------
+    def payment(self) -> _Payment | None:
+        """The rule set's payment in lieu of purchases, if it has one, at this position's price and date."""
+        compiled = self.market.payment
+        if compiled is None:
+            return None
+        self.interpretations.update(compiled.spec.interpretations)
+        price, price_reads = self.run(compiled.price, "payment_in_lieu price")
+        due, due_reads = self.run(compiled.due, "payment_in_lieu due")
+        tax_rate, tax_reads = self.run(compiled.tax_rate, "payment_in_lieu tax_rate")
+        if not (_whole(price, 0) and isinstance(due, date) and _ratio(tax_rate)):
+            raise EvaluationError(
+                f"the payment in lieu needs whole yen, a date and a tax rate, got {price!r}, {due!r}, {tax_rate!r}"
+            )
+        return _Payment(compiled, price, due, tax_rate, [*price_reads, *due_reads, *tax_reads])
+
     def payment_line(self, payment: _Payment, by_need: dict[str, int]) -> PlanPayment:
+        """What the payment settles (tonnes per need) and costs, taxed at its own rate: a payment is not a purchase."""
         spec = payment.compiled.spec
         quantity = sum(by_need.values())
         cost = quantity * payment.price
