@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
-from tests.conftest import ACME, ROOT, run_cli
+import pytest
+
+from tests.conftest import ACME, PHASE2_EXAMPLE, ROOT, run_cli
 
 
 def _block_after(text: str, marker: str) -> list[str]:
@@ -24,10 +27,18 @@ def test_the_check_excerpt_is_what_check_prints() -> None:
         position = printed.index(line, position) + 1
 
 
-def test_the_plan_excerpt_is_what_check_with_a_market_prints() -> None:
+@pytest.mark.parametrize(
+    ("marker", "submission", "market"),
+    [
+        ("adds, for ACME's 77,500 t (an excerpt):", ACME, "tse-2025-levels.yaml"),
+        ("adds, for Kanto Cement's 40,000 t (an excerpt;", PHASE2_EXAMPLE, "phase2-fy2027-example.yaml"),
+    ],
+    ids=["phase1", "phase2"],
+)
+def test_the_plan_excerpt_is_what_check_with_a_market_prints(marker: str, submission: Path, market: str) -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    excerpt = _block_after(readme, "adds, for ACME's 77,500 t (an excerpt):")
-    market = ROOT / "examples" / "market" / "tse-2025-levels.yaml"
-    printed = run_cli("check", ACME, "--market", market, "--lang", "en").output.splitlines()
+    excerpt = _block_after(readme, marker)
+    market_file = ROOT / "examples" / "market" / market
+    printed = run_cli("check", submission, "--market", market_file, "--lang", "en").output.splitlines()
     for line in excerpt:
         assert line in printed, f"README line not printed: {line!r}"

@@ -31,7 +31,7 @@ from openpyxl.utils import get_column_letter
 
 from gxets_rules.render.view import Cited, ReportView, unit_of_key
 
-FORMATS = {"t": "#,##0", "jpy": "¥#,##0"}
+FORMATS = {"t": "#,##0", "jpy": "¥#,##0", "jpy_per_t": "¥#,##0"}
 MAX_CELL_TEXT = 32_767
 HEADER_FONT = Font(bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="E8ECF0")
@@ -42,7 +42,7 @@ _CORE_DATES = re.compile(rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:\
 
 @dataclass(frozen=True)
 class Num:
-    """A whole number with its unit, formatted ``#,##0`` (t-CO2) or ``¥#,##0`` (yen)."""
+    """A whole number with its unit, formatted ``#,##0`` (t-CO2) or ``¥#,##0`` (yen, and yen a tonne)."""
 
     value: int
     unit: str | None

@@ -365,6 +365,10 @@ def _market_expressions(market: CompiledMarket) -> Iterator[tuple[Location, str,
             if compiled is not None:
                 yield instrument.location, what, compiled, False
         yield from _placeholders(instrument.location, f"{what} message", instrument.on_excluded)
+    if market.payment is not None:
+        payment = market.payment
+        for compiled in (payment.price, payment.due, payment.tax_rate):
+            yield payment.location, "payment_in_lieu", compiled, False
 
 
 def _market_elements(
@@ -383,6 +387,9 @@ def _market_elements(
     for instrument in market.instruments.values():
         spec_i = instrument.spec
         yield instrument.location, f"instrument {spec_i.kind}", spec_i.source, spec_i.interpretations
+    if market.payment is not None:
+        spec_p = market.payment.spec
+        yield market.payment.location, "payment_in_lieu", spec_p.source, spec_p.interpretations
 
 
 def lint(ruleset: RuleSet, documents: dict[str, Document]) -> list[Problem]:

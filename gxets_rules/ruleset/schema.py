@@ -292,6 +292,21 @@ class Instrument(StrictModel):
     interpretations: list[InterpretationId] = Field(default_factory=list)
 
 
+class PaymentInLieu(StrictModel):
+    """A payment the rule set accepts instead of bought products, for any number of tonnes (e.g. a ceiling payment).
+
+    It is the market's backstop: unlimited and outside every cap, so the planner buys a product only where it costs
+    less, and nothing is left for bilateral trade or tender.
+    """
+
+    title: LocalizedText
+    price: str = Field(description="Expression: yen per t-CO2 paid (whole yen).")
+    due: str = Field(description="Expression: the date by which it is paid.")
+    tax_rate: str = Field(description="Expression: consumption tax rate on the payment (0 if it bears none).")
+    source: Citation | None = None
+    interpretations: list[InterpretationId] = Field(default_factory=list)
+
+
 class MarketFile(StrictModel):
     """``market.yaml``: what may be bought where, the trading calendar, and the terms of a purchase plan.
 
@@ -310,6 +325,9 @@ class MarketFile(StrictModel):
     venues: list[Venue] = Field(min_length=1)
     schedules: list[Schedule] = Field(default_factory=list)
     instruments: list[Instrument] = Field(min_length=1)
+    payment_in_lieu: PaymentInLieu | None = Field(
+        default=None, description="A payment that settles tonnes at a price instead of buying a product."
+    )
     source: Citation | None = None
     interpretations: list[InterpretationId] = Field(default_factory=list)
 
