@@ -16,11 +16,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
 
+from gxets_rules.io.xlsx_guard import Package, SheetPart
 
-@dataclass(frozen=True)
+
+@dataclass(frozen=True, slots=True)
 class Cell:
     """One non-empty cell: its cached value, the formula behind it (if any) and whether it holds an error."""
 
@@ -65,18 +66,17 @@ def _cells(row: list[dict[str, Any]]) -> Iterator[Cell]:
         yield Cell(raw["row"], raw["column"], value, raw["formula"], raw["data_type"] == "e")
 
 
-def read_cells(sheet: ReadOnlyWorksheet, max_rows: int) -> SheetCells:
+def read_cells(package: Package, sheet: SheetPart, max_rows: int) -> SheetCells:
     """Every non-empty row of ``sheet``, stopping after ``max_rows`` non-empty rows (then ``over_limit_at`` is set)."""
-    workbook = sheet.parent
     found = SheetCells(sheet.title)
-    with sheet._get_source() as source:
+    with package.archive.open(sheet.part) as source:
         parser = _Parser(
             source,
-            sheet._shared_strings,
+            package.shared_strings,
             data_only=True,
-            epoch=workbook.epoch,
-            date_formats=workbook._date_formats,
-            timedelta_formats=workbook._timedelta_formats,
+            epoch=package.epoch,
+            date_formats=package.date_formats,
+            timedelta_formats=package.timedelta_formats,
         )
         for number, row in parser.parse():
             cells = {cell.column: cell for cell in _cells(row)}

@@ -17,14 +17,16 @@ Hidden sheets and links to external workbooks are not errors, but a reviewer mus
 from __future__ import annotations
 
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import Any
 from xml.etree.ElementTree import ParseError
 
 import defusedxml
 import defusedxml.ElementTree
 import openpyxl
-from openpyxl.workbook.workbook import Workbook
+from openpyxl.reader.excel import ExcelReader
+from openpyxl.styles.stylesheet import apply_stylesheet
 
 from gxets_rules.errors import InputError, Location, Problem, display_path
 from gxets_rules.io.strict_yaml import DEFAULT_MAX_BYTES
@@ -37,7 +39,7 @@ REFUSED_SUFFIXES = {
     ".xlsb": "a binary workbook (.xlsb) is not read; save it as an .xlsx workbook",
     ".xls": "an Excel 97–2003 workbook (.xls) is not read; save it as an .xlsx workbook",
 }
-DEFAULT_MAX_ROWS = 20_000
+DEFAULT_MAX_ROWS = 10_000
 """Most records a sheet may hold; bulk credit lots belong in a lots CSV (DESIGN.md §8)."""
 UNZIP_FACTOR = 5
 """The uncompressed parts of a workbook may add up to this many times ``max_bytes``."""
@@ -68,6 +70,30 @@ class XlsxLimits:
     @property
     def max_unzipped_bytes(self) -> int:
         return UNZIP_FACTOR * self.max_bytes
+
+
+@dataclass(frozen=True)
+class SheetPart:
+    """A worksheet of the package: its title, its XML part and whether it is hidden."""
+
+    title: str
+    part: str
+    state: str
+
+
+@dataclass
+class Package:
+    """An opened workbook: its sheets and what reading their cells needs (shared strings, date styles)."""
+
+    archive: zipfile.ZipFile
+    sheets: list[SheetPart]
+    shared_strings: list[Any]
+    epoch: Any
+    date_formats: set[int] = field(default_factory=set)
+    timedelta_formats: set[int] = field(default_factory=set)
+
+    def close(self) -> None:
+        self.archive.close()
 
 
 def is_workbook(path: Path) -> bool:
@@ -126,8 +152,33 @@ def inspect_archive(path: Path, shown: str, limits: XlsxLimits) -> list[Problem]
     ]
 
 
-def open_workbook(path: Path, limits: XlsxLimits) -> tuple[Workbook, list[Problem]]:
-    """The workbook in read-only mode, and warnings (hidden sheets, external links); or an input error."""
+def _package(path: Path) -> Package:
+    """The workbook's manifest, shared strings, sheet list and styles, read as openpyxl reads them.
+
+    openpyxl's own ``load_workbook(read_only=True)`` also reads each sheet's ``<dimension>`` — and, where a sheet has
+    none, parses the whole sheet to look for it; so the package is opened with its reader's steps up to the sheets,
+    and the cells are streamed afterwards (``xlsx_cells``) under a row limit.
+    """
+    reader = ExcelReader(path, read_only=True, keep_vba=False, keep_links=False)
+    try:
+        reader.read_manifest()
+        reader.read_strings()
+        reader.read_workbook()
+        apply_stylesheet(reader.archive, reader.wb)
+        sheets = [
+            SheetPart(sheet.name, rel.target, sheet.state or "visible")
+            for sheet, rel in reader.parser.find_sheets()
+            if rel.target in reader.valid_files and "chartsheet" not in rel.Type
+        ]
+    except BaseException:
+        reader.archive.close()
+        raise
+    wb = reader.wb
+    return Package(reader.archive, sheets, reader.shared_strings, wb.epoch, wb._date_formats, wb._timedelta_formats)
+
+
+def open_workbook(path: Path, limits: XlsxLimits) -> tuple[Package, list[Problem]]:
+    """The workbook's package, and warnings (hidden sheets, external links); or an input error."""
     shown = display_path(path)
     suffix = path.suffix.lower()
     if suffix in REFUSED_SUFFIXES:
@@ -142,20 +193,22 @@ def open_workbook(path: Path, limits: XlsxLimits) -> tuple[Workbook, list[Proble
         raise _refuse(shown, f"file is {size:,} bytes, over the limit of {limits.max_bytes:,} bytes (--max-bytes)")
     warnings = inspect_archive(path, shown, limits)
     try:
-        workbook = openpyxl.load_workbook(path, read_only=True, keep_vba=False, keep_links=False)
+        package = _package(path)
     except UNREADABLE as exc:
         raise _refuse(shown, f"cannot read the workbook: {unreadable(exc)}") from None
-    for sheet in workbook.worksheets:
-        if sheet.sheet_state != "visible":
-            state = "very hidden" if sheet.sheet_state == "veryHidden" else "hidden"
-            warnings.append(
-                Problem(Location(shown, cell=sheet.title), f"the sheet is {state}; it is read all the same")
-            )
-    return workbook, warnings
+    for sheet in package.sheets:
+        if sheet.state != "visible":
+            state = "very hidden" if sheet.state == "veryHidden" else "hidden"
+            where = Location(shown, cell=sheet.title)
+            warnings.append(Problem(where, f"the sheet is {state}; it is read all the same"))
+    return package, warnings
 
 
 def unreadable(exc: BaseException) -> str:
-    """A short reason for a file openpyxl could not parse."""
+    """A short reason for a file openpyxl could not parse (the first cause that says more, if it wrapped one)."""
+    cause = exc.__cause__ or exc.__context__
+    if isinstance(cause, UNREADABLE):
+        return unreadable(cause)
     if isinstance(exc, defusedxml.DefusedXmlException):
         return f"it contains XML that is refused for safety ({type(exc).__name__}: a DTD or entity declaration)"
     if isinstance(exc, ParseError):

@@ -22,13 +22,12 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from openpyxl.utils import get_column_letter
-from openpyxl.workbook.workbook import Workbook
 
 from gxets_rules.errors import InputError, Location, Problem, display_path
 from gxets_rules.io.lots_csv import whole_number
 from gxets_rules.io.strict_yaml import Document, YamlPath
 from gxets_rules.io.xlsx_cells import Cell, SheetCells, read_cells
-from gxets_rules.io.xlsx_guard import UNREADABLE, XlsxLimits, open_workbook, unreadable
+from gxets_rules.io.xlsx_guard import UNREADABLE, Package, SheetPart, XlsxLimits, open_workbook, unreadable
 from gxets_rules.io.xlsx_layout import (
     KEY,
     LANGS,
@@ -90,19 +89,19 @@ class _Reader:
         self.warnings: list[Problem] = []
         self.locations: dict[YamlPath, Location] = {(): Location(self.shown)}
         self.records: dict[str, list[_Record]] = {}
-        self.foreign: list[Any] = []  # sheets of the other part (the ownership sheets of a submission workbook)
+        self.foreign: list[SheetPart] = []  # sheets of the other part (the ownership sheets of a submission workbook)
 
     def at(self, title: str, ref: str) -> Location:
         return Location(self.shown, cell=f"{title}!{ref}")
 
     # sheets --------------------------------------------------------------------------------------------------
-    def sheets(self, workbook: Workbook) -> dict[str, Any]:
+    def sheets(self, package: Package) -> dict[str, SheetPart]:
         """The workbook's sheets by the key of the spec they match; unknown sheets are reported and skipped."""
         wanted = {name: spec for spec in layout(self.root) for name in sheet_aliases(spec)}
         own = {fold(sheet_name(own, lang)) for own in ("readme", "lists") for lang in LANGS}
         other = {name for root in ROOTS if root != self.root for spec in layout(root) for name in sheet_aliases(spec)}
-        found: dict[str, Any] = {}
-        for sheet in workbook.worksheets:
+        found: dict[str, SheetPart] = {}
+        for sheet in package.sheets:
             spec = wanted.get(fold(sheet.title))
             if fold(sheet.title) in other:
                 self.foreign.append(sheet)
@@ -121,9 +120,9 @@ class _Reader:
                 self.structure.append(Problem(Location(self.shown), f"the sheet {names} is missing; it is required"))
         return found
 
-    def cells(self, sheet: Any, limits: XlsxLimits) -> SheetCells:
+    def cells(self, package: Package, sheet: SheetPart, limits: XlsxLimits) -> SheetCells:
         try:
-            found = read_cells(sheet, limits.max_rows + 1)  # the header row and max_rows records
+            found = read_cells(package, sheet, limits.max_rows + 1)  # the header row and max_rows records
         except UNREADABLE as exc:
             self.structure.append(Problem(self.at(sheet.title, "A1"), f"cannot read the sheet: {unreadable(exc)}"))
             return SheetCells(sheet.title)
@@ -299,11 +298,11 @@ class _Reader:
             self.locations[(*base, *path)] = where
 
     # the whole workbook ---------------------------------------------------------------------------------------
-    def read(self, workbook: Workbook, limits: XlsxLimits) -> dict[str, Any]:
+    def read(self, package: Package, limits: XlsxLimits) -> dict[str, Any]:
         data: dict[str, Any] = {"format": FORMATS[self.root]}
-        found = self.sheets(workbook)
+        found = self.sheets(package)
         for spec in (s for s in layout(self.root) if s.key in found):
-            cells = self.cells(found[spec.key], limits)
+            cells = self.cells(package, found[spec.key], limits)
             if spec.form:
                 part = self.form(spec, cells)
                 if spec.at and (part or _required(self.root, spec)):
@@ -371,32 +370,32 @@ def _expected(kind: str) -> str:
 
 def read_workbook(path: Path, root: str, limits: XlsxLimits) -> WorkbookData:
     """A workbook's ``submission`` or ``ownership`` part as located data; structural problems raise at once."""
-    workbook, warnings = open_workbook(path, limits)
+    package, warnings = open_workbook(path, limits)
     reader = _Reader(path, root)
     reader.warnings.extend(warnings)
     try:
-        data = reader.read(workbook, limits)
+        data = reader.read(package, limits)
         if root == "submission":
-            _embedded_ownership(reader, data)
+            _embedded_ownership(reader, package, data)
     finally:
-        workbook.close()
+        package.close()
     if reader.structure:
         raise InputError(reader.structure + reader.values)
     document = Document(data=data, file=reader.shown, locations=reader.locations)
     return WorkbookData(document, reader.values, reader.warnings)
 
 
-def _has_records(sheet: Any) -> bool:
+def _has_records(package: Package, sheet: SheetPart) -> bool:
     """Whether a sheet has a row under its header (an unreadable sheet is reported when it is read as ownership)."""
     try:
-        return len(read_cells(sheet, 2).rows) > 1
+        return len(read_cells(package, sheet, 2).rows) > 1
     except UNREADABLE:
         return False
 
 
-def _embedded_ownership(reader: _Reader, data: dict[str, Any]) -> None:
+def _embedded_ownership(reader: _Reader, package: Package, data: dict[str, Any]) -> None:
     """Ownership sheets with records in a submission workbook: its ownership file is then the workbook itself."""
-    if not any(_has_records(sheet) for sheet in reader.foreign):
+    if not any(_has_records(package, sheet) for sheet in reader.foreign):
         return
     if data.get("ownership"):
         where = reader.locations[("ownership",)]
@@ -409,9 +408,7 @@ def _embedded_ownership(reader: _Reader, data: dict[str, Any]) -> None:
 
 def parts_in(path: Path, limits: XlsxLimits) -> set[str]:
     """Which parts (``submission``, ``ownership``) a workbook has sheets for, by their names."""
-    workbook, _ = open_workbook(path, limits)
-    try:
-        titles = {fold(sheet.title) for sheet in workbook.worksheets}
-    finally:
-        workbook.close()
+    package, _ = open_workbook(path, limits)
+    package.close()
+    titles = {fold(sheet.title) for sheet in package.sheets}
     return {root for root in ROOTS if any(titles & sheet_aliases(spec) for spec in layout(root))}

@@ -136,7 +136,7 @@ class _Writer:
     def validate(self, ws: Worksheet, spec: SheetSpec, column: Column, ref: str) -> None:
         found = self.choices_of(spec, column)
         if found is not None and found.codes:
-            self.validations.append((ws, ref, header(column, self.lang), found))
+            self.validations.append((ws, ref, f"{ws.title}: {header(column, self.lang)}", found))
 
     def width(self, ws: Worksheet, col: int, text: str) -> None:
         factor = 2.0 if self.lang == "ja" else 1.1
