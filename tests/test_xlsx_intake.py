@@ -202,15 +202,21 @@ def test_hidden_sheets_and_external_links_are_reported(tmp_path: Path) -> None:
     ]
 
 
-def test_every_structure_problem_is_reported_at_once(tmp_path: Path) -> None:
-    def break_it(wb: openpyxl.Workbook) -> None:
-        wb["クレジット"]["X1"] = "色"
-        wb["クレジット"]["Y2"] = "memo"
-        wb["企業"]["A5"] = "住所"
-        wb["企業"]["B5"] = "東京"
+def _refused_with(tmp_path: Path, cells: dict[tuple[str, str], object]) -> str:
+    """The ACME workbook with these cells (sheet, ref) typed over: it must be refused; its error output."""
 
-    code, stderr = _check(edited(WORKBOOK.read_bytes(), break_it), tmp_path)
+    def type_over(wb: openpyxl.Workbook) -> None:
+        for (sheet, ref), value in cells.items():
+            wb[sheet][ref] = value
+
+    code, stderr = _check(edited(WORKBOOK.read_bytes(), type_over), tmp_path)
     assert code == 2
+    return stderr
+
+
+def test_every_structure_problem_is_reported_at_once(tmp_path: Path) -> None:
+    cells = {("クレジット", "X1"): "色", ("クレジット", "Y2"): "memo", ("企業", "A5"): "住所", ("企業", "B5"): "東京"}
+    stderr = _refused_with(tmp_path, cells)
     assert "3 problem(s)" in stderr
     assert "wb.xlsx:クレジット!X1: unknown column '色'" in stderr
     assert "wb.xlsx:クレジット!Y2: a value in a column without a header" in stderr
@@ -218,13 +224,10 @@ def test_every_structure_problem_is_reported_at_once(tmp_path: Path) -> None:
 
 
 def test_value_problems_and_model_problems_come_together(tmp_path: Path) -> None:
-    def break_it(wb: openpyxl.Workbook) -> None:
-        wb["クレジット"]["C2"] = "=1/0"
-        wb["クレジット"]["U2"] = 46_363  # a date column given a bare number
-        wb["クレジット"]["B3"] = "gold"
-
-    code, stderr = _check(edited(WORKBOOK.read_bytes(), break_it), tmp_path)
-    assert code == 2
+    # a formula without a saved result, a bare number in a date column, a kind that does not exist
+    stderr = _refused_with(
+        tmp_path, {("クレジット", "C2"): "=1/0", ("クレジット", "U2"): 46_363, ("クレジット", "B3"): "gold"}
+    )
     assert "3 problem(s)" in stderr
     assert "wb.xlsx:クレジット!C2: formula =1/0 has no saved result; enter the value" in stderr
     assert "wb.xlsx:クレジット!U2: expected a date (YYYY-MM-DD), got the number 46363" in stderr
@@ -232,9 +235,5 @@ def test_value_problems_and_model_problems_come_together(tmp_path: Path) -> None
 
 
 def test_a_duplicate_lot_id_names_the_first_cell(tmp_path: Path) -> None:
-    def duplicate(wb: openpyxl.Workbook) -> None:
-        wb["クレジット"]["A3"] = "L1"
-
-    code, stderr = _check(edited(WORKBOOK.read_bytes(), duplicate), tmp_path)
-    assert code == 2
+    stderr = _refused_with(tmp_path, {("クレジット", "A3"): "L1"})
     assert "wb.xlsx:クレジット!A3: lots[1].id: duplicate lot id 'L1' (first used at クレジット!A2)" in stderr

@@ -13,11 +13,11 @@ from pydantic import ValidationError
 
 from gxets_rules.errors import InputError, Problem
 from gxets_rules.evaluate.ownership import OwnershipGraph, share_problems
+from gxets_rules.io.inputs import read_input
 from gxets_rules.io.locate import problems_from_validation
-from gxets_rules.io.strict_yaml import DEFAULT_MAX_BYTES, Document, read_yaml_file
+from gxets_rules.io.strict_yaml import DEFAULT_MAX_BYTES, Document
 from gxets_rules.io.submission_reader import sha256_file
-from gxets_rules.io.xlsx_guard import DEFAULT_MAX_ROWS, XlsxLimits, is_workbook
-from gxets_rules.io.xlsx_reader import read_workbook
+from gxets_rules.io.xlsx_guard import DEFAULT_MAX_ROWS
 from gxets_rules.model.ownership import OWNERSHIP_FORMAT, Ownership
 
 _REFERENCES = {
@@ -61,11 +61,10 @@ def _reference_problems(ownership: Ownership, doc: Document) -> list[Problem]:
 
 def load_ownership(path: Path, max_bytes: int = DEFAULT_MAX_BYTES, max_rows: int = DEFAULT_MAX_ROWS) -> LoadedOwnership:
     """Read and check an ownership file: YAML, or the ownership sheets of a workbook (by its suffix)."""
-    if is_workbook(path):
-        read = read_workbook(path, "ownership", XlsxLimits(max_bytes, max_rows))
-        loaded = read.validated(lambda doc: load_ownership_document(doc, path))
-        return replace(loaded, warnings=tuple(read.warnings))
-    return load_ownership_document(read_yaml_file(path, max_bytes=max_bytes), path)
+    loaded, warnings = read_input(
+        path, "ownership", lambda doc: load_ownership_document(doc, path), max_bytes, max_rows
+    )
+    return replace(loaded, warnings=warnings)
 
 
 def load_ownership_document(doc: Document, path: Path) -> LoadedOwnership:

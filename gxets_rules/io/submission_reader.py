@@ -13,11 +13,11 @@ from pathlib import Path
 
 from gxets_rules.errors import InputError, Location, Problem
 from gxets_rules.io.formats import validate_format
+from gxets_rules.io.inputs import read_input
 from gxets_rules.io.locate import dotted
 from gxets_rules.io.lots_csv import read_lots_csv
-from gxets_rules.io.strict_yaml import DEFAULT_MAX_BYTES, Document, read_yaml_file
-from gxets_rules.io.xlsx_guard import DEFAULT_MAX_ROWS, XlsxLimits, is_workbook
-from gxets_rules.io.xlsx_reader import read_workbook
+from gxets_rules.io.strict_yaml import DEFAULT_MAX_BYTES, Document
+from gxets_rules.io.xlsx_guard import DEFAULT_MAX_ROWS
 from gxets_rules.model.submission import SUBMISSION_FORMAT, Actual, Submission
 
 
@@ -100,11 +100,10 @@ def load_submission(
 
     Every entry point loads submissions here, so each accepts a workbook without knowing about it.
     """
-    if is_workbook(path):
-        read = read_workbook(path, "submission", XlsxLimits(max_bytes, max_rows))
-        loaded = read.validated(lambda doc: load_submission_document(doc, path))
-        return replace(loaded, warnings=tuple(read.warnings))
-    return load_submission_document(read_yaml_file(path, max_bytes=max_bytes), path)
+    loaded, warnings = read_input(
+        path, "submission", lambda doc: load_submission_document(doc, path), max_bytes, max_rows
+    )
+    return replace(loaded, warnings=warnings)
 
 
 def load_submission_document(doc: Document, path: Path) -> LoadedSubmission:
