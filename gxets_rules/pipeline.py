@@ -19,6 +19,7 @@ from gxets_rules.io.market_reader import LoadedMarket, load_market
 from gxets_rules.io.ownership_reader import load_ownership
 from gxets_rules.io.strict_yaml import DEFAULT_MAX_BYTES
 from gxets_rules.io.submission_reader import LoadedSubmission, load_submission
+from gxets_rules.io.xlsx_guard import DEFAULT_MAX_ROWS
 from gxets_rules.model.result import Result
 from gxets_rules.resources import resolve_ruleset
 from gxets_rules.ruleset.compiled import RuleSet
@@ -37,6 +38,7 @@ class CheckRequest:
     max_bytes: int = DEFAULT_MAX_BYTES
     ownership: Path | None = None
     market: Path | None = None
+    max_rows: int = DEFAULT_MAX_ROWS
 
 
 def ruleset_for(ref: str) -> RuleSet:
@@ -53,7 +55,7 @@ def load_inputs(request: CheckRequest) -> tuple[LoadedSubmission, LoadedMarket |
     problems: list[Problem] = []
     loaded = market = None
     try:
-        loaded = load_submission(request.submission, max_bytes=request.max_bytes)
+        loaded = load_submission(request.submission, max_bytes=request.max_bytes, max_rows=request.max_rows)
     except InputError as exc:
         problems.extend(exc.problems)
     if request.market is not None:
@@ -71,23 +73,27 @@ def run_evaluation(request: CheckRequest, today: date) -> Evaluation:
     loaded, market = load_inputs(request)
     ruleset = ruleset_for(request.ruleset or loaded.submission.ruleset or DEFAULT_RULESET)
     when = request.as_of or loaded.submission.as_of or today
-    loaded, extras = load_extras(loaded, request.ownership, request.max_bytes)
+    loaded, extras = load_extras(loaded, request.ownership, request.max_bytes, request.max_rows)
     return evaluate(ruleset, loaded, when, extras, market=market)
 
 
 def load_extras(
-    loaded: LoadedSubmission, ownership: Path | None, max_bytes: int = DEFAULT_MAX_BYTES
+    loaded: LoadedSubmission,
+    ownership: Path | None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_rows: int = DEFAULT_MAX_ROWS,
 ) -> tuple[LoadedSubmission, dict[str, Any]]:
     """Facts beside the submission (the ownership graph: given, or the submission's own `ownership:` file).
 
-    Their hashes join the submission's in the run record.
+    Their hashes join the submission's in the run record, and their reading's warnings the submission's.
     """
     extras: dict[str, Any] = {}
     path = ownership or (loaded.base_dir / loaded.submission.ownership if loaded.submission.ownership else None)
     if path is not None:
-        found = load_ownership(path, max_bytes=max_bytes)
+        found = load_ownership(path, max_bytes=max_bytes, max_rows=max_rows)
         extras[OWNERSHIP_KEY] = found.graph
-        loaded = replace(loaded, input_hashes={**loaded.input_hashes, f"ownership:{found.name}": found.sha256})
+        hashes = {**loaded.input_hashes, f"ownership:{found.name}": found.sha256}
+        loaded = replace(loaded, input_hashes=hashes, warnings=loaded.warnings + found.warnings)
     return loaded, extras
 
 

@@ -341,7 +341,24 @@ class _Linter:
         self.interpretations()
         self.quantities()
         self.structure()
+        self.codelist_inputs()
         return sorted(set(self.findings))
+
+    def codelist_inputs(self) -> None:
+        """Each field a code list offers its values to exists, and the values are the list's keys or a table's."""
+        for codelist in self.rs.codelists.values():
+            for index, offered in enumerate(codelist.spec.inputs):
+                where = self.at(f"codelists/{codelist.id}.yaml", "inputs", index)
+                root = offered.field.split(".")[0]
+                reason = (
+                    path_problem(offered.field) if root in ("lot", "submission") else "not a lot or submission field"
+                )
+                if offered.table is not None and offered.table not in codelist.spec.tables:
+                    reason = f"no table {offered.table!r}"
+                if offered.table is None and len(codelist.spec.key) != 1:
+                    reason = "a list keyed by several fields offers a table (`table:`), not its entries"
+                if reason:
+                    self.add(where, "bad-input", f"codelist {codelist.id} input {offered.field}: {reason}")
 
 
 def _placeholders(

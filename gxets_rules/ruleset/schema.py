@@ -345,6 +345,14 @@ class DefinitionsFile(StrictModel):
     definitions: dict[Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")], DefinitionSpec]
 
 
+class CodelistInput(StrictModel):
+    """A submission field whose values a code list offers: the drop-down of that column in the xlsx template."""
+
+    field: str = Field(description="The field as the rule language names it, e.g. lot.tse_category.")
+    table: str | None = Field(default=None, description="Offer the rows of this table instead of the entries.")
+    closed: bool = Field(default=False, description="Only listed values are valid (the template refuses others).")
+
+
 class CodelistFile(StrictModel):
     codelist: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]
     title: LocalizedText
@@ -354,6 +362,9 @@ class CodelistFile(StrictModel):
     normalise: list[str] = Field(default_factory=list, description="Key fields compared case- and dash-blind.")
     tables: dict[str, dict[str, dict[str, Any]]] = Field(default_factory=dict)
     entries: list[dict[str, Any]]
+    inputs: list[CodelistInput] = Field(
+        default_factory=list, description="Submission fields whose drop-down in the xlsx template offers this list."
+    )
 
 
 class CaseExpectation(StrictModel):
