@@ -67,7 +67,7 @@ def main() -> None:
     print("entities {:,} · holdings {:,} · projects {:,}".format(*sizes))
     print(f"generate (not measured against the goal)  {generated - started:7.2f} s")
     print(f"validate (pydantic model)                 {validated - generated:7.2f} s")
-    print(f"build graph (networkx)                    {built - validated:7.2f} s")
+    print(f"build graph (holding indexes)             {built - validated:7.2f} s")
     print(
         f"participant status at {AS_OF}           {statused - built:7.2f} s   "
         f"({len(status.certain):,} participants etc., {len(status.possible) - len(status.certain):,} only possibly)"

@@ -13,7 +13,7 @@ import json
 import os
 import sys
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import date
 from functools import wraps
 from pathlib import Path
@@ -22,13 +22,18 @@ from typing import Any
 import click
 
 from gxets_rules import __version__
+from gxets_rules.convert import convert_file
 from gxets_rules.errors import EXIT_BUG, EXIT_INPUT, InputError, Problem
+from gxets_rules.evaluate.result import build_result
 from gxets_rules.io.result_reader import DEFAULT_MAX_RESULT_BYTES, load_result
 from gxets_rules.io.strict_yaml import DEFAULT_MAX_BYTES
-from gxets_rules.io.writers import canonical_json, write_json
+from gxets_rules.io.writers import atomic_write_bytes, canonical_json, write_json
+from gxets_rules.io.xlsx_guard import DEFAULT_MAX_ROWS, XLSX_SUFFIX, XlsxLimits
+from gxets_rules.io.xlsx_template import template_bytes
+from gxets_rules.model.result import Result
 from gxets_rules.model.review import ReviewSummary
 from gxets_rules.model.schemas import FORMATS, json_schema
-from gxets_rules.pipeline import CheckRequest, SharedInputs, ruleset_for, run_check
+from gxets_rules.pipeline import DEFAULT_RULESET, CheckRequest, SharedInputs, ruleset_for, run_evaluation
 from gxets_rules.render.reports import REPORTS, parse_kinds, write_reports, write_summary
 from gxets_rules.render.review_text import render_review_text
 from gxets_rules.render.text import render_lot, render_text
@@ -49,6 +54,12 @@ DEFAULT_LEDGER = Path(os.environ.get("GXETS_LEDGER", "gxets-ledger.sqlite"))
 MAX_SHOWN = 200
 LANG_CHOICE = click.Choice(["ja", "en"])
 DEFAULT_LANG = os.environ.get("GXETS_LANG", "ja")
+
+
+def report_warnings(warnings: Iterable[Problem]) -> None:
+    """What a reviewer should know about an input that did not stop the run (formulas, hidden sheets, links)."""
+    for warning in warnings:
+        click.echo(f"warning: {warning}", err=True)
 
 
 def report_problems(problems: list[Problem], title: str) -> None:
@@ -102,6 +113,20 @@ def main(debug: bool) -> None:
     """GX-ETS compliance rules engine: which credits count, the firm's position, and what is left to buy."""
 
 
+def limit_options() -> list[Callable[..., Any]]:
+    """How large an input may be: its bytes, and a workbook's rows per sheet."""
+    return [
+        click.option("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, show_default=True, help="Largest input file."),
+        click.option(
+            "--max-rows",
+            type=int,
+            default=DEFAULT_MAX_ROWS,
+            show_default=True,
+            help="Most rows a sheet of an input workbook may hold.",
+        ),
+    ]
+
+
 def evaluation_options(func: Callable[..., Any]) -> Callable[..., Any]:
     """The options every command that evaluates a submission takes (check, explain)."""
     options = [
@@ -119,7 +144,7 @@ def evaluation_options(func: Callable[..., Any]) -> Callable[..., Any]:
             type=click.Path(path_type=Path, dir_okay=False),
             help="Ownership graph (gxets.ownership.v1); default: the submission's `ownership:` file.",
         ),
-        click.option("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, show_default=True, help="Largest input file."),
+        *limit_options(),
         click.option(
             "--market",
             type=click.Path(path_type=Path, dir_okay=False),
@@ -131,10 +156,21 @@ def evaluation_options(func: Callable[..., Any]) -> Callable[..., Any]:
     return func
 
 
-def request_from(
-    submission: Path, ruleset_ref: str | None, as_of: Any, ownership: Path | None, max_bytes: int, market: Path | None
-) -> CheckRequest:
-    return CheckRequest(submission, ruleset_ref, as_of.date() if as_of else None, max_bytes, ownership, market)
+def checked(
+    submission: Path,
+    ruleset_ref: str | None,
+    as_of: Any,
+    ownership: Path | None,
+    max_bytes: int,
+    max_rows: int,
+    market: Path | None,
+) -> Result:
+    """The result of the check the options ask for, after printing the warnings its inputs gave."""
+    when = as_of.date() if as_of else None
+    request = CheckRequest(submission, ruleset_ref, when, max_bytes, ownership, market, max_rows)
+    evaluation = run_evaluation(request, today=date.today())
+    report_warnings(evaluation.loaded.warnings)
+    return build_result(evaluation)
 
 
 @main.command()
@@ -153,7 +189,7 @@ def check(fmt: str, out: Path | None, reports: list[str], lang: str, **request: 
     """
     if reports and out is None:
         raise click.UsageError("--report needs --out: the folder to write the reports into")
-    result = run_check(request_from(**request), today=date.today())
+    result = checked(**request)
     data = result.model_dump(mode="json")
     written = []
     if out is not None:
@@ -192,7 +228,7 @@ def render(result_file: Path, reports: list[str], lang: str, out: Path, max_byte
 def explain(lot_id: str, lang: str, **request: Any) -> None:
     """Explain one lot: every criterion with its outcome, citation, the inputs and parameters it read, and the
     ownership paths behind it."""
-    data = run_check(request_from(**request), today=date.today()).model_dump(mode="json")
+    data = checked(**request).model_dump(mode="json")
     known = [lot["id"] for lot in data["lots"]]
     if lot_id not in known:
         raise click.BadParameter(f"no lot {lot_id!r}; the submission has: {', '.join(known)}", param_hint="LOT_ID")
@@ -247,6 +283,13 @@ LEDGER_OPTION = click.option(
     help="Worker processes that evaluate submissions (the same results with any number).",
 )
 @click.option("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, show_default=True, help="Largest input file.")
+@click.option(
+    "--max-rows",
+    type=int,
+    default=DEFAULT_MAX_ROWS,
+    show_default=True,
+    help="Most rows a sheet of a workbook may hold.",
+)
 @guarded
 def review(
     paths: tuple[Path, ...],
@@ -259,6 +302,7 @@ def review(
     as_of: Any,
     jobs: int,
     max_bytes: int,
+    max_rows: int,
 ) -> None:
     """Review a batch of submissions (files, or folders of *.yaml, *.yml, *.xlsx) for the secretariat.
 
@@ -270,14 +314,14 @@ def review(
     invalid submission, 5 a double claim, 6 both.
     """
     files = collect(list(paths))
-    shared = SharedInputs(max_bytes)
+    shared = SharedInputs(max_bytes, max_rows)
     inputs = {}
     for path, load in ((ownership, shared.ownership), (market, shared.market)):
         if path is not None:
             found = load(path)
             inputs[found.name] = found.sha256
     options = ReviewOptions(
-        out, date.today(), as_of.date() if as_of else None, ownership, market, max_bytes, tuple(reports), lang
+        out, date.today(), as_of.date() if as_of else None, ownership, market, max_bytes, max_rows, tuple(reports), lang
     )
     batch = Batch(files, options, shared, ledger, jobs, inputs)
     with click.progressbar(length=len(files), label="gxets review", file=sys.stderr, show_pos=True) as bar:
@@ -336,6 +380,43 @@ def ledger_export(ledger: Path, target: Path | None) -> None:
         click.echo(canonical_json(data), nl=False)
     else:
         write_json(target, data)
+
+
+@main.command()
+@click.option("--lang", type=LANG_CHOICE, default=DEFAULT_LANG, show_default=True, help="Language of the headers.")
+@click.option("--ruleset", "ruleset_ref", metavar="ID|PATH", default=DEFAULT_RULESET, show_default=True)
+@click.option("-o", "--out", type=click.Path(path_type=Path, dir_okay=False), required=True, help="The .xlsx to write.")
+@guarded
+def template(lang: str, ruleset_ref: str, out: Path) -> None:
+    """Write the Excel submission template: a sheet per part, drop-downs from the rule set's code lists, and the
+    ownership sheets. `gxets check` reads it filled in, with headers in Japanese or English."""
+    if out.suffix.lower() != XLSX_SUFFIX:
+        raise click.BadParameter("the template is an .xlsx workbook", param_hint="--out")
+    atomic_write_bytes(out, template_bytes(ruleset_for(ruleset_ref), lang))
+    click.echo(f"→ {out}")
+
+
+@main.command()
+@click.argument("source", metavar="IN", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("target", metavar="OUT", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--lang", type=LANG_CHOICE, default=DEFAULT_LANG, show_default=True, help="Language of a workbook.")
+@click.option(
+    "--ruleset", "ruleset_ref", metavar="ID|PATH", help="Rule set of the drop-downs (default: the submission's)."
+)
+@click.option(
+    "--ownership", "ownership_part", is_flag=True, help="Convert the ownership sheets of a submission workbook."
+)
+@click.option("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, show_default=True, help="Largest input file.")
+@click.option("--max-rows", type=int, default=DEFAULT_MAX_ROWS, show_default=True, help="Most rows in a sheet.")
+@guarded
+def convert(
+    source: Path, target: Path, lang: str, ruleset_ref: str | None, ownership_part: bool, max_bytes: int, max_rows: int
+) -> None:
+    """Convert a submission or an ownership graph between YAML and xlsx (either way; OUT's suffix decides)."""
+    limits = XlsxLimits(max_bytes, max_rows)
+    part = "ownership" if ownership_part else None
+    report_warnings(convert_file(source, target, lang, limits, ruleset_ref, part))
+    click.echo(f"→ {target}")
 
 
 @main.command()

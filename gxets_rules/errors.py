@@ -26,6 +26,13 @@ class Location:
     column: int | None = None
     cell: str | None = None
 
+    @property
+    def place(self) -> str:
+        """Where in the file, for a message that already names it: ``line 18`` or ``Lots!A5``."""
+        if self.cell is not None:
+            return self.cell
+        return f"line {self.line}" if self.line is not None else self.file
+
     def __str__(self) -> str:
         if self.cell is not None:
             return f"{self.file}:{self.cell}"

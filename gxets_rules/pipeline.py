@@ -20,6 +20,7 @@ from gxets_rules.io.market_reader import LoadedMarket, load_market
 from gxets_rules.io.ownership_reader import LoadedOwnership, load_ownership
 from gxets_rules.io.strict_yaml import DEFAULT_MAX_BYTES
 from gxets_rules.io.submission_reader import LoadedSubmission, load_submission
+from gxets_rules.io.xlsx_guard import DEFAULT_MAX_ROWS
 from gxets_rules.model.result import Result
 from gxets_rules.resources import resolve_ruleset
 from gxets_rules.ruleset.compiled import RuleSet
@@ -38,6 +39,7 @@ class CheckRequest:
     max_bytes: int = DEFAULT_MAX_BYTES
     ownership: Path | None = None
     market: Path | None = None
+    max_rows: int = DEFAULT_MAX_ROWS
 
 
 def ruleset_for(ref: str) -> RuleSet:
@@ -61,8 +63,9 @@ class SharedInputs:
     every submission that names it reports the same problems. A single check uses a fresh one.
     """
 
-    def __init__(self, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
+    def __init__(self, max_bytes: int = DEFAULT_MAX_BYTES, max_rows: int = DEFAULT_MAX_ROWS) -> None:
         self.max_bytes = max_bytes
+        self.max_rows = max_rows
         self._found: dict[tuple[str, str], Any] = {}
 
     def _once(self, kind: str, key: str, load: Callable[[], T]) -> T:
@@ -80,7 +83,11 @@ class SharedInputs:
         return self._once("ruleset", ref, lambda: ruleset_for(ref))
 
     def ownership(self, path: Path) -> LoadedOwnership:
-        return self._once("ownership", str(path.resolve()), lambda: load_ownership(path, max_bytes=self.max_bytes))
+        return self._once(
+            "ownership",
+            str(path.resolve()),
+            lambda: load_ownership(path, max_bytes=self.max_bytes, max_rows=self.max_rows),
+        )
 
     def market(self, path: Path) -> LoadedMarket:
         return self._once("market", str(path.resolve()), lambda: load_market(path, max_bytes=self.max_bytes))
@@ -90,11 +97,11 @@ def load_inputs(
     request: CheckRequest, shared: SharedInputs | None = None
 ) -> tuple[LoadedSubmission, LoadedMarket | None]:
     """The submission and the market snapshot, with the problems of both reported together."""
-    shared = shared or SharedInputs(request.max_bytes)
+    shared = shared or SharedInputs(request.max_bytes, request.max_rows)
     problems: list[Problem] = []
     loaded = market = None
     try:
-        loaded = load_submission(request.submission, max_bytes=request.max_bytes)
+        loaded = load_submission(request.submission, max_bytes=request.max_bytes, max_rows=request.max_rows)
     except InputError as exc:
         problems.extend(exc.problems)
     if request.market is not None:
@@ -115,16 +122,16 @@ def evaluate_loaded(
     shared: SharedInputs | None = None,
 ) -> Evaluation:
     """Evaluate a loaded submission under its rule set (``today`` is used only when no date is given)."""
-    shared = shared or SharedInputs(request.max_bytes)
+    shared = shared or SharedInputs(request.max_bytes, request.max_rows)
     ruleset = shared.ruleset(request.ruleset or loaded.submission.ruleset or DEFAULT_RULESET)
     when = request.as_of or loaded.submission.as_of or today
-    loaded, extras = load_extras(loaded, request.ownership, request.max_bytes, shared)
+    loaded, extras = load_extras(loaded, request.ownership, request.max_bytes, request.max_rows, shared)
     return evaluate(ruleset, loaded, when, extras, market=market)
 
 
 def run_evaluation(request: CheckRequest, today: date, shared: SharedInputs | None = None) -> Evaluation:
     """Load everything the request names and evaluate it (``today`` is used only when no date is given)."""
-    shared = shared or SharedInputs(request.max_bytes)
+    shared = shared or SharedInputs(request.max_bytes, request.max_rows)
     loaded, market = load_inputs(request, shared)
     return evaluate_loaded(request, loaded, market, today, shared)
 
@@ -133,18 +140,20 @@ def load_extras(
     loaded: LoadedSubmission,
     ownership: Path | None,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    max_rows: int = DEFAULT_MAX_ROWS,
     shared: SharedInputs | None = None,
 ) -> tuple[LoadedSubmission, dict[str, Any]]:
     """Facts beside the submission (the ownership graph: given, or the submission's own `ownership:` file).
 
-    Their hashes join the submission's in the run record.
+    Their hashes join the submission's in the run record, and their reading's warnings the submission's.
     """
     extras: dict[str, Any] = {}
     path = ownership or (loaded.base_dir / loaded.submission.ownership if loaded.submission.ownership else None)
     if path is not None:
-        found = (shared or SharedInputs(max_bytes)).ownership(path)
+        found = (shared or SharedInputs(max_bytes, max_rows)).ownership(path)
         extras[OWNERSHIP_KEY] = found.graph
-        loaded = replace(loaded, input_hashes={**loaded.input_hashes, found.name: found.sha256})
+        hashes = {**loaded.input_hashes, f"ownership:{found.name}": found.sha256}
+        loaded = replace(loaded, input_hashes=hashes, warnings=loaded.warnings + found.warnings)
     return loaded, extras
 
 

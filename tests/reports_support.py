@@ -46,8 +46,8 @@ LOTS_JA = [
 ]
 
 
-def check_result(submission: Path) -> dict[str, Any]:
-    result = run_cli("check", submission, "--format", "json")
+def check_result(submission: Path, *options: str | Path) -> dict[str, Any]:
+    result = run_cli("check", submission, *options, "--format", "json")
     assert result.exit_code == 0, result.stderr
     return json.loads(result.output)
 

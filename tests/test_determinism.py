@@ -31,7 +31,7 @@ def test_result_is_byte_identical_across_runs_and_working_directories(tmp_path: 
     elsewhere = _check_json(tmp_path, submission)
     assert first == second == elsewhere
     data = json.loads(first)
-    assert data["run"]["inputs"] == {"submission.yaml": data["run"]["inputs"]["submission.yaml"]}
+    assert list(data["run"]["inputs"]) == ["submission:submission.yaml"]
 
 
 def test_out_file_equals_stdout(tmp_path: Path) -> None:
@@ -47,3 +47,17 @@ def test_result_names_the_rule_set_revision_and_inputs() -> None:
     assert data["run"]["ruleset"] == data["ruleset"]
     assert data["run"]["as_of"] == "2026-12-07"
     assert data["as_of"] == "2026-12-07"
+
+
+def test_a_result_with_data_issues_does_not_depend_on_the_working_folder(tmp_path: Path) -> None:
+    """Issue locations name the file, not the path it was reached by."""
+    text = ACME.read_text(encoding="utf-8").replace(
+        "    vintage: 2023\n    tse_category: renewable_electricity\n", "    tse_category: renewable_electricity\n"
+    )
+    submission = tmp_path / "firm" / "submission.yaml"
+    submission.parent.mkdir()
+    submission.write_text(text, encoding="utf-8")
+    here, there = _check_json(ROOT, submission), _check_json(tmp_path, submission)
+    assert here == there
+    [issue] = json.loads(here)["issues"]
+    assert (issue["check"], issue["lot"], issue["location"]) == ("CHK-LOT-VINTAGE-GIVEN", "L1", "submission.yaml:41:5")

@@ -96,7 +96,7 @@ def test_a_broken_rule_set_is_refused_for_evaluation(phase1_copy: Path) -> None:
 def test_phase2_rule_set_is_clean() -> None:
     result = run_cli("rules", "lint", "gxets-phase2")
     assert result.exit_code == 0, result.stderr
-    assert "gxets-phase2 1.0.0: clean" in result.output
+    assert "gxets-phase2 1.1.0: clean" in result.output
 
 
 def test_lint_without_an_argument_covers_every_bundled_rule_set() -> None:
@@ -163,3 +163,21 @@ def test_fys_is_only_for_per_year_quantities(phase1_copy: Path) -> None:
     assert code == 3
     assert "position.yaml:" in err
     assert "fys names the fiscal years of a per_fy quantity" in err
+
+
+def test_a_payment_in_lieu_is_linted_like_any_market_term(phase1_copy: Path) -> None:
+    market = phase1_copy / "market.yaml"
+    market.write_text(
+        market.read_text(encoding="utf-8") + "payment_in_lieu:\n"
+        "  title: {ja: 支払, en: Payment}\n"
+        "  price: \"param('market.payment_price')\"\n"
+        "  due: window_end\n"
+        '  tax_rate: "0"\n'
+        "  interpretations: [INT-P1-98]\n",
+        encoding="utf-8",
+    )
+    code, err = lint_folder(phase1_copy)
+    assert code == 3
+    assert "[missing-citation] payment_in_lieu has no source" in err
+    assert "[unknown-parameter] payment_in_lieu reads parameter 'market.payment_price'" in err
+    assert "[unknown-interpretation] payment_in_lieu names INT-P1-98" in err

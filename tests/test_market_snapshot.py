@@ -130,7 +130,7 @@ def test_the_plan_is_byte_identical_across_runs_and_working_directories(tmp_path
     first, second, elsewhere = run(ROOT), run(ROOT), run(tmp_path)
     assert first == second == elsewhere
     data = json.loads(first)
-    assert sorted(data["run"]["inputs"]) == ["submission.yaml", "tse-2025-levels.yaml"]
+    assert sorted(data["run"]["inputs"]) == ["market:tse-2025-levels.yaml", "submission:submission.yaml"]
     assert {"INT-P1-30", "INT-P1-34"} <= {i["id"] for i in data["interpretations"]}
 
 

@@ -116,44 +116,36 @@ def test_look_through_only_reaches_20_percent() -> None:
     ]
 
 
-def test_a_stake_increased_after_the_initial_phase_counts_only_its_initial_part(tmp_path: Path) -> None:
-    g = OwnershipGraph(
+def one_project(holder: str, joined: str, holdings: list[tuple[str, str]]) -> OwnershipGraph:
+    """A representative ``holder`` (on the roster from ``joined``) with dated stakes (share, from) in project p1."""
+    return OwnershipGraph(
         Ownership.model_validate(
             {
                 "format": "gxets.ownership.v1",
                 "entities": [
-                    {"id": "a", "name": "A", "country": "JP", "kind": "company"},
+                    {"id": holder, "name": holder, "country": "JP", "kind": "company"},
                     {"id": "p1", "name": "P", "country": "US", "kind": "project"},
                 ],
-                "participants": [{"entity": "a", "from": "2023-04-01"}],
+                "participants": [{"entity": holder, "from": joined}],
                 "holdings": [
-                    {"owner": "a", "owned": "p1", "share": Decimal("0.10"), "from": "2021-01-01"},
-                    {"owner": "a", "owned": "p1", "share": Decimal("0.15"), "from": "2025-01-01"},
+                    {"owner": holder, "owned": "p1", "share": Decimal(share), "from": start}
+                    for share, start in holdings
                 ],
                 "projects": [{"entity": "p1", "first_issuance_completed_on": "2024-03-01"}],
             }
         )
     )
+
+
+def test_a_stake_increased_after_the_initial_phase_counts_only_its_initial_part() -> None:
+    g = one_project("a", "2023-04-01", [("0.10", "2021-01-01"), ("0.15", "2025-01-01")])
     found = involvement(g, "p1", date(2024, 2, 29), DAY, RULES)
     assert found.direct_now == Range(Fraction(1, 4), Fraction(1, 4))
     assert found.direct_counted == Range(Fraction(1, 10), Fraction(1, 10))
 
 
 def test_a_participant_that_joined_the_league_after_the_initial_phase_does_not_count() -> None:
-    g = OwnershipGraph(
-        Ownership.model_validate(
-            {
-                "format": "gxets.ownership.v1",
-                "entities": [
-                    {"id": "late", "name": "Late", "country": "JP", "kind": "company"},
-                    {"id": "p1", "name": "P", "country": "US", "kind": "project"},
-                ],
-                "participants": [{"entity": "late", "from": "2025-04-01"}],
-                "holdings": [{"owner": "late", "owned": "p1", "share": Decimal("0.40"), "from": "2021-01-01"}],
-                "projects": [{"entity": "p1", "first_issuance_completed_on": "2024-03-01"}],
-            }
-        )
-    )
+    g = one_project("late", "2025-04-01", [("0.40", "2021-01-01")])
     found = involvement(g, "p1", date(2024, 2, 29), DAY, RULES)
     assert found.direct_now == Range(Fraction(2, 5), Fraction(2, 5))
     assert found.direct_counted == Range(Fraction(0), Fraction(0))
@@ -196,7 +188,11 @@ def test_consecutive_holdings_that_never_overlap_are_fine(tmp_path: Path) -> Non
         + "  - {owner: a, owned: x, share: 0.60, from: 2020-01-01, to: 2021-05-31}\n"
         + "  - {owner: b, owned: x, share: 0.60, from: 2021-06-01}\n",
     )
-    assert load_ownership(path).graph.graph.number_of_edges() == 2
+    graph = load_ownership(path).graph
+    assert (graph.held_on("a", "x", date(2021, 5, 31)), graph.held_on("b", "x", date(2021, 6, 1))) == (
+        (Fraction(3, 5), Fraction(3, 5)),
+        (Fraction(3, 5), Fraction(3, 5)),
+    )
 
 
 def test_unknown_references_are_located(tmp_path: Path) -> None:

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ACME, PHASE2_EXAMPLE, ROOT, run_cli
+from tests.test_plan import ENERGY_SAVING, RENEWABLE, excluded_of, lines_of, plan_of, priced, write_snapshot
 
 PHASE2 = ROOT / "rules" / "gxets-phase2"
 
@@ -80,7 +81,7 @@ def test_what_the_purchase_planner_reads() -> None:
 def test_terminal_summary_in_english() -> None:
     result = run_cli("check", PHASE2_EXAMPLE, "--lang", "en")
     assert result.exit_code == 0, result.stderr
-    assert "gxets-phase2 1.0.0" in result.output and "· FY2026 ·" in result.output
+    assert "gxets-phase2 1.1.0" in result.output and "· FY2026 ·" in result.output
     assert "Offsets still to buy: 40,000 t-CO2" in result.output
     assert "Ceiling payment (shortfall × upper price)        172,000,000 yen" in result.output
     assert "✗ P2-ERA-NOT-SURRENDERABLE" in result.output
@@ -208,3 +209,68 @@ def test_a_member_left_out_of_a_group_filing_is_named(tmp_path: Path) -> None:
     (issue,) = data["issues"]
     assert issue["message"]["en"].startswith("member(s) kanto-logistics are not themselves covered")
     assert data["position"]["coverage_test"]["group_members_left_out"] == 1
+
+
+# --- the purchase plan: allowances, credits within the cap, or the ceiling payment, whichever costs less ------------
+def _allowances(price: int, available_t: int = 25_000) -> dict:
+    return {
+        **priced({"id": "gx", "kind": "allowance", "title": {"ja": "排出枠", "en": "Allowances"}}, price),
+        "available_t": available_t,
+    }
+
+
+@pytest.mark.parametrize("price", [4_500, 4_300], ids=["above-the-ceiling", "at-the-ceiling"])
+def test_allowances_that_cost_no_less_than_the_ceiling_are_not_bought(tmp_path: Path, price: int) -> None:
+    """FY2026's upper price is ¥4,300: allowances at ¥4,500 (or ¥4,300) lose to the ceiling payment on all 40,000 t."""
+    plan = plan_of(PHASE2_EXAMPLE, write_snapshot(tmp_path, [_allowances(price)]))
+    assert lines_of(plan) == {}
+    assert excluded_of(plan) == {"gx": "payment_cheaper"}
+    assert (plan["payment"]["quantity_t"], plan["payment"]["cost_jpy"]) == (40_000, 172_000_000)
+    assert plan["totals"]["cost_with_tax_jpy"]["reference"] == 172_000_000
+
+
+def test_credits_fill_the_cap_headroom_first_then_allowances_then_the_ceiling(tmp_path: Path) -> None:
+    """With the 80,000 t lot cancelled for FY2025 instead, Kanto's J-credits cover 120,000 of the 200,000 t allowances
+    leave: 80,000 t to buy and 160,000 − 120,000 = 40,000 t of cap headroom. Energy saving at ¥3,000 (30,000 t on
+    offer), then JCM at ¥3,500 (10,000 t) fill the headroom; allowances at ¥3,900 give 25,000 t; the last 15,000 t are
+    paid at ¥4,300. Renewable J-credits at ¥4,000 would beat the allowances, but cheaper credits fill the cap."""
+    submission = _variant(
+        tmp_path,
+        "status_date: 2027-12-01\n    cancelled_for_fy: 2026\n",
+        "status_date: 2027-12-01\n    cancelled_for_fy: 2025\n",
+    )
+    products = [
+        _allowances(3_900),
+        {**priced(ENERGY_SAVING, 3_000), "available_t": 30_000},
+        {**priced(RENEWABLE, 4_000), "available_t": 30_000},
+        {**priced({"id": "jcm", "kind": "jcm", "title": {"ja": "JCM", "en": "JCM"}}, 3_500), "available_t": 10_000},
+    ]
+    data = _check(submission, "--market", write_snapshot(tmp_path, products))
+    assert (data["coverage"]["offsets_to_buy_t"], data["coverage"]["credits_headroom_t"]) == (80_000, 40_000)
+    plan = data["plan"]
+    assert lines_of(plan) == {"gx": 25_000, "es": 30_000, "jcm": 10_000}
+    assert plan["payment"]["quantity_t"] == 15_000
+    assert excluded_of(plan) == {"re": "not_needed"}
+    assert plan["needs"][0]["cap_planned_t"] == {"credits": 40_000}
+    # 97,500,000 + 90,000,000 + 35,000,000 + 64,500,000; tax 10 % of the 222,500,000 bought, none on the payment
+    assert plan["totals"]["cost_jpy"]["reference"] == 287_000_000
+    assert plan["totals"]["cost_with_tax_jpy"]["reference"] == 309_250_000
+    jcm = next(line for line in plan["lines"] if line["product"] == "jcm")
+    assert (jcm["venue"], jcm["deliver_by"]) == ("bilateral", "2028-01-28")
+    assert data["position"]["compliance"]["ceiling_payment_jpy"] == 344_000_000  # paying on all 80,000 t
+
+
+def test_the_terminal_shows_the_ceiling_payment_as_a_plan_line() -> None:
+    result = run_cli(
+        "check", PHASE2_EXAMPLE, "--market", ROOT / "examples" / "market" / "phase2-fy2027-example.yaml", "--lang", "en"
+    )
+    assert result.exit_code == 0, result.stderr
+    assert (
+        "Last order date: 2028-01-21 15:00 · Planned purchases 25,000 t-CO2 · "
+        "Ceiling payment at the reference upper price 15,000 t-CO2" in result.output
+    )
+    assert "  Ceiling payment at the reference upper price  15,000 t-CO2 × 4,300 yen/t" in result.output
+    assert "Cost before tax 64,500,000 yen · Cost with tax 64,500,000 yen · Pay by 2028-01-31" in result.output
+    assert "Cost before tax 162,000,000 yen (162,000,000–162,000,000)" in result.output
+    assert "Bilateral or tender needed" not in result.output
+    assert "J-credit energy saving: No cap headroom left" in result.output

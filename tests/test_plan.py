@@ -309,3 +309,68 @@ def test_an_instrument_test_may_read_the_position(phase1_copy: Path, tmp_path: P
     )
     plan = plan_of(ACME, write_snapshot(tmp_path, ACCEPTANCE), "--ruleset", phase1_copy)
     assert lines_of(plan) == {"era": 20000, "es": 57500}
+
+
+def with_payment_in_lieu(ruleset: Path, price: int) -> Path:
+    """A copy of a rule set whose market.yaml also accepts a payment of `price` yen a tonne instead of a product."""
+    market = ruleset / "market.yaml"
+    market.write_text(
+        market.read_text(encoding="utf-8") + "payment_in_lieu:\n"
+        "  title: {ja: 代わりの支払, en: Payment instead}\n"
+        f'  price: "{price}"\n'
+        "  due: window_end\n"
+        '  tax_rate: "0"\n'
+        '  source: {doc: ref-market, clause: "§6"}\n',
+        encoding="utf-8",
+    )
+    return ruleset
+
+
+def test_a_payment_in_lieu_settles_what_no_cheaper_product_supplies(phase1_copy: Path, tmp_path: Path) -> None:
+    """77,500 t with a 5,000-yen payment in lieu: ERA 20,000 × 1,800 and energy saving 20,000 × 4,700 (1,000 t/day for
+    20 days) are bought; renewables at 6,000 cost more than the payment, so 37,500 t are paid — nothing is left."""
+    products = [
+        priced(ERA, 1800),
+        {**priced(ENERGY_SAVING, 4700), "daily_volume_t": 1000},
+        {**priced(RENEWABLE, 6000), "daily_volume_t": 500},
+    ]
+    ruleset = with_payment_in_lieu(phase1_copy, 5000)
+    plan = plan_of(ACME, write_snapshot(tmp_path, products), "--ruleset", ruleset)
+    assert lines_of(plan) == {"era": 20000, "es": 20000}
+    assert excluded_of(plan) == {"re": "payment_cheaper"}
+    payment = plan["payment"]
+    assert (payment["quantity_t"], payment["by_need"], payment["unit_price_jpy_per_t"]) == (
+        37500,
+        {"direct": 37500},
+        5000,
+    )
+    assert (payment["cost_jpy"], payment["tax_jpy"], payment["cost_with_tax_jpy"]) == (187_500_000, 0, 187_500_000)
+    assert payment["due"] == "2026-12-31"
+    assert (
+        plan["needs"][0]["planned_t"],
+        plan["needs"][0]["payment_t"],
+        plan["needs"][0]["bilateral_or_tender_t"],
+    ) == (
+        40000,
+        37500,
+        0,
+    )
+    totals = plan["totals"]
+    assert (totals["quantity_t"], totals["payment_t"], totals["bilateral_or_tender_t"]) == (40000, 37500, 0)
+    assert totals["cost_jpy"]["reference"] == 317_500_000  # 36,000,000 + 94,000,000 + 187,500,000
+    assert totals["tax_jpy"]["reference"] == 13_000_000  # 10 % of the two purchases; the payment bears none here
+    assert totals["cost_with_tax_jpy"]["reference"] == 330_500_000
+
+
+def test_at_the_same_price_the_payment_in_lieu_is_chosen(phase1_copy: Path, tmp_path: Path) -> None:
+    """Energy saving at 4,700 costs no less than a 4,700 payment: the plan pays rather than trades."""
+    plan = plan_of(ACME, write_snapshot(tmp_path, ACCEPTANCE), "--ruleset", with_payment_in_lieu(phase1_copy, 4700))
+    assert lines_of(plan) == {"era": 20000}
+    assert plan["payment"]["quantity_t"] == 57500
+    assert excluded_of(plan) == {"es": "payment_cheaper", "re": "payment_cheaper"}
+
+
+def test_without_a_payment_in_lieu_the_plan_has_none() -> None:
+    plan = plan_of(ACME, EXAMPLES / "market" / "tse-2025-levels.yaml")
+    assert plan["payment"] is None
+    assert (plan["totals"]["payment_t"], plan["needs"][0]["payment_t"]) == (0, 0)

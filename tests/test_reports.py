@@ -19,7 +19,7 @@ from gxets_rules.render.chart import axis_step, plot
 from gxets_rules.render.html import render_html
 from gxets_rules.render.view import Series
 from gxets_rules.render.xlsx import render_xlsx
-from tests.conftest import ACME, EXAMPLES
+from tests.conftest import ACME, EXAMPLES, PHASE2_EXAMPLE
 from tests.reports_support import (
     L4_FAILS,
     L5_FAILS,
@@ -287,3 +287,18 @@ def test_data_issues_are_listed_with_their_location(tmp_path: Path) -> None:
     assert rows[0][3].endswith("submission.yaml:41:5")
     summary = openpyxl.load_workbook(io.BytesIO(render_xlsx(result, "en")))["Summary"]
     assert ("warning (L1)", "CHK-LOT-VINTAGE-GIVEN") in [(r[0], r[1]) for r in summary.iter_rows(values_only=True)]
+
+
+def test_a_payment_in_lieu_is_a_plan_row_in_both_reports() -> None:
+    """Kanto Cement with the example market: the ceiling payment (15,000 t × ¥4,300 = ¥64,500,000, due 2028-01-31) is
+    one row with the plan's own column titles, beside the allowances bought and the totals."""
+    result = check_result(PHASE2_EXAMPLE, "--market", EXAMPLES / "market" / "phase2-fy2027-example.yaml")
+    html = render_html(result, "en")
+    text, _ = page_text(html[html.index('id="plan"') : html.index('id="reconciliation"')])
+    assert "Settled by payment" in text and "Pay by" in text and "Payment per t" in text
+    assert "Ceiling payment at the reference upper price 4,300" in text  # title, then the price per tonne
+    assert "shortfall: 15,000 64,500,000 yen 64,500,000 yen 2028-01-31" in text
+    plan = openpyxl.load_workbook(io.BytesIO(render_xlsx(result, "en")))["Plan"]
+    (row,) = [r for r in plan.iter_rows() if "Ceiling payment at the reference upper price" in [c.value for c in r]]
+    cells = {c.value: c.number_format for c in row if isinstance(c.value, int)}
+    assert cells == {64_500_000: "¥#,##0", 0: "¥#,##0", 15_000: "#,##0", 4_300: "¥#,##0"}

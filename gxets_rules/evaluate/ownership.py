@@ -129,7 +129,8 @@ class Thresholds:
 
 
 class OwnershipGraph:
-    """The dated ownership graph (networkx) with the roster, boundaries, projects and technology provision."""
+    """The dated ownership graph — holdings indexed by owner, by owned and by pair — with the roster, boundaries,
+    projects and technology provision. (networkx condenses the cross-holding cycles met in a look-through.)"""
 
     def __init__(self, ownership: Ownership) -> None:
         self.data = ownership
@@ -139,13 +140,14 @@ class OwnershipGraph:
         self.scale = math.lcm(1, *(share.denominator for pair in bounds for share in pair))
         self.out: dict[str, list[Record]] = defaultdict(list)
         self.into: dict[str, list[Record]] = defaultdict(list)
-        self.graph: nx.DiGraph = nx.DiGraph()
-        self.graph.add_nodes_from(self.entities)
+        self.pairs: dict[tuple[str, str], list[Record]] = defaultdict(list)
         for holding, (lo, hi) in zip(ownership.holdings, bounds, strict=True):
             lo_int, hi_int = int(lo * self.scale), int(hi * self.scale)
             self.out[holding.owner].append((holding.owned, holding.from_, holding.to, lo_int, hi_int))
             self.into[holding.owned].append((holding.owner, holding.from_, holding.to, lo_int, hi_int))
-            self.graph.add_edge(holding.owner, holding.owned)
+            self.pairs[(holding.owner, holding.owned)].append(
+                (holding.owner, holding.from_, holding.to, lo_int, hi_int)
+            )
         self._status: dict[tuple[date, Thresholds], Status] = {}
         self._involvement: dict[tuple[str, date | None, date, Thresholds], Involvement] = {}
 
@@ -199,17 +201,24 @@ class OwnershipGraph:
         strict: bool,
         basis: Qualification,
     ) -> None:
-        """Worklist closure: an entity joins when the members' direct shares in it pass the threshold."""
+        """Worklist closure: an entity joins when the members' direct shares in it pass the threshold.
+
+        Sums are integers over ``scale``, so the threshold becomes an integer test once: more than T is
+        ``held > floor(T)`` and at least T is ``held >= ceil(T)`` — exact, and without fraction arithmetic.
+        """
+        passes_above = math.floor(threshold) if strict else math.ceil(threshold) - 1
         held: dict[str, int] = defaultdict(int)
         queue = deque(sorted(members))
+        out = self.out
         while queue:
             owner = queue.popleft()
-            for record in self.out.get(owner, ()):
-                owned, share = record[0], record[column]
-                if share == 0 or owned in members or not _active(record, day):
+            for record in out.get(owner, ()):
+                owned, start, end, share = record[0], record[1], record[2], record[column]
+                if share == 0 or owned in members or start > day or (end is not None and day > end):
                     continue
-                held[owned] += share
-                if held[owned] > threshold or (not strict and held[owned] == threshold):
+                total = held[owned] + share
+                held[owned] = total
+                if total > passes_above:
                     members[owned] = basis
                     queue.append(owned)
 
@@ -224,7 +233,7 @@ class OwnershipGraph:
     # holdings over time ------------------------------------------------------------------------------------------
     def held_on(self, owner: str, owned: str, day: date) -> tuple[Fraction, Fraction]:
         """(min, max) share ``owner`` holds in ``owned`` on ``day``."""
-        active = [r for r in self.into.get(owned, ()) if r[0] == owner and _active(r, day)]
+        active = [r for r in self.pairs.get((owner, owned), ()) if _active(r, day)]
         return self.share(sum(r[3] for r in active)), self.share(sum(r[4] for r in active))
 
     def held_through(self, owner: str, owned: str, start: date, end: date) -> tuple[Fraction, Fraction]:
@@ -233,7 +242,7 @@ class OwnershipGraph:
         The held share is piecewise constant and changes only where a record starts or the day after one ends,
         so its minimum over the window is the minimum over those days and the window's first day.
         """
-        records = [r for r in self.into.get(owned, ()) if r[0] == owner]
+        records = self.pairs.get((owner, owned), ())
         days = {start}
         for _, first, last, _, _ in records:
             if start < first <= end:
@@ -249,7 +258,7 @@ class OwnershipGraph:
         return sorted({r[0] for r in self.into.get(owned, ())})
 
     def first_held(self, owner: str, owned: str) -> date:
-        return min(r[1] for r in self.into[owned] if r[0] == owner)
+        return min(r[1] for r in self.pairs[(owner, owned)])
 
 
 # --------------------------------------------------------------------------------------------------- involvement
@@ -270,23 +279,21 @@ class Involvement:
     direct_counted: Range | None
     technology: bool
     lines: list[str] = field(default_factory=list)
-    _look_through: Callable[[], tuple[Range, list[str]]] | None = None
-    _found: tuple[Range, list[str]] | None = None
+    _look_through: Callable[[], Range] | None = None
+    _paths: Callable[[Range], list[str]] | None = None
+    _figure: Range | None = None
 
     @property
     def look_through_counted(self) -> Range | None:
-        return self._resolve()[0]
+        if self._figure is None and self._look_through is not None:
+            self._figure = self._look_through()
+        return self._figure
 
     @property
     def look_through_lines(self) -> list[str]:
-        return self._resolve()[1]
-
-    def _resolve(self) -> tuple[Range | None, list[str]]:
-        if self._look_through is None:
-            return None, []
-        if self._found is None:
-            self._found = self._look_through()
-        return self._found
+        """The witness paths behind the look-through figure (worked out only when a trace asks for them)."""
+        figure = self.look_through_counted
+        return [] if figure is None or self._paths is None else self._paths(figure)
 
 
 def _direct(graph: OwnershipGraph, project: str, status: Status, day: date) -> Range:
@@ -333,11 +340,12 @@ def involvement(
     hi = sum((share[1] for holder, share in direct.items() if _both(then, now, holder) is not False), Fraction(0))
     result.direct_counted = Range(lo, max(lo, hi))
     result._look_through = lambda: _look_through_range(project, walk, then, now)
+    result._paths = lambda figure: _look_through_lines(project, walk, then, now, figure)
     return result
 
 
-def _look_through_range(project: str, walk: _Walk, then: Status, now: Status) -> tuple[Range, list[str]]:
-    """The look-through figure as an exact range, with its witness paths."""
+def _look_through_range(project: str, walk: _Walk, then: Status, now: Status) -> Range:
+    """The look-through figure as an exact range."""
     low, bounded = _look_through(project, walk, lambda e: _both(then, now, e) is True, pick=0, unexplored=Fraction(0))
     uncertain = bounded or any(
         share[0] != share[1] or _both(then, now, holder) is None
@@ -349,13 +357,16 @@ def _look_through_range(project: str, walk: _Walk, then: Status, now: Status) ->
         if uncertain
         else low  # nothing ranged, bounded or only possibly qualifying: the bounds coincide
     )
-    figure = Range(low, max(low, high))
+    return Range(low, max(low, high))
+
+
+def _look_through_lines(project: str, walk: _Walk, then: Status, now: Status, figure: Range) -> list[str]:
     lines = list(_path_lines(project, walk, lambda e: _both(then, now, e) is True))
     if figure.lo != figure.hi:
         lines.append(
             f"look-through: {pct_range(figure.lo, figure.hi)} (holders beyond the explored neighbourhood bound it)"
         )
-    return figure, lines
+    return lines
 
 
 @dataclass
@@ -481,19 +492,29 @@ def _look_through(
 
 
 def _solve(matrix: list[list[Fraction]], rhs: list[Fraction]) -> list[Fraction]:
-    """Gauss–Jordan elimination over fractions (I − Aᵀ is non-singular when each entity's holders own ≤ 100 %)."""
+    """Exact solution of ``matrix · x = rhs`` by fraction-free (Bareiss) elimination on integers.
+
+    The system is scaled to integers by the common denominator of its entries, eliminated without division
+    remainders, and only the n results become fractions — much cheaper than Gauss–Jordan in fractions. I − Aᵀ is
+    non-singular when each entity's holders own at most 100 % of it, so a pivot always exists.
+    """
     n = len(rhs)
-    rows = [[*row, value] for row, value in zip(matrix, rhs, strict=True)]
-    for col in range(n):
-        pivot = next(r for r in range(col, n) if rows[r][col] != 0)
-        rows[col], rows[pivot] = rows[pivot], rows[col]
-        lead = rows[col][col]
-        rows[col] = [value / lead for value in rows[col]]
-        for r in range(n):
-            if r != col and rows[r][col] != 0:
-                factor = rows[r][col]
-                rows[r] = [a - factor * b for a, b in zip(rows[r], rows[col], strict=True)]
-    return [row[n] for row in rows]
+    scale = math.lcm(*(value.denominator for row in matrix for value in row), *(value.denominator for value in rhs))
+    rows = [
+        [int(value * scale) for value in row] + [int(value * scale)] for row, value in zip(matrix, rhs, strict=True)
+    ]
+    previous = 1
+    for k in range(n):
+        pivot = next(r for r in range(k, n) if rows[r][k] != 0)
+        rows[k], rows[pivot] = rows[pivot], rows[k]
+        for i in range(k + 1, n):
+            rows[i] = [(rows[k][k] * rows[i][j] - rows[i][k] * rows[k][j]) // previous for j in range(n + 1)]
+        previous = rows[k][k]
+    solution = [Fraction(0)] * n
+    for i in range(n - 1, -1, -1):
+        known = sum((rows[i][j] * solution[j] for j in range(i + 1, n)), Fraction(0))
+        solution[i] = (rows[i][n] - known) / rows[i][i]
+    return solution
 
 
 _Path = tuple[tuple[str, Fraction], ...]  # (intermediary, its share in the next node), far end first

@@ -3,15 +3,19 @@
 Everything that is policy comes from the rule set: which instrument kinds may be bought and where (``market.yaml``
 instruments and venues), which products of a kind qualify (an instrument's ``when``), a price ceiling, the caps (the
 coverage's cap classes — what the firm's own holdings left of them), the deadline, settlement, lead time, liquidity
-limit, tax rate and rounding (``market.yaml`` terms, usually dated parameters). The snapshot gives prices and
-volumes. This module only optimises and costs, so a Phase-2 rule set (allowances, a 10 % credit cap, a ceiling
-price) needs no change here.
+limit, tax rate and rounding (``market.yaml`` terms, usually dated parameters), and an optional payment in lieu of
+purchases (a price the rule set accepts per tonne instead of a product, e.g. a ceiling payment). The snapshot gives
+prices and volumes. This module only optimises and costs, so a rule set with allowances, a credit cap and a ceiling
+payment needs no change here.
 
 The mix is a min-cost maximum flow (networkx): source → product (capacity: its liquidity limit) → need, through a
 cap-class node per need where the product's kind is capped (capacity: the headroom left) → sink (capacity: the
 offsets to buy). Covering comes first, then cost; ties go to the earlier product, and to the earlier need. A greedy
 fill would be simpler but can waste a scarce cheap product on a need that had a capped alternative; the flow cannot.
-What no product can supply within the limits is reported per need as "bilateral or tender needed", never dropped.
+The payment in lieu is one more offer, unlimited and outside every cap, placed first so that it wins a tie (it needs
+no trade, settlement or liquidity): a product that costs as much or more is never bought. What nothing can supply
+within the limits is reported per need as "bilateral or tender needed", never dropped — with a payment in lieu
+there is no such remainder.
 """
 
 from __future__ import annotations
@@ -49,13 +53,14 @@ from gxets_rules.model.plan import (
     PlanExcluded,
     PlanLine,
     PlanNeed,
+    PlanPayment,
     PlanSession,
     PlanSnapshot,
     PlanTerm,
     PlanTotals,
     YenRange,
 )
-from gxets_rules.ruleset.compiled import MARKET_TERMS, CompiledInstrument, CompiledMarket
+from gxets_rules.ruleset.compiled import MARKET_TERMS, CompiledInstrument, CompiledMarket, CompiledPayment
 from gxets_rules.ruleset.expr import Compiled, EvaluationError, round_whole
 from gxets_rules.ruleset.messages import format_value
 from gxets_rules.ruleset.params import ParamRead
@@ -63,6 +68,8 @@ from gxets_rules.ruleset.schema import MarketCalendar, Schedule
 from gxets_rules.ruleset.values import UNKNOWN
 
 ROUNDING_MODES = ("floor", "ceil", "half_up")
+PAYMENT_KEY = "payment"
+"""The optimiser's key of the payment in lieu; products are keyed ``product:<id>``, so the two never meet."""
 
 
 @dataclass(frozen=True)
@@ -123,6 +130,17 @@ def least_cost_mix(offers: Sequence[Offer], demands: Sequence[Demand]) -> dict[s
                 need = demands[n].need
                 mix.setdefault(offer.key, {})[need] = mix.get(offer.key, {}).get(need, 0) + tonnes
     return mix
+
+
+@dataclass(frozen=True)
+class _Payment:
+    """The payment in lieu, evaluated for this position: whole yen per tonne, a due date, a tax rate."""
+
+    compiled: CompiledPayment
+    price: int
+    due: date
+    tax_rate: Any
+    reads: list[ParamRead]
 
 
 @dataclass(frozen=True)
@@ -253,12 +271,15 @@ class _Planner:
         return None, "none"
 
     # costing ------------------------------------------------------------------------------------------
-    def tax(self, amount: int) -> int:
-        return int(round_whole(Fraction(amount) * Fraction(self.terms["tax_rate"]), self.terms["rounding"]))
+    def tax(self, amount: int, rate: Any) -> int:
+        return int(round_whole(Fraction(amount) * Fraction(rate), self.terms["rounding"]))
 
     def amounts(self, quantity: int, prices: YenRange) -> tuple[YenRange, YenRange, YenRange]:
+        rate = self.terms["tax_rate"]
         cost = YenRange(reference=quantity * prices.reference, low=quantity * prices.low, high=quantity * prices.high)
-        tax = YenRange(reference=self.tax(cost.reference), low=self.tax(cost.low), high=self.tax(cost.high))
+        tax = YenRange(
+            reference=self.tax(cost.reference, rate), low=self.tax(cost.low, rate), high=self.tax(cost.high, rate)
+        )
         with_tax = YenRange(reference=cost.reference + tax.reference, low=cost.low + tax.low, high=cost.high + tax.high)
         return cost, tax, with_tax
 
@@ -307,6 +328,42 @@ class _Planner:
             deliver_by=candidate.deliver_by,
         )
 
+    # the payment in lieu ------------------------------------------------------------------------------
+    def payment(self) -> _Payment | None:
+        """The rule set's payment in lieu of purchases, if it has one, at this position's price and date."""
+        compiled = self.market.payment
+        if compiled is None:
+            return None
+        self.interpretations.update(compiled.spec.interpretations)
+        price, price_reads = self.run(compiled.price, "payment_in_lieu price")
+        due, due_reads = self.run(compiled.due, "payment_in_lieu due")
+        tax_rate, tax_reads = self.run(compiled.tax_rate, "payment_in_lieu tax_rate")
+        if not (_whole(price, 0) and isinstance(due, date) and _ratio(tax_rate)):
+            raise EvaluationError(
+                f"the payment in lieu needs whole yen, a date and a tax rate, got {price!r}, {due!r}, {tax_rate!r}"
+            )
+        return _Payment(compiled, price, due, tax_rate, [*price_reads, *due_reads, *tax_reads])
+
+    def payment_line(self, payment: _Payment, by_need: dict[str, int]) -> PlanPayment:
+        """What the payment settles (tonnes per need) and costs, taxed at its own rate: a payment is not a purchase."""
+        spec = payment.compiled.spec
+        quantity = sum(by_need.values())
+        cost = quantity * payment.price
+        tax = self.tax(cost, payment.tax_rate)
+        return PlanPayment(
+            title=spec.title,
+            quantity_t=quantity,
+            by_need=dict(by_need),
+            unit_price_jpy_per_t=payment.price,
+            cost_jpy=cost,
+            tax_jpy=tax,
+            cost_with_tax_jpy=cost + tax,
+            due=payment.due,
+            source=str(spec.source) if spec.source else None,
+            interpretations=sorted(spec.interpretations),
+            params=unique_params(payment.reads),
+        )
+
     # the plan -----------------------------------------------------------------------------------------
     def build(self) -> Plan:
         self.read_terms()
@@ -322,14 +379,18 @@ class _Planner:
             else:
                 excluded.append(_excluded(product, *found))
         demands = [_demand(need) for need in coverage.needs if need.offsets_to_buy_t > 0]
-        offers = [Offer(c.product.id, c.prices.reference, class_of.get(c.product.kind), c.limit_t) for c in candidates]
+        payment = self.payment()
+        offers = [] if payment is None else [Offer(PAYMENT_KEY, payment.price, None, None)]
+        offers += [Offer(_key(c), c.prices.reference, class_of.get(c.product.kind), c.limit_t) for c in candidates]
         mix = least_cost_mix(offers, demands)
-        lines = [self.line(c, mix[c.product.id]) for c in candidates if c.product.id in mix]
+        lines = [self.line(c, mix[_key(c)]) for c in candidates if _key(c) in mix]
+        paid = None if payment is None else self.payment_line(payment, mix.get(PAYMENT_KEY, {}))
         for c in candidates:
-            if c.product.id not in mix:
-                excluded.append(_excluded(c.product, _unused_reason(c, class_of, demands)))
+            if _key(c) not in mix:
+                reason = _unused_reason(c, class_of, demands, None if payment is None else payment.price)
+                excluded.append(_excluded(c.product, reason))
         titles = {need.id: need.title for need in self.ruleset.coverage.needs}
-        needs = _plan_needs(coverage, titles, lines, class_of)
+        needs = _plan_needs(coverage, titles, lines, paid, class_of)
         sessions = [line.last_session for line in lines if line.last_session is not None]
         return Plan(
             title=self.market.spec.title,
@@ -350,9 +411,10 @@ class _Planner:
                 for name in MARKET_TERMS
             ],
             lines=lines,
+            payment=paid,
             needs=needs,
             excluded=excluded,
-            totals=_totals(lines, needs),
+            totals=_totals(lines, paid, needs),
             last_order=min(sessions, key=lambda s: (s.date, s.time)) if sessions else None,
             interpretations=sorted(self.interpretations),
             vocabulary=PLAN_VOCABULARY,
@@ -404,6 +466,10 @@ def _month_day(text: str) -> tuple[int, int]:
     return int(month), int(day)
 
 
+def _key(candidate: _Candidate) -> str:
+    return f"product:{candidate.product.id}"
+
+
 def _demand(need: NeedState) -> Demand:
     headroom = {cls: cap - need.used_by_class.get(cls, 0) for cls, cap in need.caps_t.items()}
     return Demand(need.id, need.offsets_to_buy_t, headroom)
@@ -414,22 +480,31 @@ def _excluded(product: MarketProduct, reason: ExclusionReason, message: Any = No
     return PlanExcluded(product=product.id, kind=product.kind, title=product.title, reason=reason, message=text)
 
 
-def _unused_reason(candidate: _Candidate, class_of: dict[str, str], demands: list[Demand]) -> ExclusionReason:
+def _unused_reason(
+    candidate: _Candidate, class_of: dict[str, str], demands: list[Demand], payment_price: int | None
+) -> ExclusionReason:
     """Why the optimiser bought none of a usable product."""
     cls = class_of.get(candidate.product.kind)
     if cls is not None and demands and all(d.headroom_t.get(cls, 1) <= 0 for d in demands):
         return "cap_exhausted"
     if candidate.limit_t == 0:
         return "no_liquidity"
+    if demands and payment_price is not None and candidate.prices.reference >= payment_price:
+        return "payment_cheaper"
     return "not_needed"
 
 
 def _plan_needs(
-    coverage: CoverageResult, titles: dict[str, LocalizedText], lines: list[PlanLine], class_of: dict[str, str]
+    coverage: CoverageResult,
+    titles: dict[str, LocalizedText],
+    lines: list[PlanLine],
+    payment: PlanPayment | None,
+    class_of: dict[str, str],
 ) -> list[PlanNeed]:
     needs = []
     for need in coverage.needs:
         planned = sum(line.by_need.get(need.id, 0) for line in lines)
+        paid = 0 if payment is None else payment.by_need.get(need.id, 0)
         by_class = {
             cls: sum(line.by_need.get(need.id, 0) for line in lines if class_of.get(line.kind) == cls)
             for cls in need.caps_t
@@ -440,7 +515,8 @@ def _plan_needs(
                 title=titles[need.id],
                 offsets_to_buy_t=need.offsets_to_buy_t,
                 planned_t=planned,
-                bilateral_or_tender_t=need.offsets_to_buy_t - planned,
+                payment_t=paid,
+                bilateral_or_tender_t=need.offsets_to_buy_t - planned - paid,
                 cap_headroom_t={c: cap - need.used_by_class.get(c, 0) for c, cap in need.caps_t.items()},
                 cap_planned_t=by_class,
             )
@@ -448,19 +524,24 @@ def _plan_needs(
     return needs
 
 
-def _sum(ranges: list[YenRange]) -> YenRange:
+def _sum(ranges: list[YenRange], fixed: int) -> YenRange:
+    """Ranges added up, plus an amount that is the same at every price (the payment in lieu)."""
     return YenRange(
-        reference=sum(r.reference for r in ranges), low=sum(r.low for r in ranges), high=sum(r.high for r in ranges)
+        reference=sum(r.reference for r in ranges) + fixed,
+        low=sum(r.low for r in ranges) + fixed,
+        high=sum(r.high for r in ranges) + fixed,
     )
 
 
-def _totals(lines: list[PlanLine], needs: list[PlanNeed]) -> PlanTotals:
+def _totals(lines: list[PlanLine], payment: PlanPayment | None, needs: list[PlanNeed]) -> PlanTotals:
+    """Tonnes bought and paid for, and their cost: each product line's range plus the payment's fixed amount."""
     return PlanTotals(
         quantity_t=sum(line.quantity_t for line in lines),
+        payment_t=payment.quantity_t if payment else 0,
         bilateral_or_tender_t=sum(need.bilateral_or_tender_t for need in needs),
-        cost_jpy=_sum([line.cost_jpy for line in lines]),
-        tax_jpy=_sum([line.tax_jpy for line in lines]),
-        cost_with_tax_jpy=_sum([line.cost_with_tax_jpy for line in lines]),
+        cost_jpy=_sum([line.cost_jpy for line in lines], payment.cost_jpy if payment else 0),
+        tax_jpy=_sum([line.tax_jpy for line in lines], payment.tax_jpy if payment else 0),
+        cost_with_tax_jpy=_sum([line.cost_with_tax_jpy for line in lines], payment.cost_with_tax_jpy if payment else 0),
     )
 
 

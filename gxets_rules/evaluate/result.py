@@ -9,12 +9,15 @@ only lay out text and never evaluate a rule.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from fractions import Fraction
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 from gxets_rules import __version__
+from gxets_rules.errors import Location
 from gxets_rules.evaluate.context import Evidence, InputRead
 from gxets_rules.evaluate.eligibility import FAIL, INDETERMINATE, NOT_APPLICABLE, LotDecision
 from gxets_rules.evaluate.engine import Evaluation
@@ -39,6 +42,11 @@ from gxets_rules.ruleset.compiled import CompiledCriterion, CompiledRule, RuleSe
 from gxets_rules.ruleset.expr import EvaluationError, get_field
 from gxets_rules.ruleset.params import ParamRead
 from gxets_rules.ruleset.values import UNKNOWN, Range, exact_text, fmt_number
+
+
+def portable(location: Location) -> str:
+    """A location as the result records it: by file name, so that the result does not depend on the working folder."""
+    return str(replace(location, file=Path(location.file).name))
 
 
 @cache
@@ -225,7 +233,7 @@ class _Builder:
                 severity="warning" if f.severity == "warning" else "error",
                 check=f.check.spec.id,
                 lot=f.lot_id,
-                location=str(f.location),
+                location=portable(f.location),
                 message=LocalizedText(**f.message),
             )
             for f in ev.findings
@@ -236,7 +244,7 @@ class _Builder:
             self.interpretations.update(ev.plan.interpretations)
         inputs = dict(ev.loaded.input_hashes)
         if ev.market is not None:
-            inputs[ev.market.name] = ev.market.sha256
+            inputs[f"market:{ev.market.name}"] = ev.market.sha256
         ruleset = RulesetRef(id=rs.id, version=rs.version, sha256=rs.sha256, title=rs.manifest.title)
         used = [rs.interpretations[i] for i in sorted(self.interpretations) if i in rs.interpretations]
         return Result(

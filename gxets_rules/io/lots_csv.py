@@ -36,14 +36,17 @@ def lot_to_row(lot: CreditLot) -> dict[str, str]:
     return row
 
 
+def whole_number(text: str) -> int | str:
+    """Text of a whole number as an int ("30,000" too); anything else stays text for the model to report, located."""
+    try:
+        return int(text.replace(",", "").replace("_", ""))
+    except ValueError:
+        return text
+
+
 def _cell(column: str, text: str) -> Any:
-    """Whole-number columns become ints ("30,000" too); anything else stays text for the model to check."""
-    if column in _INT_FIELDS:
-        try:
-            return int(text.replace(",", "").replace("_", ""))
-        except ValueError:
-            return text  # left as text so the model reports a located type error
-    return text
+    """Whole-number columns become ints; anything else stays text for the model to check."""
+    return whole_number(text) if column in _INT_FIELDS else text
 
 
 def read_lots_csv(path: Path, max_rows: int = 1_000_000) -> tuple[list[CreditLot], dict[int, Location]]:

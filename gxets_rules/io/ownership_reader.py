@@ -6,16 +6,18 @@ entity never hold more than 100 % of it on any day (a data error that would make
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from pydantic import ValidationError
 
 from gxets_rules.errors import InputError, Problem
 from gxets_rules.evaluate.ownership import OwnershipGraph, share_problems
+from gxets_rules.io.inputs import read_input
 from gxets_rules.io.locate import problems_from_validation
-from gxets_rules.io.strict_yaml import DEFAULT_MAX_BYTES, Document, read_yaml_file
+from gxets_rules.io.strict_yaml import DEFAULT_MAX_BYTES, Document
 from gxets_rules.io.submission_reader import sha256_file
+from gxets_rules.io.xlsx_guard import DEFAULT_MAX_ROWS
 from gxets_rules.model.ownership import OWNERSHIP_FORMAT, Ownership
 
 _REFERENCES = {
@@ -32,6 +34,7 @@ class LoadedOwnership:
     graph: OwnershipGraph
     name: str
     sha256: str
+    warnings: tuple[Problem, ...] = ()
 
 
 def _reference_problems(ownership: Ownership, doc: Document) -> list[Problem]:
@@ -56,8 +59,16 @@ def _reference_problems(ownership: Ownership, doc: Document) -> list[Problem]:
     return problems
 
 
-def load_ownership(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> LoadedOwnership:
-    doc = read_yaml_file(path, max_bytes=max_bytes)
+def load_ownership(path: Path, max_bytes: int = DEFAULT_MAX_BYTES, max_rows: int = DEFAULT_MAX_ROWS) -> LoadedOwnership:
+    """Read and check an ownership file: YAML, or the ownership sheets of a workbook (by its suffix)."""
+    loaded, warnings = read_input(
+        path, "ownership", lambda doc: load_ownership_document(doc, path), max_bytes, max_rows
+    )
+    return replace(loaded, warnings=warnings)
+
+
+def load_ownership_document(doc: Document, path: Path) -> LoadedOwnership:
+    """Validate parsed ownership data and build its graph; ``path`` names the input in the run record."""
     data = doc.data
     if not isinstance(data, dict) or data.get("format") != OWNERSHIP_FORMAT:
         got = data.get("format") if isinstance(data, dict) else type(data).__name__

@@ -48,29 +48,30 @@ YamlPath = tuple[str | int, ...]
 
 @dataclass
 class Document:
-    """Parsed YAML data, and the place in the file of every value.
+    """Parsed data and the place in its file of every value (a YAML line and column, or a workbook cell).
 
-    Places are needed only for the few values a problem is reported on, so they are not worked out while reading
-    (a 50,000-entity ownership file has about two million values): the first question re-reads the text's events
-    and indexes every value's place.
+    A reader that knows the places as it reads (the workbook reader) gives ``locations``. For YAML they are needed
+    only for the few values a problem is reported on, so they are not worked out while reading (a 50,000-entity
+    ownership file has about two million values): the first question re-reads the text's events and indexes every
+    value's place.
     """
 
     data: Any
     file: str
+    locations: dict[YamlPath, Location] | None = None
     text: str = field(default="", repr=False)
-    _locations: dict[YamlPath, Location] | None = field(default=None, repr=False)
 
     def location_of(self, path: YamlPath) -> Location:
         """The location of ``path`` or of its nearest ancestor that has one."""
-        if self._locations is None:  # data made in code (a rule test's inline submission) has no text to locate in
-            self._locations = _Reader(self.text, self.file, locate=True).read()[1] if self.text else {}
+        if self.locations is None:  # data made in code (a rule test's inline submission) has no text to locate in
+            self.locations = _Reader(self.text, self.file, locate=True).read()[1] if self.text else {}
         probe = tuple(path)
         while probe:
-            found = self._locations.get(probe)
+            found = self.locations.get(probe)
             if found is not None:
                 return found
             probe = probe[:-1]
-        return self._locations.get((), Location(self.file))
+        return self.locations.get((), Location(self.file))
 
 
 class _Reader:

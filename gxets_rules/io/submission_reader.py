@@ -8,14 +8,16 @@ run later can still point at a line. Each input file's SHA-256 is kept for the r
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from gxets_rules.errors import InputError, Location, Problem
 from gxets_rules.io.formats import validate_format
+from gxets_rules.io.inputs import read_input
 from gxets_rules.io.locate import dotted
 from gxets_rules.io.lots_csv import read_lots_csv
-from gxets_rules.io.strict_yaml import DEFAULT_MAX_BYTES, Document, read_yaml_file
+from gxets_rules.io.strict_yaml import DEFAULT_MAX_BYTES, Document
+from gxets_rules.io.xlsx_guard import DEFAULT_MAX_ROWS
 from gxets_rules.model.submission import SUBMISSION_FORMAT, Actual, Submission
 
 
@@ -28,6 +30,7 @@ class LoadedSubmission:
     lot_locations: tuple[Location, ...]
     input_hashes: dict[str, str] = field(default_factory=dict)
     document: Document | None = None
+    warnings: tuple[Problem, ...] = ()  # what a reviewer should know but that does not stop the check (xlsx intake)
 
     def locate(self, path: tuple[str | int, ...]) -> Location:
         """Where a submission field is in the file (the nearest located ancestor)."""
@@ -57,7 +60,7 @@ def _identity_problems(submission: Submission, doc: Document) -> list[Problem]:
             problems.append(
                 Problem(
                     doc.location_of(("lots", index, "id")),
-                    f"duplicate lot id {lot.id!r} (first used at line {first.line})",
+                    f"duplicate lot id {lot.id!r} (first used at {first.place})",
                     f"lots[{index}].id",
                 )
             )
@@ -81,7 +84,7 @@ def _duplicate_actuals(actuals: list[Actual], at: tuple[str | int, ...], doc: Do
             problems.append(
                 Problem(
                     doc.location_of((*at, index)),
-                    f"a second {row.scope} actual for FY{row.fiscal_year} (first at line {first.line})",
+                    f"a second {row.scope} actual for FY{row.fiscal_year} (first at {first.place})",
                     dotted((*at, index)),
                 )
             )
@@ -90,9 +93,17 @@ def _duplicate_actuals(actuals: list[Actual], at: tuple[str | int, ...], doc: Do
     return problems
 
 
-def load_submission(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> LoadedSubmission:
-    """Read, validate and index a ``gxets.submission.v1`` YAML file (with its lots CSV)."""
-    return load_submission_document(read_yaml_file(path, max_bytes=max_bytes), path)
+def load_submission(
+    path: Path, max_bytes: int = DEFAULT_MAX_BYTES, max_rows: int = DEFAULT_MAX_ROWS
+) -> LoadedSubmission:
+    """Read, validate and index a ``gxets.submission.v1`` file (with its lots CSV): YAML, or a workbook by its suffix.
+
+    Every entry point loads submissions here, so each accepts a workbook without knowing about it.
+    """
+    loaded, warnings = read_input(
+        path, "submission", lambda doc: load_submission_document(doc, path), max_bytes, max_rows
+    )
+    return replace(loaded, warnings=warnings)
 
 
 def load_submission_document(doc: Document, path: Path) -> LoadedSubmission:
@@ -104,7 +115,7 @@ def load_submission_document(doc: Document, path: Path) -> LoadedSubmission:
     submission = validate_format(doc, Submission, SUBMISSION_FORMAT, "submission", "submission")
 
     locations = [doc.location_of(("lots", i)) for i in range(len(submission.lots))]
-    hashes = {path.name: sha256_file(path)} if path.is_file() else {}
+    hashes = {f"submission:{path.name}": sha256_file(path)} if path.is_file() else {}
     problems = _identity_problems(submission, doc)
     if submission.lots_csv:
         csv_path = path.parent / submission.lots_csv
@@ -120,7 +131,7 @@ def load_submission_document(doc: Document, path: Path) -> LoadedSubmission:
                 known.setdefault(lot.id, rows[index])
             submission = submission.model_copy(update={"lots": [*submission.lots, *csv_lots]})
             locations.extend(rows[i] for i in range(len(csv_lots)))
-            hashes[submission.lots_csv] = sha256_file(csv_path)
+            hashes[f"lots_csv:{submission.lots_csv}"] = sha256_file(csv_path)
     if problems:
         raise InputError(problems)
     return LoadedSubmission(submission, path, tuple(locations), hashes, doc)

@@ -14,13 +14,21 @@ the standard library sorts them (by the key itself, so integer keys in numeric o
 
 from __future__ import annotations
 
+import io
 import os
+import re
 import tempfile
+import zipfile
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from pydantic import BaseModel
 from pydantic_core import to_json
+
+MAX_CELL_TEXT = 32_767
+_CORE_DATES = re.compile(rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:\2>)")
 
 
 def _umask() -> int:
@@ -71,3 +79,24 @@ def canonical_json(data: Any) -> str:
 
 def write_json(path: Path, data: Any) -> None:
     atomic_write_bytes(path, canonical_json(data).encode("utf-8"))
+
+
+def cell_text(value: str) -> str:
+    """Text a workbook cell can hold: characters XML cannot carry replaced, cut at Excel's cell limit.
+
+    The caller stores it as a string (``data_type = "s"``), never as a formula, whatever it starts with.
+    """
+    return ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)[:MAX_CELL_TEXT]
+
+
+def fixed_zip_times(data: bytes, stamp: datetime) -> bytes:
+    """The same workbook with fixed zip timestamps and document dates, so the same content gives the same bytes."""
+    iso = stamp.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            content = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                content = _CORE_DATES.sub(lambda m: m.group(1) + iso + m.group(3), content)
+            dst.writestr(zipfile.ZipInfo(info.filename, date_time=stamp.timetuple()[:6]), content, zipfile.ZIP_DEFLATED)
+    return out.getvalue()

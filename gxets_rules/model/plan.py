@@ -16,7 +16,7 @@ from gxets_rules.model.base import LocalizedText, ParamUse, StrictModel
 from gxets_rules.model.market import MarketSource, ObservedPeriod
 
 ExclusionReason = Literal[
-    "not_purchasable", "not_eligible", "no_session", "cap_exhausted", "no_liquidity", "not_needed"
+    "not_purchasable", "not_eligible", "no_session", "cap_exhausted", "no_liquidity", "payment_cheaper", "not_needed"
 ]
 LiquidityBasis = Literal["volume", "available", "volume_and_available", "none"]
 
@@ -54,6 +54,10 @@ PLAN_VOCABULARY: dict[str, VocabularyEntry] = {
     "offsets_to_buy_t": _entry("市場調達が必要な量", "Offsets to buy", "t"),
     "planned_t": _entry("計画した購入量", "Planned purchases", "t"),
     "bilateral_or_tender_t": _entry("相対取引又は入札で調達が必要な量", "Bilateral or tender needed", "t"),
+    "payment": _entry("購入に代わる支払", "Payment in lieu of purchases"),
+    "payment_t": _entry("支払で履行する量", "Settled by payment", "t"),
+    "unit_price_jpy_per_t": _entry("1tあたりの支払額", "Payment per t", "jpy_per_t"),
+    "due": _entry("支払期限", "Pay by", "date"),
     "cap_headroom_t": _entry("上限の残り（保有分の充当後）", "Cap headroom left after own holdings", "t"),
     "last_order": _entry("最終発注日", "Last order date", "datetime"),
     "term.deadline": _entry("無効化の期限", "Cancellation deadline", "date"),
@@ -77,6 +81,7 @@ PLAN_VOCABULARY: dict[str, VocabularyEntry] = {
     ),
     "reason.cap_exhausted": _entry("使用上限の残りがない", "No cap headroom left"),
     "reason.no_liquidity": _entry("直近の売買がない", "No recent volume"),
+    "reason.payment_cheaper": _entry("購入に代わる支払の方が安いか同額", "The payment in lieu costs the same or less"),
     "reason.not_needed": _entry("より安い商品で足りる", "Cheaper products suffice"),
     "liquidity.volume": _entry("直近売買高による", "from recent volume"),
     "liquidity.available": _entry("売り注文の数量による", "from the quantity on offer"),
@@ -136,6 +141,7 @@ class PlanNeed(StrictModel):
     title: LocalizedText
     offsets_to_buy_t: int
     planned_t: int
+    payment_t: int = Field(default=0, description="Tonnes settled by the payment in lieu instead of purchases.")
     bilateral_or_tender_t: int = Field(description="What the market cannot supply within the limits: never dropped.")
     cap_headroom_t: dict[str, int] = Field(description="Cap class → tonnes it still allows after own holdings.")
     cap_planned_t: dict[str, int] = Field(description="Cap class → tonnes of it in the plan.")
@@ -149,8 +155,27 @@ class PlanExcluded(StrictModel):
     message: LocalizedText | None = Field(default=None, description="The rule set's explanation, where it has one.")
 
 
-class PlanTotals(StrictModel):
+class PlanPayment(StrictModel):
+    """The tonnes the plan settles by the rule set's payment in lieu of purchases (e.g. a ceiling payment)."""
+
+    title: LocalizedText
     quantity_t: int
+    by_need: dict[str, int] = Field(description="Need id → tonnes settled by the payment.")
+    unit_price_jpy_per_t: int
+    cost_jpy: int
+    tax_jpy: int
+    cost_with_tax_jpy: int
+    due: date = Field(description="The date by which it is paid.")
+    source: str | None
+    interpretations: list[str]
+    params: list[ParamUse] = Field(default_factory=list, description="Parameters its price, date and tax read.")
+
+
+class PlanTotals(StrictModel):
+    """The plan's tonnes and what they cost: the products bought and the payment in lieu together."""
+
+    quantity_t: int = Field(description="Tonnes of products bought.")
+    payment_t: int = Field(default=0, description="Tonnes settled by the payment in lieu.")
     bilateral_or_tender_t: int
     cost_jpy: YenRange
     tax_jpy: YenRange
@@ -191,6 +216,9 @@ class Plan(StrictModel):
     calendar: PlanCalendar
     terms: list[PlanTerm]
     lines: list[PlanLine]
+    payment: PlanPayment | None = Field(
+        default=None, description="What the rule set's payment in lieu settles; null if the rule set has none."
+    )
     needs: list[PlanNeed]
     excluded: list[PlanExcluded]
     totals: PlanTotals

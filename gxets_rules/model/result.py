@@ -123,7 +123,9 @@ class SourceRef(StrictModel):
 class RunRecord(StrictModel):
     engine: str = Field(description="gxets-rules version that produced the result.")
     ruleset: RulesetRef
-    inputs: dict[str, str] = Field(description="Input file → SHA-256 of its bytes.")
+    inputs: dict[str, str] = Field(
+        description="role:file (submission:, lots_csv:, ownership:, market:) → SHA-256 of the file's bytes."
+    )
     as_of: date
 
 

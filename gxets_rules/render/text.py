@@ -53,13 +53,8 @@ def render_text(result: dict[str, Any], lang: str = "ja") -> str:
         lines.append(f"{t('status')}: {t.localized(labels.get(status)) or status}")
     lines.append(f"{t('offsets_to_buy')}: {t.value(coverage['offsets_to_buy_t'], 't')}")
     plan = result.get("plan")
-    if plan and plan["last_order"]:
-        words, totals = _vocabulary(plan, t), plan["totals"]
-        lines.append(
-            f"{words('last_order')}: {plan['last_order']['date']} {plan['last_order']['time']}"
-            f" · {words('planned_t')} {t.value(totals['quantity_t'], 't')}"
-            f" · {words('bilateral_or_tender_t')} {t.value(totals['bilateral_or_tender_t'], 't')}"
-        )
+    if plan and (plan["last_order"] or plan.get("payment")):
+        lines.append(_plan_headline(plan, t))
     lines.append("")
     for section, values in _sections(result["position"]):
         shown = {k: v for k, v in values.items() if not (section == "position" and k == "status")}
@@ -136,8 +131,26 @@ def _vocabulary(plan: dict[str, Any], t: Text) -> Callable[[str], str]:
     return words
 
 
+def _plan_headline(plan: dict[str, Any], t: Text) -> str:
+    """The plan in one line under the verdict: by when to order, what is bought and paid, what is left over."""
+    words, last = _vocabulary(plan, t), plan["last_order"]
+    parts = [f"{words('last_order')}: {last['date']} {last['time']}"] if last else []
+    parts.append(_settled(plan, t))
+    if not plan.get("payment"):
+        parts.append(f"{words('bilateral_or_tender_t')} {t.value(plan['totals']['bilateral_or_tender_t'], 't')}")
+    return " · ".join(parts)
+
+
+def _settled(plan: dict[str, Any], t: Text) -> str:
+    """The tonnes the plan's cost is for: those bought and, with a payment in lieu, those paid for."""
+    words, payment = _vocabulary(plan, t), plan.get("payment")
+    text = f"{words('planned_t')} {t.value(plan['totals']['quantity_t'], 't')}"
+    return text + (f" · {t.localized(payment['title'])} {t.value(payment['quantity_t'], 't')}" if payment else "")
+
+
 def _plan_rows(plan: dict[str, Any], t: Text) -> list[str]:
-    """The purchase plan: snapshot and terms, one block per product, what the market cannot supply, totals."""
+    """The purchase plan: snapshot and terms, one block per product, the payment in lieu or what the market cannot
+    supply, totals."""
     words = _vocabulary(plan, t)
     snap = plan["snapshot"]
     label = f" · {words('example')}" if snap["example"] else ""
@@ -168,10 +181,21 @@ def _plan_rows(plan: dict[str, Any], t: Text) -> list[str]:
             rows.append(f"      {words('last_session')} {_session(line['last_session'], words)}")
         if line["deliver_by"]:
             rows.append(f"      {words('deliver_by')} {line['deliver_by']}")
-    totals = plan["totals"]
-    rows.append(f"  {words('bilateral_or_tender_t')}: {t.value(totals['bilateral_or_tender_t'], 't')}")
+    totals, payment = plan["totals"], plan.get("payment")
+    if payment:
+        rows.append(
+            f"  {t.localized(payment['title'])}  {t.value(payment['quantity_t'], 't')}"
+            f" × {payment['unit_price_jpy_per_t']:,} {t('unit.jpy_per_t')}"
+        )
+        rows.append(
+            f"      {words('cost_jpy')} {t.value(payment['cost_jpy'], 'jpy')} · "
+            f"{words('cost_with_tax_jpy')} {t.value(payment['cost_with_tax_jpy'], 'jpy')} · "
+            f"{words('due')} {payment['due']}"
+        )
+    else:
+        rows.append(f"  {words('bilateral_or_tender_t')}: {t.value(totals['bilateral_or_tender_t'], 't')}")
     rows.append(
-        f"  {words('planned_t')} {t.value(totals['quantity_t'], 't')}: "
+        f"  {_settled(plan, t)}: "
         f"{words('cost_jpy')} {_yen(totals['cost_jpy'], t)} · "
         f"{words('cost_with_tax_jpy')} {_yen(totals['cost_with_tax_jpy'], t)}"
     )

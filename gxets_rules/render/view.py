@@ -89,7 +89,10 @@ class Evidence:
 
 
 def unit_of_key(key: str) -> str | None:
-    """The unit a record's key names by the glossary's suffixes: ``…_t`` tonnes, ``…_jpy`` yen."""
+    """The unit a record's key names by the glossary's suffixes: ``…_jpy_per_t`` yen a tonne, ``…_t`` tonnes, ``…_jpy``
+    yen."""
+    if key.endswith("_jpy_per_t"):
+        return "jpy_per_t"
     if key.endswith("_t"):
         return "t"
     if key.endswith("_jpy"):
@@ -297,6 +300,8 @@ class ReportView:
         for key, value in plan.items():
             if isinstance(value, list) and value and all(isinstance(row, dict) for row in value):
                 tables.append(self.table(value))
+            elif self._is_record(value):  # one record (e.g. the totals, the payment in lieu): a table of one row
+                tables.append(self.table([value]))
             elif not isinstance(value, list | dict) or self._is_text(value):
                 singles.append((self.heading(key), value, unit_of_key(key)))
         return singles, tables
@@ -312,7 +317,19 @@ class ReportView:
         )
 
     def heading(self, key: str) -> str:
-        return self.t.get("plan." + key, key)
+        """A column's title: the catalogue's, else the plan's own vocabulary's, else the key itself."""
+        plan = self.result.get("plan")
+        vocabulary = plan.get("vocabulary", {}) if isinstance(plan, dict) else {}
+        entry = vocabulary.get(key)
+        return self.t.get("plan." + key, self.t.localized(entry["title"]) if isinstance(entry, dict) else key)
+
+    def _is_record(self, value: Any) -> bool:
+        """A mapping of fields rather than a mapping of records (such as the plan's vocabulary) or a text."""
+        return (
+            isinstance(value, dict)
+            and not self._is_text(value)
+            and not all(isinstance(field, dict) for field in value.values())
+        )
 
     def _is_text(self, value: Any) -> bool:
         return isinstance(value, dict) and set(value) == {"ja", "en"}

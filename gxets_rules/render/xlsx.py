@@ -15,8 +15,6 @@ from __future__ import annotations
 
 import io
 import json
-import re
-import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -24,25 +22,23 @@ from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.chart import Reference, ScatterChart, Series
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from gxets_rules.io.writers import cell_text, fixed_zip_times
 from gxets_rules.render.view import Cited, ReportView, unit_of_key
 
-FORMATS = {"t": "#,##0", "jpy": "¥#,##0"}
-MAX_CELL_TEXT = 32_767
+FORMATS = {"t": "#,##0", "jpy": "¥#,##0", "jpy_per_t": "¥#,##0"}
 HEADER_FONT = Font(bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="E8ECF0")
 TITLE_FONT = Font(bold=True, size=14)
 MARKERS = ("circle", "square", "triangle", "diamond")
-_CORE_DATES = re.compile(rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:\2>)")
 
 
 @dataclass(frozen=True)
 class Num:
-    """A whole number with its unit, formatted ``#,##0`` (t-CO2) or ``¥#,##0`` (yen)."""
+    """A whole number with its unit, formatted ``#,##0`` (t-CO2) or ``¥#,##0`` (yen, and yen a tonne)."""
 
     value: int
     unit: str | None
@@ -65,7 +61,7 @@ class Sheet:
         self.rows = 0
 
     def text(self, value: str, font: Font | None = None, fill: PatternFill | None = None) -> Any:
-        clean = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)[:MAX_CELL_TEXT]
+        clean = cell_text(value)
         if not (font or fill or clean.startswith("=")):
             return clean  # openpyxl keeps a plain string a string; only a leading '=' would make it a formula
         cell = WriteOnlyCell(self.ws, value=clean)
@@ -336,19 +332,6 @@ def _plan(wb: Workbook, view: ReportView) -> None:
             )
 
 
-def _normalised(data: bytes, stamp: datetime) -> bytes:
-    """The same workbook with fixed zip timestamps and document dates, so a result gives the same bytes."""
-    iso = stamp.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            content = src.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                content = _CORE_DATES.sub(lambda m: m.group(1) + iso + m.group(3), content)
-            dst.writestr(zipfile.ZipInfo(info.filename, date_time=stamp.timetuple()[:6]), content, zipfile.ZIP_DEFLATED)
-    return out.getvalue()
-
-
 def render_xlsx(result: dict[str, Any], lang: str = "ja") -> bytes:
     """The review workbook of a result (the ``gxets.result.v1`` JSON as a dict) in one language, as bytes."""
     view = ReportView(result, lang)
@@ -366,4 +349,4 @@ def workbook_bytes(wb: Workbook, as_of: date) -> bytes:
     wb.properties.created = stamp
     buffer = io.BytesIO()
     wb.save(buffer)
-    return _normalised(buffer.getvalue(), stamp)
+    return fixed_zip_times(buffer.getvalue(), stamp)

@@ -22,6 +22,7 @@ from gxets_rules.errors import InputError, Problem
 from gxets_rules.evaluate.result import build_result
 from gxets_rules.io.strict_yaml import DEFAULT_MAX_BYTES
 from gxets_rules.io.writers import canonical_json, write_json
+from gxets_rules.io.xlsx_guard import DEFAULT_MAX_ROWS
 from gxets_rules.model.review import CapUse, CreditTotal, FirmRow
 from gxets_rules.model.submission import CreditLot
 from gxets_rules.pipeline import CheckRequest, SharedInputs, evaluate_loaded, load_inputs
@@ -45,11 +46,12 @@ class ReviewOptions:
     ownership: Path | None = None
     market: Path | None = None
     max_bytes: int = DEFAULT_MAX_BYTES
+    max_rows: int = DEFAULT_MAX_ROWS
     reports: tuple[str, ...] = ()
     lang: str = "ja"
 
     def request(self, path: Path) -> CheckRequest:
-        return CheckRequest(path, None, self.as_of, self.max_bytes, self.ownership, self.market)
+        return CheckRequest(path, None, self.as_of, self.max_bytes, self.ownership, self.market, self.max_rows)
 
 
 @dataclass(frozen=True)

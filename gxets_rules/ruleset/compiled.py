@@ -28,6 +28,7 @@ from gxets_rules.ruleset.schema import (
     Interpretation,
     Manifest,
     MarketFile,
+    PaymentInLieu,
     Quantity,
     Rule,
     Schedule,
@@ -138,8 +139,17 @@ class CompiledInstrument:
 
 
 @dataclass(frozen=True)
+class CompiledPayment:
+    spec: PaymentInLieu
+    price: Compiled
+    due: Compiled
+    tax_rate: Compiled
+    location: Location
+
+
+@dataclass(frozen=True)
 class CompiledMarket:
-    """``market.yaml`` compiled: the plan's terms, venues, schedules and the instruments by kind."""
+    """``market.yaml`` compiled: the plan's terms, venues, schedules, the instruments by kind, the payment in lieu."""
 
     spec: MarketFile
     terms: dict[str, Compiled]
@@ -147,6 +157,7 @@ class CompiledMarket:
     instruments: dict[str, CompiledInstrument]
     location: Location
     locations: dict[str, Location] = field(default_factory=dict)  # "calendar", "venues.tse", "deadline" …
+    payment: CompiledPayment | None = None
 
     def at(self, key: str) -> Location:
         return self.locations.get(key, self.location)

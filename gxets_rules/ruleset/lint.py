@@ -341,7 +341,24 @@ class _Linter:
         self.interpretations()
         self.quantities()
         self.structure()
+        self.codelist_inputs()
         return sorted(set(self.findings))
+
+    def codelist_inputs(self) -> None:
+        """Each field a code list offers its values to exists, and the values are the list's keys or a table's."""
+        for codelist in self.rs.codelists.values():
+            for index, offered in enumerate(codelist.spec.inputs):
+                where = self.at(f"codelists/{codelist.id}.yaml", "inputs", index)
+                root = offered.field.split(".")[0]
+                reason = (
+                    path_problem(offered.field) if root in ("lot", "submission") else "not a lot or submission field"
+                )
+                if offered.table is not None and offered.table not in codelist.spec.tables:
+                    reason = f"no table {offered.table!r}"
+                if offered.table is None and len(codelist.spec.key) != 1:
+                    reason = "a list keyed by several fields offers a table (`table:`), not its entries"
+                if reason:
+                    self.add(where, "bad-input", f"codelist {codelist.id} input {offered.field}: {reason}")
 
 
 def _placeholders(
@@ -365,6 +382,10 @@ def _market_expressions(market: CompiledMarket) -> Iterator[tuple[Location, str,
             if compiled is not None:
                 yield instrument.location, what, compiled, False
         yield from _placeholders(instrument.location, f"{what} message", instrument.on_excluded)
+    if market.payment is not None:
+        payment = market.payment
+        for compiled in (payment.price, payment.due, payment.tax_rate):
+            yield payment.location, "payment_in_lieu", compiled, False
 
 
 def _market_elements(
@@ -383,6 +404,9 @@ def _market_elements(
     for instrument in market.instruments.values():
         spec_i = instrument.spec
         yield instrument.location, f"instrument {spec_i.kind}", spec_i.source, spec_i.interpretations
+    if market.payment is not None:
+        spec_p = market.payment.spec
+        yield market.payment.location, "payment_in_lieu", spec_p.source, spec_p.interpretations
 
 
 def lint(ruleset: RuleSet, documents: dict[str, Document]) -> list[Problem]:

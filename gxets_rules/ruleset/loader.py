@@ -31,6 +31,7 @@ from gxets_rules.ruleset.compiled import (
     CompiledInstrument,
     CompiledMarket,
     CompiledNeed,
+    CompiledPayment,
     CompiledQuantity,
     CompiledRule,
     CompiledSchedule,
@@ -51,6 +52,7 @@ from gxets_rules.ruleset.schema import (
     Manifest,
     MarketFile,
     ParametersFile,
+    PaymentInLieu,
     PositionFile,
 )
 
@@ -251,7 +253,18 @@ class _Loader:
         locations = {term: doc.location_of((term,)) for term in MARKET_TERMS}
         locations["calendar"] = doc.location_of(("calendar",))
         locations.update({f"venues.{v.id}": doc.location_of(("venues", i)) for i, v in enumerate(spec.venues)})
-        return CompiledMarket(spec, terms, schedules, instruments, doc.location_of(()), locations)
+        payment = self.payment(spec.payment_in_lieu, doc, names) if spec.payment_in_lieu else None
+        return CompiledMarket(spec, terms, schedules, instruments, doc.location_of(()), locations, payment)
+
+    def payment(self, spec: PaymentInLieu, doc: Document, names: set[str]) -> CompiledPayment | None:
+        """Compile the payment in lieu: its price, due date and tax rate read quantities and parameters."""
+        where = doc.location_of(("payment_in_lieu",))
+        price = self.expr(spec.price, names, where, "payment_in_lieu price")
+        due = self.expr(spec.due, names, where, "payment_in_lieu due")
+        tax_rate = self.expr(spec.tax_rate, names, where, "payment_in_lieu tax_rate")
+        if price is None or due is None or tax_rate is None:
+            return None
+        return CompiledPayment(spec, price, due, tax_rate, where)
 
     def parameters(self, spec: ParametersFile, doc: Document) -> ParameterTable | None:
         ok = True

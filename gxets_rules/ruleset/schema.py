@@ -292,6 +292,21 @@ class Instrument(StrictModel):
     interpretations: list[InterpretationId] = Field(default_factory=list)
 
 
+class PaymentInLieu(StrictModel):
+    """A payment the rule set accepts instead of bought products, for any number of tonnes (e.g. a ceiling payment).
+
+    It is the market's backstop: unlimited and outside every cap, so the planner buys a product only where it costs
+    less, and nothing is left for bilateral trade or tender.
+    """
+
+    title: LocalizedText
+    price: str = Field(description="Expression: yen per t-CO2 paid (whole yen).")
+    due: str = Field(description="Expression: the date by which it is paid.")
+    tax_rate: str = Field(description="Expression: consumption tax rate on the payment (0 if it bears none).")
+    source: Citation | None = None
+    interpretations: list[InterpretationId] = Field(default_factory=list)
+
+
 class MarketFile(StrictModel):
     """``market.yaml``: what may be bought where, the trading calendar, and the terms of a purchase plan.
 
@@ -310,6 +325,9 @@ class MarketFile(StrictModel):
     venues: list[Venue] = Field(min_length=1)
     schedules: list[Schedule] = Field(default_factory=list)
     instruments: list[Instrument] = Field(min_length=1)
+    payment_in_lieu: PaymentInLieu | None = Field(
+        default=None, description="A payment that settles tonnes at a price instead of buying a product."
+    )
     source: Citation | None = None
     interpretations: list[InterpretationId] = Field(default_factory=list)
 
@@ -327,6 +345,14 @@ class DefinitionsFile(StrictModel):
     definitions: dict[Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")], DefinitionSpec]
 
 
+class CodelistInput(StrictModel):
+    """A submission field whose values a code list offers: the drop-down of that column in the xlsx template."""
+
+    field: str = Field(description="The field as the rule language names it, e.g. lot.tse_category.")
+    table: str | None = Field(default=None, description="Offer the rows of this table instead of the entries.")
+    closed: bool = Field(default=False, description="Only listed values are valid (the template refuses others).")
+
+
 class CodelistFile(StrictModel):
     codelist: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]
     title: LocalizedText
@@ -336,6 +362,9 @@ class CodelistFile(StrictModel):
     normalise: list[str] = Field(default_factory=list, description="Key fields compared case- and dash-blind.")
     tables: dict[str, dict[str, dict[str, Any]]] = Field(default_factory=dict)
     entries: list[dict[str, Any]]
+    inputs: list[CodelistInput] = Field(
+        default_factory=list, description="Submission fields whose drop-down in the xlsx template offers this list."
+    )
 
 
 class CaseExpectation(StrictModel):

@@ -1,0 +1,414 @@
+"""Read a submission or ownership workbook into the same plain data a YAML file gives, every value located.
+
+Sheets and columns are found by name, in Japanese or English or as the field's own name (``xlsx_layout``), never by
+position. The result is a :class:`Document` whose locations are cells (``Lots!C5``), so the one loader
+(``load_submission_document``) validates it, and every later check — the rule set's integrity checks included —
+points at the cell to fix.
+
+Problems come in two kinds. A workbook whose *structure* cannot be read (a required sheet missing, a merged or
+unknown header, more rows than the limit) stops here with all such problems. A *value* that cannot be taken (a
+formula without a saved result, an error cell, a number where a date belongs) is reported together with the model's
+own findings, so a person sees every wrong cell in one run. A formula with a saved result is read by that result,
+with a warning.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, TypeVar
+
+from openpyxl.utils import get_column_letter
+
+from gxets_rules.errors import InputError, Location, Problem, display_path
+from gxets_rules.io.lots_csv import whole_number
+from gxets_rules.io.strict_yaml import Document, YamlPath
+from gxets_rules.io.xlsx_cells import Cell, SheetCells, read_cells
+from gxets_rules.io.xlsx_guard import UNREADABLE, Package, SheetPart, XlsxLimits, open_workbook, unreadable
+from gxets_rules.io.xlsx_layout import (
+    KEY,
+    LANGS,
+    PARENT,
+    ROOTS,
+    Column,
+    SheetSpec,
+    aliases,
+    fold,
+    form_header,
+    layout,
+    sheet_aliases,
+    sheet_name,
+)
+from gxets_rules.model.ownership import OWNERSHIP_FORMAT
+from gxets_rules.model.submission import SUBMISSION_FORMAT
+
+FORMATS = {"submission": SUBMISSION_FORMAT, "ownership": OWNERSHIP_FORMAT}
+T = TypeVar("T")
+
+
+@dataclass
+class WorkbookData:
+    """A workbook's part as located plain data, with the value problems and the warnings found on the way."""
+
+    document: Document
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+
+    def validated(self, validate: Callable[[Document], T]) -> T:
+        """``validate(document)``, with this workbook's value problems reported together with the model's."""
+        bad_cells = {p.location for p in self.problems}
+        try:
+            result = validate(self.document)
+        except InputError as exc:
+            raise InputError(self.problems + [p for p in exc.problems if p.location not in bad_cells]) from None
+        if self.problems:
+            raise InputError(self.problems)
+        return result
+
+
+@dataclass
+class _Record:
+    """One table row: its data, where each column's cell is, and the row's own place."""
+
+    number: int
+    data: dict[str, Any]
+    cells: dict[tuple[str, ...], Location]
+    where: Location
+
+
+class _Reader:
+    def __init__(self, path: Path, root: str) -> None:
+        self.path = path
+        self.root = root
+        self.shown = display_path(path)
+        self.structure: list[Problem] = []
+        self.values: list[Problem] = []
+        self.warnings: list[Problem] = []
+        self.locations: dict[YamlPath, Location] = {(): Location(self.shown)}
+        self.records: dict[str, list[_Record]] = {}
+        self.foreign: list[SheetPart] = []  # sheets of the other part (the ownership sheets of a submission workbook)
+
+    def at(self, title: str, ref: str) -> Location:
+        return Location(self.shown, cell=f"{title}!{ref}")
+
+    # sheets --------------------------------------------------------------------------------------------------
+    def sheets(self, package: Package) -> dict[str, SheetPart]:
+        """The workbook's sheets by the key of the spec they match; unknown sheets are reported and skipped."""
+        wanted = {name: spec for spec in layout(self.root) for name in sheet_aliases(spec)}
+        own = {fold(sheet_name(own, lang)) for own in ("readme", "lists") for lang in LANGS}
+        other = {name for root in ROOTS if root != self.root for spec in layout(root) for name in sheet_aliases(spec)}
+        found: dict[str, SheetPart] = {}
+        for sheet in package.sheets:
+            spec = wanted.get(fold(sheet.title))
+            if fold(sheet.title) in other:
+                self.foreign.append(sheet)
+            elif spec is None:
+                if fold(sheet.title) not in own:
+                    self.warnings.append(Problem(self.at(sheet.title, "A1"), "not a sheet of the format; not read"))
+            elif spec.key in found:
+                first = found[spec.key].title
+                self.structure.append(Problem(self.at(sheet.title, "A1"), f"the same part as sheet {first!r}"))
+            else:
+                found[spec.key] = sheet
+        for spec in layout(self.root):
+            model_field = ROOTS[self.root].model_fields.get(spec.at[0]) if spec.at else None
+            if spec.key not in found and model_field is not None and model_field.is_required():
+                names = " / ".join(sheet_name(spec, lang) for lang in LANGS)
+                self.structure.append(Problem(Location(self.shown), f"the sheet {names} is missing; it is required"))
+        return found
+
+    def cells(self, package: Package, sheet: SheetPart, limits: XlsxLimits) -> SheetCells:
+        try:
+            found = read_cells(package, sheet, limits.max_rows + 1)  # the header row and max_rows records
+        except UNREADABLE as exc:
+            self.structure.append(Problem(self.at(sheet.title, "A1"), f"cannot read the sheet: {unreadable(exc)}"))
+            return SheetCells(sheet.title)
+        if found.over_limit_at is not None:
+            self.structure.append(
+                Problem(
+                    self.at(found.title, f"A{found.over_limit_at}"),
+                    f"more than {limits.max_rows:,} rows; put bulk credit lots in a lots CSV (lots_csv) "
+                    "or raise --max-rows",
+                )
+            )
+        for ref in found.merged:
+            self.structure.append(
+                Problem(
+                    self.at(found.title, ref),
+                    "merged cells; give every column its own header and every record its own row",
+                )
+            )
+        return found
+
+    # values ------------------------------------------------------------------------------------------------------
+    def value(self, cell: Cell, column: Column, title: str) -> Any:
+        """A cell's value in the form the model reads, or None (blank, or a problem recorded)."""
+        where = self.at(title, cell.ref)
+        if cell.error:
+            self.values.append(Problem(where, f"the cell shows the error {cell.value}; enter the value"))
+            return None
+        if cell.formula is not None:
+            if cell.value is None:
+                self.values.append(Problem(where, f"formula {cell.formula} has no saved result; enter the value"))
+                return None
+            self.warnings.append(Problem(where, f"formula {cell.formula} read as its saved result {cell.value!r}"))
+        value, message = convert(cell.value, column)
+        if message:
+            self.values.append(Problem(where, message))
+            return None
+        return value
+
+    def put(self, target: dict[str, Any], path: tuple[str, ...], value: Any, where: Location) -> None:
+        node = target
+        for part in path[:-1]:
+            child = node.setdefault(part, {})
+            if not isinstance(child, dict):
+                self.values.append(Problem(where, f"give either {part} or its parts, not both"))
+                return
+            node = child
+        if isinstance(node.get(path[-1]), dict):
+            self.values.append(Problem(where, f"give either {path[-1]} or its parts, not both"))
+            return
+        node[path[-1]] = value
+
+    # forms -------------------------------------------------------------------------------------------------------
+    def form(self, spec: SheetSpec, cells: SheetCells) -> dict[str, Any]:
+        """A form sheet's object: each item row's value, located at its value cell."""
+        data: dict[str, Any] = {}
+        self.locations[spec.at] = self.at(cells.title, "A1")
+        if not cells.rows:
+            return data
+        number, heading = cells.rows[0]
+        found = {key: _find_heading(heading, key) for key in ("item", "value")}
+        if None in found.values():
+            names = " / ".join(f"{form_header('item', lang)}, {form_header('value', lang)}" for lang in LANGS)
+            self.structure.append(Problem(self.at(cells.title, f"A{number}"), f"no headers {names} in the first row"))
+            return data
+        item_col, value_col = found["item"], found["value"]
+        by_alias = {alias: column for column in spec.columns for alias in aliases(column)}
+        seen: dict[str, str] = {}
+        for number, row in cells.rows[1:]:
+            item = row.get(item_col)
+            if item is None:
+                if value_col in row:
+                    self.structure.append(Problem(self.at(cells.title, row[value_col].ref), "a value without an item"))
+                continue
+            column = by_alias.get(fold(str(item.value)))
+            if column is None:
+                self.structure.append(Problem(self.at(cells.title, item.ref), f"unknown item {item.value!r}"))
+                continue
+            where = self.at(cells.title, f"{get_column_letter(value_col)}{number}")
+            if column.dotted in seen:
+                self.structure.append(Problem(where, f"{item.value!r} is given twice (first in {seen[column.dotted]})"))
+                continue
+            seen[column.dotted] = f"{cells.title}!{item.ref}"
+            self.locations[(*spec.at, *column.path)] = where
+            cell = row.get(value_col)
+            value = None if cell is None else self.value(cell, column, cells.title)
+            if value is not None:
+                self.put(data, column.path, value, where)
+        return data
+
+    # tables ------------------------------------------------------------------------------------------------------
+    def table(self, spec: SheetSpec, cells: SheetCells) -> list[_Record]:
+        """A table sheet's records, each with the place of every one of its cells."""
+        if not cells.rows:
+            return []
+        number, heading = cells.rows[0]
+        columns: dict[int, Column] = {}
+        by_alias = {alias: column for column in spec.columns for alias in aliases(column)}
+        for index, cell in sorted(heading.items()):
+            column = by_alias.get(fold(str(cell.value)))
+            where = self.at(cells.title, cell.ref)
+            if column is None:
+                self.structure.append(Problem(where, f"unknown column {cell.value!r}"))
+            elif column in columns.values():
+                self.structure.append(Problem(where, f"column {cell.value!r} is given twice"))
+            else:
+                columns[index] = column
+        unheaded: set[int] = set()
+        records = []
+        for number, row in cells.rows[1:]:
+            record = _Record(number, {}, {}, self.at(cells.title, f"A{number}"))
+            for index, cell in row.items():
+                if index not in columns and index not in heading and index not in unheaded:
+                    unheaded.add(index)
+                    self.structure.append(
+                        Problem(self.at(cells.title, cell.ref), "a value in a column without a header")
+                    )
+            for index, column in columns.items():
+                where = self.at(cells.title, f"{get_column_letter(index)}{number}")
+                record.cells[column.path] = where
+                cell = row.get(index)
+                value = None if cell is None else self.value(cell, column, cells.title)
+                if value is not None:
+                    self.put(record.data, column.path, value, where)
+            records.append(record)
+        return records
+
+    def place(self, data: dict[str, Any], spec: SheetSpec, records: list[_Record]) -> None:
+        """Put a table's records where the model has them: at the top, inside an object, or under parent records."""
+        if spec.parent is None:
+            for index, record in enumerate(records):
+                self.locate((*spec.at, index), record)
+            if records or _required(self.root, spec):
+                node = data
+                for part in spec.at[:-1]:
+                    node = node.setdefault(part, {})
+                node[spec.at[-1]] = [record.data for record in records]
+            return
+        parents = self.records.get(spec.parent.key, [])
+        index_of = {str(r.data.get("id")): i for i, r in enumerate(parents) if r.data.get("id") is not None}
+        field_name = spec.at[-1]
+        counts: dict[int, int] = {}
+        for record in records:
+            parent_id = record.data.pop(PARENT, None)
+            if parent_id is None:
+                continue  # the model reports nothing here; the missing id is reported below
+            if str(parent_id) not in index_of:
+                where = record.cells[(PARENT,)]
+                parent = sheet_name(spec.parent, "en")
+                self.values.append(Problem(where, f"no record with id {parent_id!r} on sheet {parent}"))
+                continue
+            pi = index_of[str(parent_id)]
+            owner = parents[pi].data
+            base = (*spec.parent.at, pi, field_name)
+            if spec.mapping:
+                key = record.data.get(KEY)
+                if key is None or field_name not in record.data:
+                    continue
+                owner.setdefault(field_name, {})[key] = record.data[field_name]
+                self.locations[(*base, key)] = record.cells[(field_name,)]
+            else:
+                j = counts.get(pi, 0)
+                counts[pi] = j + 1
+                owner.setdefault(field_name, []).append(record.data)
+                self.locate((*base, j), record)
+        for record in records:
+            for column in spec.columns:
+                if column.required and _get(record.data, column.path) is None and column.path[0] in (PARENT, KEY):
+                    self.values.append(Problem(record.cells[column.path], "required field is missing"))
+
+    def locate(self, base: YamlPath, record: _Record) -> None:
+        self.locations[base] = record.where
+        for path, where in record.cells.items():
+            self.locations[(*base, *path)] = where
+
+    # the whole workbook ---------------------------------------------------------------------------------------
+    def read(self, package: Package, limits: XlsxLimits) -> dict[str, Any]:
+        data: dict[str, Any] = {"format": FORMATS[self.root]}
+        found = self.sheets(package)
+        for spec in (s for s in layout(self.root) if s.key in found):
+            cells = self.cells(package, found[spec.key], limits)
+            if spec.form:
+                part = self.form(spec, cells)
+                if spec.at and (part or _required(self.root, spec)):
+                    data[spec.at[0]] = part
+                elif not spec.at:
+                    data.update(part)
+                continue
+            records = self.table(spec, cells)
+            self.records[spec.key] = records
+            self.place(data, spec, records)
+        return data
+
+
+def _find_heading(row: dict[int, Cell], key: str) -> int | None:
+    names = {fold(form_header(key, lang)) for lang in LANGS} | {key}
+    return next((index for index, cell in row.items() if fold(str(cell.value)) in names), None)
+
+
+def _required(root: str, spec: SheetSpec) -> bool:
+    model_field = ROOTS[root].model_fields.get(spec.at[0]) if spec.at else None
+    return spec.parent is None and len(spec.at) == 1 and model_field is not None and model_field.is_required()
+
+
+def _get(data: dict[str, Any], path: tuple[str, ...]) -> Any:
+    node: Any = data
+    for part in path:
+        node = node.get(part) if isinstance(node, dict) else None
+    return node
+
+
+def convert(value: Any, column: Column) -> tuple[Any, str | None]:
+    """A cell value in the form the model reads for this column's kind, or a message why it cannot be.
+
+    Values the model can judge itself (text in a number column) pass through, so its message names the field.
+    """
+    kind = column.kind
+    if isinstance(value, str):
+        value = value.strip()
+        if kind == "int":
+            return whole_number(value), None
+        return value, None
+    if isinstance(value, datetime):
+        if kind in ("date", "text", "choice") and value.time() == datetime.min.time():
+            return (value.date() if kind == "date" else value.date().isoformat()), None
+        return None, f"expected {_expected(kind)}, got the date and time {value.isoformat(sep=' ')}"
+    if isinstance(value, bool):
+        return None, f"expected {_expected(kind)}, got {str(value).upper()}"
+    if isinstance(value, int | float):
+        if kind == "date":
+            return None, f"expected a date (YYYY-MM-DD), got the number {value}; format the cell as a date"
+        integral = isinstance(value, int) or value.is_integer()
+        if kind == "decimal":
+            return (int(value) if integral else Decimal(repr(value))), None
+        if kind == "int":
+            return (int(value) if integral else value), None
+        return (str(int(value)) if integral else repr(value)), None
+    if isinstance(value, date):
+        return (value if kind == "date" else value.isoformat()), None
+    return None, f"expected {_expected(kind)}, got {value!r}"
+
+
+def _expected(kind: str) -> str:
+    return {"int": "a whole number", "decimal": "a number", "date": "a date (YYYY-MM-DD)"}.get(kind, "text")
+
+
+def read_workbook(path: Path, root: str, limits: XlsxLimits) -> WorkbookData:
+    """A workbook's ``submission`` or ``ownership`` part as located data; structural problems raise at once."""
+    package, warnings = open_workbook(path, limits)
+    reader = _Reader(path, root)
+    reader.warnings.extend(warnings)
+    try:
+        data = reader.read(package, limits)
+        if root == "submission":
+            _embedded_ownership(reader, package, data)
+    finally:
+        package.close()
+    if reader.structure:
+        raise InputError(reader.structure + reader.values)
+    document = Document(data=data, file=reader.shown, locations=reader.locations)
+    return WorkbookData(document, reader.values, reader.warnings)
+
+
+def _has_records(package: Package, sheet: SheetPart) -> bool:
+    """Whether a sheet has a row under its header (an unreadable sheet is reported when it is read as ownership)."""
+    try:
+        return len(read_cells(package, sheet, 2).rows) > 1
+    except UNREADABLE:
+        return False
+
+
+def _embedded_ownership(reader: _Reader, package: Package, data: dict[str, Any]) -> None:
+    """Ownership sheets with records in a submission workbook: its ownership file is then the workbook itself."""
+    if not any(_has_records(package, sheet) for sheet in reader.foreign):
+        return
+    if data.get("ownership"):
+        where = reader.locations[("ownership",)]
+        reader.structure.append(
+            Problem(where, "the ownership is given twice: as a file here and in this workbook's sheets")
+        )
+    else:
+        data["ownership"] = reader.path.name
+
+
+def parts_in(path: Path, limits: XlsxLimits) -> set[str]:
+    """Which parts (``submission``, ``ownership``) a workbook has sheets for, by their names."""
+    package, _ = open_workbook(path, limits)
+    package.close()
+    titles = {fold(sheet.title) for sheet in package.sheets}
+    return {root for root in ROOTS if any(titles & sheet_aliases(spec) for spec in layout(root))}
