@@ -282,6 +282,7 @@ class Involvement:
     _look_through: Callable[[], Range] | None = None
     _paths: Callable[[Range], list[str]] | None = None
     _figure: Range | None = None
+    _lines: list[str] | None = None
 
     @property
     def look_through_counted(self) -> Range | None:
@@ -291,9 +292,11 @@ class Involvement:
 
     @property
     def look_through_lines(self) -> list[str]:
-        """The witness paths behind the look-through figure (worked out only when a trace asks for them)."""
-        figure = self.look_through_counted
-        return [] if figure is None or self._paths is None else self._paths(figure)
+        """The witness paths behind the look-through figure (worked out only when a trace asks for them, once)."""
+        if self._lines is None:
+            figure = self.look_through_counted
+            self._lines = [] if figure is None or self._paths is None else self._paths(figure)
+        return self._lines
 
 
 def _direct(graph: OwnershipGraph, project: str, status: Status, day: date) -> Range:

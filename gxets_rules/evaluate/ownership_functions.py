@@ -8,12 +8,12 @@ UNKNOWN, which makes the criteria indeterminate — never passed, never failed. 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from datetime import date, timedelta
 from fractions import Fraction
 from typing import Any
 
-from gxets_rules.evaluate.context import Evidence
+from gxets_rules.evaluate.context import EvalContext, Evidence
 from gxets_rules.evaluate.functions import Env, ctx_of, register
 from gxets_rules.evaluate.ownership import Involvement, OwnershipGraph, Thresholds
 from gxets_rules.ruleset.expr import EvaluationError
@@ -51,12 +51,11 @@ def involvement_facts(env: Env, lot: Any, until: Any, same_day_counts: Any, cont
     thresholds = Thresholds(_fraction(control, "control_share"), _fraction(joint, "joint_share"))
     completed = graph.projects[project].first_issuance_completed_on
     start = None if completed is None else (completed if same_day_counts else completed - timedelta(days=1))
-    facts = InvolvementFacts(graph.involvement(project, start, until, thresholds), completed)
+    facts = InvolvementFacts(graph.involvement(project, start, until, thresholds), completed, ctx)
     for line in facts.found.lines:
         ctx.record(Evidence("ownership", line, {"project": project}))
     if facts.found.technology:
         ctx.record(Evidence("ownership", f"{project}: a participant etc. provides technology or a solution (※4)"))
-    facts.recorder = ctx.record
     return facts
 
 
@@ -64,18 +63,18 @@ class InvolvementFacts(Mapping[str, Any]):
     """The fields rules read from ``involvement(…)``; the look-through figure is worked out only if a rule reads it
     (its witness paths are recorded then)."""
 
-    def __init__(self, found: Involvement, first_issuance: date | None) -> None:
+    def __init__(self, found: Involvement, first_issuance: date | None, ctx: EvalContext) -> None:
         self.found = found
         self.first_issuance = first_issuance
-        self.recorder: Callable[[Any], None] | None = None
+        self.ctx = ctx
 
     def __getitem__(self, name: str) -> Any:
         found = self.found
         if name == "look_through_counted":
             value = found.look_through_counted
-            if self.recorder is not None:
+            if self.ctx.recorders:  # a trace is being made: only then are the witness paths worth working out
                 for line in found.look_through_lines:
-                    self.recorder(Evidence("ownership", line, {"project": found.project}))
+                    self.ctx.record(Evidence("ownership", line, {"project": found.project}))
             return UNKNOWN if value is None else value
         values = {
             "direct_now": found.direct_now,
