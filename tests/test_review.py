@@ -220,3 +220,17 @@ def test_hostile_firm_text_stays_inert_in_the_summary(tmp_path: Path) -> None:
     workbook = load_workbook(tmp_path / "out" / "summary.xlsx")
     cell = workbook["Firms"]["A2"]
     assert (cell.value, cell.data_type) == ('=HYPERLINK("http://x")', "s")
+
+
+def test_a_workbook_submission_is_reviewed_with_its_intake_warnings(tmp_path: Path) -> None:
+    workbook = load_workbook(EXAMPLES / "acme-steel" / "submission.xlsx")
+    workbook.create_sheet("メモ")
+    path = tmp_path / "acme.xlsx"
+    workbook.save(path)
+    code, summary = review(tmp_path, path)
+    assert code == 0
+    (row,) = summary["firms"]
+    assert (row["firm_id"], row["offsets_to_buy_t"]) == ("acme-steel", 77_500)
+    assert row["intake_warnings"] == [f"{path}:メモ!A1: not a sheet of the format; not read"]
+    sheet = load_workbook(tmp_path / "out" / "summary.xlsx")["Intake warnings"]
+    assert [c.value for c in sheet[2]] == [str(path), "acme-steel", row["intake_warnings"][0]]

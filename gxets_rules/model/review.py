@@ -53,6 +53,10 @@ class FirmRow(StrictModel):
     ineligible_lots: int
     needs_review_lots: int
     issues: int = Field(description="Data issues (warnings) in the firm's result.")
+    intake_warnings: list[str] = Field(
+        description="What reading the file noted without stopping (a workbook's formula read by its saved value, a "
+        "sheet not read), as `gxets check` prints it."
+    )
 
 
 class InvalidSubmission(StrictModel):

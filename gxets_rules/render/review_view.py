@@ -54,7 +54,15 @@ class ReviewView:
         ]
 
     def grids(self) -> list[Grid]:
-        return [self.totals(), self.firms(), self.double_claims(), self.era(), *self.credits(), self.invalid()]
+        return [
+            self.totals(),
+            self.firms(),
+            self.double_claims(),
+            self.era(),
+            *self.credits(),
+            self.invalid(),
+            self.intake_warnings(),
+        ]
 
     def totals(self) -> Grid:
         totals, t = self.summary["totals"], self.t
@@ -184,6 +192,17 @@ class ReviewView:
         headings = (t("review.file"), t("review.firm_id"), t("review.problems"))
         rows = tuple((i["file"], i["firm_id"], "\n".join(i["problems"])) for i in self.summary["invalid"])
         return Grid("invalid", t("review.invalid_files"), headings, (None, None, None), rows, t("review.none"))
+
+    def intake_warnings(self) -> Grid:
+        """What reading an evaluated firm's file noted without stopping it, one row per file."""
+        t = self.t
+        headings = (t("review.file"), t("review.firm_id"), t("review.intake_warnings"))
+        rows = tuple(
+            (row["file"], row["firm_id"], "\n".join(row["intake_warnings"]))
+            for row in self.summary["firms"]
+            if row["intake_warnings"]
+        )
+        return Grid("warnings", t("review.intake_warnings"), headings, (None, None, None), rows, t("review.none"))
 
     def kind(self, kind: str) -> str:
         return self.t.get("kind." + kind, kind)

@@ -23,6 +23,7 @@ SHEETS = {
     "by-kind": "Credits by kind",
     "by-tse-category": "Credits by TSE category",
     "invalid": "Invalid",
+    "warnings": "Intake warnings",
 }
 EPOCH = date(2000, 1, 1)
 """The workbook's date when no firm was evaluated (otherwise the batch's latest evaluation date)."""

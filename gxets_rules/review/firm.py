@@ -93,7 +93,7 @@ def review_submission(index: int, path: Path, options: ReviewOptions, shared: Sh
     folder = folder_name(index, firm_id)
     write_json(options.out / folder / "result.json", data)
     write_reports(data, options.reports, options.lang, options.out / folder)
-    row = firm_row(data, file, f"{folder}/result.json")
+    row = firm_row(data, file, f"{folder}/result.json", _texts(evaluation.loaded.warnings))
     return FirmOutcome(
         index,
         file,
@@ -119,7 +119,7 @@ def _lookup(tree: dict[str, Any], path: str) -> Any:
     return node
 
 
-def firm_row(result: dict[str, Any], file: str, result_path: str) -> FirmRow:
+def firm_row(result: dict[str, Any], file: str, result_path: str, warnings: Sequence[str]) -> FirmRow:
     """The summary row of a firm's result: figures read from it by the conventions of docs/review.md."""
     coverage = result["coverage"]
     verdicts = Counter(lot["verdict"] for lot in result["lots"])
@@ -150,6 +150,7 @@ def firm_row(result: dict[str, Any], file: str, result_path: str) -> FirmRow:
         ineligible_lots=verdicts["ineligible"],
         needs_review_lots=verdicts["needs_review"],
         issues=len(result["issues"]),
+        intake_warnings=list(warnings),
     )
 
 
