@@ -234,3 +234,16 @@ def test_a_workbook_submission_is_reviewed_with_its_intake_warnings(tmp_path: Pa
     assert row["intake_warnings"] == [f"{path}:メモ!A1: not a sheet of the format; not read"]
     sheet = load_workbook(tmp_path / "out" / "summary.xlsx")["Intake warnings"]
     assert [c.value for c in sheet[2]] == [str(path), "acme-steel", row["intake_warnings"][0]]
+
+
+def test_per_firm_reports_on_request_are_the_ones_gxets_check_writes(tmp_path: Path) -> None:
+    code, _ = review(tmp_path, ACME, "--report", "html,xlsx", "--lang", "en")
+    assert code == 0
+    checked = run_cli("check", ACME, "--report", "html,xlsx", "--lang", "en", "--out", tmp_path / "check")
+    assert checked.exit_code == 0
+    for name in ("result.json", "report.html", "report.xlsx"):
+        assert (tmp_path / "out" / "firms" / "0001-acme-steel" / name).read_bytes() == (
+            tmp_path / "check" / name
+        ).read_bytes()
+    assert review(tmp_path, ACME, out="bare")[0] == 0
+    assert sorted(p.name for p in (tmp_path / "bare" / "firms" / "0001-acme-steel").iterdir()) == ["result.json"]
