@@ -2,7 +2,9 @@
 
 Exit codes: 0 success; 1 an internal error (a bug: the message says so, ``--debug`` shows
 the traceback); 2 bad input (every problem listed with its file and line); 3 a rule-set
-test or lint finding.
+test or lint finding. ``gxets review`` adds: 4 a submission of the batch was invalid
+(reported and skipped), 5 a double claim was found (or allowances claimed beyond what was
+created), 6 both.
 """
 
 from __future__ import annotations
@@ -29,17 +31,26 @@ from gxets_rules.io.writers import atomic_write_bytes, canonical_json, write_jso
 from gxets_rules.io.xlsx_guard import DEFAULT_MAX_ROWS, XLSX_SUFFIX, XlsxLimits
 from gxets_rules.io.xlsx_template import template_bytes
 from gxets_rules.model.result import Result
+from gxets_rules.model.review import ReviewSummary
 from gxets_rules.model.schemas import FORMATS, json_schema
-from gxets_rules.pipeline import DEFAULT_RULESET, CheckRequest, ruleset_for, run_evaluation
-from gxets_rules.render.reports import REPORTS, parse_kinds, write_reports
+from gxets_rules.pipeline import DEFAULT_RULESET, CheckRequest, SharedInputs, ruleset_for, run_evaluation
+from gxets_rules.render.reports import REPORTS, parse_kinds, write_reports, write_summary
+from gxets_rules.render.review_text import render_review_text
 from gxets_rules.render.text import render_lot, render_text
 from gxets_rules.resources import bundled_rulesets, resolve_ruleset
+from gxets_rules.review.batch import Batch, collect, run_batch
+from gxets_rules.review.firm import ReviewOptions
+from gxets_rules.review.ledger import open_ledger
 from gxets_rules.ruleset.cases import collect_cases, run_case
 from gxets_rules.ruleset.compiled import RuleSet
 from gxets_rules.ruleset.lint import lint
 from gxets_rules.ruleset.loader import compile_ruleset
 
 EXIT_FINDINGS = 3
+EXIT_REVIEW_INVALID = 4
+EXIT_REVIEW_DOUBLE_CLAIMS = 5
+EXIT_REVIEW_BOTH = 6
+DEFAULT_LEDGER = Path(os.environ.get("GXETS_LEDGER", "gxets-ledger.sqlite"))
 MAX_SHOWN = 200
 LANG_CHOICE = click.Choice(["ja", "en"])
 DEFAULT_LANG = os.environ.get("GXETS_LANG", "ja")
@@ -222,6 +233,153 @@ def explain(lot_id: str, lang: str, **request: Any) -> None:
     if lot_id not in known:
         raise click.BadParameter(f"no lot {lot_id!r}; the submission has: {', '.join(known)}", param_hint="LOT_ID")
     click.echo(render_lot(data, lot_id, lang), nl=False)
+
+
+def review_exit_code(summary: ReviewSummary) -> int:
+    """0 clean; 4 an invalid submission; 5 a double claim or allowances claimed beyond creation; 6 both."""
+    invalid = summary.totals.invalid > 0
+    claimed_twice = summary.totals.double_claims > 0 or summary.totals.era_excess_sellers > 0
+    if invalid and claimed_twice:
+        return EXIT_REVIEW_BOTH
+    if claimed_twice:
+        return EXIT_REVIEW_DOUBLE_CLAIMS
+    return EXIT_REVIEW_INVALID if invalid else 0
+
+
+LEDGER_OPTION = click.option(
+    "--ledger",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=DEFAULT_LEDGER,
+    show_default=True,
+    help="The ledger (SQLite) that keeps every evaluated submission and claimed range across rounds "
+    "(default from $GXETS_LEDGER).",
+)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, metavar="PATH...", type=click.Path(path_type=Path))
+@click.option(
+    "--ownership",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Ownership graph for every submission (read once); default: each submission's own `ownership:` file.",
+)
+@click.option(
+    "--market", type=click.Path(path_type=Path, dir_okay=False), help="Market snapshot to plan every firm's purchases."
+)
+@LEDGER_OPTION
+@click.option("--out", type=click.Path(path_type=Path, file_okay=False), required=True, help="Folder for the outputs.")
+@click.option("--report", "reports", callback=report_kinds, metavar="html,xlsx", help="Per-firm reports to write too.")
+@click.option("--lang", type=LANG_CHOICE, default=DEFAULT_LANG, show_default=True, help="Language of the reports.")
+@click.option(
+    "--as-of",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Evaluation date (default: each submission's, else today).",
+)
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=os.cpu_count() or 1,
+    show_default="the number of CPUs",
+    help="Worker processes that evaluate submissions (the same results with any number).",
+)
+@click.option("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, show_default=True, help="Largest input file.")
+@click.option(
+    "--max-rows",
+    type=int,
+    default=DEFAULT_MAX_ROWS,
+    show_default=True,
+    help="Most rows a sheet of a workbook may hold.",
+)
+@guarded
+def review(
+    paths: tuple[Path, ...],
+    ownership: Path | None,
+    market: Path | None,
+    ledger: Path,
+    out: Path,
+    reports: list[str],
+    lang: str,
+    as_of: Any,
+    jobs: int,
+    max_bytes: int,
+    max_rows: int,
+) -> None:
+    """Review a batch of submissions (files, or folders of *.yaml, *.yml, *.xlsx) for the secretariat.
+
+    Evaluates each submission as `gxets check` does and writes its result to OUT/firms/NNNN-FIRM/result.json (and the
+    reports asked for with --report); a file that cannot be evaluated is reported with its problems and skipped.
+    Then finds serial ranges claimed twice — within a submission, across submissions, or against a range claimed in
+    an earlier round (the ledger) — and excess reduction allowances claimed beyond what their creators may create,
+    and writes OUT/summary.json (gxets.review.v1), OUT/summary.xlsx and OUT/summary.html. Exit code: 0 clean, 4 an
+    invalid submission, 5 a double claim, 6 both.
+    """
+    files = collect(list(paths))
+    shared = SharedInputs(max_bytes, max_rows)
+    inputs = {}
+    for path, load in ((ownership, shared.ownership), (market, shared.market)):
+        if path is not None:
+            found = load(path)
+            inputs[found.name] = found.sha256
+    options = ReviewOptions(
+        out, date.today(), as_of.date() if as_of else None, ownership, market, max_bytes, max_rows, tuple(reports), lang
+    )
+    batch = Batch(files, options, shared, ledger, jobs, inputs)
+    with click.progressbar(length=len(files), label="gxets review", file=sys.stderr, show_pos=True) as bar:
+        summary = run_batch(batch, progress=lambda _: bar.update(1))
+    data = summary.model_dump(mode="json")
+    written = write_summary(data, lang, out)
+    click.echo(render_review_text(data, lang), nl=False)
+    for path in written:
+        click.echo(f"→ {path}")
+    sys.exit(review_exit_code(summary))
+
+
+@main.group("ledger")
+def ledger_group() -> None:
+    """Read the review ledger: recorded submissions and the serial ranges they claimed."""
+
+
+@ledger_group.command("list")
+@LEDGER_OPTION
+@guarded
+def ledger_list(ledger: Path) -> None:
+    """One line per recorded submission: number, time, firm, rule set, content hash, status, claimed ranges."""
+    with open_ledger(ledger) as book:
+        for s in book.submissions():
+            status = s["summary"].get("status") or "-"
+            click.echo(
+                f"{s['id']:>6}  {s['recorded_at']}  {s['firm_id']}  {s['ruleset_id']} {s['ruleset_version']}  "
+                f"{s['content_sha256'][:12]}  {status}  {s['claims']} ranges  {s['file']}"
+            )
+
+
+@ledger_group.command("show")
+@click.argument("ref", metavar="NUMBER|HASH")
+@LEDGER_OPTION
+@guarded
+def ledger_show(ref: str, ledger: Path) -> None:
+    """One recorded submission (by number or content-hash prefix) with its summary and claimed ranges, as JSON."""
+    with open_ledger(ledger) as book:
+        found = book.submissions(ref)
+        if len(found) != 1:
+            raise click.BadParameter(f"{len(found)} recorded submissions match {ref!r}", param_hint="NUMBER|HASH")
+        click.echo(canonical_json({**found[0], "claims": book.claims_of(found[0]["id"])}), nl=False)
+
+
+@ledger_group.command("export")
+@LEDGER_OPTION
+@click.option(
+    "--out", "target", type=click.Path(path_type=Path, dir_okay=False), help="File to write (default: stdout)."
+)
+@guarded
+def ledger_export(ledger: Path, target: Path | None) -> None:
+    """The whole ledger as JSON (gxets.ledger.v1): every submission with its summary and claimed ranges."""
+    with open_ledger(ledger) as book:
+        data = book.export()
+    if target is None:
+        click.echo(canonical_json(data), nl=False)
+    else:
+        write_json(target, data)
 
 
 @main.command()

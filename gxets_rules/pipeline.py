@@ -6,17 +6,18 @@ that they cannot disagree about what a submission's result is. Files are read he
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from gxets_rules.errors import InputError, Location, Problem
 from gxets_rules.evaluate.engine import Evaluation, evaluate
 from gxets_rules.evaluate.ownership_functions import OWNERSHIP_KEY
 from gxets_rules.evaluate.result import build_result
 from gxets_rules.io.market_reader import LoadedMarket, load_market
-from gxets_rules.io.ownership_reader import load_ownership
+from gxets_rules.io.ownership_reader import LoadedOwnership, load_ownership
 from gxets_rules.io.strict_yaml import DEFAULT_MAX_BYTES
 from gxets_rules.io.submission_reader import LoadedSubmission, load_submission
 from gxets_rules.io.xlsx_guard import DEFAULT_MAX_ROWS
@@ -50,8 +51,53 @@ def ruleset_for(ref: str) -> RuleSet:
     return load_ruleset(folder)
 
 
-def load_inputs(request: CheckRequest) -> tuple[LoadedSubmission, LoadedMarket | None]:
+T = TypeVar("T")
+
+
+class SharedInputs:
+    """What a batch reads once and shares across its submissions: rule sets, ownership graphs, market snapshots.
+
+    A batch of a thousand submissions names the same rule set and, often, the same ownership graph; reading and
+    compiling those for each firm would cost more than evaluating it, and one graph object also shares its
+    per-date participant status between firms. A file that cannot be read is remembered with its problems, so
+    every submission that names it reports the same problems. A single check uses a fresh one.
+    """
+
+    def __init__(self, max_bytes: int = DEFAULT_MAX_BYTES, max_rows: int = DEFAULT_MAX_ROWS) -> None:
+        self.max_bytes = max_bytes
+        self.max_rows = max_rows
+        self._found: dict[tuple[str, str], Any] = {}
+
+    def _once(self, kind: str, key: str, load: Callable[[], T]) -> T:
+        if (kind, key) not in self._found:
+            try:
+                self._found[kind, key] = load()
+            except InputError as exc:
+                self._found[kind, key] = exc
+        found = self._found[kind, key]
+        if isinstance(found, InputError):
+            raise InputError(found.problems)
+        return found
+
+    def ruleset(self, ref: str) -> RuleSet:
+        return self._once("ruleset", ref, lambda: ruleset_for(ref))
+
+    def ownership(self, path: Path) -> LoadedOwnership:
+        return self._once(
+            "ownership",
+            str(path.resolve()),
+            lambda: load_ownership(path, max_bytes=self.max_bytes, max_rows=self.max_rows),
+        )
+
+    def market(self, path: Path) -> LoadedMarket:
+        return self._once("market", str(path.resolve()), lambda: load_market(path, max_bytes=self.max_bytes))
+
+
+def load_inputs(
+    request: CheckRequest, shared: SharedInputs | None = None
+) -> tuple[LoadedSubmission, LoadedMarket | None]:
     """The submission and the market snapshot, with the problems of both reported together."""
+    shared = shared or SharedInputs(request.max_bytes, request.max_rows)
     problems: list[Problem] = []
     loaded = market = None
     try:
@@ -60,7 +106,7 @@ def load_inputs(request: CheckRequest) -> tuple[LoadedSubmission, LoadedMarket |
         problems.extend(exc.problems)
     if request.market is not None:
         try:
-            market = load_market(request.market, max_bytes=request.max_bytes)
+            market = shared.market(request.market)
         except InputError as exc:
             problems.extend(exc.problems)
     if problems or loaded is None:
@@ -68,13 +114,26 @@ def load_inputs(request: CheckRequest) -> tuple[LoadedSubmission, LoadedMarket |
     return loaded, market
 
 
-def run_evaluation(request: CheckRequest, today: date) -> Evaluation:
-    """Load everything the request names and evaluate it (``today`` is used only when no date is given)."""
-    loaded, market = load_inputs(request)
-    ruleset = ruleset_for(request.ruleset or loaded.submission.ruleset or DEFAULT_RULESET)
+def evaluate_loaded(
+    request: CheckRequest,
+    loaded: LoadedSubmission,
+    market: LoadedMarket | None,
+    today: date,
+    shared: SharedInputs | None = None,
+) -> Evaluation:
+    """Evaluate a loaded submission under its rule set (``today`` is used only when no date is given)."""
+    shared = shared or SharedInputs(request.max_bytes, request.max_rows)
+    ruleset = shared.ruleset(request.ruleset or loaded.submission.ruleset or DEFAULT_RULESET)
     when = request.as_of or loaded.submission.as_of or today
-    loaded, extras = load_extras(loaded, request.ownership, request.max_bytes, request.max_rows)
+    loaded, extras = load_extras(loaded, request.ownership, request.max_bytes, request.max_rows, shared)
     return evaluate(ruleset, loaded, when, extras, market=market)
+
+
+def run_evaluation(request: CheckRequest, today: date, shared: SharedInputs | None = None) -> Evaluation:
+    """Load everything the request names and evaluate it (``today`` is used only when no date is given)."""
+    shared = shared or SharedInputs(request.max_bytes, request.max_rows)
+    loaded, market = load_inputs(request, shared)
+    return evaluate_loaded(request, loaded, market, today, shared)
 
 
 def load_extras(
@@ -82,6 +141,7 @@ def load_extras(
     ownership: Path | None,
     max_bytes: int = DEFAULT_MAX_BYTES,
     max_rows: int = DEFAULT_MAX_ROWS,
+    shared: SharedInputs | None = None,
 ) -> tuple[LoadedSubmission, dict[str, Any]]:
     """Facts beside the submission (the ownership graph: given, or the submission's own `ownership:` file).
 
@@ -90,13 +150,13 @@ def load_extras(
     extras: dict[str, Any] = {}
     path = ownership or (loaded.base_dir / loaded.submission.ownership if loaded.submission.ownership else None)
     if path is not None:
-        found = load_ownership(path, max_bytes=max_bytes, max_rows=max_rows)
+        found = (shared or SharedInputs(max_bytes, max_rows)).ownership(path)
         extras[OWNERSHIP_KEY] = found.graph
         hashes = {**loaded.input_hashes, f"ownership:{found.name}": found.sha256}
         loaded = replace(loaded, input_hashes=hashes, warnings=loaded.warnings + found.warnings)
     return loaded, extras
 
 
-def run_check(request: CheckRequest, today: date) -> Result:
-    """The result of one submission (what ``gxets check`` writes)."""
-    return build_result(run_evaluation(request, today))
+def run_check(request: CheckRequest, today: date, shared: SharedInputs | None = None) -> Result:
+    """The result of one submission (what ``gxets check`` writes, and what a batch review writes for each firm)."""
+    return build_result(run_evaluation(request, today, shared))

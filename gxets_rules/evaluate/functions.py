@@ -13,6 +13,7 @@ from datetime import date
 from typing import Any
 
 from gxets_rules.evaluate.context import EvalContext, InputRead
+from gxets_rules.evaluate.serials import SerialRange, overlaps
 from gxets_rules.model.submission import HasActuals
 from gxets_rules.ruleset.expr import EvaluationError, Function
 from gxets_rules.ruleset.values import UNKNOWN
@@ -153,27 +154,20 @@ def input_value(env: Env, path: str) -> Any:
 
 
 def _serial_index(ctx: EvalContext) -> dict[str, tuple[str, ...]]:
-    """Lot id → ids of other lots whose serial ranges overlap it (sort and sweep, O(n log n))."""
+    """Lot id → ids of other lots whose serial ranges overlap it (one sort and sweep, evaluate/serials.py)."""
     cached = ctx.cache.get("serial_overlaps")
     if cached is not None:
         return cached
-    groups: dict[tuple[str, str], list[tuple[int, int, str]]] = {}
-    for lot in ctx.submission.lots:
-        if lot.serial_start is None or lot.serial_end is None:
-            continue
-        key = (lot.registry or "", lot.certification_number or "")
-        groups.setdefault(key, []).append((lot.serial_start, lot.serial_end, lot.id))
-    overlaps: dict[str, set[str]] = {}
-    for ranges in groups.values():
-        ranges.sort()
-        active: list[tuple[int, str]] = []  # (end, id) of ranges still open
-        for start, end, lot_id in ranges:
-            active = [(e, other) for e, other in active if e >= start]
-            for _, other in active:
-                overlaps.setdefault(lot_id, set()).add(other)
-                overlaps.setdefault(other, set()).add(lot_id)
-            active.append((end, lot_id))
-    index = {lot_id: tuple(sorted(ids)) for lot_id, ids in overlaps.items()}
+    ranges = [
+        SerialRange((lot.registry or "", lot.certification_number or ""), lot.serial_start, lot.serial_end, lot.id)
+        for lot in ctx.submission.lots
+        if lot.serial_start is not None and lot.serial_end is not None
+    ]
+    found: dict[str, set[str]] = {}
+    for pair in overlaps(ranges):
+        found.setdefault(pair.first.item, set()).add(pair.second.item)
+        found.setdefault(pair.second.item, set()).add(pair.first.item)
+    index = {lot_id: tuple(sorted(ids)) for lot_id, ids in found.items()}
     ctx.cache["serial_overlaps"] = index
     return index
 

@@ -149,6 +149,7 @@ class OwnershipGraph:
                 (holding.owner, holding.from_, holding.to, lo_int, hi_int)
             )
         self._status: dict[tuple[date, Thresholds], Status] = {}
+        self._involvement: dict[tuple[str, date | None, date, Thresholds], Involvement] = {}
 
     def share(self, scaled: int) -> Fraction:
         return Fraction(scaled, self.scale)
@@ -221,6 +222,14 @@ class OwnershipGraph:
                     members[owned] = basis
                     queue.append(owned)
 
+    def involvement(self, project: str, start: date | None, end: date, thresholds: Thresholds) -> Involvement:
+        """:func:`involvement`, worked out once per question: it depends on the graph alone, so the firms of a batch
+        that hold credits of the same project share it, as they share the status at a date."""
+        key = (project, start, end, thresholds)
+        if key not in self._involvement:
+            self._involvement[key] = involvement(self, project, start, end, thresholds)
+        return self._involvement[key]
+
     # holdings over time ------------------------------------------------------------------------------------------
     def held_on(self, owner: str, owned: str, day: date) -> tuple[Fraction, Fraction]:
         """(min, max) share ``owner`` holds in ``owned`` on ``day``."""
@@ -273,6 +282,7 @@ class Involvement:
     _look_through: Callable[[], Range] | None = None
     _paths: Callable[[Range], list[str]] | None = None
     _figure: Range | None = None
+    _lines: list[str] | None = None
 
     @property
     def look_through_counted(self) -> Range | None:
@@ -282,9 +292,11 @@ class Involvement:
 
     @property
     def look_through_lines(self) -> list[str]:
-        """The witness paths behind the look-through figure (worked out only when a trace asks for them)."""
-        figure = self.look_through_counted
-        return [] if figure is None or self._paths is None else self._paths(figure)
+        """The witness paths behind the look-through figure (worked out only when a trace asks for them, once)."""
+        if self._lines is None:
+            figure = self.look_through_counted
+            self._lines = [] if figure is None or self._paths is None else self._paths(figure)
+        return self._lines
 
 
 def _direct(graph: OwnershipGraph, project: str, status: Status, day: date) -> Range:

@@ -8,14 +8,14 @@ UNKNOWN, which makes the criteria indeterminate — never passed, never failed. 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from datetime import date, timedelta
 from fractions import Fraction
 from typing import Any
 
-from gxets_rules.evaluate.context import Evidence
+from gxets_rules.evaluate.context import EvalContext, Evidence
 from gxets_rules.evaluate.functions import Env, ctx_of, register
-from gxets_rules.evaluate.ownership import Involvement, OwnershipGraph, Thresholds, involvement
+from gxets_rules.evaluate.ownership import Involvement, OwnershipGraph, Thresholds
 from gxets_rules.ruleset.expr import EvaluationError
 from gxets_rules.ruleset.values import UNKNOWN
 
@@ -49,18 +49,13 @@ def involvement_facts(env: Env, lot: Any, until: Any, same_day_counts: Any, cont
         ctx.record(Evidence("ownership", f"no ownership data for project {project}: involvement cannot be decided"))
         return UNKNOWN
     thresholds = Thresholds(_fraction(control, "control_share"), _fraction(joint, "joint_share"))
-    key = ("involvement", project, until, bool(same_day_counts), thresholds)
-    facts = ctx.cache.get(key)
-    if facts is None:
-        completed = graph.projects[project].first_issuance_completed_on
-        start = None if completed is None else (completed if same_day_counts else completed - timedelta(days=1))
-        facts = InvolvementFacts(involvement(graph, project, start, until, thresholds), completed)
-        ctx.cache[key] = facts
+    completed = graph.projects[project].first_issuance_completed_on
+    start = None if completed is None else (completed if same_day_counts else completed - timedelta(days=1))
+    facts = InvolvementFacts(graph.involvement(project, start, until, thresholds), completed, ctx)
     for line in facts.found.lines:
         ctx.record(Evidence("ownership", line, {"project": project}))
     if facts.found.technology:
         ctx.record(Evidence("ownership", f"{project}: a participant etc. provides technology or a solution (※4)"))
-    facts.recorder = ctx.record
     return facts
 
 
@@ -68,18 +63,18 @@ class InvolvementFacts(Mapping[str, Any]):
     """The fields rules read from ``involvement(…)``; the look-through figure is worked out only if a rule reads it
     (its witness paths are recorded then)."""
 
-    def __init__(self, found: Involvement, first_issuance: date | None) -> None:
+    def __init__(self, found: Involvement, first_issuance: date | None, ctx: EvalContext) -> None:
         self.found = found
         self.first_issuance = first_issuance
-        self.recorder: Callable[[Any], None] | None = None
+        self.ctx = ctx
 
     def __getitem__(self, name: str) -> Any:
         found = self.found
         if name == "look_through_counted":
             value = found.look_through_counted
-            if self.recorder is not None:
+            if self.ctx.recorders:  # a trace is being made: only then are the witness paths worth working out
                 for line in found.look_through_lines:
-                    self.recorder(Evidence("ownership", line, {"project": found.project}))
+                    self.ctx.record(Evidence("ownership", line, {"project": found.project}))
             return UNKNOWN if value is None else value
         values = {
             "direct_now": found.direct_now,

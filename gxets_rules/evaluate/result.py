@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 from fractions import Fraction
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +23,7 @@ from gxets_rules.evaluate.eligibility import FAIL, INDETERMINATE, NOT_APPLICABLE
 from gxets_rules.evaluate.engine import Evaluation
 from gxets_rules.evaluate.position import QuantityTrace
 from gxets_rules.evaluate.trace import jsonable, unique_params
-from gxets_rules.model.base import LocalizedText
+from gxets_rules.model.base import LocalizedText, ParamUse
 from gxets_rules.model.result import (
     CriterionResult,
     EvidenceItem,
@@ -48,8 +49,13 @@ def portable(location: Location) -> str:
     return str(replace(location, file=Path(location.file).name))
 
 
+@cache
+def _split(path: str) -> tuple[str, ...]:
+    return tuple(path.split("."))
+
+
 def _path_value(env: dict[str, Any], path: str) -> Any:
-    root, *parts = path.split(".")
+    root, *parts = _split(path)
     value = env.get(root, UNKNOWN)
     try:
         for part in parts:
@@ -65,6 +71,7 @@ class _Builder:
         self.rs: RuleSet = ev.ruleset
         self.rule_of = {rule.spec.id: rule for rule in ev.ruleset.rules}
         self.interpretations: set[str] = set()
+        self.param_uses: dict[int, ParamUse] = {}  # citations made, by parameter read (see unique_params)
 
     def let_reads(self, env: dict[str, Any], rule: CompiledRule) -> dict[str, list[Any]]:
         """Bind a rule's lets for the lot, keeping what each read (with the lets it used, transitively)."""
@@ -117,7 +124,7 @@ class _Builder:
             title=criterion.title,
             message=message,
             inputs=inputs,
-            params=unique_params(params),
+            params=unique_params(params, self.param_uses),
             interpretations=interpretations,
             evidence=[
                 EvidenceItem(kind=e.kind, text=e.text, data=jsonable(e.data))
@@ -172,7 +179,7 @@ class _Builder:
             formula=trace.quantity.formula.source,
             source=str(spec.source) if spec.source else None,
             interpretations=interpretations,
-            params=unique_params(trace.params),
+            params=unique_params(trace.params, self.param_uses),
             inputs={item.path: jsonable(item.value) for item in trace.inputs},
             uses=trace.uses,
         )

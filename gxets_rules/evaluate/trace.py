@@ -11,9 +11,13 @@ from gxets_rules.model.base import ParamUse
 from gxets_rules.ruleset.params import ParamRead
 from gxets_rules.ruleset.values import INAPPLICABLE, UNKNOWN, Range, exact_text
 
+_PLAIN = frozenset({str, int, bool})
+
 
 def jsonable(value: Any) -> Any:
     """A value as JSON can hold it without loss: exact fractions as text, UNKNOWN as null."""
+    if type(value) in _PLAIN:  # most values: decided before the chain of checks below
+        return value
     if value is UNKNOWN or value is None or value is INAPPLICABLE:
         return None
     if isinstance(value, bool | int | str):
@@ -41,8 +45,21 @@ def param_use(read: ParamRead) -> ParamUse:
     )
 
 
-def unique_params(reads: Iterable[ParamRead]) -> list[ParamUse]:
+def unique_params(reads: Iterable[ParamRead], made: dict[int, ParamUse] | None = None) -> list[ParamUse]:
+    """Each parameter read once, in name order, as the result cites it.
+
+    ``made`` keeps the citations already made for the same read objects (the parameter table hands out one object
+    per name and year), so a result with thousands of criteria makes each citation once.
+    """
     seen: dict[tuple[str, int], ParamRead] = {}
     for read in reads:
         seen.setdefault((read.name, read.fy), read)
-    return [param_use(read) for _, read in sorted(seen.items())]
+    if made is None:
+        return [param_use(read) for _, read in sorted(seen.items())]
+    uses = []
+    for _, read in sorted(seen.items()):
+        use = made.get(id(read))
+        if use is None:
+            use = made[id(read)] = param_use(read)
+        uses.append(use)
+    return uses

@@ -7,8 +7,8 @@ without a word), anchors and aliases (the "billion laughs" bomb, and copy-by-ref
 that a reviewer cannot see), and explicit tags. Floats are read as :class:`Decimal`
 from their source text, so ``0.51`` is exactly 51/100 and never 0.51000000000000001.
 
-Every value's place in the file is kept (:class:`Document.locations`) so that schema
-errors found later can still be reported as ``file:line:column``.
+Every value's place in the file can be found again (:meth:`Document.location_of`) so that
+schema errors found later can still be reported as ``file:line:column``.
 """
 
 from __future__ import annotations
@@ -37,6 +37,9 @@ _STANDARD_TAGS = {
     "tag:yaml.org,2002:seq",
 }
 _FLOAT_TAG = "tag:yaml.org,2002:float"
+_STR_TAG = "tag:yaml.org,2002:str"
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+_STR_TAG = "tag:yaml.org,2002:str"
 _MAP_TAG = "tag:yaml.org,2002:map"
 _SEQ_TAG = "tag:yaml.org,2002:seq"
 
@@ -45,14 +48,23 @@ YamlPath = tuple[str | int, ...]
 
 @dataclass
 class Document:
-    """Parsed YAML data plus the location of every node, keyed by its path."""
+    """Parsed data and the place in its file of every value (a YAML line and column, or a workbook cell).
+
+    A reader that knows the places as it reads (the workbook reader) gives ``locations``. For YAML they are needed
+    only for the few values a problem is reported on, so they are not worked out while reading (a 50,000-entity
+    ownership file has about two million values): the first question re-reads the text's events and indexes every
+    value's place.
+    """
 
     data: Any
     file: str
-    locations: dict[YamlPath, Location] = field(default_factory=dict)
+    locations: dict[YamlPath, Location] | None = None
+    text: str = field(default="", repr=False)
 
     def location_of(self, path: YamlPath) -> Location:
         """The location of ``path`` or of its nearest ancestor that has one."""
+        if self.locations is None:  # data made in code (a rule test's inline submission) has no text to locate in
+            self.locations = _Reader(self.text, self.file, locate=True).read()[1] if self.text else {}
         probe = tuple(path)
         while probe:
             found = self.locations.get(probe)
@@ -62,130 +74,145 @@ class Document:
         return self.locations.get((), Location(self.file))
 
 
-class _Walker:
-    """Turns a composed node tree into plain Python data, recording problems."""
+class _Reader:
+    """Builds plain Python data straight from the C parser's events, recording problems.
 
-    def __init__(self, loader: yaml.CSafeLoader, file: str) -> None:
-        self.loader = loader
+    Composing a node tree first (what ``yaml.safe_load`` does) costs several times the parse itself; the data is
+    built here in one pass instead. Nothing an alias points at is ever expanded: an alias is a problem.
+    """
+
+    def __init__(self, text: str, file: str, locate: bool = False) -> None:
+        self.loader = yaml.CSafeLoader(text)
         self.file = file
-        self.locations: dict[YamlPath, Location] = {}
         self.problems: list[Problem] = []
-        self.seen: set[int] = set()
-        self.alias_found = False
+        self.locations: dict[YamlPath, Location] | None = {} if locate else None
+        self.first_chars = self.loader.yaml_implicit_resolvers  # a plain scalar starting otherwise can only be text
 
-    def location(self, node: yaml.Node) -> Location:
-        mark = node.start_mark
+    def read(self) -> tuple[Any, dict[YamlPath, Location]]:
+        loader = self.loader
+        try:
+            loader.get_event()  # stream start
+            if loader.check_event(yaml.StreamEndEvent):
+                raise InputError([Problem(Location(self.file), "the file is empty")])
+            loader.get_event()  # document start
+            data = self.value(loader.get_event(), ())
+            loader.get_event()  # document end
+            if not loader.check_event(yaml.StreamEndEvent):
+                event = loader.get_event()
+                self.problem(event, "malformed YAML: expected a single document in the stream")
+        except yaml.MarkedYAMLError as exc:
+            mark = exc.problem_mark or exc.context_mark
+            loc = Location(self.file, mark.line + 1, mark.column + 1) if mark else Location(self.file)
+            raise InputError([Problem(loc, f"malformed YAML: {exc.problem or exc}")]) from None
+        except yaml.YAMLError as exc:
+            raise InputError([Problem(Location(self.file), f"malformed YAML: {exc}")]) from None
+        finally:
+            loader.dispose()
+        if self.problems:
+            raise InputError(self.problems)
+        return data, self.locations or {}
+
+    def location(self, event: yaml.Event) -> Location:
+        mark = event.start_mark
         return Location(self.file, mark.line + 1, mark.column + 1)
 
-    def problem(self, node: yaml.Node, message: str) -> None:
-        self.problems.append(Problem(self.location(node), message))
+    def problem(self, event: yaml.Event, message: str) -> None:
+        self.problems.append(Problem(self.location(event), message))
 
-    def walk(self, node: yaml.Node, path: YamlPath) -> Any:
-        if id(node) in self.seen:
-            self.alias_found = True
-            return None
-        self.seen.add(id(node))
-        self.locations[path] = self.location(node)
-        if isinstance(node, yaml.MappingNode):
-            return self._mapping(node, path)
-        if isinstance(node, yaml.SequenceNode):
-            if node.tag != _SEQ_TAG:
-                self.problem(node, f"YAML tags are not allowed (found {node.tag})")
-            return [self.walk(item, (*path, i)) for i, item in enumerate(node.value)]
-        return self._scalar(node)
+    def value(self, event: yaml.Event, path: YamlPath) -> Any:
+        if self.locations is not None:
+            self.locations[path] = self.location(event)
+        if isinstance(event, yaml.ScalarEvent):
+            return self.scalar(event)
+        if isinstance(event, yaml.MappingStartEvent):
+            return self.mapping(event, path)
+        if isinstance(event, yaml.SequenceStartEvent):
+            self.untagged(event, _SEQ_TAG)
+            items = []
+            while not self.loader.check_event(yaml.SequenceEndEvent):
+                items.append(self.value(self.loader.get_event(), (*path, len(items))))
+            self.loader.get_event()
+            return items
+        self.problem(event, "anchors and aliases (&, *) are not allowed; write the value out")
+        return None
 
-    def _mapping(self, node: yaml.MappingNode, path: YamlPath) -> dict[Hashable, Any]:
-        if node.tag != _MAP_TAG:
-            self.problem(node, f"YAML tags are not allowed (found {node.tag})")
+    def untagged(self, event: yaml.CollectionStartEvent, tag: str) -> None:
+        if event.tag is not None and event.tag not in ("!", tag):
+            self.problem(event, f"YAML tags are not allowed (found {event.tag})")
+
+    def mapping(self, event: yaml.MappingStartEvent, path: YamlPath) -> dict[Hashable, Any]:
+        self.untagged(event, _MAP_TAG)
         result: dict[Hashable, Any] = {}
-        first_seen: dict[Hashable, Location] = {}
-        for key_node, value_node in node.value:
-            if key_node.tag == "tag:yaml.org,2002:merge":
-                self.problem(key_node, "merge keys (<<) are not allowed; write the keys out")
+        first_seen: dict[Hashable, int] = {}
+        while not self.loader.check_event(yaml.MappingEndEvent):
+            key_event = self.loader.get_event()
+            if not isinstance(key_event, yaml.ScalarEvent):
+                self.problem(key_event, "a mapping key must be a plain scalar")
+                self.skip(key_event)
+                self.skip(self.loader.get_event())
                 continue
-            if not isinstance(key_node, yaml.ScalarNode):
-                self.problem(key_node, "a mapping key must be a plain scalar")
+            if not key_event.style and key_event.tag is None and self._resolve(key_event.value) == _MERGE_TAG:
+                self.problem(key_event, "merge keys (<<) are not allowed; write the keys out")
+                self.skip(self.loader.get_event())
                 continue
-            key = self._scalar(key_node)
+            key = self.scalar(key_event)
             if not isinstance(key, str | int) or isinstance(key, bool):
-                key = key_node.value
+                key = key_event.value
             if key in first_seen:
-                self.problem(key_node, f"duplicate key {key!r} (first at line {first_seen[key].line})")
+                self.problem(key_event, f"duplicate key {key!r} (first at line {first_seen[key]})")
+                self.skip(self.loader.get_event())
                 continue
-            first_seen[key] = self.location(key_node)
-            result[key] = self.walk(value_node, (*path, key))
+            first_seen[key] = key_event.start_mark.line + 1
+            result[key] = self.value(self.loader.get_event(), (*path, key))
+        self.loader.get_event()
         return result
 
-    def _scalar(self, node: yaml.ScalarNode) -> Any:
-        if node.tag not in _STANDARD_TAGS:
-            self.problem(node, f"YAML tags are not allowed (found {node.tag})")
-            return node.value
-        implicit = self.loader.resolve(yaml.ScalarNode, node.value, (True, False))
-        if not node.style and implicit != node.tag:
-            self.problem(node, f"YAML tags are not allowed (found {node.tag})")
-        if node.tag == _FLOAT_TAG:
-            return self._decimal(node)
+    def skip(self, event: yaml.Event) -> None:
+        """Consume the rest of a value whose first event was ``event`` (a value reported and left out)."""
+        depth = 1 if isinstance(event, yaml.CollectionStartEvent) else 0
+        while depth:
+            event = self.loader.get_event()
+            if isinstance(event, yaml.AliasEvent):
+                self.problem(event, "anchors and aliases (&, *) are not allowed; write the value out")
+            depth += isinstance(event, yaml.CollectionStartEvent) - isinstance(event, yaml.CollectionEndEvent)
+
+    def _resolve(self, value: str) -> str:
+        if value and value[0] not in self.first_chars:
+            return _STR_TAG  # plain text that no implicit type (number, date, bool, null) could claim
+        return self.loader.resolve(yaml.ScalarNode, value, (True, False))
+
+    def scalar(self, event: yaml.ScalarEvent) -> Any:
+        value, plain, tag = event.value, not event.style, event.tag
+        if tag is None or tag == "!":
+            tag = self._resolve(value) if plain else _STR_TAG
+        elif tag not in _STANDARD_TAGS or (plain and self._resolve(value) != tag):
+            self.problem(event, f"YAML tags are not allowed (found {tag})")
+            return value
+        if tag == _STR_TAG:
+            return value
+        if tag == _FLOAT_TAG:
+            return self._decimal(event)
         try:
-            return self.loader.construct_object(node, deep=True)
-        except (yaml.YAMLError, ValueError) as exc:
-            self.problem(node, f"cannot read value {node.value!r}: {exc}")
+            return self.loader.yaml_constructors[tag](self.loader, yaml.ScalarNode(tag, value))
+        except (yaml.YAMLError, ValueError, KeyError) as exc:
+            self.problem(event, f"cannot read value {value!r}: {exc}")
             return None
 
-    def _decimal(self, node: yaml.ScalarNode) -> Decimal | None:
-        text = node.value.replace("_", "")
+    def _decimal(self, event: yaml.ScalarEvent) -> Decimal | None:
         try:
-            value = Decimal(text)
+            value = Decimal(event.value.replace("_", ""))
         except InvalidOperation:
             value = None
         if value is None or not value.is_finite():
-            self.problem(node, f"{node.value!r} is not a finite number")
+            self.problem(event, f"{event.value!r} is not a finite number")
             return None
         return value
 
 
-def _alias_problems(text: str, file: str) -> list[Problem]:
-    """Locate every alias by scanning events; only run once an alias is known to exist."""
-    loader = yaml.CSafeLoader(text)
-    found = []
-    try:
-        while loader.check_event():
-            event = loader.get_event()
-            if isinstance(event, yaml.AliasEvent):
-                mark = event.start_mark
-                found.append(
-                    Problem(
-                        Location(file, mark.line + 1, mark.column + 1),
-                        "anchors and aliases (&, *) are not allowed; write the value out",
-                    )
-                )
-    finally:
-        loader.dispose()
-    return found
-
-
 def read_yaml_text(text: str, file: str) -> Document:
     """Parse YAML text strictly; raise :class:`InputError` listing every problem."""
-    loader = yaml.CSafeLoader(text)
-    try:
-        try:
-            root = loader.get_single_node()
-        except yaml.MarkedYAMLError as exc:
-            mark = exc.problem_mark or exc.context_mark
-            loc = Location(file, mark.line + 1, mark.column + 1) if mark else Location(file)
-            raise InputError([Problem(loc, f"malformed YAML: {exc.problem or exc}")]) from None
-        except yaml.YAMLError as exc:
-            raise InputError([Problem(Location(file), f"malformed YAML: {exc}")]) from None
-        if root is None:
-            raise InputError([Problem(Location(file), "the file is empty")])
-        walker = _Walker(loader, file)
-        data = walker.walk(root, ())
-    finally:
-        loader.dispose()
-    if walker.alias_found:
-        walker.problems.extend(_alias_problems(text, file))
-    if walker.problems:
-        raise InputError(walker.problems)
-    return Document(data=data, file=file, locations=walker.locations)
+    data, _ = _Reader(text, file).read()
+    return Document(data=data, file=file, text=text)
 
 
 def read_yaml_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:

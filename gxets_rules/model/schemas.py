@@ -9,20 +9,25 @@ from pydantic import BaseModel
 from gxets_rules.model.market import MARKET_FORMAT, MarketSnapshot
 from gxets_rules.model.ownership import OWNERSHIP_FORMAT, Ownership
 from gxets_rules.model.result import RESULT_FORMAT, Result
+from gxets_rules.model.review import REVIEW_FORMAT, ReviewSummary
 from gxets_rules.model.submission import SUBMISSION_FORMAT, Submission
+
+OUTPUTS = {"result", "review"}
+"""Formats gxets writes (their schema describes what is written) rather than reads."""
 
 FORMATS: dict[str, tuple[type[BaseModel], str]] = {
     "submission": (Submission, SUBMISSION_FORMAT),
     "ownership": (Ownership, OWNERSHIP_FORMAT),
     "result": (Result, RESULT_FORMAT),
     "market": (MarketSnapshot, MARKET_FORMAT),
+    "review": (ReviewSummary, REVIEW_FORMAT),
 }
 
 
 def json_schema(what: str) -> dict[str, Any]:
     """The JSON Schema (draft 2020-12) of a format, with its format id as title."""
     model, format_id = FORMATS[what]
-    schema = model.model_json_schema(mode="validation" if what != "result" else "serialization")
+    schema = model.model_json_schema(mode="serialization" if what in OUTPUTS else "validation")
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["$id"] = f"https://gxets-rules.example/schemas/{what}.schema.json"
     schema["title"] = format_id

@@ -95,17 +95,22 @@ def environment() -> jinja2.Environment:
     return env
 
 
+@cache
+def stylesheet() -> Markup:
+    """The reports' stylesheet, inlined into each page (our own file, shipped with the package)."""
+    return Markup((data_dir("reports") / "html" / "report.css").read_text(encoding="utf-8"))
+
+
 def render_html(result: dict[str, Any], lang: str = "ja") -> str:
     """The review report of a result (the ``gxets.result.v1`` JSON as a dict) in one language."""
     view = ReportView(result, lang)
     env = environment()
     series, notes = view.series()
-    stylesheet = (data_dir("reports") / "html" / "report.css").read_text(encoding="utf-8")
     return env.get_template("report.html.j2").render(
         v=view,
         t=view.t,
         r=result,
-        css=Markup(stylesheet),  # our own file, shipped with the package
+        css=stylesheet(),
         needs=[(need, derivation_bars(view, need), coverage_bars(view, need)) for need in view.needs()],
         series=series,
         series_notes=notes,

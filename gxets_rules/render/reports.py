@@ -1,4 +1,4 @@
-"""Write the review reports of a result into a folder: ``report.html`` and ``report.xlsx``.
+"""Write the review reports of a result into a folder (``report.html``, ``report.xlsx``), and a batch's summary.
 
 ``gxets check --report`` and ``gxets render`` both come here, and both render from the result's canonical JSON, so
 a report made straight after a check and one made later from the saved ``result.json`` are the same bytes.
@@ -11,8 +11,10 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from gxets_rules.io.writers import atomic_write_bytes, canonical_json
+from gxets_rules.io.writers import atomic_write_bytes, canonical_json, write_json
 from gxets_rules.render.html import render_html
+from gxets_rules.render.review_html import render_review_html
+from gxets_rules.render.review_xlsx import render_review_xlsx
 from gxets_rules.render.xlsx import render_xlsx
 
 
@@ -43,4 +45,13 @@ def write_reports(result: Any, kinds: Sequence[str], lang: str, out: Path) -> li
         name, render = REPORTS[kind]
         atomic_write_bytes(out / name, render(data, lang))
         written.append(out / name)
+    return written
+
+
+def write_summary(summary: dict[str, Any], lang: str, out: Path) -> list[Path]:
+    """Write a batch review's summary: ``summary.json`` (gxets.review.v1), ``summary.xlsx`` and ``summary.html``."""
+    written = [out / "summary.json", out / "summary.xlsx", out / "summary.html"]
+    write_json(written[0], summary)
+    atomic_write_bytes(written[1], render_review_xlsx(summary, lang))
+    atomic_write_bytes(written[2], render_review_html(summary, lang).encode("utf-8"))
     return written

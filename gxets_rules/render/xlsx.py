@@ -338,7 +338,12 @@ def render_xlsx(result: dict[str, Any], lang: str = "ja") -> bytes:
     wb = Workbook(write_only=True)
     for part in (_summary, _position, _lots, _criteria, _ownership, _interpretations, _run, _plan):
         part(wb, view)
-    as_of = date.fromisoformat(result["as_of"])
+    return workbook_bytes(wb, date.fromisoformat(result["as_of"]))
+
+
+def workbook_bytes(wb: Workbook, as_of: date) -> bytes:
+    """The saved workbook, dated ``as_of`` (document properties and zip entries), so the same data gives the same
+    bytes."""
     stamp = datetime(as_of.year, as_of.month, as_of.day)
     wb.properties.creator = "gxets-rules"
     wb.properties.created = stamp

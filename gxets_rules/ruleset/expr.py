@@ -126,10 +126,22 @@ def truth(value: Any) -> Any:
     raise EvaluationError(f"expected true or false, got {value!r}")
 
 
+_IS_MAPPING: dict[type, bool] = {}
+"""Whether a type is a Mapping, by type: the ABC check is slow and a field is read for every lot and criterion."""
+
+
+def _is_mapping(obj: Any) -> bool:
+    kind = type(obj)
+    found = _IS_MAPPING.get(kind)
+    if found is None:
+        found = _IS_MAPPING[kind] = isinstance(obj, Mapping)
+    return found
+
+
 def get_field(obj: Any, name: str) -> Any:
     if obj is UNKNOWN:
         return UNKNOWN
-    value = obj.get(name, _MISSING) if isinstance(obj, Mapping) else getattr(obj, name, _MISSING)
+    value = obj.get(name, _MISSING) if _is_mapping(obj) else getattr(obj, name, _MISSING)
     if value is _MISSING:
         raise EvaluationError(f"{type(obj).__name__} has no field {name!r}")
     return UNKNOWN if value is None else to_number(value)
@@ -604,8 +616,10 @@ class _Compiler:
 
         def call(env: Env) -> Any:
             values = [arg(env) for arg in args]
-            if strict and any(v is UNKNOWN for v in values):
-                return UNKNOWN
+            if strict:
+                for value in values:
+                    if value is UNKNOWN:
+                        return UNKNOWN
             try:
                 return impl(env, *values) if wants_env else impl(*values)
             except (ArithmeticError, TypeError, ValueError) as exc:

@@ -79,6 +79,7 @@ class ParameterTable:
     def __init__(self, parameters: dict[str, Parameter]) -> None:
         self.specs = parameters
         self._values: dict[str, list[tuple[ParameterValue, Any]]] = {}
+        self._reads: dict[tuple[str, int], ParamRead] = {}
         for name, spec in parameters.items():
             self._values[name] = [(value, convert_value(spec.unit, value.value)) for value in spec.values]
 
@@ -93,7 +94,18 @@ class ParameterTable:
         return any(v.from_fy <= fy <= v.to_fy for v in self.specs[name].values)
 
     def read(self, name: str, fy: int) -> ParamRead:
-        """The value of ``name`` at fiscal year ``fy`` with its citation; never a default."""
+        """The value of ``name`` at fiscal year ``fy`` with its citation; never a default.
+
+        A read is made once per name and year and then handed out again (rules read the same parameters for every
+        lot), so that a trace can recognise a read it has already turned into a citation.
+        """
+        found = self._reads.get((name, fy)) if type(fy) is int else None
+        if found is None:
+            found = self._read(name, fy)
+            self._reads[name, fy] = found
+        return found
+
+    def _read(self, name: str, fy: int) -> ParamRead:
         if name not in self.specs:
             raise EvaluationError(f"unknown parameter {name!r}")
         if not isinstance(fy, int) or isinstance(fy, bool):

@@ -77,8 +77,13 @@ class Range:
         return fmt_number(self.lo) if self.exact else f"{fmt_number(self.lo)}–{fmt_number(self.hi)}"
 
 
+_AS_IS = frozenset({str, int, bool, Fraction})
+
+
 def to_number(value: Any) -> Any:
     """Bring ints, Decimals and numeric strings to an exact number; leave others alone."""
+    if type(value) in _AS_IS:  # the common case, decided without a chain of isinstance checks
+        return value
     if isinstance(value, bool):
         return value
     if isinstance(value, int | Fraction):

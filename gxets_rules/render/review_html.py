@@ -1,0 +1,28 @@
+"""The summary page of a batch review (``summary.html``): one self-contained file, like the per-firm report.
+
+It uses the per-firm report's template environment (autoescaped, strict) and stylesheet, so it looks like the firm
+reports and is as safe: no script, nothing fetched, every text from a submission escaped.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from gxets_rules.render.html import environment, stylesheet
+from gxets_rules.render.review_view import ReviewView
+
+
+def render_review_html(summary: dict[str, Any], lang: str = "ja") -> str:
+    """The summary page of a review summary (``gxets.review.v1`` as a dict) in one language."""
+    view = ReviewView(summary, lang)
+    return (
+        environment()
+        .get_template("review.html.j2")
+        .render(
+            v=view,
+            t=view.t,
+            s=summary,
+            css=stylesheet(),
+            alert=any(figure.alert for figure in view.figures()),
+        )
+    )

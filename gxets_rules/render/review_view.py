@@ -1,0 +1,208 @@
+"""What the summary workbook and page show of a review summary (``gxets.review.v1``), in one language.
+
+Both lay out the same tables — the verdict figures, the totals, one row per firm, the double claims, the allowance
+balances, the credits by kind and TSE category, the files that could not be evaluated — so both read them through this
+one view, as the per-firm reports read theirs through ``ReportView``. It selects, orders and words; every number is
+one the summary holds.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from gxets_rules.render.catalogue import Text
+
+T = "t"
+
+
+@dataclass(frozen=True)
+class Grid:
+    """One table: headings, the unit of each column (``t`` for tonnes, else None) and rows of plain values."""
+
+    id: str
+    title: str
+    headings: tuple[str, ...]
+    units: tuple[str | None, ...]
+    rows: tuple[tuple[Any, ...], ...]
+    empty: str
+
+
+@dataclass(frozen=True)
+class Figure:
+    title: str
+    value: int
+    alert: bool
+
+
+class ReviewView:
+    """The review summary, in one language, as the summary workbook and page lay it out."""
+
+    def __init__(self, summary: dict[str, Any], lang: str) -> None:
+        self.summary = summary
+        self.t = Text(lang)
+        self.lang = lang
+
+    def figures(self) -> list[Figure]:
+        """The verdict: what was reviewed and what needs the secretariat's attention."""
+        totals, t = self.summary["totals"], self.t
+        return [
+            Figure(t("review.firms_evaluated"), totals["firms"], False),
+            Figure(t("review.invalid_files"), totals["invalid"], totals["invalid"] > 0),
+            Figure(t("review.double_claims"), totals["double_claims"], totals["double_claims"] > 0),
+            Figure(t("review.era_excess_sellers"), totals["era_excess_sellers"], totals["era_excess_sellers"] > 0),
+        ]
+
+    def grids(self) -> list[Grid]:
+        return [
+            self.totals(),
+            self.firms(),
+            self.double_claims(),
+            self.era(),
+            *self.credits(),
+            self.invalid(),
+            self.intake_warnings(),
+        ]
+
+    def totals(self) -> Grid:
+        totals, t = self.summary["totals"], self.t
+        rows = [
+            (t("review.need_t"), totals["need_t"]),
+            (t("review.usable_t"), totals["usable_t"]),
+            (t("offsets_to_buy"), totals["offsets_to_buy_t"]),
+            (t("review.era_supply_t"), totals["era_supply_t"]),
+            (t("review.era_demand_t"), totals["era_demand_t"]),
+            (t("review.double_claimed_t"), totals["double_claimed_t"]),
+        ]
+        return Grid("totals", t("review.totals"), (t("report.item"), t("unit.t")), (None, T), tuple(rows), "")
+
+    def _cap_classes(self) -> list[str]:
+        return sorted({cap["cap_class"] for row in self.summary["firms"] for cap in row["caps"]})
+
+    def firms(self) -> Grid:
+        """One row per firm: the figures first (they are what a reviewer scans), the name and files last."""
+        t = self.t
+        classes = self._cap_classes()
+        headings = [t("review.firm_id"), t("status"), t("review.need_t"), t("review.usable_t"), t("offsets_to_buy")]
+        headings += [t("review.era_creatable_t")]
+        for cap_class in classes:
+            kind = self.kind(cap_class)
+            headings += [f"{kind}: {t('used')}", f"{kind}: {t('cap')}"]
+        headings += [t("review.lots"), t("review.ineligible_lots"), t("review.needs_review_lots"), t("issues")]
+        headings += [t("review.firm_name"), t("ruleset"), t("review.result_file")]
+        units = (None, None, T, T, T, T, *(T, T) * len(classes), None, None, None, None, None, None, None)
+        rows = []
+        for row in self.summary["firms"]:
+            caps = {cap["cap_class"]: cap for cap in row["caps"]}
+            cap_cells = [
+                value
+                for c in classes
+                for value in ((caps[c]["used_t"], caps[c]["cap_t"]) if c in caps else (None, None))
+            ]
+            rows.append(
+                (
+                    row["firm_id"],
+                    t.localized(row["status_label"]) or row["status"],
+                    row["need_t"],
+                    row["usable_t"],
+                    row["offsets_to_buy_t"],
+                    row["era_creatable_t"],
+                    *cap_cells,
+                    row["lots"],
+                    row["ineligible_lots"],
+                    row["needs_review_lots"],
+                    row["issues"],
+                    row["firm_name"],
+                    row["ruleset"],
+                    row["result"],
+                )
+            )
+        return Grid("firms", t("review.firms"), tuple(headings), units, tuple(rows), t("review.none"))
+
+    def double_claims(self) -> Grid:
+        t = self.t
+        headings = (
+            t("review.scope"),
+            t("review.registry"),
+            t("review.certification_number"),
+            t("review.overlap"),
+            t("review.overlap_t"),
+            t("review.first_claim"),
+            t("review.second_claim"),
+        )
+        rows = tuple(
+            (
+                t("review.scope." + d["scope"]),
+                d["registry"],
+                d["certification_number"],
+                f"{d['overlap_start']}–{d['overlap_end']}",
+                d["overlap_t"],
+                self.claim(d["first"]),
+                self.claim(d["second"]),
+            )
+            for d in self.summary["double_claims"]
+        )
+        units = (None, None, None, None, T, None, None)
+        return Grid("double-claims", t("review.double_claims"), headings, units, rows, t("review.none"))
+
+    def claim(self, ref: dict[str, Any]) -> str:
+        """One side of a double claim: firm, lot and range, and where it was claimed."""
+        where = ref["file"] or f"{self.t('review.earlier_round')} {ref['recorded_submission'][:12]}"
+        return f"{ref['firm_id']} · {ref['lot_id']} · {ref['serial_start']}–{ref['serial_end']} ({where})"
+
+    def era(self) -> Grid:
+        t = self.t
+        headings = (
+            t("review.seller"),
+            t("review.seller_evaluated"),
+            t("review.era_created_t"),
+            t("review.era_claimed_t"),
+            t("review.era_excess_t"),
+            t("review.holders"),
+        )
+        rows = tuple(
+            (
+                b["seller_firm_id"],
+                t.value(b["seller_evaluated"]),
+                b["created_t"],
+                b["claimed_t"],
+                b["excess_t"],
+                ", ".join(f"{c['firm_id']} {c['lot_id']} ({t.value(c['quantity_t'])})" for c in b["claims"]),
+            )
+            for b in self.summary["era"]
+        )
+        return Grid("era", t("review.era"), headings, (None, None, T, T, T, None), rows, t("review.none"))
+
+    def credits(self) -> list[Grid]:
+        t = self.t
+        headings = (t("report.kind"), t("review.tse_category"), t("review.lots"), t("review.claimed_t"))
+        headings += (t("report.usable_t"),)
+        units = (None, None, None, T, T)
+        grids = []
+        for key, title in (("by_kind", t("review.credits_by_kind")), ("by_tse_category", t("review.credits_by_tse"))):
+            rows = tuple(
+                (self.kind(c["kind"]), c["tse_category"] or "–", c["lots"], c["claimed_t"], c["usable_t"])
+                for c in self.summary["totals"][key]
+            )
+            grids.append(Grid(key.replace("_", "-"), title, headings, units, rows, t("review.none")))
+        return grids
+
+    def invalid(self) -> Grid:
+        t = self.t
+        headings = (t("review.file"), t("review.firm_id"), t("review.problems"))
+        rows = tuple((i["file"], i["firm_id"], "\n".join(i["problems"])) for i in self.summary["invalid"])
+        return Grid("invalid", t("review.invalid_files"), headings, (None, None, None), rows, t("review.none"))
+
+    def intake_warnings(self) -> Grid:
+        """What reading an evaluated firm's file noted without stopping it, one row per file."""
+        t = self.t
+        headings = (t("review.file"), t("review.firm_id"), t("review.intake_warnings"))
+        rows = tuple(
+            (row["file"], row["firm_id"], "\n".join(row["intake_warnings"]))
+            for row in self.summary["firms"]
+            if row["intake_warnings"]
+        )
+        return Grid("warnings", t("review.intake_warnings"), headings, (None, None, None), rows, t("review.none"))
+
+    def kind(self, kind: str) -> str:
+        return self.t.get("kind." + kind, kind)

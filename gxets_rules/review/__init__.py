@@ -1,0 +1,1 @@
+"""Batch review of many submissions: double claims, the ledger across rounds, the summary."""

@@ -1,0 +1,122 @@
+"""Run a batch review: find the submissions, evaluate each (in worker processes if asked), record each in the ledger
+as it completes, then find what only the whole batch shows and write the summary.
+
+Submissions are evaluated in batch order whatever the number of workers, and the summary is built from them in that
+order, so the same batch gives the same bytes with one worker or many. Workers only evaluate and write their firm's
+result; the ledger is written by this process alone, one transaction per submission, so a crash at any moment leaves
+it consistent and the next run records what is missing.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import shutil
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from gxets_rules.errors import InputError, Location, Problem
+from gxets_rules.model.review import ReviewSummary
+from gxets_rules.pipeline import SharedInputs
+from gxets_rules.review.firm import FirmOutcome, ReviewOptions, review_submission
+from gxets_rules.review.ledger import Ledger
+from gxets_rules.review.summary import summarise
+
+SUBMISSION_PATTERNS = ("*.yaml", "*.yml", "*.xlsx")
+"""What a folder given to the review contributes (not its subfolders); the submission loader reads each."""
+
+
+def collect(paths: Sequence[Path]) -> list[Path]:
+    """The submissions named: files as given, and each folder's ``*.yaml``, ``*.yml`` and ``*.xlsx`` in name order.
+
+    A path that does not exist, or a folder with no submission in it, is an input error; a file named twice is
+    reviewed once.
+    """
+    files: list[Path] = []
+    problems: list[Problem] = []
+    for path in paths:
+        if path.is_dir():
+            found = sorted({p for pattern in SUBMISSION_PATTERNS for p in path.glob(pattern) if p.is_file()})
+            if not found:
+                problems.append(Problem(Location(str(path)), f"no submission ({', '.join(SUBMISSION_PATTERNS)}) here"))
+            files.extend(found)
+        elif path.is_file():
+            files.append(path)
+        else:
+            problems.append(Problem(Location(str(path)), "no such file or folder"))
+    if problems:
+        raise InputError(problems)
+    seen: set[Path] = set()
+    unique = []
+    for file in files:
+        if file.resolve() not in seen:
+            seen.add(file.resolve())
+            unique.append(file)
+    return unique
+
+
+_WORKER: tuple[ReviewOptions, SharedInputs] | None = None
+"""Set before the worker processes fork, so that they inherit the loaded rule sets and ownership graph."""
+
+
+def _review_in_worker(task: tuple[int, Path]) -> FirmOutcome:
+    assert _WORKER is not None
+    return review_submission(*task, *_WORKER)
+
+
+def evaluate_all(
+    files: Sequence[Path], options: ReviewOptions, shared: SharedInputs, jobs: int
+) -> Iterator[FirmOutcome]:
+    """Each submission's outcome, in batch order; with ``jobs`` > 1 evaluated by that many forked processes."""
+    tasks = list(enumerate(files))
+    if jobs <= 1 or len(tasks) < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        yield from (review_submission(index, path, options, shared) for index, path in tasks)
+        return
+    global _WORKER  # noqa: PLW0603 - read by the forked workers, which inherit it
+    _WORKER = (options, shared)
+    try:
+        with multiprocessing.get_context("fork").Pool(min(jobs, len(tasks))) as pool:
+            yield from pool.imap(_review_in_worker, tasks, chunksize=1)
+    finally:
+        _WORKER = None
+
+
+@dataclass(frozen=True)
+class Batch:
+    """A review to run: the submissions, how to evaluate them, the ledger, and how many workers."""
+
+    files: Sequence[Path]
+    options: ReviewOptions
+    shared: SharedInputs
+    ledger: Path
+    jobs: int = 1
+    inputs: dict[str, str] | None = None
+
+
+def _one_per_firm(outcome: FirmOutcome, firms: dict[str, str], out: Path) -> FirmOutcome:
+    """A batch holds one evaluated submission per firm: a second one is reported and skipped, its result removed
+    and its claims left out (they are the first one's credits, not another firm's)."""
+    if outcome.row is None:
+        return outcome
+    first = firms.setdefault(outcome.row.firm_id, outcome.file)
+    if first == outcome.file:
+        return outcome
+    if outcome.folder is not None:
+        shutil.rmtree(out / outcome.folder, ignore_errors=True)
+    problem = f"{outcome.file}: firm {outcome.firm_id!r} was already submitted in {first}"
+    return FirmOutcome(outcome.index, outcome.file, outcome.firm_id, problems=(problem,))
+
+
+def run_batch(batch: Batch, progress: Callable[[FirmOutcome], None]) -> ReviewSummary:
+    """Evaluate and record every submission (reporting each to ``progress``), then summarise the batch."""
+    outcomes: list[FirmOutcome] = []
+    firms: dict[str, str] = {}
+    with Ledger(batch.ledger) as ledger:
+        for evaluated in evaluate_all(batch.files, batch.options, batch.shared, batch.jobs):
+            outcome = _one_per_firm(evaluated, firms, batch.options.out)
+            if outcome.record is not None:
+                ledger.record(outcome.record, outcome.claims)
+            outcomes.append(outcome)
+            progress(outcome)
+        earlier = ledger.earlier_claims([o.record for o in outcomes if o.record is not None])
+    return summarise(outcomes, earlier, batch.inputs or {})

@@ -1,0 +1,191 @@
+"""One submission of a batch: evaluated through the same pipeline as ``gxets check``, its result written, and what
+the batch needs of it kept — its summary row, its claims, its credits by kind and what the ledger records.
+
+The result JSON a firm gets from a review is byte for byte the one ``gxets check`` writes. A file that cannot be
+evaluated is an outcome too, with every located problem: it never stops the batch. A file that loads but fails
+evaluation (an integrity check, a missing figure) still hands in its claims, because a serial range claimed twice is
+a finding whatever else is wrong with the file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from gxets_rules.errors import InputError, Problem
+from gxets_rules.evaluate.result import build_result
+from gxets_rules.io.strict_yaml import DEFAULT_MAX_BYTES
+from gxets_rules.io.writers import canonical_json, write_json
+from gxets_rules.io.xlsx_guard import DEFAULT_MAX_ROWS
+from gxets_rules.model.review import CapUse, CreditTotal, FirmRow
+from gxets_rules.model.submission import CreditLot
+from gxets_rules.pipeline import CheckRequest, SharedInputs, evaluate_loaded, load_inputs
+from gxets_rules.render.reports import write_reports
+from gxets_rules.review.claims import NOT_A_CLAIM, Claim, claims_of
+from gxets_rules.review.ledger import SubmissionRecord
+
+STATUS_FIELD = "position.status"
+ERA_CREATED_FIELD = "position.era.creatable_t"
+"""The output a rule set names what a firm may create under (docs/review.md); a rule set without it creates none."""
+CAP_SUFFIX = "_cap_t"
+
+
+@dataclass(frozen=True)
+class ReviewOptions:
+    """What every submission of a batch is evaluated with, and where its outputs go."""
+
+    out: Path
+    today: date
+    as_of: date | None = None
+    ownership: Path | None = None
+    market: Path | None = None
+    max_bytes: int = DEFAULT_MAX_BYTES
+    max_rows: int = DEFAULT_MAX_ROWS
+    reports: tuple[str, ...] = ()
+    lang: str = "ja"
+
+    def request(self, path: Path) -> CheckRequest:
+        return CheckRequest(path, None, self.as_of, self.max_bytes, self.ownership, self.market, self.max_rows)
+
+
+@dataclass(frozen=True)
+class FirmOutcome:
+    """What a batch keeps of one submission: a row and a ledger record if it was evaluated, problems if not."""
+
+    index: int
+    file: str
+    firm_id: str | None
+    claims: tuple[Claim, ...] = ()
+    problems: tuple[str, ...] = ()
+    row: FirmRow | None = None
+    credits: tuple[CreditTotal, ...] = ()
+    record: SubmissionRecord | None = None
+    folder: str | None = None
+
+
+def folder_name(index: int, firm_id: str) -> str:
+    """The firm's folder in the output: its place in the batch (unique) and its id made safe for any file system."""
+    safe = re.sub(r"[^A-Za-z0-9._-]+", "_", firm_id).strip("._")[:60] or "firm"
+    return f"firms/{index + 1:04d}-{safe}"
+
+
+def review_submission(index: int, path: Path, options: ReviewOptions, shared: SharedInputs) -> FirmOutcome:
+    """Evaluate one submission of a batch, write its result (and reports if asked), and say what the batch keeps."""
+    file = str(path)
+    request = options.request(path)
+    try:
+        loaded, market = load_inputs(request, shared)
+    except InputError as exc:
+        return FirmOutcome(index, file, None, problems=_texts(exc.problems))
+    firm_id = loaded.submission.firm.id
+    claims = claims_of(loaded.submission.lots, firm_id, index, file)
+    try:
+        evaluation = evaluate_loaded(request, loaded, market, options.today, shared)
+    except InputError as exc:
+        return FirmOutcome(index, file, firm_id, claims, problems=_texts(exc.problems))
+    data = build_result(evaluation).model_dump(mode="json")
+    folder = folder_name(index, firm_id)
+    write_json(options.out / folder / "result.json", data)
+    write_reports(data, options.reports, options.lang, options.out / folder)
+    row = firm_row(data, file, f"{folder}/result.json", _texts(evaluation.loaded.warnings))
+    return FirmOutcome(
+        index,
+        file,
+        firm_id,
+        claims,
+        row=row,
+        credits=credit_totals(loaded.submission.lots, data["lots"]),
+        record=submission_record(data, row),
+        folder=folder,
+    )
+
+
+def _texts(problems: Sequence[Problem]) -> tuple[str, ...]:
+    return tuple(str(problem) for problem in problems)
+
+
+def _lookup(tree: dict[str, Any], path: str) -> Any:
+    node: Any = tree
+    for part in path.split("."):
+        if not isinstance(node, dict) or part not in node:
+            return None
+        node = node[part]
+    return node
+
+
+def firm_row(result: dict[str, Any], file: str, result_path: str, warnings: Sequence[str]) -> FirmRow:
+    """The summary row of a firm's result: figures read from it by the conventions of docs/review.md."""
+    coverage = result["coverage"]
+    verdicts = Counter(lot["verdict"] for lot in result["lots"])
+    status = result["fields"].get(STATUS_FIELD) or {}
+    labels = status.get("labels") or {}
+    value = _lookup(result, STATUS_FIELD)
+    return FirmRow(
+        firm_id=result["firm"]["id"],
+        firm_name=result["firm"]["name"],
+        file=file,
+        result=result_path,
+        ruleset=f"{result['ruleset']['id']} {result['ruleset']['version']}",
+        as_of=result["as_of"],
+        status=value,
+        status_label=labels.get(value),
+        need_t=coverage["need_t"],
+        usable_t=coverage["usable_t"],
+        offsets_to_buy_t=coverage["offsets_to_buy_t"],
+        era_creatable_t=_lookup(result, ERA_CREATED_FIELD),
+        caps=[
+            CapUse(
+                cap_class=key.removesuffix(CAP_SUFFIX), used_t=coverage[key.replace(CAP_SUFFIX, "_usable_t")], cap_t=cap
+            )
+            for key, cap in sorted(coverage.items())
+            if key.endswith(CAP_SUFFIX)
+        ],
+        lots=len(result["lots"]),
+        ineligible_lots=verdicts["ineligible"],
+        needs_review_lots=verdicts["needs_review"],
+        issues=len(result["issues"]),
+        intake_warnings=list(warnings),
+    )
+
+
+def credit_totals(lots: Iterable[CreditLot], results: Iterable[dict[str, Any]]) -> tuple[CreditTotal, ...]:
+    """The firm's claimed credits (lots not sold) by kind and TSE category, with the tonnes that count."""
+    usable = {lot["id"]: lot["usable_t"] for lot in results}
+    totals: dict[tuple[str, str | None], list[int]] = {}
+    for lot in lots:
+        if lot.status == NOT_A_CLAIM:
+            continue
+        entry = totals.setdefault((lot.kind, lot.tse_category), [0, 0, 0])
+        entry[0] += 1
+        entry[1] += lot.quantity_t
+        entry[2] += usable.get(lot.id, 0)
+    return tuple(
+        CreditTotal(kind=kind, tse_category=category, lots=n, claimed_t=claimed, usable_t=counted)
+        for (kind, category), (n, claimed, counted) in sorted(
+            totals.items(), key=lambda item: (item[0][0], item[0][1] or "")
+        )
+    )
+
+
+def submission_record(result: dict[str, Any], row: FirmRow) -> SubmissionRecord:
+    """What the ledger keeps: the content hash covers every input file's hash and the evaluation date."""
+    run = result["run"]
+    content = canonical_json({"inputs": run["inputs"], "as_of": run["as_of"]}).encode("utf-8")
+    return SubmissionRecord(
+        firm_id=row.firm_id,
+        content_sha256=hashlib.sha256(content).hexdigest(),
+        ruleset_id=result["ruleset"]["id"],
+        ruleset_version=result["ruleset"]["version"],
+        ruleset_sha256=result["ruleset"]["sha256"],
+        first_fy=result["period"]["first_fy"],
+        last_fy=result["period"]["last_fy"],
+        as_of=result["as_of"],
+        file=row.file,
+        summary=row.model_dump(mode="json"),
+    )

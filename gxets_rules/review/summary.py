@@ -1,0 +1,69 @@
+"""The review stage of a batch: from every firm's outcome to the summary (``gxets.review.v1``).
+
+Totals and findings are computed here, once, so that the summary workbook and page only lay them out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from gxets_rules import __version__
+from gxets_rules.model.review import CreditTotal, DoubleClaim, EraBalance, InvalidSubmission, ReviewSummary, Totals
+from gxets_rules.review.claims import Claim, double_claims, era_balances
+from gxets_rules.review.firm import FirmOutcome
+
+J_CREDIT_KIND = "j_credit"
+"""The kind whose lots carry a TSE trading category (売買の区分)."""
+
+
+def _sum_credits(totals: Sequence[CreditTotal], by_category: bool) -> list[CreditTotal]:
+    merged: dict[tuple[str, str | None], list[int]] = {}
+    for total in totals:
+        if by_category and total.kind != J_CREDIT_KIND:
+            continue
+        entry = merged.setdefault((total.kind, total.tse_category if by_category else None), [0, 0, 0])
+        entry[0] += total.lots
+        entry[1] += total.claimed_t
+        entry[2] += total.usable_t
+    return [
+        CreditTotal(kind=kind, tse_category=category, lots=n, claimed_t=claimed, usable_t=usable)
+        for (kind, category), (n, claimed, usable) in sorted(merged.items(), key=lambda i: (i[0][0], i[0][1] or ""))
+    ]
+
+
+def summarise(outcomes: Sequence[FirmOutcome], earlier: Sequence[Claim], inputs: dict[str, str]) -> ReviewSummary:
+    """The batch's summary: firm rows, invalid files, double claims (this batch and against ``earlier`` rounds),
+    allowance balances and totals."""
+    rows = [o.row for o in outcomes if o.row is not None]
+    invalid = [
+        InvalidSubmission(file=o.file, firm_id=o.firm_id, problems=list(o.problems)) for o in outcomes if o.row is None
+    ]
+    claims = [claim for o in outcomes for claim in o.claims]
+    found: list[DoubleClaim] = double_claims(claims, earlier)
+    era: list[EraBalance] = era_balances([c for o in outcomes if o.row is not None for c in o.claims], rows)
+    credits = [total for o in outcomes for total in o.credits]
+    totals = Totals(
+        firms=len(rows),
+        invalid=len(invalid),
+        need_t=sum(r.need_t for r in rows),
+        usable_t=sum(r.usable_t for r in rows),
+        offsets_to_buy_t=sum(r.offsets_to_buy_t for r in rows),
+        era_supply_t=sum(r.era_creatable_t or 0 for r in rows),
+        era_demand_t=sum(b.claimed_t for b in era),
+        double_claims=len(found),
+        double_claimed_t=sum(d.overlap_t for d in found),
+        era_excess_sellers=sum(1 for b in era if b.excess_t > 0),
+        by_kind=_sum_credits(credits, by_category=False),
+        by_tse_category=_sum_credits(credits, by_category=True),
+    )
+    return ReviewSummary(
+        engine=__version__,
+        as_of=max((date.fromisoformat(r.as_of) for r in rows), default=None),
+        inputs=dict(sorted(inputs.items())),
+        firms=rows,
+        invalid=invalid,
+        double_claims=found,
+        era=era,
+        totals=totals,
+    )

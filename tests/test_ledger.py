@@ -1,0 +1,199 @@
+"""The review ledger across rounds: earlier claims caught, the same submission recorded once, a resubmission
+replacing its filing, schema migrations, `gxets ledger`, and a real `kill -9` in the middle of a batch."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from benchmarks.synthetic_batch import generate_batch
+from gxets_rules.review.claims import Claim
+from gxets_rules.review.ledger import MIGRATIONS, Ledger, SubmissionRecord
+from tests.conftest import ACME, EXAMPLES, ROOT, run_cli
+
+SMALL_MAKER = EXAMPLES / "small-maker-x" / "submission.yaml"
+
+
+def review(tmp_path: Path, *args: object, out: str = "out") -> tuple[int, dict]:
+    result = run_cli("review", *args, "--ledger", tmp_path / "ledger.sqlite", "--out", tmp_path / out, "--jobs", "1")
+    return result.exit_code, json.loads((tmp_path / out / "summary.json").read_text(encoding="utf-8"))
+
+
+def newcomer(tmp_path: Path) -> Path:
+    """A firm whose one lot re-claims ACME's serials 122,001–130,000 of JCL-R-0042-0007 (ACME's L1)."""
+    text = SMALL_MAKER.read_text(encoding="utf-8")
+    for old, new in (
+        ("id: small-maker", "id: newcomer"),
+        ("JCL-S-0201-0003", "JCL-R-0042-0007"),
+        ("serial_start: 200_001", "serial_start: 122_001"),
+        ("serial_end: 208_000", "serial_end: 130_000"),
+    ):
+        assert old in text
+        text = text.replace(old, new)
+    path = tmp_path / "newcomer.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def ledger_rows(tmp_path: Path) -> list[dict]:
+    result = run_cli("ledger", "export", "--ledger", tmp_path / "ledger.sqlite")
+    assert result.exit_code == 0, result.stderr
+    return json.loads(result.output)["submissions"]
+
+
+def test_a_range_claimed_in_an_earlier_round_is_reported_in_a_later_one(tmp_path: Path) -> None:
+    assert review(tmp_path, ACME, out="round1")[0] == 0
+    (recorded,) = ledger_rows(tmp_path)
+    code, summary = review(tmp_path, newcomer(tmp_path), out="round2")
+    assert code == 5
+    assert summary["double_claims"] == [
+        {
+            "scope": "earlier_round",
+            "registry": "j_credit_registry",
+            "certification_number": "JCL-R-0042-0007",
+            "overlap_start": 122_001,
+            "overlap_end": 130_000,
+            "overlap_t": 8_000,
+            "first": {
+                "firm_id": "acme-steel",
+                "lot_id": "L1",
+                "file": None,
+                "serial_start": 100_001,
+                "serial_end": 130_000,
+                "recorded_submission": recorded["content_sha256"],
+            },
+            "second": {
+                "firm_id": "newcomer",
+                "lot_id": "J-2025-01",
+                "file": str(tmp_path / "newcomer.yaml"),
+                "serial_start": 122_001,
+                "serial_end": 130_000,
+                "recorded_submission": None,
+            },
+        }
+    ]
+
+
+def test_the_same_submission_twice_is_one_record_and_no_claim_against_itself(tmp_path: Path) -> None:
+    for out in ("first", "second"):
+        code, summary = review(tmp_path, ACME, SMALL_MAKER, out=out)
+        assert code == 0
+        assert summary["double_claims"] == []
+    rows = ledger_rows(tmp_path)
+    assert [row["firm_id"] for row in rows] == ["acme-steel", "small-maker"]
+    assert [len(row["claims"]) for row in rows] == [5, 1]
+    assert rows[0]["summary"]["offsets_to_buy_t"] == 77_500
+    listing = run_cli("ledger", "list", "--ledger", tmp_path / "ledger.sqlite")
+    assert listing.exit_code == 0
+    assert len(listing.output.splitlines()) == 2
+    assert "acme-steel  gxets-phase1 1.1.0" in listing.output and "5 ranges" in listing.output
+
+
+def test_a_resubmission_replaces_its_filing_and_does_not_claim_against_itself(tmp_path: Path) -> None:
+    review(tmp_path, ACME, out="first")
+    code, summary = review(tmp_path, ACME, "--as-of", "2026-12-08", out="corrected")
+    assert (code, summary["double_claims"]) == (0, [])
+    assert [row["as_of"] for row in ledger_rows(tmp_path)] == ["2026-12-07", "2026-12-08"]
+
+
+def test_ledger_show_by_number_or_hash(tmp_path: Path) -> None:
+    review(tmp_path, ACME)
+    (row,) = ledger_rows(tmp_path)
+    for ref in ("1", row["content_sha256"][:10]):
+        shown = run_cli("ledger", "show", ref, "--ledger", tmp_path / "ledger.sqlite")
+        assert shown.exit_code == 0, shown.stderr
+        assert json.loads(shown.output) == row
+    missing = run_cli("ledger", "show", "99", "--ledger", tmp_path / "ledger.sqlite")
+    assert missing.exit_code == 2
+    assert "0 recorded submissions match '99'" in missing.stderr
+    nowhere = run_cli("ledger", "list", "--ledger", tmp_path / "nowhere.sqlite")
+    assert nowhere.exit_code == 2
+    assert "no ledger here" in nowhere.stderr
+    assert not (tmp_path / "nowhere.sqlite").exists()
+
+
+def test_migrations_upgrade_a_ledger_and_a_newer_one_is_refused(tmp_path: Path) -> None:
+    review(tmp_path, ACME)
+    path = tmp_path / "ledger.sqlite"
+    upgraded = (*MIGRATIONS, "ALTER TABLE submissions ADD COLUMN note TEXT")
+    with Ledger(path, upgraded) as ledger:
+        assert ledger.version == 2
+        (row,) = ledger.submissions()
+        assert ledger.submissions(row["content_sha256"][:1] + "%") == [], "a reference is text, not a pattern"
+        assert [s["note"] for s in ledger.submissions()] == [None]
+        assert len(ledger.claims_of(1)) == 5
+    result = run_cli("ledger", "list", "--ledger", path)
+    assert result.exit_code == 2
+    assert "the ledger's schema is version 2, newer than this gxets knows (1)" in result.stderr
+    garbage = tmp_path / "garbage.sqlite"
+    garbage.write_bytes(b"not a database at all" * 100)
+    result = run_cli("ledger", "list", "--ledger", garbage)
+    assert result.exit_code == 2
+    assert "not a usable ledger" in result.stderr
+
+
+def _recorded(path: Path) -> int:
+    try:
+        with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
+            return db.execute("SELECT count(*) FROM submissions").fetchone()[0]
+    except sqlite3.OperationalError:
+        return 0  # not created yet
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_kill_9_in_the_middle_of_a_batch_leaves_the_ledger_consistent_and_the_next_run_completes_it(
+    tmp_path: Path, jobs: str
+) -> None:
+    generate_batch(tmp_path, firms=40, lots=200, entities=0, seed=5, across=0, within=0, excess=0)
+    ledger = tmp_path / "ledger.sqlite"
+    command = [sys.executable, "-m", "gxets_rules.cli", "review", str(tmp_path / "submissions")]
+    command += ["--ledger", str(ledger), "--out", str(tmp_path / "out"), "--jobs", jobs]
+    process = subprocess.Popen(
+        command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+    )
+    deadline = time.monotonic() + 120
+    while _recorded(ledger) < 3 and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+    os.killpg(process.pid, signal.SIGKILL)  # the review and any worker it forked, at once
+    assert process.wait() == -signal.SIGKILL
+    with sqlite3.connect(ledger) as db:
+        assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        recorded = db.execute("SELECT firm_id, file, id FROM submissions ORDER BY id").fetchall()
+        assert 3 <= len(recorded) < 40, "killed in the middle of the batch"
+        for firm_id, _, submission_id in recorded:
+            lots = (tmp_path / "submissions" / f"{firm_id}.lots.csv").read_text(encoding="utf-8").splitlines()[1:]
+            claimed = [line for line in lots if ",sold," not in line]
+            count = db.execute("SELECT count(*) FROM claims WHERE submission_id = ?", (submission_id,)).fetchone()[0]
+            assert count == len(claimed), f"{firm_id}: every claimed range recorded with its submission, or none"
+    rerun = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
+    assert rerun.returncode == 0, rerun.stderr
+    with sqlite3.connect(ledger) as db:
+        firms = [row[0] for row in db.execute("SELECT firm_id FROM submissions ORDER BY firm_id")]
+    assert firms == [f"firm-{i:05d}" for i in range(40)], "each firm recorded exactly once"
+    summary = json.loads((tmp_path / "out" / "summary.json").read_text(encoding="utf-8"))
+    assert (summary["totals"]["firms"], summary["totals"]["invalid"], summary["double_claims"]) == (40, 0, [])
+
+
+def test_recording_is_one_transaction_and_the_same_key_is_a_no_op(tmp_path: Path) -> None:
+    record = SubmissionRecord("firm-a", "c" * 64, "rs", "1.0", "r" * 64, 2023, 2025, "2026-12-07", "a.yaml", {})
+    claims = [
+        Claim("firm-a", "L1", "j_credit", 10, "reg", "CERT", 1, 10),
+        Claim("firm-a", "L2", "era", 5, None, None, None, None, origin_firm_id="firm-b"),  # no range: not recorded
+    ]
+    with Ledger(tmp_path / "l.sqlite") as ledger:
+        assert ledger.record(record, claims) is True
+        assert ledger.record(record, claims) is False
+        with pytest.raises(sqlite3.IntegrityError):  # a lot id twice: the whole submission is rolled back
+            ledger.record(replace(record, content_sha256="d" * 64), [claims[0], claims[0]])
+        assert [(s["firm_id"], s["claims"]) for s in ledger.submissions()] == [("firm-a", 1)]
+        assert ledger.earlier_claims([]) == [replace(claims[0], recorded="c" * 64)]
+        assert ledger.earlier_claims([replace(record, content_sha256="e" * 64)]) == [], "a newer filing replaces it"

@@ -1,0 +1,249 @@
+"""gxets review: a batch of the bundled examples and generated firms with planted double claims, bad files in the
+batch, the summary files, exit codes, and the same bytes however the batch is run."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from openpyxl import load_workbook
+
+from benchmarks.synthetic_batch import generate_batch
+from gxets_rules.review.firm import folder_name
+from tests.conftest import ACME, EXAMPLES, run_cli
+
+BAD = Path(__file__).parent / "bad_submissions"
+EXAMPLE_SUBMISSIONS = sorted(EXAMPLES.glob("*/submission.yaml"))
+
+
+def review(tmp_path: Path, *args: object, ledger: str = "ledger.sqlite", out: str = "out") -> tuple[int, dict]:
+    """Run `gxets review` in-process; its exit code and summary.json."""
+    result = run_cli("review", *args, "--ledger", tmp_path / ledger, "--out", tmp_path / out, "--jobs", "1")
+    assert "Traceback" not in result.stderr
+    return result.exit_code, json.loads((tmp_path / out / "summary.json").read_text(encoding="utf-8"))
+
+
+def found_claims(summary: dict[str, Any]) -> list[dict[str, Any]]:
+    """The double claims in the generator's terms: registry, certification, overlap and both (firm, lot)."""
+    return sorted(
+        (
+            {
+                "registry": d["registry"],
+                "certification_number": d["certification_number"],
+                "overlap": [d["overlap_start"], d["overlap_end"]],
+                "lots": sorted(
+                    [[d["first"]["firm_id"], d["first"]["lot_id"]], [d["second"]["firm_id"], d["second"]["lot_id"]]]
+                ),
+            }
+            for d in summary["double_claims"]
+        ),
+        key=lambda claim: claim["lots"],
+    )
+
+
+@pytest.fixture(scope="module")
+def planted(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any], int, dict[str, Any]]:
+    """The bundled examples and 12 generated firms (30 lots each, a 2,000-entity graph) with planted claims."""
+    folder = tmp_path_factory.mktemp("batch")
+    manifest = generate_batch(
+        folder, firms=12, lots=30, entities=2_000, seed=3, across=5, within=1, excess=1, link_ownership=True
+    )
+    code, summary = review(folder, *EXAMPLE_SUBMISSIONS, folder / "submissions")
+    return folder, manifest, code, summary
+
+
+def test_every_planted_double_claim_is_found_and_nothing_else(planted: tuple) -> None:
+    _, manifest, code, summary = planted
+    assert found_claims(summary) == manifest["double_claims"]
+    assert len(manifest["double_claims"]) == 6
+    within = [d for d in summary["double_claims"] if d["scope"] == "within_submission"]
+    assert [d["first"]["firm_id"] for d in within] == manifest["within_firms"]
+    assert {d["scope"] for d in summary["double_claims"]} == {"within_submission", "across_submissions"}
+    assert code == 6, "an invalid submission (the one claiming a range twice) and double claims"
+
+
+def test_excess_allowances_are_found_per_creator(planted: tuple) -> None:
+    _, manifest, _, summary = planted
+    over = [b for b in summary["era"] if b["excess_t"] > 0]
+    assert [b["seller_firm_id"] for b in over] == manifest["excess_sellers"]
+    for balance in over:
+        assert balance["excess_t"] == balance["claimed_t"] - balance["created_t"]
+        assert len(balance["claims"]) == 3
+    green = next(b for b in summary["era"] if b["seller_firm_id"] == "green-steel")
+    assert (green["created_t"], green["claimed_t"], green["excess_t"]) == (55_294, 30_000, 0)
+    assert green["claims"] == [{"firm_id": "kanto-cement", "lot_id": "ERA-2026-01", "quantity_t": 30_000}]
+    assert summary["totals"]["era_excess_sellers"] == 1
+
+
+def test_the_firm_claiming_a_range_twice_is_reported_and_the_rest_evaluated(planted: tuple) -> None:
+    _, manifest, _, summary = planted
+    (invalid,) = summary["invalid"]
+    assert invalid["firm_id"] == manifest["within_firms"][0]
+    assert any("CHK-LOT-SERIAL-ONCE" in p or "overlaps lot" in p for p in invalid["problems"]), invalid["problems"]
+    assert summary["totals"]["firms"] == len(EXAMPLE_SUBMISSIONS) + 12 - 1
+    assert [row["firm_id"] for row in summary["firms"][:5]] == [
+        "acme-steel",
+        "green-steel",
+        "kaisei-chemical",
+        "kanto-cement",
+        "small-maker",
+    ]
+
+
+def test_a_firm_result_is_the_one_gxets_check_writes(planted: tuple) -> None:
+    folder, _, _, summary = planted
+    acme = summary["firms"][0]
+    assert acme["result"] == "firms/0001-acme-steel/result.json"
+    checked = run_cli("check", ACME, "--format", "json")
+    assert (folder / "out" / acme["result"]).read_text(encoding="utf-8") == checked.output
+    assert (acme["status"], acme["need_t"], acme["usable_t"], acme["offsets_to_buy_t"]) == (
+        "shortfall",
+        250_000,
+        172_500,
+        77_500,
+    )
+    assert acme["caps"] == [{"cap_class": "voluntary", "used_t": 132_500, "cap_t": 132_500}]
+    assert (acme["lots"], acme["ineligible_lots"], acme["needs_review_lots"], acme["issues"]) == (5, 2, 0, 0)
+
+
+def test_the_summary_workbook_lists_every_double_claim(planted: tuple) -> None:
+    folder, manifest, _, summary = planted
+    workbook = load_workbook(folder / "out" / "summary.xlsx", read_only=True)
+    rows = [
+        [str(c) if c is not None else "" for c in row] for row in workbook["Double claims"].iter_rows(values_only=True)
+    ]
+    assert len(rows) == 1 + len(manifest["double_claims"])
+    for claim in manifest["double_claims"]:
+        (firm_a, lot_a), (firm_b, lot_b) = claim["lots"]
+        start, end = claim["overlap"]
+        matching = [
+            row
+            for row in rows[1:]
+            if row[2] == claim["certification_number"] and row[3] == f"{start}–{end}" and row[4] == str(end - start + 1)
+        ]
+        assert len(matching) == 1, claim
+        sides = " ".join(matching[0][5:7])
+        assert f"{firm_a} · {lot_a}" in sides and f"{firm_b} · {lot_b}" in sides
+    firms = list(workbook["Firms"].iter_rows(values_only=True))
+    assert len(firms) == 1 + summary["totals"]["firms"]
+    assert firms[0][:5] == ("企業", "状況", "不足量", "充当可能量", "市場調達が必要な量")
+    assert firms[1][:5] == (
+        "acme-steel",
+        "不足あり（提出期間内に調達するか、未達の理由を説明）",
+        250_000,
+        172_500,
+        77_500,
+    )
+
+
+def test_the_summary_page_shows_the_findings(planted: tuple) -> None:
+    folder, manifest, _, _ = planted
+    page = (folder / "out" / "summary.html").read_text(encoding="utf-8")
+    for claim in manifest["double_claims"]:
+        assert claim["certification_number"] in page
+    assert "<script" not in page
+    assert 'id="double-claims"' in page and 'id="era"' in page and 'id="invalid"' in page
+
+
+def test_malformed_files_are_reported_and_skipped_and_all_others_evaluated(tmp_path: Path) -> None:
+    bad = sorted(BAD.glob("*.yaml"))
+    code, summary = review(tmp_path, ACME, BAD, EXAMPLES / "small-maker-x" / "submission.yaml")
+    assert code == 6, "invalid files, and those that could be read still claim the ACME lots they copy"
+    skipped = {str(path) for path in bad}
+    assert summary["double_claims"]
+    assert all({d["first"]["file"], d["second"]["file"]} & skipped for d in summary["double_claims"])
+    assert [row["firm_id"] for row in summary["firms"]] == ["acme-steel", "small-maker"]
+    assert sorted(i["file"] for i in summary["invalid"]) == sorted(str(path) for path in bad)
+    for invalid in summary["invalid"]:
+        expected = Path(invalid["file"]).with_suffix(".expect").read_text(encoding="utf-8").splitlines()[1]
+        assert any(expected in problem for problem in invalid["problems"]), (invalid["file"], invalid["problems"])
+
+
+def test_a_clean_batch_exits_0_and_a_second_submission_of_a_firm_is_skipped(tmp_path: Path) -> None:
+    code, summary = review(tmp_path, ACME, EXAMPLES / "green-steel-era" / "submission.yaml")
+    assert code == 0
+    assert summary["totals"]["double_claims"] == summary["totals"]["invalid"] == 0
+    copy = tmp_path / "again.yaml"
+    copy.write_text(ACME.read_text(encoding="utf-8"), encoding="utf-8")
+    code, summary = review(tmp_path, ACME, copy, out="out2")
+    assert code == 4, "the copy is skipped; its lots are ACME's own credits, not a second firm's claim"
+    assert summary["invalid"] == [
+        {
+            "file": str(copy),
+            "firm_id": "acme-steel",
+            "problems": [f"{copy}: firm 'acme-steel' was already submitted in {ACME}"],
+        }
+    ]
+    assert not (tmp_path / "out2" / folder_name(1, "acme-steel")).exists(), "the duplicate's result is removed"
+
+
+def test_the_summary_is_the_same_bytes_with_one_worker_or_two(tmp_path: Path, planted: tuple) -> None:
+    folder = planted[0]
+    outputs = []
+    for jobs in ("1", "2"):
+        result = run_cli(
+            "review", *EXAMPLE_SUBMISSIONS, folder / "submissions", "--jobs", jobs,
+            "--ledger", tmp_path / f"l{jobs}.sqlite", "--out", tmp_path / jobs,
+        )  # fmt: skip
+        assert result.exit_code == 6
+        outputs.append(
+            [(tmp_path / jobs / name).read_bytes() for name in ("summary.json", "summary.xlsx", "summary.html")]
+        )
+    assert outputs[0] == outputs[1]
+    assert outputs[0][0] == (folder / "out" / "summary.json").read_bytes()
+
+
+def test_a_missing_path_is_an_input_error(tmp_path: Path) -> None:
+    result = run_cli("review", tmp_path / "nowhere", "--ledger", tmp_path / "l.sqlite", "--out", tmp_path / "out")
+    assert result.exit_code == 2
+    assert "nowhere: no such file or folder" in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_hostile_firm_text_stays_inert_in_the_summary(tmp_path: Path) -> None:
+    text = ACME.read_text(encoding="utf-8")
+    text = text.replace("  id: acme-steel\n", '  id: "=HYPERLINK(\\"http://x\\")"\n')
+    text = text.replace(
+        "  name: ACME Steel K.K.（エーシーエムイー製鉄株式会社）\n", '  name: "<script>alert(1)</script>"\n'
+    )
+    hostile = tmp_path / "hostile.yaml"
+    hostile.write_text(text, encoding="utf-8")
+    code, summary = review(tmp_path, hostile)
+    assert code == 0
+    (row,) = summary["firms"]
+    assert row["result"] == "firms/0001-HYPERLINK_http_x/result.json", "the firm's folder name is made safe"
+    page = (tmp_path / "out" / "summary.html").read_text(encoding="utf-8")
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    workbook = load_workbook(tmp_path / "out" / "summary.xlsx")
+    cell = workbook["Firms"]["A2"]
+    assert (cell.value, cell.data_type) == ('=HYPERLINK("http://x")', "s")
+
+
+def test_a_workbook_submission_is_reviewed_with_its_intake_warnings(tmp_path: Path) -> None:
+    workbook = load_workbook(EXAMPLES / "acme-steel" / "submission.xlsx")
+    workbook.create_sheet("メモ")
+    path = tmp_path / "acme.xlsx"
+    workbook.save(path)
+    code, summary = review(tmp_path, path)
+    assert code == 0
+    (row,) = summary["firms"]
+    assert (row["firm_id"], row["offsets_to_buy_t"]) == ("acme-steel", 77_500)
+    assert row["intake_warnings"] == [f"{path}:メモ!A1: not a sheet of the format; not read"]
+    sheet = load_workbook(tmp_path / "out" / "summary.xlsx")["Intake warnings"]
+    assert [c.value for c in sheet[2]] == [str(path), "acme-steel", row["intake_warnings"][0]]
+
+
+def test_per_firm_reports_on_request_are_the_ones_gxets_check_writes(tmp_path: Path) -> None:
+    code, _ = review(tmp_path, ACME, "--report", "html,xlsx", "--lang", "en")
+    assert code == 0
+    checked = run_cli("check", ACME, "--report", "html,xlsx", "--lang", "en", "--out", tmp_path / "check")
+    assert checked.exit_code == 0
+    for name in ("result.json", "report.html", "report.xlsx"):
+        assert (tmp_path / "out" / "firms" / "0001-acme-steel" / name).read_bytes() == (
+            tmp_path / "check" / name
+        ).read_bytes()
+    assert review(tmp_path, ACME, out="bare")[0] == 0
+    assert sorted(p.name for p in (tmp_path / "bare" / "firms" / "0001-acme-steel").iterdir()) == ["result.json"]
