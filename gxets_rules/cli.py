@@ -313,13 +313,15 @@ def review(
     and writes OUT/summary.json (gxets.review.v1), OUT/summary.xlsx and OUT/summary.html. Exit code: 0 clean, 4 an
     invalid submission, 5 a double claim, 6 both.
     """
-    files = collect(list(paths))
+    files, passed_over = collect(list(paths), XlsxLimits(max_bytes, max_rows))
+    for file, why in passed_over:
+        click.echo(f"note: {file} passed over ({why})", err=True)
     shared = SharedInputs(max_bytes, max_rows)
     inputs = {}
-    for path, load in ((ownership, shared.ownership), (market, shared.market)):
+    for role, path, load in (("ownership", ownership, shared.ownership), ("market", market, shared.market)):
         if path is not None:
             found = load(path)
-            inputs[found.name] = found.sha256
+            inputs[f"{role}:{found.name}"] = found.sha256
     options = ReviewOptions(
         out, date.today(), as_of.date() if as_of else None, ownership, market, max_bytes, max_rows, tuple(reports), lang
     )

@@ -247,3 +247,27 @@ def test_per_firm_reports_on_request_are_the_ones_gxets_check_writes(tmp_path: P
         ).read_bytes()
     assert review(tmp_path, ACME, out="bare")[0] == 0
     assert sorted(p.name for p in (tmp_path / "bare" / "firms" / "0001-acme-steel").iterdir()) == ["result.json"]
+
+
+def test_an_ownership_file_beside_the_submissions_in_a_folder_is_passed_over_and_said(tmp_path: Path) -> None:
+    """A folder as firms keep it: the submission and the ownership graph it refers to, side by side."""
+    folder = tmp_path / "batch"
+    folder.mkdir()
+    for name in ("submission.yaml", "ownership.yaml"):
+        (folder / name).write_text((EXAMPLES / "overseas-daccs" / name).read_text(encoding="utf-8"), encoding="utf-8")
+    result = run_cli("review", folder, "--ledger", tmp_path / "l.sqlite", "--out", tmp_path / "out", "--jobs", "1")
+    assert result.exit_code == 0, result.stderr
+    assert f"note: {folder / 'ownership.yaml'} passed over (gxets.ownership.v1, not a submission)" in result.stderr
+    summary = json.loads((tmp_path / "out" / "summary.json").read_text(encoding="utf-8"))
+    assert [firm["firm_id"] for firm in summary["firms"]] == ["kaisei-chemical"]
+    assert summary["invalid"] == []
+
+
+def test_a_temporary_file_left_by_a_killed_run_is_removed_by_the_next(tmp_path: Path) -> None:
+    stale = tmp_path / "out" / "firms" / "0001-acme-steel" / ".result.json.k3j9x2.tmp"
+    stale.parent.mkdir(parents=True)
+    stale.write_text("{half a result", encoding="utf-8")
+    code, _ = review(tmp_path, ACME)
+    assert code == 0
+    assert not stale.exists()
+    assert (tmp_path / "out" / "firms" / "0001-acme-steel" / "result.json").is_file()

@@ -6,14 +6,17 @@ decides by suffix how the document is read, so a new form of input is added here
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
-from gxets_rules.errors import Problem
+from gxets_rules.errors import InputError, Problem
 from gxets_rules.io.strict_yaml import Document, read_yaml_file
 from gxets_rules.io.xlsx_guard import XlsxLimits, is_workbook
-from gxets_rules.io.xlsx_reader import read_workbook
+from gxets_rules.io.xlsx_reader import parts_in, read_workbook
+from gxets_rules.model.ownership import OWNERSHIP_FORMAT
+from gxets_rules.model.submission import SUBMISSION_FORMAT
 
 T = TypeVar("T")
 
@@ -26,3 +29,26 @@ def read_input(
         read = read_workbook(path, part, XlsxLimits(max_bytes, max_rows))
         return read.validated(load), tuple(read.warnings)
     return load(read_yaml_file(path, max_bytes=max_bytes)), ()
+
+
+_FORMAT_LINE = re.compile(r"^format:[ \t]*[\"']?([A-Za-z0-9_.]+)", re.MULTILINE)
+
+
+def declared_format(path: Path, limits: XlsxLimits) -> str | None:
+    """The format a file says it is, read cheaply — a YAML file's ``format:`` line, a workbook's sheets — or None.
+
+    Used only to tell which files of a folder are submissions; a file that says nothing (or cannot be read) is left
+    to the loader, which reports it properly.
+    """
+    try:
+        if is_workbook(path):
+            parts = parts_in(path, limits)
+            if "submission" in parts:
+                return SUBMISSION_FORMAT
+            return OWNERSHIP_FORMAT if "ownership" in parts else None
+        with path.open("rb") as handle:
+            head = handle.read(65_536).decode("utf-8", errors="replace")
+    except (InputError, OSError):
+        return None
+    found = _FORMAT_LINE.search(head)
+    return found.group(1) if found else None

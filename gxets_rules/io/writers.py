@@ -37,10 +37,25 @@ def _umask() -> int:
     return mask
 
 
+TEMP_SUFFIX = ".tmp"
+
+
+def remove_stale_temporaries(folder: Path) -> list[Path]:
+    """Delete the hidden temporary files a killed run left behind under ``folder`` (``.<name>.<random>.tmp``).
+
+    An atomic write renames its temporary file over the target when done; only a process killed mid-write leaves one.
+    A run writing into the same folder removes them first, so a crash leaves no trace after the next run.
+    """
+    stale = sorted(p for p in folder.rglob(f".*{TEMP_SUFFIX}") if p.is_file()) if folder.is_dir() else []
+    for path in stale:
+        path.unlink(missing_ok=True)
+    return stale
+
+
 def atomic_write_bytes(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` via a temporary file and an atomic rename."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=path.parent)
     try:
         with os.fdopen(handle, "wb") as out:
             out.write(data)

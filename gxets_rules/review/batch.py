@@ -16,6 +16,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from gxets_rules.errors import InputError, Location, Problem
+from gxets_rules.io.inputs import declared_format
+from gxets_rules.io.writers import remove_stale_temporaries
+from gxets_rules.io.xlsx_guard import XlsxLimits
+from gxets_rules.model.market import MARKET_FORMAT
+from gxets_rules.model.ownership import OWNERSHIP_FORMAT
 from gxets_rules.model.review import ReviewSummary
 from gxets_rules.pipeline import SharedInputs
 from gxets_rules.review.firm import FirmOutcome, ReviewOptions, review_submission
@@ -23,23 +28,33 @@ from gxets_rules.review.ledger import Ledger
 from gxets_rules.review.summary import summarise
 
 SUBMISSION_PATTERNS = ("*.yaml", "*.yml", "*.xlsx")
+OTHER_FORMATS = (OWNERSHIP_FORMAT, MARKET_FORMAT)
+"""Formats of files that sit beside submissions in a folder and are not reviewed as submissions."""
 """What a folder given to the review contributes (not its subfolders); the submission loader reads each."""
 
 
-def collect(paths: Sequence[Path]) -> list[Path]:
-    """The submissions named: files as given, and each folder's ``*.yaml``, ``*.yml`` and ``*.xlsx`` in name order.
+def collect(paths: Sequence[Path], limits: XlsxLimits) -> tuple[list[Path], list[tuple[Path, str]]]:
+    """The submissions named, and the files of folders passed over with why.
 
-    A path that does not exist, or a folder with no submission in it, is an input error; a file named twice is
-    reviewed once.
+    Files named are reviewed as given. A folder contributes its ``*.yaml``, ``*.yml`` and ``*.xlsx`` in name order,
+    except files that say they are another gxets format (an ownership graph or a market snapshot kept beside the
+    submissions): those are passed over and listed, never dropped silently. A path that does not exist, or a folder
+    with no submission in it, is an input error; a file named twice is reviewed once.
     """
     files: list[Path] = []
+    passed_over: list[tuple[Path, str]] = []
     problems: list[Problem] = []
     for path in paths:
         if path.is_dir():
             found = sorted({p for pattern in SUBMISSION_PATTERNS for p in path.glob(pattern) if p.is_file()})
+            for file in found:
+                declared = declared_format(file, limits)
+                if declared in OTHER_FORMATS:
+                    passed_over.append((file, f"{declared}, not a submission"))
+                else:
+                    files.append(file)
             if not found:
                 problems.append(Problem(Location(str(path)), f"no submission ({', '.join(SUBMISSION_PATTERNS)}) here"))
-            files.extend(found)
         elif path.is_file():
             files.append(path)
         else:
@@ -52,7 +67,7 @@ def collect(paths: Sequence[Path]) -> list[Path]:
         if file.resolve() not in seen:
             seen.add(file.resolve())
             unique.append(file)
-    return unique
+    return unique, passed_over
 
 
 _WORKER: tuple[ReviewOptions, SharedInputs] | None = None
@@ -111,6 +126,7 @@ def run_batch(batch: Batch, progress: Callable[[FirmOutcome], None]) -> ReviewSu
     """Evaluate and record every submission (reporting each to ``progress``), then summarise the batch."""
     outcomes: list[FirmOutcome] = []
     firms: dict[str, str] = {}
+    remove_stale_temporaries(batch.options.out)
     with Ledger(batch.ledger) as ledger:
         for evaluated in evaluate_all(batch.files, batch.options, batch.shared, batch.jobs):
             outcome = _one_per_firm(evaluated, firms, batch.options.out)
