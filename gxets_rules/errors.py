@@ -12,7 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-EXIT_OK = 0
 EXIT_BUG = 1
 EXIT_INPUT = 2
 

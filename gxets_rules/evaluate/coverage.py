@@ -41,9 +41,6 @@ class CoverageResult:
     planned_t: int
     classes: list[str]
 
-    def usable_of(self, lot_id: str) -> int:
-        return sum(self.allocations.get(lot_id, {}).values())
-
     def as_mapping(self) -> dict[str, Any]:
         """The totals as rule expressions and the result JSON see them (``coverage.usable_t``)."""
         usable = sum(n.usable_t for n in self.needs)

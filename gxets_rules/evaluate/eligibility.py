@@ -39,9 +39,6 @@ class LotDecision:
     outcomes: tuple[tuple[CompiledCriterion, str], ...]
     verdict: str
 
-    def with_outcome(self, outcome: str) -> list[CompiledCriterion]:
-        return [criterion for criterion, result in self.outcomes if result == outcome]
-
 
 def verdict_of(outcomes: list[str]) -> str:
     if FAIL in outcomes:

@@ -27,15 +27,6 @@ _INT_FIELDS = {"quantity_t", "serial_start", "serial_end", "vintage"}
 _LOTS = TypeAdapter(list[CreditLot])
 
 
-def lot_to_row(lot: CreditLot) -> dict[str, str]:
-    """Flatten a lot into CSV cells (the inverse of :func:`read_lots_csv`)."""
-    data = lot.model_dump(mode="json", exclude_none=True)
-    project = data.pop("project", {}) or {}
-    row = {key: str(value) for key, value in data.items()}
-    row.update({f"project.{key}": str(value) for key, value in project.items()})
-    return row
-
-
 def whole_number(text: str) -> int | str:
     """Text of a whole number as an int ("30,000" too); anything else stays text for the model to report, located."""
     try:

@@ -23,7 +23,6 @@ class LoadedMarket:
     snapshot: MarketSnapshot
     name: str
     sha256: str
-    product_locations: tuple[Location, ...]
 
 
 def load_market(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> LoadedMarket:
@@ -41,4 +40,4 @@ def load_market(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> LoadedMarket:
         first.setdefault(product.id, where)
     if problems:
         raise InputError(problems)
-    return LoadedMarket(snapshot, path.name, sha256_file(path), locations)
+    return LoadedMarket(snapshot, path.name, sha256_file(path))
