@@ -63,3 +63,13 @@ def unique_params(reads: Iterable[ParamRead], made: dict[int, ParamUse] | None =
             use = made[id(read)] = param_use(read)
         uses.append(use)
     return uses
+
+
+def result_field(tree: Any, dotted: str, default: Any = None) -> Any:
+    """The value at a dotted path of a result (``position.direct.shortfall_t``), or ``default`` where there is none."""
+    node = tree
+    for part in dotted.split("."):
+        if not isinstance(node, dict) or part not in node:
+            return default
+        node = node[part]
+    return node

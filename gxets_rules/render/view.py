@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from gxets_rules.evaluate.trace import result_field
 from gxets_rules.render.catalogue import Text
 
 SERIES_SECTION = "position.series"
@@ -107,15 +108,6 @@ def group_digits(text: str) -> str:
     return f"{sign}{int(whole):,}{dot}{fraction}" if whole.isdigit() else text
 
 
-def _lookup(tree: Any, path: str) -> Any:
-    node = tree
-    for part in path.split("."):
-        if not isinstance(node, dict) or part not in node:
-            return None
-        node = node[part]
-    return node
-
-
 def is_per_fy(value: Any) -> bool:
     return isinstance(value, dict) and bool(value) and all(str(key).isdigit() for key in value)
 
@@ -156,7 +148,7 @@ class ReportView:
     def cited(self, path: str) -> Cited:
         """The output at a dotted path (``position.direct.actual_t``) with its quantity's formula and clause."""
         spec = self.result["fields"].get(path) or {}
-        value = _lookup(self.result, path)
+        value = result_field(self.result, path)
         quantity = self.definition(spec.get("quantity"))
         title = self.t.localized(spec.get("title")) or self.t.get("field." + path.rsplit(".", 1)[-1], path)
         return Cited(
@@ -241,7 +233,7 @@ class ReportView:
     # the chart ----------------------------------------------------------------------------------------------------
     def series(self) -> tuple[list[Series], list[Cited]]:
         """The yearly paths of ``position.series`` and its single figures (e.g. the Phase-1 total target)."""
-        values = _lookup(self.result, SERIES_SECTION) or {}
+        values = result_field(self.result, SERIES_SECTION) or {}
         paths = self._in_rule_order([f"{SERIES_SECTION}.{name}" for name in values])
         series, notes = [], []
         for path in paths:

@@ -20,6 +20,7 @@ from typing import Any
 
 from gxets_rules.errors import InputError, Problem
 from gxets_rules.evaluate.result import build_result
+from gxets_rules.evaluate.trace import result_field
 from gxets_rules.io.strict_yaml import DEFAULT_MAX_BYTES
 from gxets_rules.io.writers import canonical_json, write_json
 from gxets_rules.io.xlsx_guard import DEFAULT_MAX_ROWS
@@ -110,22 +111,13 @@ def _texts(problems: Sequence[Problem]) -> tuple[str, ...]:
     return tuple(str(problem) for problem in problems)
 
 
-def _lookup(tree: dict[str, Any], path: str) -> Any:
-    node: Any = tree
-    for part in path.split("."):
-        if not isinstance(node, dict) or part not in node:
-            return None
-        node = node[part]
-    return node
-
-
 def firm_row(result: dict[str, Any], file: str, result_path: str, warnings: Sequence[str]) -> FirmRow:
     """The summary row of a firm's result: figures read from it by the conventions of docs/review.md."""
     coverage = result["coverage"]
     verdicts = Counter(lot["verdict"] for lot in result["lots"])
     status = result["fields"].get(STATUS_FIELD) or {}
     labels = status.get("labels") or {}
-    value = _lookup(result, STATUS_FIELD)
+    value = result_field(result, STATUS_FIELD)
     return FirmRow(
         firm_id=result["firm"]["id"],
         firm_name=result["firm"]["name"],
@@ -138,7 +130,7 @@ def firm_row(result: dict[str, Any], file: str, result_path: str, warnings: Sequ
         need_t=coverage["need_t"],
         usable_t=coverage["usable_t"],
         offsets_to_buy_t=coverage["offsets_to_buy_t"],
-        era_creatable_t=_lookup(result, ERA_CREATED_FIELD),
+        era_creatable_t=result_field(result, ERA_CREATED_FIELD),
         caps=[
             CapUse(
                 cap_class=key.removesuffix(CAP_SUFFIX), used_t=coverage[key.replace(CAP_SUFFIX, "_usable_t")], cap_t=cap

@@ -22,6 +22,7 @@ from pydantic import ValidationError
 from gxets_rules.errors import InputError
 from gxets_rules.evaluate.engine import evaluate
 from gxets_rules.evaluate.result import build_result, jsonable
+from gxets_rules.evaluate.trace import result_field
 from gxets_rules.io.locate import problems_from_validation
 from gxets_rules.io.market_reader import load_market
 from gxets_rules.io.strict_yaml import Document, read_yaml_file
@@ -29,6 +30,8 @@ from gxets_rules.io.submission_reader import LoadedSubmission, load_submission, 
 from gxets_rules.pipeline import load_extras
 from gxets_rules.ruleset.compiled import RuleSet
 from gxets_rules.ruleset.schema import Case, CasesFile
+
+_MISSING = object()
 
 
 @dataclass(frozen=True)
@@ -64,15 +67,6 @@ def _submission(item: CollectedCase) -> LoadedSubmission:
             raise ValueError(f"case {item.case.id}: unknown keys beside extends/set: {sorted(data)}")
         return load_submission_document(Document(merged, str(extended)), extended)
     return load_submission_document(Document(data, f"{item.file.name}::{item.case.id}"), item.file)
-
-
-def _dig(tree: Any, dotted: str) -> Any:
-    node = tree
-    for part in dotted.split("."):
-        if not isinstance(node, dict) or part not in node:
-            raise KeyError(dotted)
-        node = node[part]
-    return node
 
 
 def run_case(ruleset: RuleSet, item: CollectedCase) -> list[str]:
@@ -113,9 +107,8 @@ def run_case(ruleset: RuleSet, item: CollectedCase) -> list[str]:
                 if got != sorted(ids):
                     errors.append(f"lot {lot_id}: {outcome} criteria {got}, expected {sorted(ids)}")
     for path, value in expect.outputs.items():
-        try:
-            got = _dig(result, path)
-        except KeyError:
+        got = result_field(result, path, _MISSING)
+        if got is _MISSING:
             errors.append(f"no output {path} in the result")
             continue
         if got != jsonable(value):

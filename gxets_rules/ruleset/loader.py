@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import date
-from decimal import Decimal
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -20,6 +18,7 @@ from pydantic import BaseModel, ValidationError
 from gxets_rules.errors import InputError, Location, Problem, display_path
 from gxets_rules.evaluate import ownership_functions  # noqa: F401  (registers its functions)
 from gxets_rules.evaluate.functions import FUNCTIONS
+from gxets_rules.evaluate.trace import jsonable
 from gxets_rules.io.locate import problems_from_validation
 from gxets_rules.io.strict_yaml import Document, read_yaml_file
 from gxets_rules.ruleset.codelists import Codelist
@@ -77,19 +76,9 @@ def quantity_names(spec: PositionFile) -> set[str]:
     return INPUT_NAMES | {q.id for q in spec.quantities} | {"coverage"}
 
 
-def _canonical(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {str(k): _canonical(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_canonical(v) for v in value]
-    if isinstance(value, Decimal | date):
-        return str(value)
-    return value
-
-
 def content_hash(documents: dict[str, Document]) -> str:
     """SHA-256 of the rule set's decision content, blind to comments and formatting."""
-    payload = {name: _canonical(doc.data) for name, doc in sorted(documents.items())}
+    payload = {name: jsonable(doc.data) for name, doc in sorted(documents.items())}
     text = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
