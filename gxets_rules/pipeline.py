@@ -125,7 +125,7 @@ def evaluate_loaded(
     shared = shared or SharedInputs(request.max_bytes, request.max_rows)
     ruleset = shared.ruleset(request.ruleset or loaded.submission.ruleset or DEFAULT_RULESET)
     when = request.as_of or loaded.submission.as_of or today
-    loaded, extras = load_extras(loaded, request.ownership, request.max_bytes, request.max_rows, shared)
+    loaded, extras = load_extras(loaded, request.ownership, shared)
     return evaluate(ruleset, loaded, when, extras, market=market)
 
 
@@ -137,11 +137,7 @@ def run_evaluation(request: CheckRequest, today: date, shared: SharedInputs | No
 
 
 def load_extras(
-    loaded: LoadedSubmission,
-    ownership: Path | None,
-    max_bytes: int = DEFAULT_MAX_BYTES,
-    max_rows: int = DEFAULT_MAX_ROWS,
-    shared: SharedInputs | None = None,
+    loaded: LoadedSubmission, ownership: Path | None, shared: SharedInputs
 ) -> tuple[LoadedSubmission, dict[str, Any]]:
     """Facts beside the submission (the ownership graph: given, or the submission's own `ownership:` file).
 
@@ -150,7 +146,7 @@ def load_extras(
     extras: dict[str, Any] = {}
     path = ownership or (loaded.base_dir / loaded.submission.ownership if loaded.submission.ownership else None)
     if path is not None:
-        found = (shared or SharedInputs(max_bytes, max_rows)).ownership(path)
+        found = shared.ownership(path)
         extras[OWNERSHIP_KEY] = found.graph
         hashes = {**loaded.input_hashes, f"ownership:{found.name}": found.sha256}
         loaded = replace(loaded, input_hashes=hashes, warnings=loaded.warnings + found.warnings)

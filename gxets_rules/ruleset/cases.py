@@ -27,7 +27,7 @@ from gxets_rules.io.locate import problems_from_validation
 from gxets_rules.io.market_reader import load_market
 from gxets_rules.io.strict_yaml import Document, read_yaml_file
 from gxets_rules.io.submission_reader import LoadedSubmission, load_submission, load_submission_document
-from gxets_rules.pipeline import load_extras
+from gxets_rules.pipeline import SharedInputs, load_extras
 from gxets_rules.ruleset.compiled import RuleSet
 from gxets_rules.ruleset.schema import Case, CasesFile
 
@@ -74,7 +74,7 @@ def run_case(ruleset: RuleSet, item: CollectedCase) -> list[str]:
     case, expect = item.case, item.case.expect
     try:
         ownership = item.file.parent / case.ownership if case.ownership else None
-        loaded, extras = load_extras(_submission(item), ownership)
+        loaded, extras = load_extras(_submission(item), ownership, SharedInputs())
         market = load_market(item.file.parent / case.market) if case.market else None
         evaluation = evaluate(ruleset, loaded, case.as_of, extras, market=market)
     except InputError as exc:
