@@ -69,3 +69,12 @@ def test_several_problems_are_reported_together(tmp_path: Path) -> None:
     assert "3 problem(s)" in result.stderr
     for expected in ("many.yaml:3:", "many.yaml:10:", "many.yaml:17:"):
         assert expected in result.stderr
+
+
+def test_a_missing_input_names_only_what_the_failed_figures_read() -> None:
+    """The missing FY2024 actual is blamed; the optional FY2025/FY2030 target points, unknown too, are not."""
+    result = run_cli("check", BAD / "missing-fiscal-year.yaml")
+    assert result.exit_code == 2
+    assert "actuals[FY2024].direct.emissions_t is missing" in result.stderr
+    assert "1 problem(s)" in result.stderr
+    assert "fy2025_t" not in result.stderr and "fy2030_t" not in result.stderr

@@ -9,6 +9,7 @@ cannot run is reported with the rule's id.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -51,11 +52,13 @@ def _input_path(path: str) -> tuple[str | int, ...]:
     return (head,)
 
 
-def _missing_problems(position: PositionEvaluator, loaded: LoadedSubmission, why: str) -> list[Problem]:
-    """Name each missing input where it belongs in the submission; fall back to the reason."""
+def _missing_problems(
+    position: PositionEvaluator, loaded: LoadedSubmission, why: str, roots: Iterable[str]
+) -> list[Problem]:
+    """Name each missing input behind the figures that failed (``roots``), where it belongs in the submission."""
     missing = [
         Problem(loaded.locate(_input_path(read.path)), f"{read.path} is missing; the rule set needs it")
-        for read in position.unknown_inputs()
+        for read in position.unknown_inputs(roots)
     ]
     return missing or [Problem(loaded.locate(()), f"{why}: an input is missing")]
 
@@ -105,13 +108,22 @@ def evaluate(
         position.coverage_mapping()  # computed once; cached if an output already read it
         plan = plan_purchases(position, ruleset.market, market) if market and ruleset.market else None
     except MissingInputError as exc:
-        raise InputError(_missing_problems(position, loaded, str(exc))) from None
+        needs = {
+            name for need in ruleset.needs for part in (need.amount, *need.caps.values()) for name in part.reads.names
+        }
+        raise InputError(_missing_problems(position, loaded, str(exc), needs)) from None
     except EvaluationError as exc:
         where = Location(str(ruleset.path))
         raise InputError([Problem(where, f"rule set {ruleset.id} could not be applied: {exc}")]) from None
-    unknown = [f"{section}.{name}" for section, fields in outputs.items() for name, v in fields.items() if v is UNKNOWN]
+    unknown = {
+        f"{section}.{name}": ruleset.outputs[section][name]
+        for section, fields in outputs.items()
+        for name, value in fields.items()
+        if value is UNKNOWN
+    }
     if unknown:
-        raise InputError(_missing_problems(position, loaded, f"cannot compute {', '.join(unknown)}"))
+        roots = {name for compiled in unknown.values() if compiled is not None for name in compiled.reads.names}
+        raise InputError(_missing_problems(position, loaded, f"cannot compute {', '.join(unknown)}", roots))
     assert position.coverage is not None
     return Evaluation(
         ruleset, loaded, as_of, ctx, decisions, findings, position, outputs, position.coverage, market, plan

@@ -12,6 +12,7 @@ fraction, the rule set must round it, explicitly, under an interpretation.
 from __future__ import annotations
 
 from collections import ChainMap
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from fractions import Fraction
@@ -177,11 +178,19 @@ class PositionEvaluator:
                 result.setdefault(section, {})[name] = value
         return result
 
-    def unknown_inputs(self) -> list[InputRead]:
-        """Missing inputs read by quantities that could not be computed because of them."""
+    def unknown_inputs(self, roots: Iterable[str]) -> list[InputRead]:
+        """Missing inputs behind the quantities ``roots``: read by a quantity they use (at any depth) that could not
+        be computed. A quantity that is legitimately unknown elsewhere (an optional pledge) is not blamed."""
+        wanted: set[str] = set()
+        stack = [root for root in roots if root in self.ruleset.quantities]
+        while stack:
+            qid = stack.pop()
+            if qid not in wanted:
+                wanted.add(qid)
+                stack.extend(self.ruleset.quantities[qid].formula.reads.names & self.ruleset.quantities.keys())
         seen: dict[str, InputRead] = {}
-        for trace in self.traces.values():
-            if trace.value is not UNKNOWN:
+        for (qid, _), trace in self.traces.items():
+            if qid not in wanted or trace.value is not UNKNOWN:
                 continue
             for item in trace.inputs:
                 if item.value is UNKNOWN:
