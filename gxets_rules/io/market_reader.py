@@ -18,7 +18,7 @@ from gxets_rules.model.market import MARKET_FORMAT, MarketSnapshot
 
 @dataclass(frozen=True)
 class LoadedMarket:
-    """A validated snapshot, where each product is in its file, and the file's name and hash."""
+    """A validated snapshot and its file's name and hash."""
 
     snapshot: MarketSnapshot
     name: str
@@ -29,10 +29,10 @@ def load_market(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> LoadedMarket:
     """Read and validate a ``gxets.market.v1`` YAML file."""
     doc = read_yaml_file(path, max_bytes=max_bytes)
     snapshot = validate_format(doc, MarketSnapshot, MARKET_FORMAT, "market snapshot", "market")
-    locations = tuple(doc.location_of(("products", i)) for i in range(len(snapshot.products)))
     first: dict[str, Location] = {}
     problems = []
-    for product, where in zip(snapshot.products, locations, strict=True):
+    for index, product in enumerate(snapshot.products):
+        where = doc.location_of(("products", index))
         if product.id in first:
             problems.append(
                 Problem(where, f"duplicate product id {product.id!r} (first at line {first[product.id].line})")
