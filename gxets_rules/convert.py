@@ -28,7 +28,7 @@ from gxets_rules.model.submission import Submission
 from gxets_rules.pipeline import DEFAULT_RULESET, ruleset_for
 
 YAML_SUFFIXES = (".yaml", ".yml")
-WHAT = {"submission": "submission", "ownership": "ownership file"}
+WHAT = {"submission": "a submission", "ownership": "an ownership file"}
 
 
 @dataclass(frozen=True)

@@ -18,16 +18,19 @@ M = TypeVar("M", bound=BaseModel)
 
 
 def validate_format(doc: Document, model: type[M], format_id: str, what: str, schema: str) -> M:
-    """The document as ``model``; an input error naming every located problem otherwise."""
+    """The document as ``model``; an input error naming every located problem otherwise.
+
+    ``what`` names the format with its article ("a submission", "an ownership file").
+    """
     data = doc.data
     if not isinstance(data, dict):
-        raise InputError([Problem(doc.location_of(()), f"a {what} must be a mapping of fields")])
+        raise InputError([Problem(doc.location_of(()), f"{what} must be a mapping of fields")])
     if data.get("format") != format_id:
         raise InputError(
             [
                 Problem(
                     doc.location_of(("format",)),
-                    f"not a {what}: expected `format: {format_id}`, got {data.get('format')!r}",
+                    f"not {what}: expected `format: {format_id}`, got {data.get('format')!r}",
                     "format",
                 )
             ]

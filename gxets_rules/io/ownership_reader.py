@@ -9,12 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from pydantic import ValidationError
-
 from gxets_rules.errors import InputError, Problem
 from gxets_rules.evaluate.ownership import OwnershipGraph, share_problems
+from gxets_rules.io.formats import validate_format
 from gxets_rules.io.inputs import read_input
-from gxets_rules.io.locate import problems_from_validation
 from gxets_rules.io.strict_yaml import DEFAULT_MAX_BYTES, Document
 from gxets_rules.io.submission_reader import sha256_file
 from gxets_rules.io.xlsx_guard import DEFAULT_MAX_ROWS
@@ -69,21 +67,7 @@ def load_ownership(path: Path, max_bytes: int = DEFAULT_MAX_BYTES, max_rows: int
 
 def load_ownership_document(doc: Document, path: Path) -> LoadedOwnership:
     """Validate parsed ownership data and build its graph; ``path`` names the input in the run record."""
-    data = doc.data
-    if not isinstance(data, dict) or data.get("format") != OWNERSHIP_FORMAT:
-        got = data.get("format") if isinstance(data, dict) else type(data).__name__
-        raise InputError(
-            [
-                Problem(
-                    doc.location_of(("format",)),
-                    f"not an ownership file: expected `format: {OWNERSHIP_FORMAT}`, got {got!r}",
-                )
-            ]
-        )
-    try:
-        ownership = Ownership.model_validate(data)
-    except ValidationError as exc:
-        raise InputError(problems_from_validation(exc, doc.location_of, data, "gxets schema ownership")) from None
+    ownership = validate_format(doc, Ownership, OWNERSHIP_FORMAT, "an ownership file", "ownership")
     problems = _reference_problems(ownership, doc)
     problems += [Problem(doc.location_of(("holdings", index)), message) for index, message in share_problems(ownership)]
     if problems:

@@ -112,7 +112,7 @@ def load_submission_document(doc: Document, path: Path) -> LoadedSubmission:
     Inputs are named by file name (the submission) or by path relative to it (lots CSV), never by the
     working directory, so the run record — and with it the result — is the same wherever gxets runs.
     """
-    submission = validate_format(doc, Submission, SUBMISSION_FORMAT, "submission", "submission")
+    submission = validate_format(doc, Submission, SUBMISSION_FORMAT, "a submission", "submission")
 
     locations = [doc.location_of(("lots", i)) for i in range(len(submission.lots))]
     hashes = {f"submission:{path.name}": sha256_file(path)} if path.is_file() else {}
