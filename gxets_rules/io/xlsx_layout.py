@@ -219,6 +219,13 @@ def layout(root: str) -> tuple[SheetSpec, ...]:
     return tuple(sorted(_Walker(root).walk(ROOTS[root]), key=lambda sheet: order.index(sheet.key)))
 
 
+def value_at(data: Any, path: tuple[str, ...]) -> Any:
+    """The value at a column's or sheet's path in nested data; None where a part is absent (an empty cell)."""
+    for part in path:
+        data = data.get(part) if isinstance(data, dict) else None
+    return data
+
+
 @cache
 def words() -> dict[str, Any]:
     """The alias table (``reports/template/headers.yaml``) as plain data."""

@@ -41,6 +41,7 @@ from gxets_rules.io.xlsx_layout import (
     layout,
     sheet_aliases,
     sheet_name,
+    value_at,
 )
 from gxets_rules.model.ownership import OWNERSHIP_FORMAT
 from gxets_rules.model.submission import SUBMISSION_FORMAT
@@ -114,8 +115,7 @@ class _Reader:
             else:
                 found[spec.key] = sheet
         for spec in layout(self.root):
-            model_field = ROOTS[self.root].model_fields.get(spec.at[0]) if spec.at else None
-            if spec.key not in found and model_field is not None and model_field.is_required():
+            if spec.key not in found and _required(self.root, spec):
                 names = " / ".join(sheet_name(spec, lang) for lang in LANGS)
                 self.structure.append(Problem(Location(self.shown), f"the sheet {names} is missing; it is required"))
         return found
@@ -289,7 +289,7 @@ class _Reader:
                 self.locate((*base, j), record)
         for record in records:
             for column in spec.columns:
-                if column.required and _get(record.data, column.path) is None and column.path[0] in (PARENT, KEY):
+                if column.required and value_at(record.data, column.path) is None and column.path[0] in (PARENT, KEY):
                     self.values.append(Problem(record.cells[column.path], "required field is missing"))
 
     def locate(self, base: YamlPath, record: _Record) -> None:
@@ -324,13 +324,6 @@ def _find_heading(row: dict[int, Cell], key: str) -> int | None:
 def _required(root: str, spec: SheetSpec) -> bool:
     model_field = ROOTS[root].model_fields.get(spec.at[0]) if spec.at else None
     return spec.parent is None and len(spec.at) == 1 and model_field is not None and model_field.is_required()
-
-
-def _get(data: dict[str, Any], path: tuple[str, ...]) -> Any:
-    node: Any = data
-    for part in path:
-        node = node.get(part) if isinstance(node, dict) else None
-    return node
 
 
 def convert(value: Any, column: Column) -> tuple[Any, str | None]:

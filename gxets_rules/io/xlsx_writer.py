@@ -33,6 +33,7 @@ from gxets_rules.io.xlsx_layout import (
     help_text,
     layout,
     sheet_name,
+    value_at,
     word,
     words,
 )
@@ -65,12 +66,6 @@ def _format(column: Column) -> str:
     if column.kind == "int" and column.path[-1].endswith("_t"):
         return FORMATS["tonnes"]
     return FORMATS[column.kind]
-
-
-def _get(data: Any, path: tuple[str, ...]) -> Any:
-    for part in path:
-        data = data.get(part) if isinstance(data, dict) else None
-    return data
 
 
 def _cell_value(value: Any) -> Any:
@@ -150,12 +145,12 @@ class _Writer:
         ws.column_dimensions["A"].width, ws.column_dimensions["B"].width, ws.column_dimensions["C"].width = 44, 28, 90
         ws.column_dimensions["B"].fill = INPUT_FILL
         ws.freeze_panes = "A2"
-        node = _get(data, spec.at) if spec.at else data
+        node = value_at(data, spec.at) if spec.at else data
         for row, column in enumerate(spec.columns, 2):
             self.put(ws, row, 1, header(column, self.lang))
             ws.cell(row, 1).font = HEADER_FONT
             ws.cell(row, 2).fill, ws.cell(row, 2).number_format = INPUT_FILL, _format(column)
-            self.put(ws, row, 2, _get(node, column.path), column)
+            self.put(ws, row, 2, value_at(node, column.path), column)
             self.put(ws, row, 3, self.note(spec, column).replace("\n", " · "))
             ws.cell(row, 3).alignment = WRAP
             self.validate(ws, spec, column, f"B{row}")
@@ -241,18 +236,20 @@ class _Writer:
 def table_rows(spec: SheetSpec, data: Mapping[str, Any]) -> Iterator[list[Any]]:
     """A table's rows: its records, or for a child table the items (or entries) of every parent record."""
     if spec.parent is None:
-        for record in _get(data, spec.at) or []:
-            yield [_get(record, column.path) for column in spec.columns]
+        for record in value_at(data, spec.at) or []:
+            yield [value_at(record, column.path) for column in spec.columns]
         return
     field = spec.at[-1]
-    for parent in _get(data, spec.parent.at) or []:
+    for parent in value_at(data, spec.parent.at) or []:
         owned = parent.get(field) or ({} if spec.mapping else [])
         if spec.mapping:
             for key, value in owned.items():
                 yield [parent.get("id"), key, value]
             continue
         for item in owned:
-            yield [parent.get("id") if column.path == (PARENT,) else _get(item, column.path) for column in spec.columns]
+            yield [
+                parent.get("id") if column.path == (PARENT,) else value_at(item, column.path) for column in spec.columns
+            ]
 
 
 def workbook_bytes(
