@@ -1,7 +1,7 @@
 """Strict, located YAML reading for submissions and rule sets.
 
-Submissions come from outside and rule sets decide money, so YAML is read with the
-C loader's composer (fast: DESIGN.md §8) and then walked here, which lets us refuse
+Submissions come from outside and rule sets decide money, so data is built here straight
+from the C parser's events (fast: DESIGN.md §8), which lets us refuse
 what a plain ``safe_load`` silently accepts: duplicate keys (the second value would win
 without a word), anchors and aliases (the "billion laughs" bomb, and copy-by-reference
 that a reviewer cannot see), and explicit tags. Floats are read as :class:`Decimal`
@@ -39,7 +39,6 @@ _STANDARD_TAGS = {
 _FLOAT_TAG = "tag:yaml.org,2002:float"
 _STR_TAG = "tag:yaml.org,2002:str"
 _MERGE_TAG = "tag:yaml.org,2002:merge"
-_STR_TAG = "tag:yaml.org,2002:str"
 _MAP_TAG = "tag:yaml.org,2002:map"
 _SEQ_TAG = "tag:yaml.org,2002:seq"
 
