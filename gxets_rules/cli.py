@@ -113,18 +113,18 @@ def main(debug: bool) -> None:
     """GX-ETS compliance rules engine: which credits count, the firm's position, and what is left to buy."""
 
 
-def limit_options() -> list[Callable[..., Any]]:
-    """How large an input may be: its bytes, and a workbook's rows per sheet."""
-    return [
-        click.option("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, show_default=True, help="Largest input file."),
-        click.option(
-            "--max-rows",
-            type=int,
-            default=DEFAULT_MAX_ROWS,
-            show_default=True,
-            help="Most rows a sheet of an input workbook may hold.",
-        ),
-    ]
+def limit_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """How large an input may be: its bytes, and a workbook's rows per sheet (every command that reads inputs)."""
+    func = click.option(
+        "--max-rows",
+        type=int,
+        default=DEFAULT_MAX_ROWS,
+        show_default=True,
+        help="Most rows a sheet of an input workbook may hold.",
+    )(func)
+    return click.option(
+        "--max-bytes", type=int, default=DEFAULT_MAX_BYTES, show_default=True, help="Largest input file."
+    )(func)
 
 
 def evaluation_options(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -144,7 +144,7 @@ def evaluation_options(func: Callable[..., Any]) -> Callable[..., Any]:
             type=click.Path(path_type=Path, dir_okay=False),
             help="Ownership graph (gxets.ownership.v1); default: the submission's `ownership:` file.",
         ),
-        *limit_options(),
+        limit_options,
         click.option(
             "--market",
             type=click.Path(path_type=Path, dir_okay=False),
@@ -282,14 +282,7 @@ LEDGER_OPTION = click.option(
     show_default="the number of CPUs",
     help="Worker processes that evaluate submissions (the same results with any number).",
 )
-@click.option("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, show_default=True, help="Largest input file.")
-@click.option(
-    "--max-rows",
-    type=int,
-    default=DEFAULT_MAX_ROWS,
-    show_default=True,
-    help="Most rows a sheet of a workbook may hold.",
-)
+@limit_options
 @guarded
 def review(
     paths: tuple[Path, ...],
@@ -408,8 +401,7 @@ def template(lang: str, ruleset_ref: str, out: Path) -> None:
 @click.option(
     "--ownership", "ownership_part", is_flag=True, help="Convert the ownership sheets of a submission workbook."
 )
-@click.option("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, show_default=True, help="Largest input file.")
-@click.option("--max-rows", type=int, default=DEFAULT_MAX_ROWS, show_default=True, help="Most rows in a sheet.")
+@limit_options
 @guarded
 def convert(
     source: Path, target: Path, lang: str, ruleset_ref: str | None, ownership_part: bool, max_bytes: int, max_rows: int
