@@ -43,8 +43,7 @@ from gxets_rules.review.firm import ReviewOptions
 from gxets_rules.review.ledger import open_ledger
 from gxets_rules.ruleset.cases import collect_cases, run_case
 from gxets_rules.ruleset.compiled import RuleSet
-from gxets_rules.ruleset.lint import lint
-from gxets_rules.ruleset.loader import compile_ruleset
+from gxets_rules.ruleset.loader import load_ruleset
 
 EXIT_FINDINGS = 3
 EXIT_REVIEW_INVALID = 4
@@ -440,11 +439,10 @@ def rules_lint(ruleset: str | None) -> None:
     """Lint a rule set (default: every bundled one): citations, parameters and their windows, interpretations."""
     found = False
     for folder in _folders(ruleset):
-        compiled, problems, documents = compile_ruleset(folder)
-        if compiled is not None and not problems:
-            problems = lint(compiled, documents)
-        if problems or compiled is None:
-            report_problems(problems, f"rule set {folder}")
+        try:
+            compiled = load_ruleset(folder)
+        except InputError as exc:
+            report_problems(exc.problems, f"rule set {folder}")
             found = True
             continue
         click.echo(_lint_summary(compiled))
