@@ -40,8 +40,8 @@ def _cell(column: str, text: str) -> Any:
     return whole_number(text) if column in _INT_FIELDS else text
 
 
-def read_lots_csv(path: Path, max_rows: int = 1_000_000) -> tuple[list[CreditLot], dict[int, Location]]:
-    """Read lots from CSV; return them with the location of each row (by row index)."""
+def read_lots_csv(path: Path, max_rows: int = 1_000_000) -> tuple[list[CreditLot], list[Location]]:
+    """Read lots from CSV; return them with the location of each one's row."""
     shown = display_path(path)
     try:
         handle = path.open(newline="", encoding="utf-8-sig")
@@ -80,7 +80,7 @@ def read_lots_csv(path: Path, max_rows: int = 1_000_000) -> tuple[list[CreditLot
     if problems:
         raise InputError(problems)
     data = [r["data"] for r in records]
-    rows = {i: Location(shown, r["row"]) for i, r in enumerate(records)}
+    rows = [Location(shown, r["row"]) for r in records]
 
     def locate(path: tuple[str | int, ...]) -> Location:
         if len(path) >= 1 and isinstance(path[0], int):
