@@ -27,15 +27,13 @@ class LoadedSubmission:
 
     submission: Submission
     path: Path
+    document: Document
     lot_locations: tuple[Location, ...]
     input_hashes: dict[str, str] = field(default_factory=dict)
-    document: Document | None = None
     warnings: tuple[Problem, ...] = ()  # what a reviewer should know but that does not stop the check (xlsx intake)
 
     def locate(self, path: tuple[str | int, ...]) -> Location:
         """Where a submission field is in the file (the nearest located ancestor)."""
-        if self.document is None:
-            return Location(str(self.path))
         return self.document.location_of(path)
 
     @property
@@ -130,8 +128,8 @@ def load_submission_document(doc: Document, path: Path) -> LoadedSubmission:
                     problems.append(Problem(rows[index], f"duplicate lot id {lot.id!r} (also at {known[lot.id]})"))
                 known.setdefault(lot.id, rows[index])
             submission = submission.model_copy(update={"lots": [*submission.lots, *csv_lots]})
-            locations.extend(rows[i] for i in range(len(csv_lots)))
+            locations.extend(rows)
             hashes[f"lots_csv:{submission.lots_csv}"] = sha256_file(csv_path)
     if problems:
         raise InputError(problems)
-    return LoadedSubmission(submission, path, tuple(locations), hashes, doc)
+    return LoadedSubmission(submission, path, doc, tuple(locations), hashes)
