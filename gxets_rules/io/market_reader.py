@@ -11,8 +11,8 @@ from pathlib import Path
 
 from gxets_rules.errors import InputError, Location, Problem
 from gxets_rules.io.formats import validate_format
+from gxets_rules.io.inputs import sha256_file
 from gxets_rules.io.strict_yaml import DEFAULT_MAX_BYTES, read_yaml_file
-from gxets_rules.io.submission_reader import sha256_file
 from gxets_rules.model.market import MARKET_FORMAT, MarketSnapshot
 
 
@@ -34,9 +34,7 @@ def load_market(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> LoadedMarket:
     for index, product in enumerate(snapshot.products):
         where = doc.location_of(("products", index))
         if product.id in first:
-            problems.append(
-                Problem(where, f"duplicate product id {product.id!r} (first at line {first[product.id].line})")
-            )
+            problems.append(Problem(where, f"duplicate product id {product.id!r} (first at {first[product.id].place})"))
         first.setdefault(product.id, where)
     if problems:
         raise InputError(problems)

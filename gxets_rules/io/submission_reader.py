@@ -7,13 +7,12 @@ run later can still point at a line. Each input file's SHA-256 is kept for the r
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from gxets_rules.errors import InputError, Location, Problem
 from gxets_rules.io.formats import validate_format
-from gxets_rules.io.inputs import read_input
+from gxets_rules.io.inputs import read_input, sha256_file
 from gxets_rules.io.locate import dotted
 from gxets_rules.io.lots_csv import read_lots_csv
 from gxets_rules.io.strict_yaml import DEFAULT_MAX_BYTES, Document
@@ -39,14 +38,6 @@ class LoadedSubmission:
     @property
     def base_dir(self) -> Path:
         return self.path.parent
-
-
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _identity_problems(submission: Submission, doc: Document) -> list[Problem]:
