@@ -6,7 +6,6 @@ decides by suffix how the document is read, so a new form of input is added here
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -30,15 +29,6 @@ def read_input(
         read = read_workbook(path, part, XlsxLimits(max_bytes, max_rows))
         return read.validated(load), tuple(read.warnings)
     return load(read_yaml_file(path, max_bytes=max_bytes)), ()
-
-
-def sha256_file(path: Path) -> str:
-    """The file's SHA-256, for the run record of every input (read in blocks: a workbook may be large)."""
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 _FORMAT_LINE = re.compile(r"^format:[ \t]*[\"']?([A-Za-z0-9_.]+)", re.MULTILINE)

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from gxets_rules.errors import InputError, Location, Problem
+from gxets_rules.io.files import sha256_file
 from gxets_rules.io.formats import validate_format
-from gxets_rules.io.inputs import sha256_file
 from gxets_rules.io.strict_yaml import DEFAULT_MAX_BYTES, read_yaml_file
 from gxets_rules.model.market import MARKET_FORMAT, MarketSnapshot
 

@@ -11,8 +11,9 @@ from pathlib import Path
 
 from gxets_rules.errors import InputError, Problem
 from gxets_rules.evaluate.ownership import OwnershipGraph, share_problems
+from gxets_rules.io.files import sha256_file
 from gxets_rules.io.formats import validate_format
-from gxets_rules.io.inputs import read_input, sha256_file
+from gxets_rules.io.inputs import read_input
 from gxets_rules.io.strict_yaml import DEFAULT_MAX_BYTES, Document
 from gxets_rules.io.xlsx_guard import DEFAULT_MAX_ROWS
 from gxets_rules.model.ownership import OWNERSHIP_FORMAT, Ownership

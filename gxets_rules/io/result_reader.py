@@ -14,6 +14,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from gxets_rules.errors import InputError, Location, Problem, display_path
+from gxets_rules.io.files import require_size_within
 from gxets_rules.io.locate import problems_from_validation
 from gxets_rules.model.result import RESULT_FORMAT, Result
 
@@ -28,10 +29,8 @@ def _fail(where: Location, message: str) -> InputError:
 def load_result(path: Path, max_bytes: int = DEFAULT_MAX_RESULT_BYTES) -> dict[str, Any]:
     """The result in a file as plain JSON data, validated against ``gxets.result.v1``."""
     name = display_path(path)
+    require_size_within(path, name, max_bytes, "--max-bytes")
     try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise _fail(Location(name), f"file is {size:,} bytes, more than the limit of {max_bytes:,}")
         raw = path.read_bytes()
     except OSError as exc:
         raise _fail(Location(name), f"cannot read the result: {exc.strerror or exc}") from None

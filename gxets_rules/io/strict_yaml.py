@@ -22,6 +22,7 @@ from typing import Any
 import yaml
 
 from gxets_rules.errors import InputError, Location, Problem, display_path
+from gxets_rules.io.files import require_size_within
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 """Largest YAML input accepted; a submission with more lots belongs in a lots CSV."""
@@ -217,20 +218,7 @@ def read_yaml_text(text: str, file: str) -> Document:
 def read_yaml_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
     """Read a YAML file with a size limit, strict rules and locations."""
     shown = display_path(path)
-    try:
-        size = path.stat().st_size
-    except OSError as exc:
-        raise InputError([Problem(Location(shown), f"cannot read file: {exc.strerror}")]) from None
-    if size > max_bytes:
-        raise InputError(
-            [
-                Problem(
-                    Location(shown),
-                    f"file is {size:,} bytes, over the limit of {max_bytes:,} bytes "
-                    "(put bulk credit lots in a lots CSV, or raise --max-bytes)",
-                )
-            ]
-        )
+    require_size_within(path, shown, max_bytes, "put bulk credit lots in a lots CSV, or raise --max-bytes")
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as exc:

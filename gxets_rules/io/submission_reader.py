@@ -11,8 +11,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from gxets_rules.errors import InputError, Location, Problem
+from gxets_rules.io.files import sha256_file
 from gxets_rules.io.formats import validate_format
-from gxets_rules.io.inputs import read_input, sha256_file
+from gxets_rules.io.inputs import read_input
 from gxets_rules.io.locate import dotted
 from gxets_rules.io.lots_csv import read_lots_csv
 from gxets_rules.io.strict_yaml import DEFAULT_MAX_BYTES, Document

@@ -29,6 +29,7 @@ from openpyxl.reader.excel import ExcelReader
 from openpyxl.styles.stylesheet import apply_stylesheet
 
 from gxets_rules.errors import InputError, Location, Problem, display_path
+from gxets_rules.io.files import require_size_within
 from gxets_rules.io.strict_yaml import DEFAULT_MAX_BYTES
 
 XLSX_SUFFIX = ".xlsx"
@@ -185,12 +186,7 @@ def open_workbook(path: Path, limits: XlsxLimits) -> tuple[Package, list[Problem
         raise _refuse(shown, REFUSED_SUFFIXES[suffix])
     if not openpyxl.DEFUSEDXML:
         raise _refuse(shown, "refusing to read a workbook: openpyxl is not using defusedxml (OPENPYXL_DEFUSEDXML)")
-    try:
-        size = path.stat().st_size
-    except OSError as exc:
-        raise _refuse(shown, f"cannot read file: {exc.strerror}") from None
-    if size > limits.max_bytes:
-        raise _refuse(shown, f"file is {size:,} bytes, over the limit of {limits.max_bytes:,} bytes (--max-bytes)")
+    require_size_within(path, shown, limits.max_bytes, "--max-bytes")
     warnings = inspect_archive(path, shown, limits)
     try:
         package = _package(path)
