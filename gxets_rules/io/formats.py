@@ -1,4 +1,4 @@
-"""Check a parsed YAML document is the format it claims to be, and validate it into its model.
+"""Check a parsed YAML document is the format it claims to be, and validate it into its model (and back).
 
 Every input format (submission, market snapshot) starts with ``format: <id>`` so that a file handed to the wrong
 option is named as such, not reported as a wall of unknown fields. Validation errors come back located.
@@ -6,7 +6,7 @@ option is named as such, not reported as a wall of unknown fields. Validation er
 
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -15,6 +15,12 @@ from gxets_rules.io.locate import problems_from_validation
 from gxets_rules.io.strict_yaml import Document
 
 M = TypeVar("M", bound=BaseModel)
+
+
+def dumped(model: BaseModel) -> dict[str, Any]:
+    """A model as the plain data a workbook or a YAML file holds (defaults left out: a blank cell means default)."""
+    data: dict[str, Any] = model.model_dump(mode="python", by_alias=True, exclude_defaults=True)
+    return data
 
 
 def validate_format(doc: Document, model: type[M], format_id: str, what: str, schema: str) -> M:

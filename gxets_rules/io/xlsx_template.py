@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel
-
+from gxets_rules.io.formats import dumped
 from gxets_rules.io.xlsx_layout import word
 from gxets_rules.io.xlsx_writer import Choices, workbook_bytes
 from gxets_rules.model.ownership import Ownership
@@ -51,23 +50,20 @@ def _about(ruleset: RuleSet, lang: str) -> list[str]:
     return [f"{word('ruleset', lang)}: {ruleset.id} {ruleset.version} — {title}"]
 
 
-def dumped(model: BaseModel) -> dict[str, Any]:
-    """A model as the plain data a workbook or a YAML file holds (defaults left out: a blank cell means default)."""
-    data: dict[str, Any] = model.model_dump(mode="python", by_alias=True, exclude_defaults=True)
-    return data
-
-
-def template_bytes(ruleset: RuleSet, lang: str) -> bytes:
-    """The empty submission template for a rule set (its ownership sheets included), in one language."""
-    data = {"format": SUBMISSION_FORMAT, "ruleset": ruleset.id}
+def _submission_form(data: dict[str, Any], ruleset: RuleSet, lang: str) -> bytes:
+    """The submission sheets holding ``data``, with the rule set's drop-downs and empty ownership sheets."""
     parts = {"submission": data}
     return workbook_bytes(("submission", "ownership"), parts, lang, choices_of(ruleset, lang), _about(ruleset, lang))
 
 
+def template_bytes(ruleset: RuleSet, lang: str) -> bytes:
+    """The empty submission template for a rule set (its ownership sheets included), in one language."""
+    return _submission_form({"format": SUBMISSION_FORMAT, "ruleset": ruleset.id}, ruleset, lang)
+
+
 def submission_workbook(submission: Submission, ruleset: RuleSet, lang: str) -> bytes:
     """A submission as a filled-in template (with empty ownership sheets, as the template has)."""
-    parts = {"submission": dumped(submission)}
-    return workbook_bytes(("submission", "ownership"), parts, lang, choices_of(ruleset, lang), _about(ruleset, lang))
+    return _submission_form(dumped(submission), ruleset, lang)
 
 
 def ownership_workbook(ownership: Ownership, lang: str) -> bytes:
