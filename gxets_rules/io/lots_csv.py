@@ -59,6 +59,11 @@ def read_lots_csv(path: Path, max_rows: int = 1_000_000) -> tuple[list[CreditLot
         for name in unknown:
             column = header.index(name) + 1
             problems.append(Problem(Location(shown, 1, column), f"unknown column {name!r}"))
+        for column, name in enumerate(header, start=1):
+            first = header.index(name) + 1
+            if first != column:  # which of the two cells counts would be a guess
+                where = Location(shown, 1, column)
+                problems.append(Problem(where, f"column {name!r} is given twice (first in column {first})"))
         for number, row in enumerate(reader, start=2):
             if len(records) >= max_rows:
                 raise InputError([Problem(Location(shown, number), f"more than {max_rows:,} lots")])
