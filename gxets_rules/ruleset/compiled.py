@@ -184,7 +184,6 @@ class RuleSet:
     codelists: dict[str, Codelist]
     market: CompiledMarket | None = None
     definitions: dict[str, DefinitionSpec] = field(default_factory=dict)
-    locations: dict[str, Location] = field(default_factory=dict)
 
     @property
     def id(self) -> str:

@@ -302,19 +302,6 @@ class _Loader:
         return lists
 
 
-def _located_ids(rs: RuleSet) -> dict[str, Any]:
-    located: dict[str, Any] = {}
-    for rule in rs.rules:
-        located[rule.spec.id] = rule.location
-        for criterion in rule.criteria:
-            located[criterion.id] = criterion.location
-    for check in rs.checks:
-        located[check.spec.id] = check.location
-    for quantity in rs.quantities.values():
-        located[quantity.spec.id] = quantity.location
-    return located
-
-
 def compile_ruleset(folder: Path) -> tuple[RuleSet | None, list[Problem], dict[str, Document]]:
     """Load and compile without linting; returns the rule set (if it compiled) and problems."""
     loader = _Loader(folder)
@@ -359,7 +346,6 @@ def compile_ruleset(folder: Path) -> tuple[RuleSet | None, list[Problem], dict[s
         market=market,
         definitions=loader.definition_specs,
     )
-    ruleset.locations = _located_ids(ruleset)
     return ruleset, loader.problems, loader.documents
 
 
