@@ -1,9 +1,9 @@
 """Decide, for every credit lot, every criterion of every rule that applies to its kind.
 
 All criteria are evaluated — no first hit — so a report lists *every* reason a lot fails
-(DESIGN.md §4). Outcomes are kept as compact records; messages are formatted only when a
-report asks. A lot's verdict: ``ineligible`` if any criterion fails, else
-``needs_review`` if any is indeterminate, else ``eligible``.
+(DESIGN.md §4). Outcomes are kept as compact records; their messages are formatted only
+when the result is built (evaluate/result.py). A lot's verdict: ``ineligible`` if any
+criterion fails, else ``needs_review`` if any is indeterminate, else ``eligible``.
 """
 
 from __future__ import annotations
