@@ -26,7 +26,6 @@ class CheckFinding:
     lot_id: str | None
     location: Location
     message: dict[str, str]
-    undecided: bool = False
 
     def problem(self) -> Problem:
         where = f"lot {self.lot_id}" if self.lot_id else "submission"
@@ -46,9 +45,8 @@ def run_checks(
     def record(check: CompiledCheck, result: Any, lot_id: str | None, location: Location) -> None:
         if result is True:
             return
-        undecided = result is UNKNOWN
-        severity = "warning" if undecided else check.spec.severity
-        findings.append(CheckFinding(check, severity, lot_id, location, check.message.render_all(env), undecided))
+        severity = "warning" if result is UNKNOWN else check.spec.severity
+        findings.append(CheckFinding(check, severity, lot_id, location, check.message.render_all(env)))
 
     for check in ruleset.checks:
         if check.spec.scope == "submission":

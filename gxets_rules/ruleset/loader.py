@@ -57,14 +57,6 @@ from gxets_rules.ruleset.schema import (
 
 M = TypeVar("M", bound=BaseModel)
 
-DECISION_FILES = (
-    "ruleset.yaml",
-    "parameters.yaml",
-    "interpretations.yaml",
-    "checks.yaml",
-    "eligibility.yaml",
-    "position.yaml",
-)
 MARKET_FILE = "market.yaml"
 
 INPUT_NAMES = {"submission", "firm", "as_of", "fy", "period"}
@@ -329,11 +321,10 @@ def compile_ruleset(folder: Path) -> tuple[RuleSet | None, list[Problem], dict[s
         market = loader.market(market_spec, market_doc, quantity_names(position))  # type: ignore[arg-type]
     if table is None or loader.problems:
         return None, loader.problems, loader.documents
-    decision_docs = {name: doc for name, doc in loader.documents.items() if not name.startswith("tests/")}
     ruleset = RuleSet(
         path=folder,
         manifest=manifest,  # type: ignore[arg-type]
-        sha256=content_hash(decision_docs),
+        sha256=content_hash(loader.documents),
         params=table,
         interpretations={i.id: i for i in interpretations.interpretations},  # type: ignore[union-attr]
         checks=compiled_checks,

@@ -95,14 +95,6 @@ def to_number(value: Any) -> Any:
     return value
 
 
-def as_fraction(value: Number | Range) -> Fraction:
-    if isinstance(value, Range):
-        if not value.exact:
-            raise TypeError(f"a range {value} is not a single number")
-        return value.lo
-    return Fraction(value)
-
-
 def normalize(value: Fraction | int) -> Number:
     """A Fraction with denominator 1 becomes an int, so outputs stay whole where they are."""
     if isinstance(value, Fraction) and value.denominator == 1:
