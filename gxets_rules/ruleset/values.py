@@ -81,12 +81,12 @@ _AS_IS = frozenset({str, int, bool, Fraction})
 
 
 def to_number(value: Any) -> Any:
-    """Bring ints, Decimals and numeric strings to an exact number; leave others alone."""
+    """A field value as the rule language computes with it: a Decimal becomes an exact Fraction, a float is refused.
+
+    Input amounts and shares are Decimals (exact as written), so arithmetic on them must not fall back to binary
+    floats; everything else — strings included — is left as it is.
+    """
     if type(value) in _AS_IS:  # the common case, decided without a chain of isinstance checks
-        return value
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, int | Fraction):
         return value
     if isinstance(value, Decimal):
         return Fraction(value)
