@@ -249,15 +249,17 @@ class _Loader:
 
     def parameters(self, spec: ParametersFile, doc: Document) -> ParameterTable | None:
         ok = True
+        converted: dict[str, list[Any]] = {}
         for name, parameter in spec.parameters.items():
+            values = converted[name] = []
             for i, value in enumerate(parameter.values):
                 try:
-                    convert_value(parameter.unit, value.value)
+                    values.append(convert_value(parameter.unit, value.value))
                 except ParameterValueError as exc:
                     where = doc.location_of(("parameters", name, "values", i, "value"))
                     self.problems.append(Problem(where, f"parameter {name}: {exc}"))
                     ok = False
-        return ParameterTable(spec.parameters) if ok else None
+        return ParameterTable(spec.parameters, converted) if ok else None
 
     def definitions(self) -> None:
         """Add the rule set's own named expressions (optional ``definitions.yaml``) to the functions it may call."""
