@@ -7,7 +7,7 @@ A rule set with any finding is not clean, and loading refuses it.
 Codes: missing-citation, unknown-source, unknown-parameter, unused-parameter,
 overlapping-values, outside-window, unknown-interpretation, unreferenced-interpretation,
 unknown-codelist, quantity-cycle, bad-path, duplicate-id, bad-kind, bad-coverage, bad-label,
-bad-market, unused-definition, implicit-fy.
+bad-market, unused-definition, implicit-fy, bad-input.
 """
 
 from __future__ import annotations
