@@ -2,8 +2,11 @@
 
 Each is generic — about parameters, code lists, dates, the submission's data or its
 credit lots — and none knows which rule set calls it. A new rule set needs new
-functions only where it needs a new *kind* of fact (ownership involvement, say); such
-additions go here, and nothing else in the engine changes.
+functions only where it needs a new *kind* of fact. Such a family lives in a module of
+its own that adds its functions with :func:`register` (ownership involvement is in
+``evaluate/ownership_functions.py``), and the rule-set loader imports that module so the
+functions are registered before any expression is compiled; nothing else in the engine
+changes.
 """
 
 from __future__ import annotations
