@@ -187,8 +187,9 @@ class _Loader:
                 name: self.expr(text, need_names, where, f"coverage need {need.id} cap {name}")
                 for name, text in need.caps.items()
             }
-            if amount is not None and all(caps.values()):
-                needs.append(CompiledNeed(need, amount, {k: v for k, v in caps.items() if v is not None}))
+            compiled_caps = {name: cap for name, cap in caps.items() if cap is not None}
+            if amount is not None and len(compiled_caps) == len(caps):
+                needs.append(CompiledNeed(need, amount, compiled_caps))
         outputs: dict[str, dict[str, Compiled | None]] = {}
         for section, fields in spec.outputs.items():
             for name, text in fields.items():
