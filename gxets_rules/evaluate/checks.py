@@ -14,9 +14,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from gxets_rules.errors import Location, Problem
-from gxets_rules.evaluate.eligibility import RuleError
+from gxets_rules.evaluate.eligibility import run_condition
 from gxets_rules.ruleset.compiled import CompiledCheck, RuleSet
-from gxets_rules.ruleset.expr import EvaluationError, truth
 from gxets_rules.ruleset.values import UNKNOWN
 
 
@@ -27,18 +26,10 @@ class CheckFinding:
     lot_id: str | None
     location: Location
     message: dict[str, str]
-    undecided: bool = False
 
     def problem(self) -> Problem:
         where = f"lot {self.lot_id}" if self.lot_id else "submission"
         return Problem(self.location, f"{where}: {self.message['en']} [{self.check.spec.id}]")
-
-
-def _decide(check: CompiledCheck, env: dict[str, Any], subject: str) -> Any:
-    try:
-        return truth(check.test(env))
-    except EvaluationError as exc:
-        raise RuleError(f"check {check.spec.id} on {subject}: {exc}") from exc
 
 
 def run_checks(
@@ -54,19 +45,18 @@ def run_checks(
     def record(check: CompiledCheck, result: Any, lot_id: str | None, location: Location) -> None:
         if result is True:
             return
-        undecided = result is UNKNOWN
-        severity = "warning" if undecided else check.spec.severity
-        findings.append(CheckFinding(check, severity, lot_id, location, check.message.render_all(env), undecided))
+        severity = "warning" if result is UNKNOWN else check.spec.severity
+        findings.append(CheckFinding(check, severity, lot_id, location, check.message.render_all(env)))
 
     for check in ruleset.checks:
         if check.spec.scope == "submission":
             where = locate(tuple(check.spec.at.split(".")) if check.spec.at else ())
-            record(check, _decide(check, env, "the submission"), None, where)
+            record(check, run_condition(check.test, env, f"check {check.spec.id}", None), None, where)
     lot_checks = [c for c in ruleset.checks if c.spec.scope == "lot"]
     for lot, location in zip(lots, lot_locations, strict=True):
         env["lot"] = lot
         for check in lot_checks:
             if check.spec.kinds is None or lot.kind in check.spec.kinds:
-                record(check, _decide(check, env, f"lot {lot.id}"), lot.id, location)
+                record(check, run_condition(check.test, env, f"check {check.spec.id}", lot.id), lot.id, location)
     env.pop("lot", None)
     return findings

@@ -14,6 +14,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from gxets_rules.evaluate.period import EvaluationPeriod
     from gxets_rules.model.submission import Submission
     from gxets_rules.ruleset.compiled import RuleSet
 
@@ -40,9 +41,8 @@ class EvalContext:
     ruleset: RuleSet
     submission: Submission
     as_of: date
-    reference_fy: int
+    period: EvaluationPeriod  # the fiscal years evaluated and the one period-level parameters are read at
     extras: dict[str, Any] = field(default_factory=dict)
-    period_fys: tuple[int, ...] = ()  # the evaluated fiscal years (evaluate/period.py); empty: the rule set's
     cache: dict[str, Any] = field(default_factory=dict)
     recorders: list[list[Any]] = field(default_factory=list)
 
@@ -52,7 +52,7 @@ class EvalContext:
 
     @property
     def fiscal_years(self) -> tuple[int, ...]:
-        return self.period_fys or tuple(self.ruleset.period_fys)
+        return self.period.fys
 
     def base_env(self) -> dict[str, Any]:
         """The names every expression may use (lot-level ones add ``lot``)."""
@@ -60,7 +60,7 @@ class EvalContext:
             "submission": self.submission,
             "firm": self.submission.firm,
             "as_of": self.as_of,
-            "fy": self.reference_fy,
-            "period": self.fiscal_years,
+            "fy": self.period.reference_fy,
+            "period": self.period.fys,
             "_ctx": self,
         }

@@ -1,9 +1,9 @@
 """Decide, for every credit lot, every criterion of every rule that applies to its kind.
 
 All criteria are evaluated — no first hit — so a report lists *every* reason a lot fails
-(DESIGN.md §4). Outcomes are kept as compact records; messages are formatted only when a
-report asks. A lot's verdict: ``ineligible`` if any criterion fails, else
-``needs_review`` if any is indeterminate, else ``eligible``.
+(DESIGN.md §4). Outcomes are kept as compact records; their messages are formatted only
+when the result is built (evaluate/result.py). A lot's verdict: ``ineligible`` if any
+criterion fails, else ``needs_review`` if any is indeterminate, else ``eligible``.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import Any
 
 from gxets_rules.model.submission import CreditLot
 from gxets_rules.ruleset.compiled import CompiledCriterion, CompiledRule, RuleSet
-from gxets_rules.ruleset.expr import EvaluationError, truth
+from gxets_rules.ruleset.expr import Compiled, EvaluationError, truth
 from gxets_rules.ruleset.values import UNKNOWN
 
 PASS, FAIL, NOT_APPLICABLE, INDETERMINATE = "pass", "fail", "not_applicable", "indeterminate"
@@ -23,6 +23,18 @@ ELIGIBLE, INELIGIBLE, NEEDS_REVIEW = "eligible", "ineligible", "needs_review"
 
 class RuleError(EvaluationError):
     """A rule expression failed on a lot: names the criterion, the lot and where the rule is."""
+
+
+def run_condition(compiled: Compiled, env: Mapping[str, Any], what: str, lot_id: str | None) -> Any:
+    """True, False or UNKNOWN; a rule that goes wrong is raised naming ``what`` and the lot (or the submission).
+
+    Criteria and integrity checks both run through here, so a broken rule reads the same wherever it is.
+    """
+    try:
+        return truth(compiled(env))
+    except EvaluationError as exc:
+        subject = "the submission" if lot_id is None else f"lot {lot_id}"
+        raise RuleError(f"{what} on {subject}: {exc}") from exc
 
 
 def outcome_of(value: Any) -> str:
@@ -58,28 +70,21 @@ class EligibilityEvaluator:
         env["lot"] = lot
         outcomes: list[tuple[CompiledCriterion, str]] = []
         for rule in self.by_kind.get(lot.kind, ()):
-            applies = self._run(rule.when, env, rule.spec.id, lot) if rule.when else True
+            applies = run_condition(rule.when, env, rule.spec.id, lot.id) if rule.when else True
             if applies is True:
                 bind_lets(rule, env, lot)
             for criterion in rule.criteria:
                 if applies is True and criterion.when is not None:
-                    condition = self._run(criterion.when, env, criterion.id, lot)
+                    condition = run_condition(criterion.when, env, criterion.id, lot.id)
                 else:
                     condition = applies
                 if condition is True:
-                    result = outcome_of(self._run(criterion.test, env, criterion.id, lot))
+                    result = outcome_of(run_condition(criterion.test, env, criterion.id, lot.id))
                 else:  # an unknown applicability is itself a reason to review, never a silent pass
                     result = INDETERMINATE if condition is UNKNOWN else NOT_APPLICABLE
                 outcomes.append((criterion, result))
         verdict = verdict_of([result for _, result in outcomes])
         return LotDecision(index, lot, tuple(outcomes), verdict)
-
-    @staticmethod
-    def _run(compiled: Any, env: Mapping[str, Any], what: str, lot: CreditLot) -> Any:
-        try:
-            return truth(compiled(env))
-        except EvaluationError as exc:
-            raise RuleError(f"{what} on lot {lot.id}: {exc}") from exc
 
 
 def bind_lets(rule: CompiledRule, env: dict[str, Any], lot: CreditLot) -> None:

@@ -93,7 +93,7 @@ def evaluate(
         )
     if period is None:
         raise InputError(problems)
-    ctx = EvalContext(ruleset, loaded.submission, as_of, period.reference_fy, extras or {}, period.fys)
+    ctx = EvalContext(ruleset, loaded.submission, as_of, period, extras or {})
     env = ctx.base_env()
     lots = loaded.submission.lots
     try:

@@ -2,8 +2,11 @@
 
 Each is generic — about parameters, code lists, dates, the submission's data or its
 credit lots — and none knows which rule set calls it. A new rule set needs new
-functions only where it needs a new *kind* of fact (ownership involvement, say); such
-additions go here, and nothing else in the engine changes.
+functions only where it needs a new *kind* of fact. Such a family lives in a module of
+its own that adds its functions with :func:`register` (ownership involvement is in
+``evaluate/ownership_functions.py``), and the rule-set loader imports that module so the
+functions are registered before any expression is compiled; nothing else in the engine
+changes.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from datetime import date
 from typing import Any
 
 from gxets_rules.evaluate.context import EvalContext, InputRead
-from gxets_rules.evaluate.serials import SerialRange, overlaps
+from gxets_rules.evaluate.serials import overlaps, serial_ranges
 from gxets_rules.model.submission import HasActuals
 from gxets_rules.ruleset.expr import EvaluationError, Function
 from gxets_rules.ruleset.values import UNKNOWN
@@ -158,15 +161,11 @@ def _serial_index(ctx: EvalContext) -> dict[str, tuple[str, ...]]:
     cached = ctx.cache.get("serial_overlaps")
     if cached is not None:
         return cached
-    ranges = [
-        SerialRange((lot.registry or "", lot.certification_number or ""), lot.serial_start, lot.serial_end, lot.id)
-        for lot in ctx.submission.lots
-        if lot.serial_start is not None and lot.serial_end is not None
-    ]
     found: dict[str, set[str]] = {}
-    for pair in overlaps(ranges):
-        found.setdefault(pair.first.item, set()).add(pair.second.item)
-        found.setdefault(pair.second.item, set()).add(pair.first.item)
+    for pair in overlaps(serial_ranges(ctx.submission.lots)):
+        first, second = pair.first.item.id, pair.second.item.id
+        found.setdefault(first, set()).add(second)
+        found.setdefault(second, set()).add(first)
     index = {lot_id: tuple(sorted(ids)) for lot_id, ids in found.items()}
     ctx.cache["serial_overlaps"] = index
     return index

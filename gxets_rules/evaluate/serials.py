@@ -13,9 +13,25 @@ from __future__ import annotations
 import heapq
 from collections.abc import Hashable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Generic, Protocol, TypeVar
 
 T = TypeVar("T")
+
+
+class HasSerials(Protocol):
+    """What states a serial range: a credit lot, or a batch review's claim on one."""
+
+    @property
+    def registry(self) -> str | None: ...
+    @property
+    def certification_number(self) -> str | None: ...
+    @property
+    def serial_start(self) -> int | None: ...
+    @property
+    def serial_end(self) -> int | None: ...
+
+
+S = TypeVar("S", bound=HasSerials)
 
 
 @dataclass(frozen=True)
@@ -36,6 +52,20 @@ class Overlap(Generic[T]):
     second: SerialRange[T]
     start: int
     end: int
+
+
+def serial_ranges(holders: Iterable[S]) -> list[SerialRange[S]]:
+    """The range of every holder that states one, keyed by (registry, certification number) for :func:`overlaps`.
+
+    A missing registry or certification number keys as empty, so holders that both leave it out are still compared.
+    The integrity check of one submission and the batch review build their ranges here, so they never disagree on
+    which claims can meet.
+    """
+    return [
+        SerialRange((h.registry or "", h.certification_number or ""), h.serial_start, h.serial_end, h)
+        for h in holders
+        if h.serial_start is not None and h.serial_end is not None
+    ]
 
 
 def overlaps(ranges: Iterable[SerialRange[T]]) -> Iterator[Overlap[T]]:

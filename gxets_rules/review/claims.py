@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from gxets_rules.evaluate.serials import SerialRange, overlaps
+from gxets_rules.evaluate.serials import overlaps, serial_ranges
 from gxets_rules.model.review import ClaimRef, DoubleClaim, EraBalance, EraClaim, FirmRow
 from gxets_rules.model.submission import CreditLot
 
@@ -86,15 +86,8 @@ def _scope(first: Claim, second: Claim) -> str | None:
 
 def double_claims(batch: Iterable[Claim], earlier: Iterable[Claim] = ()) -> list[DoubleClaim]:
     """Every pair of claims on the same credits, at least one of them from this batch, with the shared range."""
-    ranges = [
-        SerialRange(
-            (claim.registry or "", claim.certification_number or ""), claim.serial_start, claim.serial_end, claim
-        )
-        for claim in (*batch, *earlier)
-        if claim.serial_start is not None and claim.serial_end is not None
-    ]
     found = []
-    for pair in overlaps(ranges):
+    for pair in overlaps(serial_ranges((*batch, *earlier))):
         first, second = pair.first.item, pair.second.item
         scope = _scope(first, second)
         if scope is None:

@@ -184,7 +184,6 @@ class RuleSet:
     codelists: dict[str, Codelist]
     market: CompiledMarket | None = None
     definitions: dict[str, DefinitionSpec] = field(default_factory=dict)
-    locations: dict[str, Location] = field(default_factory=dict)
 
     @property
     def id(self) -> str:
@@ -223,9 +222,3 @@ class RuleSet:
 
     def rules_for(self, kind: str) -> list[CompiledRule]:
         return [rule for rule in self.rules if kind in rule.kinds]
-
-    def source_title(self, doc: str) -> str:
-        for source in self.manifest.sources:
-            if source.id == doc:
-                return source.title
-        return doc

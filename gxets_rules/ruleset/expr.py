@@ -89,7 +89,11 @@ class ParamRef:
     """A parameter an expression reads, and how the fiscal year of the read is chosen."""
 
     name: str
-    fy: str  # "implicit" (the evaluation's fy), "const" or "dynamic"
+    # "implicit": param(name) in a per_fy quantity, read at each fiscal year it is computed for;
+    # "reference": param(name) elsewhere, read at the evaluation's reference fiscal year (``fy``);
+    # "const": param(name, 2026), read at that stated year (``const_fy``);
+    # "dynamic": param(name, expr), read at a year computed while evaluating.
+    fy: str
     const_fy: int | None = None
 
 

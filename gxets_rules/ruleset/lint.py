@@ -7,7 +7,7 @@ A rule set with any finding is not clean, and loading refuses it.
 Codes: missing-citation, unknown-source, unknown-parameter, unused-parameter,
 overlapping-values, outside-window, unknown-interpretation, unreferenced-interpretation,
 unknown-codelist, quantity-cycle, bad-path, duplicate-id, bad-kind, bad-coverage, bad-label,
-bad-market, unused-definition, implicit-fy.
+bad-market, unused-definition, implicit-fy, bad-input.
 """
 
 from __future__ import annotations
@@ -90,40 +90,35 @@ class _Linter:
         self.findings.append(_finding(where, code, message))
 
     # expressions ---------------------------------------------------------------
-    def expressions(self) -> Iterator[tuple[Location, str, Compiled, bool]]:
-        """(location, what, compiled, per_fy) for every expression in the rule set."""
+    def expressions(self) -> Iterator[tuple[Location, str, Compiled]]:
+        """(location, what, compiled) for every expression in the rule set."""
         for rule in self.rs.rules:
             if rule.when:
-                yield rule.location, f"rule {rule.spec.id}", rule.when, False
+                yield rule.location, f"rule {rule.spec.id}", rule.when
             for name, compiled in rule.lets:
-                yield rule.location, f"rule {rule.spec.id} let {name}", compiled, False
+                yield rule.location, f"rule {rule.spec.id} let {name}", compiled
             for criterion in rule.criteria:
-                yield criterion.location, f"criterion {criterion.id}", criterion.test, False
+                yield criterion.location, f"criterion {criterion.id}", criterion.test
                 if criterion.when:
-                    yield criterion.location, f"criterion {criterion.id}", criterion.when, False
+                    yield criterion.location, f"criterion {criterion.id}", criterion.when
                 for messages in (criterion.on_fail, criterion.on_indeterminate):
                     yield from _placeholders(criterion.location, f"criterion {criterion.id} message", messages)
         for check in self.rs.checks:
-            yield check.location, f"check {check.spec.id}", check.test, False
+            yield check.location, f"check {check.spec.id}", check.test
             yield from _placeholders(check.location, f"check {check.spec.id} message", check.message)
         for quantity in self.rs.quantities.values():
-            yield quantity.location, f"quantity {quantity.spec.id}", quantity.formula, quantity.spec.per_fy
+            yield quantity.location, f"quantity {quantity.spec.id}", quantity.formula
             if quantity.fys is not None:
-                yield quantity.location, f"quantity {quantity.spec.id} fys", quantity.fys, False
+                yield quantity.location, f"quantity {quantity.spec.id} fys", quantity.fys
         for need in self.rs.needs:
             where = self.at("position.yaml", "coverage", "needs")
-            yield where, f"coverage need {need.spec.id}", need.amount, False
+            yield where, f"coverage need {need.spec.id}", need.amount
             for cap in need.caps.values():
-                yield where, f"coverage need {need.spec.id}", cap, False
+                yield where, f"coverage need {need.spec.id}", cap
         for section, fields in self.rs.outputs.items():
             for name, compiled in fields.items():
                 if compiled is not None:
-                    yield (
-                        self.at("position.yaml", "outputs", section, name),
-                        f"output {section}.{name}",
-                        compiled,
-                        False,
-                    )
+                    yield self.at("position.yaml", "outputs", section, name), f"output {section}.{name}", compiled
         if self.rs.market is not None:
             yield from _market_expressions(self.rs.market)
 
@@ -161,21 +156,19 @@ class _Linter:
             where = self.at("definitions.yaml", "definitions", name)
             self.citation(where, f"definition {name}", definition.source)
 
-    def parameters(self, refs: list[tuple[Location, str, ParamRef, bool]]) -> None:
+    def parameters(self, refs: list[tuple[Location, str, ParamRef]]) -> None:
         params = self.rs.params
         used: set[str] = set()
-        for where, what, ref, per_fy in refs:
+        for where, what, ref in refs:
             used.add(ref.name)
             if ref.name not in params:
                 self.add(where, "unknown-parameter", f"{what} reads parameter {ref.name!r}, which is not defined")
                 continue
             if ref.fy == "const":
                 asked = [ref.const_fy]
-            elif ref.fy == "implicit" or (ref.fy == "dynamic" and per_fy):
-                asked = self.rs.period_fys
             elif ref.fy == "reference":
                 asked = self.rs.reference_fys
-            else:
+            else:  # implicit or dynamic: any fiscal year of the period
                 asked = self.rs.period_fys
             missing = [fy for fy in asked if fy is not None and not params.covers(ref.name, fy)]
             if missing:
@@ -321,12 +314,12 @@ class _Linter:
             yield check.spec.id, check.location
 
     def run(self) -> list[Problem]:
-        refs: list[tuple[Location, str, ParamRef, bool]] = []
+        refs: list[tuple[Location, str, ParamRef]] = []
         called: set[str] = set()
-        for where, what, compiled, per_fy in self.expressions():
+        for where, what, compiled in self.expressions():
             called |= compiled.reads.functions
             for ref in compiled.reads.params:
-                refs.append((where, what, ref, per_fy))
+                refs.append((where, what, ref))
             for codelist in compiled.reads.codelists:
                 if codelist not in self.rs.codelists:
                     self.add(where, "unknown-codelist", f"{what} reads codelist {codelist!r}, which is not defined")
@@ -361,31 +354,29 @@ class _Linter:
                     self.add(where, "bad-input", f"codelist {codelist.id} input {offered.field}: {reason}")
 
 
-def _placeholders(
-    where: Location, what: str, messages: Messages | None
-) -> Iterator[tuple[Location, str, Compiled, bool]]:
+def _placeholders(where: Location, what: str, messages: Messages | None) -> Iterator[tuple[Location, str, Compiled]]:
     for template in messages.templates.values() if messages else ():
         for _, compiled, _ in template.parts:
             if compiled is not None:
-                yield where, what, compiled, False
+                yield where, what, compiled
 
 
-def _market_expressions(market: CompiledMarket) -> Iterator[tuple[Location, str, Compiled, bool]]:
+def _market_expressions(market: CompiledMarket) -> Iterator[tuple[Location, str, Compiled]]:
     for name, compiled in market.terms.items():
-        yield market.at(name), f"market {name}", compiled, False
+        yield market.at(name), f"market {name}", compiled
     for schedule in market.schedules.values():
         if schedule.months is not None:
-            yield schedule.location, f"schedule {schedule.spec.id} months", schedule.months, False
+            yield schedule.location, f"schedule {schedule.spec.id} months", schedule.months
     for instrument in market.instruments.values():
         what = f"instrument {instrument.spec.kind}"
         for compiled in (instrument.when, instrument.price_ceiling):
             if compiled is not None:
-                yield instrument.location, what, compiled, False
+                yield instrument.location, what, compiled
         yield from _placeholders(instrument.location, f"{what} message", instrument.on_excluded)
     if market.payment is not None:
         payment = market.payment
         for compiled in (payment.price, payment.due, payment.tax_rate):
-            yield payment.location, "payment_in_lieu", compiled, False
+            yield payment.location, "payment_in_lieu", compiled
 
 
 def _market_elements(

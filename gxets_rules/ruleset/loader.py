@@ -57,14 +57,6 @@ from gxets_rules.ruleset.schema import (
 
 M = TypeVar("M", bound=BaseModel)
 
-DECISION_FILES = (
-    "ruleset.yaml",
-    "parameters.yaml",
-    "interpretations.yaml",
-    "checks.yaml",
-    "eligibility.yaml",
-    "position.yaml",
-)
 MARKET_FILE = "market.yaml"
 
 INPUT_NAMES = {"submission", "firm", "as_of", "fy", "period"}
@@ -195,8 +187,9 @@ class _Loader:
                 name: self.expr(text, need_names, where, f"coverage need {need.id} cap {name}")
                 for name, text in need.caps.items()
             }
-            if amount is not None and all(caps.values()):
-                needs.append(CompiledNeed(need, amount, {k: v for k, v in caps.items() if v is not None}))
+            compiled_caps = {name: cap for name, cap in caps.items() if cap is not None}
+            if amount is not None and len(compiled_caps) == len(caps):
+                needs.append(CompiledNeed(need, amount, compiled_caps))
         outputs: dict[str, dict[str, Compiled | None]] = {}
         for section, fields in spec.outputs.items():
             for name, text in fields.items():
@@ -257,15 +250,17 @@ class _Loader:
 
     def parameters(self, spec: ParametersFile, doc: Document) -> ParameterTable | None:
         ok = True
+        converted: dict[str, list[Any]] = {}
         for name, parameter in spec.parameters.items():
+            values = converted[name] = []
             for i, value in enumerate(parameter.values):
                 try:
-                    convert_value(parameter.unit, value.value)
+                    values.append(convert_value(parameter.unit, value.value))
                 except ParameterValueError as exc:
                     where = doc.location_of(("parameters", name, "values", i, "value"))
                     self.problems.append(Problem(where, f"parameter {name}: {exc}"))
                     ok = False
-        return ParameterTable(spec.parameters) if ok else None
+        return ParameterTable(spec.parameters, converted) if ok else None
 
     def definitions(self) -> None:
         """Add the rule set's own named expressions (optional ``definitions.yaml``) to the functions it may call."""
@@ -302,19 +297,6 @@ class _Loader:
         return lists
 
 
-def _located_ids(rs: RuleSet) -> dict[str, Any]:
-    located: dict[str, Any] = {}
-    for rule in rs.rules:
-        located[rule.spec.id] = rule.location
-        for criterion in rule.criteria:
-            located[criterion.id] = criterion.location
-    for check in rs.checks:
-        located[check.spec.id] = check.location
-    for quantity in rs.quantities.values():
-        located[quantity.spec.id] = quantity.location
-    return located
-
-
 def compile_ruleset(folder: Path) -> tuple[RuleSet | None, list[Problem], dict[str, Document]]:
     """Load and compile without linting; returns the rule set (if it compiled) and problems."""
     loader = _Loader(folder)
@@ -342,11 +324,10 @@ def compile_ruleset(folder: Path) -> tuple[RuleSet | None, list[Problem], dict[s
         market = loader.market(market_spec, market_doc, quantity_names(position))  # type: ignore[arg-type]
     if table is None or loader.problems:
         return None, loader.problems, loader.documents
-    decision_docs = {name: doc for name, doc in loader.documents.items() if not name.startswith("tests/")}
     ruleset = RuleSet(
         path=folder,
         manifest=manifest,  # type: ignore[arg-type]
-        sha256=content_hash(decision_docs),
+        sha256=content_hash(loader.documents),
         params=table,
         interpretations={i.id: i for i in interpretations.interpretations},  # type: ignore[union-attr]
         checks=compiled_checks,
@@ -359,7 +340,6 @@ def compile_ruleset(folder: Path) -> tuple[RuleSet | None, list[Problem], dict[s
         market=market,
         definitions=loader.definition_specs,
     )
-    ruleset.locations = _located_ids(ruleset)
     return ruleset, loader.problems, loader.documents
 
 

@@ -2,8 +2,10 @@
 
 ``"methodology {lot.project.methodology_code} is not in the codelist"`` — each ``{…}``
 is compiled like any other expression when the rule set loads, so a typo in a message
-is a load error, not a surprise in a report. Messages are formatted only when a report
-or the result JSON needs them (DESIGN.md §8), never during evaluation.
+is a load error, not a surprise in a report. A message is formatted only for something
+that has to be reported — a failed or undecided check and an excluded market product as
+evaluation finds them, a failed or indeterminate criterion when the result is built — so
+the many lots and products that pass cost no formatting (DESIGN.md §8).
 """
 
 from __future__ import annotations

@@ -74,14 +74,18 @@ def convert_value(unit: str, raw: Any) -> Any:
 
 
 class ParameterTable:
-    """All parameters of a rule set, with values converted once at load time."""
+    """All parameters of a rule set, with values converted once at load time.
 
-    def __init__(self, parameters: dict[str, Parameter]) -> None:
+    The loader converts every value with :func:`convert_value` as it checks them (it has to, to locate a bad one),
+    and hands the converted values in, each parameter's in the order of its ``values``.
+    """
+
+    def __init__(self, parameters: dict[str, Parameter], converted: dict[str, list[Any]]) -> None:
         self.specs = parameters
-        self._values: dict[str, list[tuple[ParameterValue, Any]]] = {}
+        self._values: dict[str, list[tuple[ParameterValue, Any]]] = {
+            name: list(zip(spec.values, converted[name], strict=True)) for name, spec in parameters.items()
+        }
         self._reads: dict[tuple[str, int], ParamRead] = {}
-        for name, spec in parameters.items():
-            self._values[name] = [(value, convert_value(spec.unit, value.value)) for value in spec.values]
 
     def __contains__(self, name: str) -> bool:
         return name in self.specs

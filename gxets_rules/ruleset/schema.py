@@ -31,6 +31,7 @@ from gxets_rules.model.submission import LotKind, LotStatus
 
 RuleId = Annotated[str, StringConstraints(pattern=r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$")]
 Name = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$")]
+SimpleName = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]  # one word: a let, quantity, market id …
 InterpretationId = Annotated[str, StringConstraints(pattern=r"^INT-[A-Z0-9]+-\d{2,}$")]
 Unit = Literal["t", "jpy", "jpy_per_t", "ratio", "fy", "date", "text", "list", "bool", "days", "label", "count"]
 
@@ -131,7 +132,7 @@ class Rule(StrictModel):
     title: LocalizedText
     kinds: list[LotKind] = Field(min_length=1)
     when: str | None = None
-    let: dict[Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")], str] = Field(
+    let: dict[SimpleName, str] = Field(
         default_factory=dict,
         description="Names computed once per lot (in order, after `when`) for the rule's criteria and messages.",
     )
@@ -153,7 +154,7 @@ class Check(StrictModel):
     kinds: list[LotKind] | None = None
     test: str
     severity: Literal["error", "warning"]
-    at: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$")] | None = Field(
+    at: Name | None = Field(
         default=None,
         description="Submission scope: the field a finding points at (dotted, e.g. firm.group); its line, or its "
         "nearest parent's when the field is missing.",
@@ -168,7 +169,7 @@ class ChecksFile(StrictModel):
 
 
 class Quantity(StrictModel):
-    id: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]
+    id: SimpleName
     title: LocalizedText
     unit: Unit
     per_fy: bool = False
@@ -191,7 +192,7 @@ class Quantity(StrictModel):
 
 
 class CoverageNeed(StrictModel):
-    id: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]
+    id: SimpleName
     title: LocalizedText
     amount: str = Field(description="Expression: tonnes to cover.")
     caps: dict[str, str] = Field(default_factory=dict, description="Cap class → expression of its cap in tonnes.")
@@ -221,7 +222,6 @@ class PositionFile(StrictModel):
 ClockTime = Annotated[str, StringConstraints(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")]
 MonthDay = Annotated[str, StringConstraints(pattern=r"^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$")]
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
-MarketId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]
 
 
 class ClosedDays(StrictModel):
@@ -260,7 +260,7 @@ class AuctionSession(StrictModel):
 class Schedule(StrictModel):
     """When a product trades: sessions on business days, optionally only some weekdays or months."""
 
-    id: MarketId
+    id: SimpleName
     title: LocalizedText
     weekdays: list[Weekday] | None = Field(default=None, description="Only these weekdays (default: every one).")
     months: str | None = Field(default=None, description="Expression: the months (1–12) sessions are held in.")
@@ -272,7 +272,7 @@ class Schedule(StrictModel):
 class Venue(StrictModel):
     """Where a product is bought: an exchange with a schedule, or bilaterally."""
 
-    id: MarketId
+    id: SimpleName
     title: LocalizedText
     kind: Literal["exchange", "bilateral"]
     source: Citation | None = None
@@ -283,8 +283,8 @@ class Instrument(StrictModel):
 
     kind: InstrumentKind
     title: LocalizedText
-    venue: MarketId
-    schedule: MarketId | None = Field(default=None, description="Schedule id; required at an exchange.")
+    venue: SimpleName
+    schedule: SimpleName | None = Field(default=None, description="Schedule id; required at an exchange.")
     when: str | None = Field(default=None, description="Expression over `product`: whether it may be bought.")
     on_excluded: LocalizedText | None = Field(default=None, description="Why a product failing `when` is left out.")
     price_ceiling: str | None = Field(default=None, description="Expression: the most a tonne can cost (yen/t).")
@@ -336,13 +336,13 @@ class DefinitionSpec(StrictModel):
     """A named expression with parameters, e.g. ``site_base(s)``; calls are compiled inline."""
 
     title: LocalizedText
-    params: list[Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]] = Field(default_factory=list)
+    params: list[SimpleName] = Field(default_factory=list)
     formula: str
     source: Citation | None = None
 
 
 class DefinitionsFile(StrictModel):
-    definitions: dict[Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")], DefinitionSpec]
+    definitions: dict[SimpleName, DefinitionSpec]
 
 
 class CodelistInput(StrictModel):
@@ -354,7 +354,7 @@ class CodelistInput(StrictModel):
 
 
 class CodelistFile(StrictModel):
-    codelist: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]
+    codelist: SimpleName
     title: LocalizedText
     source: Citation | None = None
     note: str | None = None

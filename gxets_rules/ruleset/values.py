@@ -81,26 +81,18 @@ _AS_IS = frozenset({str, int, bool, Fraction})
 
 
 def to_number(value: Any) -> Any:
-    """Bring ints, Decimals and numeric strings to an exact number; leave others alone."""
+    """A field value as the rule language computes with it: a Decimal becomes an exact Fraction, a float is refused.
+
+    Input amounts and shares are Decimals (exact as written), so arithmetic on them must not fall back to binary
+    floats; everything else — strings included — is left as it is.
+    """
     if type(value) in _AS_IS:  # the common case, decided without a chain of isinstance checks
-        return value
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, int | Fraction):
         return value
     if isinstance(value, Decimal):
         return Fraction(value)
     if isinstance(value, float):
         raise TypeError("floats are not used for rule values; write the number as text or a fraction")
     return value
-
-
-def as_fraction(value: Number | Range) -> Fraction:
-    if isinstance(value, Range):
-        if not value.exact:
-            raise TypeError(f"a range {value} is not a single number")
-        return value.lo
-    return Fraction(value)
 
 
 def normalize(value: Fraction | int) -> Number:
