@@ -86,7 +86,7 @@ class ReviewView:
         headings = [t("review.firm_id"), t("status"), t("review.need_t"), t("review.usable_t"), t("offsets_to_buy")]
         headings += [t("review.era_creatable_t")]
         for cap_class in classes:
-            kind = self.kind(cap_class)
+            kind = t.kind(cap_class)
             headings += [f"{kind}: {t('used')}", f"{kind}: {t('cap')}"]
         headings += [t("review.lots"), t("review.ineligible_lots"), t("review.needs_review_lots"), t("issues")]
         headings += [t("review.firm_name"), t("ruleset"), t("review.result_file")]
@@ -181,7 +181,7 @@ class ReviewView:
         grids = []
         for key, title in (("by_kind", t("review.credits_by_kind")), ("by_tse_category", t("review.credits_by_tse"))):
             rows = tuple(
-                (self.kind(c["kind"]), c["tse_category"] or "–", c["lots"], c["claimed_t"], c["usable_t"])
+                (t.kind(c["kind"]), c["tse_category"] or "–", c["lots"], c["claimed_t"], c["usable_t"])
                 for c in self.summary["totals"][key]
             )
             grids.append(Grid(key.replace("_", "-"), title, headings, units, rows, t("review.none")))
@@ -203,6 +203,3 @@ class ReviewView:
             if row["intake_warnings"]
         )
         return Grid("warnings", t("review.intake_warnings"), headings, (None, None, None), rows, t("review.none"))
-
-    def kind(self, kind: str) -> str:
-        return self.t.get("kind." + kind, kind)

@@ -223,7 +223,9 @@ class ReportView:
                     title=figure.title or self.t.get("need." + need_id, need_id),
                     need=figure,
                     basis=tuple(self.traced(q) for q in basis if q is not None),
-                    covered=tuple((self.kind(row["kind"]), row["usable_t"]) for row in need.get("usable_by_kind", [])),
+                    covered=tuple(
+                        (self.t.kind(row["kind"]), row["usable_t"]) for row in need.get("usable_by_kind", [])
+                    ),
                     caps=tuple(caps),
                     offsets_to_buy_t=need["offsets_to_buy_t"],
                 )
@@ -264,19 +266,7 @@ class ReportView:
         last = len(self._order)
         return sorted(paths, key=lambda p: (self._order.get((fields.get(p) or {}).get("quantity"), last), p))
 
-    # words --------------------------------------------------------------------------------------------------------
-    def kind(self, kind: str) -> str:
-        return self.t.get("kind." + kind, kind)
-
-    def lot_status(self, status: str) -> str:
-        return self.t.get("status." + status, status)
-
-    def verdict(self, verdict: str) -> str:
-        return self.t("verdict." + verdict)
-
-    def outcome(self, outcome: str) -> str:
-        return self.t("outcome." + outcome)
-
+    # the lots -----------------------------------------------------------------------------------------------------
     def failing(self, lot: dict[str, Any]) -> list[dict[str, Any]]:
         """The criteria that keep a lot from counting: failed or undecided."""
         return [c for c in lot["criteria"] if c["outcome"] in ("fail", "indeterminate")]

@@ -218,10 +218,10 @@ def _lots(wb: Workbook, view: ReportView) -> None:
         (
             [
                 lot["id"],
-                view.kind(lot["kind"]),
+                view.t.kind(lot["kind"]),
                 Num(lot["quantity_t"], "t"),
-                view.lot_status(lot["status"]),
-                view.verdict(lot["verdict"]),
+                view.t.lot_status(lot["status"]),
+                view.t.verdict(lot["verdict"]),
                 Num(lot["usable_t"], "t"),
                 lot["project_id"],
                 lot["project_country"],
@@ -254,7 +254,7 @@ def _criteria(wb: Workbook, view: ReportView) -> None:
                 lot["id"],
                 c["id"],
                 c["rule"],
-                view.outcome(c["outcome"]),
+                view.t.outcome(c["outcome"]),
                 view.t.localized(c["message"]),
                 c["source"],
                 ", ".join(c["interpretations"]),
@@ -273,7 +273,7 @@ def _ownership(wb: Workbook, view: ReportView) -> None:
     headings = [t("report.lot"), t("report.criterion"), t("report.outcome"), t("report.evidence_kind")]
     sheet.table(
         [*headings, t("report.evidence"), t("report.data")],
-        ([e.lot, e.criterion, view.outcome(e.outcome), e.kind, e.text, _compact(e.data)] for e in evidence),
+        ([e.lot, e.criterion, view.t.outcome(e.outcome), e.kind, e.text, _compact(e.data)] for e in evidence),
     )
     if not evidence:
         sheet.append([t("report.no_evidence")])
