@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from gxets_rules.render.catalogue import Text
-from gxets_rules.render.view import ReportView, is_per_fy
+from gxets_rules.render.view import ReportView, is_per_fy, not_met
 
 
 def display_width(text: str) -> int:
@@ -88,7 +88,7 @@ def render_text(result: dict[str, Any], lang: str = "ja") -> str:
             f"{t('usable')} {lot['usable_t']:,}"
         )
         for criterion in lot["criteria"]:
-            if criterion["outcome"] in ("fail", "indeterminate"):
+            if not_met(criterion):
                 mark = "✗" if criterion["outcome"] == "fail" else "?"
                 lines.append(
                     f"      {mark} {criterion['id']}: {t.localized(criterion['message'])} [{criterion['source']}]"

@@ -80,6 +80,25 @@ class Table:
 
 
 @dataclass(frozen=True)
+class Read:
+    """One value a criterion read: an input at its path, or a parameter of a fiscal year with its clause."""
+
+    name: str
+    shown: str
+    fy: int | None = None  # a parameter's fiscal year; None for an input
+    source: str | None = None
+
+
+@dataclass(frozen=True)
+class RunRow:
+    """One line of the run record; a digest (a SHA-256) is set apart so that it reads as one."""
+
+    title: str
+    value: str
+    digest: bool = False
+
+
+@dataclass(frozen=True)
 class Evidence:
     lot: str
     criterion: str
@@ -106,6 +125,11 @@ def group_digits(text: str) -> str:
     sign, digits = ("-", text[1:]) if text.startswith("-") else ("", text)
     whole, dot, fraction = digits.partition(".")
     return f"{sign}{int(whole):,}{dot}{fraction}" if whole.isdigit() else text
+
+
+def not_met(criterion: dict[str, Any]) -> bool:
+    """A criterion that keeps its lot from counting: failed, or undecided (``indeterminate``)."""
+    return criterion["outcome"] in ("fail", "indeterminate")
 
 
 def is_per_fy(value: Any) -> bool:
@@ -269,7 +293,28 @@ class ReportView:
     # the lots -----------------------------------------------------------------------------------------------------
     def failing(self, lot: dict[str, Any]) -> list[dict[str, Any]]:
         """The criteria that keep a lot from counting: failed or undecided."""
-        return [c for c in lot["criteria"] if c["outcome"] in ("fail", "indeterminate")]
+        return [c for c in lot["criteria"] if not_met(c)]
+
+    def reads(self, criterion: dict[str, Any]) -> list[Read]:
+        """What a criterion that is not met read — its inputs, then its parameters — so a reviewer sees why it did not
+        pass; nothing for one that is met (its reads would bury the ones that matter)."""
+        if not not_met(criterion):
+            return []
+        inputs = [Read(path, self.cell(value)) for path, value in criterion["inputs"].items()]
+        return inputs + [Read(p["name"], self.cell(p["value"]), p["fy"], p["source"]) for p in criterion["params"]]
+
+    # the run ------------------------------------------------------------------------------------------------------
+    def run_rows(self) -> list[RunRow]:
+        """What ran on what: engine, rule-set revision, evaluation date and the hash of every input."""
+        t, run = self.t, self.result["run"]
+        ruleset = run["ruleset"]
+        return [
+            RunRow(t("report.engine"), f"gxets-rules {run['engine']}"),
+            RunRow(t("ruleset"), f"{ruleset['id']} {ruleset['version']} — {t.localized(ruleset['title'])}"),
+            RunRow(t("report.ruleset_sha256"), ruleset["sha256"], digest=True),
+            RunRow(t("as_of"), run["as_of"]),
+            *(RunRow(f"{t('report.input')}: {name}", digest, digest=True) for name, digest in run["inputs"].items()),
+        ]
 
     # parts built by others, shown when present --------------------------------------------------------------------
     def plan(self) -> tuple[list[tuple[str, Any, str | None]], list[Table]]:

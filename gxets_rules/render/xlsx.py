@@ -234,12 +234,11 @@ def _lots(wb: Workbook, view: ReportView) -> None:
 
 
 def _reads(view: ReportView, criterion: dict[str, Any]) -> str:
-    """What a criterion that failed or could not be decided read: inputs and parameters, one per line."""
-    if criterion["outcome"] not in ("fail", "indeterminate"):
-        return ""
-    lines = [f"{path} = {view.cell(value)}" for path, value in criterion["inputs"].items()]
-    lines += [f"{p['name']} (FY{p['fy']}) = {view.cell(p['value'])} [{p['source']}]" for p in criterion["params"]]
-    return "\n".join(lines)
+    """What a criterion that is not met read, one per line."""
+    return "\n".join(
+        f"{r.name} = {r.shown}" if r.fy is None else f"{r.name} (FY{r.fy}) = {r.shown} [{r.source}]"
+        for r in view.reads(criterion)
+    )
 
 
 def _criteria(wb: Workbook, view: ReportView) -> None:
@@ -296,15 +295,10 @@ def _interpretations(wb: Workbook, view: ReportView) -> None:
 
 
 def _run(wb: Workbook, view: ReportView) -> None:
-    t, run = view.t, view.result["run"]
+    t = view.t
     sheet = Sheet(wb, "Run", [36, 110])
-    ruleset = run["ruleset"]
     rows: list[list[Any]] = [
-        [t("report.engine"), f"gxets-rules {run['engine']}"],
-        [t("ruleset"), f"{ruleset['id']} {ruleset['version']} — {t.localized(ruleset['title'])}"],
-        [t("report.ruleset_sha256"), ruleset["sha256"]],
-        [t("as_of"), run["as_of"]],
-        *([f"{t('report.input')}: {name}", digest] for name, digest in run["inputs"].items()),
+        *([row.title, row.value] for row in view.run_rows()),
         *(
             [f"{t('report.source')}: {s['id']}", " · ".join(filter(None, (s["title"], s["issuer"], s["url"])))]
             for s in view.result["sources"]
