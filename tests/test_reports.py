@@ -176,6 +176,18 @@ def test_workbook_criteria_of_l4_and_l5_with_citations(xlsx_ja: bytes) -> None:
     assert failed == {("L4", cid): src for cid, src in L4_FAILS.items()} | {("L5", c): s for c, s in L5_FAILS.items()}
 
 
+def test_workbook_reads_cite_a_clause_only_where_a_parameter_has_one(acme: dict[str, Any]) -> None:
+    """A parameter without a clause reads as the HTML shows it: no ``[None]`` after its value."""
+    data = copy.deepcopy(acme)
+    l4 = next(lot for lot in data["lots"] if lot["id"] == "L4")
+    criterion = next(c for c in l4["criteria"] if c["id"] == "P1-VOL-METHOD-FAMILY")
+    criterion["params"][0]["source"] = None
+    sheet = openpyxl.load_workbook(io.BytesIO(render_xlsx(data, "en")))["Criteria"]
+    (reads,) = [r[7] for r in sheet.iter_rows(min_row=2, values_only=True) if r[:2] == ("L4", "P1-VOL-METHOD-FAMILY")]
+    last = reads.splitlines()[-1]
+    assert last.startswith(f"{criterion['params'][0]['name']} (FY") and not last.endswith("]"), last
+
+
 def test_workbook_has_a_native_chart_of_the_paths_and_no_formula(xlsx_ja: bytes) -> None:
     parts = workbook_xml(xlsx_ja)
     chart = parts["xl/charts/chart1.xml"]

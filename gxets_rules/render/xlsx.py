@@ -234,11 +234,14 @@ def _lots(wb: Workbook, view: ReportView) -> None:
 
 
 def _reads(view: ReportView, criterion: dict[str, Any]) -> str:
-    """What a criterion that is not met read, one per line."""
-    return "\n".join(
-        f"{r.name} = {r.shown}" if r.fy is None else f"{r.name} (FY{r.fy}) = {r.shown} [{r.source}]"
-        for r in view.reads(criterion)
-    )
+    """What a criterion that is not met read, one per line; a parameter's clause in brackets where it has one."""
+    lines = []
+    for read in view.reads(criterion):
+        clause = f" [{read.source}]" if read.source else ""
+        lines.append(
+            f"{read.name} = {read.shown}" if read.fy is None else f"{read.name} (FY{read.fy}) = {read.shown}{clause}"
+        )
+    return "\n".join(lines)
 
 
 def _criteria(wb: Workbook, view: ReportView) -> None:
