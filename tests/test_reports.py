@@ -17,6 +17,7 @@ import pytest
 
 from gxets_rules.render.chart import axis_step, plot
 from gxets_rules.render.html import render_html
+from gxets_rules.render.text import render_text
 from gxets_rules.render.view import Series
 from gxets_rules.render.xlsx import render_xlsx
 from tests.conftest import ACME, EXAMPLES, PHASE2_EXAMPLE
@@ -139,6 +140,17 @@ def test_html_in_english(acme: dict[str, Any]) -> None:
     assert re.search(r'id="offsets-to-buy">77,500 t-CO2<', html)
     assert [row[4] for row in rows_of(html, "lots")] == ["eligible"] * 3 + ["ineligible"] * 2
     assert lot_criteria(html, 4)["P1-VOL-METHOD-FAMILY"][0] == "fail"
+
+
+def test_a_firm_in_no_group_is_headed_without_one() -> None:
+    """Kanto Cement (the Phase-2 example) gives no group: its header must not read 'Group None'."""
+    result = check_result(PHASE2_EXAMPLE)
+    assert result["firm"]["group"] is None
+    firm = '<p id="firm"><strong>Kanto Cement K.K.（関東セメント株式会社）</strong> (kanto-cement)</p>'
+    assert firm in render_html(result, "en")
+    assert render_text(result, "en").startswith(
+        "Kanto Cement K.K.（関東セメント株式会社） (kanto-cement) · gxets-phase2 "
+    )
 
 
 def test_same_result_same_html(acme: dict[str, Any], html_ja: str) -> None:

@@ -38,7 +38,7 @@ def render_text(result: dict[str, Any], lang: str = "ja") -> str:
     view = ReportView(result, lang)
     t = view.t
     firm, ruleset, coverage = result["firm"], result["ruleset"], result["coverage"]
-    group = f" · {t('group')} {firm['group']}" if firm.get("group") else ""
+    group = f" · {view.group}" if view.group else ""
     period = result["period"]
     years = f"FY{period['first_fy']}" + (f"–FY{period['last_fy']}" if period["last_fy"] != period["first_fy"] else "")
     lines = [

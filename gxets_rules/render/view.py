@@ -205,6 +205,13 @@ class ReportView:
             interpretations=tuple(quantity["interpretations"]),
         )
 
+    # the header ---------------------------------------------------------------------------------------------------
+    @property
+    def group(self) -> str | None:
+        """The firm's group as a header names it (``Group G``); None for a firm in no group, whose header omits it."""
+        group = self.result["firm"].get("group")
+        return f"{self.t('group')} {group}" if group else None
+
     # the verdict --------------------------------------------------------------------------------------------------
     @property
     def status(self) -> Cited | None:
