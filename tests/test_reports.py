@@ -283,6 +283,19 @@ def test_plan_and_evidence_are_shown_when_present(acme: dict[str, Any]) -> None:
     ]
 
 
+def test_plan_yes_no_reads_the_same_in_the_workbook_as_in_the_page(acme: dict[str, Any]) -> None:
+    """A plan's booleans (the snapshot's ``example``, a line's ``price_capped``) are words in both reports."""
+    data = copy.deepcopy(acme)
+    data["plan"] = {"example": True, "lines": [{"title": "J-credit", "price_capped": False, "quantity_t": 13760}]}
+    html = render_html(data, "en")
+    text, _ = page_text(html[html.index('id="plan"') : html.index('id="reconciliation"')])
+    assert "example yes" in text and "J-credit no 13,760 t-CO2" in text
+    plan = openpyxl.load_workbook(io.BytesIO(render_xlsx(data, "en")))["Plan"]
+    assert [c.value for c in plan[2]][:2] == ["example", "yes"]
+    assert [c.value for c in plan[5]] == ["J-credit", "no", 13760]
+    assert plan["C5"].number_format == "#,##0"
+
+
 # --- chart geometry ------------------------------------------------------------------------------------------------
 @pytest.mark.parametrize(("highest", "step"), [(1_000_000, 200_000), (1_000_001, 500_000), (250, 50), (0, 1), (7, 2)])
 def test_axis_steps_are_round(highest: int, step: int) -> None:

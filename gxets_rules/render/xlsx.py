@@ -318,15 +318,18 @@ def _plan(wb: Workbook, view: ReportView) -> None:
     sheet = Sheet(wb, "Plan", [36, 24, 20, 20, 20, 20, 24, 24])
     sheet.title(t("report.plan"))
     for title, value, unit in singles:
-        sheet.append([title, num(value, unit) if isinstance(value, int) else view.cell(value, unit)])
+        sheet.append([title, _plan_cell(view, value, unit)])
     for table in tables:
         sheet.append()
         sheet.header(table.headings)
         for row in table.rows:
-            sheet.append(
-                num(value, unit_of_key(key)) if isinstance(value, int) else view.cell(value)
-                for key, value in zip(table.keys, row, strict=True)
-            )
+            sheet.append(_plan_cell(view, value, unit_of_key(key)) for key, value in zip(table.keys, row, strict=True))
+
+
+def _plan_cell(view: ReportView, value: Any, unit: str | None) -> Any:
+    """A plan value for a cell: a whole number stays a number in its unit's format; anything else is worded as the
+    HTML words it — a yes/no included, which ``isinstance(value, int)`` would take for a number (bool is an int)."""
+    return num(value, unit) if type(value) is int else view.cell(value, unit)
 
 
 def render_xlsx(result: dict[str, Any], lang: str = "ja") -> bytes:
