@@ -296,6 +296,15 @@ def test_plan_yes_no_reads_the_same_in_the_workbook_as_in_the_page(acme: dict[st
     assert plan["C5"].number_format == "#,##0"
 
 
+def test_a_yes_no_figure_of_a_reconciliation_is_worded_in_the_workbook() -> None:
+    """Kanto Cement's shortfall is derived from 'under the surrender obligation' (yes): the Summary says yes, as the
+    page does, not true."""
+    result = check_result(PHASE2_EXAMPLE)
+    summary = openpyxl.load_workbook(io.BytesIO(render_xlsx(result, "en")))["Summary"]
+    (row,) = [r for r in summary.iter_rows(values_only=True) if str(r[0]).startswith("Under the surrender obligation")]
+    assert row[1] == "yes"
+
+
 # --- chart geometry ------------------------------------------------------------------------------------------------
 @pytest.mark.parametrize(("highest", "step"), [(1_000_000, 200_000), (1_000_001, 500_000), (250, 50), (0, 1), (7, 2)])
 def test_axis_steps_are_round(highest: int, step: int) -> None:

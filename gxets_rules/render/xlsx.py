@@ -127,8 +127,7 @@ def _summary(wb: Workbook, view: ReportView) -> None:
     sheet.header([t("report.reconciliation"), t("unit.t"), t("cap"), t("report.source")])
     for need in view.needs():
         for basis in need.basis:
-            value = num(basis.value, basis.unit) if basis.value is not None else basis.shown  # shown: an exact fraction
-            sheet.append([basis.title, value, None, basis.source])
+            sheet.append([basis.title, _figure_value(basis), None, basis.source])
         sheet.append([f"= {need.need.title}", num(need.need.value, "t"), None, need.need.source])
         for kind, tonnes in need.covered:
             sheet.append([f"− {kind}", Num(tonnes, "t")])
@@ -194,8 +193,13 @@ def _figure_rows(view: ReportView, section: str, figure: Cited) -> list[list[Any
             [section, figure.title, num(v, figure.unit) if v is not None else view.t.value(v), unit, int(fy), *common]
             for fy, v in figure.value.items()
         ]
-    value = num(figure.value, figure.unit)
-    return [[section, figure.title, value if isinstance(value, Num) else figure.shown, unit, None, *common]]
+    return [[section, figure.title, _figure_value(figure), unit, None, *common]]
+
+
+def _figure_value(figure: Cited) -> Any:
+    """A figure for a cell: a whole number stays a number in its unit's format; anything else as the page shows it (a
+    yes/no worded — bool is an int, but not a number — an exact fraction by its decimals, a label by its title)."""
+    return num(figure.value, figure.unit) if type(figure.value) is int else figure.shown
 
 
 def _position(wb: Workbook, view: ReportView) -> None:
