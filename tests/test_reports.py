@@ -305,6 +305,17 @@ def test_a_yes_no_figure_of_a_reconciliation_is_worded_in_the_workbook() -> None
     assert row[1] == "yes"
 
 
+def test_a_fiscal_year_inside_a_plan_record_is_a_year_not_an_amount() -> None:
+    """The plan's terms carry the parameters they read, each with its fiscal year: 'fy: 2025', never 'fy: 2,025'."""
+    result = check_result(ACME, "--market", EXAMPLES / "market" / "tse-2025-levels.yaml")
+    html = render_html(result, "en")
+    plan = openpyxl.load_workbook(io.BytesIO(render_xlsx(result, "en")))["Plan"]
+    cells = [str(c.value) for row in plan.iter_rows() for c in row if c.value is not None]
+    for shown in (html, *cells):
+        assert "fy: 2,0" not in shown
+    assert "fy: 2025, " in html and any("fy: 2025, " in cell for cell in cells)
+
+
 # --- chart geometry ------------------------------------------------------------------------------------------------
 @pytest.mark.parametrize(("highest", "step"), [(1_000_000, 200_000), (1_000_001, 500_000), (250, 50), (0, 1), (7, 2)])
 def test_axis_steps_are_round(highest: int, step: int) -> None:

@@ -375,8 +375,12 @@ class ReportView:
         if isinstance(value, list):
             return ", ".join(self.cell(v) for v in value)
         if isinstance(value, dict):
-            return ", ".join(f"{k}: {self.cell(v)}" for k, v in value.items())
+            return ", ".join(f"{k}: {self._field(k, v)}" for k, v in value.items())
         return self.shown(value, unit)
+
+    def _field(self, key: str, value: Any) -> str:
+        """A field of a nested record; its fiscal year (``fy``) is a year, not an amount: 2025, never 2,025."""
+        return str(value) if key == "fy" and type(value) is int else self.cell(value)
 
     def evidence(self) -> list[Evidence]:
         """Every piece of evidence (e.g. ownership witness paths) behind every criterion of every lot."""
