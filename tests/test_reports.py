@@ -17,6 +17,7 @@ import pytest
 
 from gxets_rules.render.chart import axis_step, plot
 from gxets_rules.render.html import render_html
+from gxets_rules.render.text import render_text
 from gxets_rules.render.view import Series
 from gxets_rules.render.xlsx import render_xlsx
 from tests.conftest import ACME, EXAMPLES, PHASE2_EXAMPLE
@@ -141,6 +142,17 @@ def test_html_in_english(acme: dict[str, Any]) -> None:
     assert lot_criteria(html, 4)["P1-VOL-METHOD-FAMILY"][0] == "fail"
 
 
+def test_a_firm_in_no_group_is_headed_without_one() -> None:
+    """Kanto Cement (the Phase-2 example) gives no group: its header must not read 'Group None'."""
+    result = check_result(PHASE2_EXAMPLE)
+    assert result["firm"]["group"] is None
+    firm = '<p id="firm"><strong>Kanto Cement K.K.（関東セメント株式会社）</strong> (kanto-cement)</p>'
+    assert firm in render_html(result, "en")
+    assert render_text(result, "en").startswith(
+        "Kanto Cement K.K.（関東セメント株式会社） (kanto-cement) · gxets-phase2 "
+    )
+
+
 def test_same_result_same_html(acme: dict[str, Any], html_ja: str) -> None:
     assert render_html(copy.deepcopy(acme), "ja") == html_ja
 
@@ -174,6 +186,18 @@ def test_workbook_criteria_of_l4_and_l5_with_citations(xlsx_ja: bytes) -> None:
     sheet = openpyxl.load_workbook(io.BytesIO(xlsx_ja))["Criteria"]
     failed = {(r[0], r[1]): r[5] for r in sheet.iter_rows(min_row=2, values_only=True) if r[3] == "不充足"}
     assert failed == {("L4", cid): src for cid, src in L4_FAILS.items()} | {("L5", c): s for c, s in L5_FAILS.items()}
+
+
+def test_workbook_reads_cite_a_clause_only_where_a_parameter_has_one(acme: dict[str, Any]) -> None:
+    """A parameter without a clause reads as the HTML shows it: no ``[None]`` after its value."""
+    data = copy.deepcopy(acme)
+    l4 = next(lot for lot in data["lots"] if lot["id"] == "L4")
+    criterion = next(c for c in l4["criteria"] if c["id"] == "P1-VOL-METHOD-FAMILY")
+    criterion["params"][0]["source"] = None
+    sheet = openpyxl.load_workbook(io.BytesIO(render_xlsx(data, "en")))["Criteria"]
+    (reads,) = [r[7] for r in sheet.iter_rows(min_row=2, values_only=True) if r[:2] == ("L4", "P1-VOL-METHOD-FAMILY")]
+    last = reads.splitlines()[-1]
+    assert last.startswith(f"{criterion['params'][0]['name']} (FY") and not last.endswith("]"), last
 
 
 def test_workbook_has_a_native_chart_of_the_paths_and_no_formula(xlsx_ja: bytes) -> None:
@@ -257,6 +281,39 @@ def test_plan_and_evidence_are_shown_when_present(acme: dict[str, Any]) -> None:
     assert evidence == [
         ("L4", "P1-VOL-INVOLVEMENT", "要確認", "ownership_path", "Alpha →30%→ JV1 →20%→ VCS-1234", '{"share": "0.06"}')
     ]
+
+
+def test_plan_yes_no_reads_the_same_in_the_workbook_as_in_the_page(acme: dict[str, Any]) -> None:
+    """A plan's booleans (the snapshot's ``example``, a line's ``price_capped``) are words in both reports."""
+    data = copy.deepcopy(acme)
+    data["plan"] = {"example": True, "lines": [{"title": "J-credit", "price_capped": False, "quantity_t": 13760}]}
+    html = render_html(data, "en")
+    text, _ = page_text(html[html.index('id="plan"') : html.index('id="reconciliation"')])
+    assert "example yes" in text and "J-credit no 13,760 t-CO2" in text
+    plan = openpyxl.load_workbook(io.BytesIO(render_xlsx(data, "en")))["Plan"]
+    assert [c.value for c in plan[2]][:2] == ["example", "yes"]
+    assert [c.value for c in plan[5]] == ["J-credit", "no", 13760]
+    assert plan["C5"].number_format == "#,##0"
+
+
+def test_a_yes_no_figure_of_a_reconciliation_is_worded_in_the_workbook() -> None:
+    """Kanto Cement's shortfall is derived from 'under the surrender obligation' (yes): the Summary says yes, as the
+    page does, not true."""
+    result = check_result(PHASE2_EXAMPLE)
+    summary = openpyxl.load_workbook(io.BytesIO(render_xlsx(result, "en")))["Summary"]
+    (row,) = [r for r in summary.iter_rows(values_only=True) if str(r[0]).startswith("Under the surrender obligation")]
+    assert row[1] == "yes"
+
+
+def test_a_fiscal_year_inside_a_plan_record_is_a_year_not_an_amount() -> None:
+    """The plan's terms carry the parameters they read, each with its fiscal year: 'fy: 2025', never 'fy: 2,025'."""
+    result = check_result(ACME, "--market", EXAMPLES / "market" / "tse-2025-levels.yaml")
+    html = render_html(result, "en")
+    plan = openpyxl.load_workbook(io.BytesIO(render_xlsx(result, "en")))["Plan"]
+    cells = [str(c.value) for row in plan.iter_rows() for c in row if c.value is not None]
+    for shown in (html, *cells):
+        assert "fy: 2,0" not in shown
+    assert "fy: 2025, " in html and any("fy: 2025, " in cell for cell in cells)
 
 
 # --- chart geometry ------------------------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ import pytest
 from openpyxl import load_workbook
 
 from benchmarks.synthetic_batch import generate_batch
+from gxets_rules.render.review_text import MAX_LINES, render_review_text
 from gxets_rules.review.firm import folder_name
 from tests.conftest import ACME, EXAMPLES, run_cli
 
@@ -271,3 +272,16 @@ def test_a_temporary_file_left_by_a_killed_run_is_removed_by_the_next(tmp_path: 
     assert code == 0
     assert not stale.exists()
     assert (tmp_path / "out" / "firms" / "0001-acme-steel" / "result.json").is_file()
+
+
+def test_the_terminal_lists_at_most_fifty_allowance_excesses() -> None:
+    """Like the double claims and invalid files: the summary files hold every seller, the terminal the first 50."""
+    sellers = [
+        {"seller_firm_id": f"seller-{n:02d}", "created_t": 100, "claimed_t": 100 + excess, "excess_t": excess}
+        for n, excess in enumerate([0] + [1] * 60)
+    ]
+    totals = {"firms": 61, "invalid": 0, "double_claims": 0, "era_excess_sellers": 60}
+    summary = {"totals": totals, "double_claims": [], "era": sellers, "invalid": []}
+    lines = render_review_text(summary, "en").splitlines()[1:]
+    assert len(lines) == MAX_LINES == 50
+    assert lines[0].split(":")[0].endswith("seller-01") and lines[-1].split(":")[0].endswith("seller-50")

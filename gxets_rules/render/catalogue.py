@@ -37,6 +37,20 @@ class Text:
     def get(self, key: str, default: str) -> str:
         return self.messages.get(key, default)
 
+    # the words of a lot, the same in the terminal, the reports and the review summary
+    def kind(self, kind: str) -> str:
+        """A kind's name; one the catalogue does not name (a rule set's cap class, say) shows as its id."""
+        return self.get("kind." + kind, kind)
+
+    def lot_status(self, status: str) -> str:
+        return self.get("status." + status, status)
+
+    def verdict(self, verdict: str) -> str:
+        return self("verdict." + verdict)
+
+    def outcome(self, outcome: str) -> str:
+        return self("outcome." + outcome)
+
     def localized(self, value: Any) -> str:
         """Pick this language from a ``{ja, en}`` mapping (as found in the result JSON)."""
         if isinstance(value, dict):

@@ -15,6 +15,7 @@ from gxets_rules.render.review_view import ReviewView
 def render_review_html(summary: dict[str, Any], lang: str = "ja") -> str:
     """The summary page of a review summary (``gxets.review.v1`` as a dict) in one language."""
     view = ReviewView(summary, lang)
+    figures = view.figures()
     return (
         environment()
         .get_template("review.html.j2")
@@ -23,6 +24,7 @@ def render_review_html(summary: dict[str, Any], lang: str = "ja") -> str:
             t=view.t,
             s=summary,
             css=stylesheet(),
-            alert=any(figure.alert for figure in view.figures()),
+            figures=figures,
+            alert=any(figure.alert for figure in figures),
         )
     )

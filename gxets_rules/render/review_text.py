@@ -21,12 +21,11 @@ def render_review_text(summary: dict[str, Any], lang: str) -> str:
             f"{claim['overlap_start']}–{claim['overlap_end']} ({t.value(claim['overlap_t'], 't')}): "
             f"{view.claim(claim['first'])} × {view.claim(claim['second'])}"
         )
-    for balance in summary["era"]:
-        if balance["excess_t"] > 0:
-            lines.append(
-                f"  {t('review.era_excess_t')} {balance['seller_firm_id']}: {t.value(balance['claimed_t'], 't')} > "
-                f"{t.value(balance['created_t'], 't')}"
-            )
+    for balance in [b for b in summary["era"] if b["excess_t"] > 0][:MAX_LINES]:
+        lines.append(
+            f"  {t('review.era_excess_t')} {balance['seller_firm_id']}: {t.value(balance['claimed_t'], 't')} > "
+            f"{t.value(balance['created_t'], 't')}"
+        )
     for invalid in summary["invalid"][:MAX_LINES]:
         lines.append(f"  {t('review.invalid_files')}: {invalid['file']} ({len(invalid['problems'])})")
     return "\n".join(lines) + "\n"

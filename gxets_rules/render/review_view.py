@@ -83,14 +83,16 @@ class ReviewView:
         """One row per firm: the figures first (they are what a reviewer scans), the name and files last."""
         t = self.t
         classes = self._cap_classes()
-        headings = [t("review.firm_id"), t("status"), t("review.need_t"), t("review.usable_t"), t("offsets_to_buy")]
-        headings += [t("review.era_creatable_t")]
+        columns: list[tuple[str, str | None]] = [(t("review.firm_id"), None), (t("status"), None)]
+        columns += [(t("review.need_t"), T), (t("review.usable_t"), T), (t("offsets_to_buy"), T)]
+        columns += [(t("review.era_creatable_t"), T)]
         for cap_class in classes:
-            kind = self.kind(cap_class)
-            headings += [f"{kind}: {t('used')}", f"{kind}: {t('cap')}"]
-        headings += [t("review.lots"), t("review.ineligible_lots"), t("review.needs_review_lots"), t("issues")]
-        headings += [t("review.firm_name"), t("ruleset"), t("review.result_file")]
-        units = (None, None, T, T, T, T, *(T, T) * len(classes), None, None, None, None, None, None, None)
+            kind = t.kind(cap_class)
+            columns += [(f"{kind}: {t('used')}", T), (f"{kind}: {t('cap')}", T)]
+        columns += [(t("review.lots"), None), (t("review.ineligible_lots"), None)]
+        columns += [(t("review.needs_review_lots"), None), (t("issues"), None)]
+        columns += [(t("review.firm_name"), None), (t("ruleset"), None), (t("review.result_file"), None)]
+        headings, units = zip(*columns, strict=True)
         rows = []
         for row in self.summary["firms"]:
             caps = {cap["cap_class"]: cap for cap in row["caps"]}
@@ -117,7 +119,7 @@ class ReviewView:
                     row["result"],
                 )
             )
-        return Grid("firms", t("review.firms"), tuple(headings), units, tuple(rows), t("review.none"))
+        return Grid("firms", t("review.firms"), headings, units, tuple(rows), t("review.none"))
 
     def double_claims(self) -> Grid:
         t = self.t
@@ -181,7 +183,7 @@ class ReviewView:
         grids = []
         for key, title in (("by_kind", t("review.credits_by_kind")), ("by_tse_category", t("review.credits_by_tse"))):
             rows = tuple(
-                (self.kind(c["kind"]), c["tse_category"] or "–", c["lots"], c["claimed_t"], c["usable_t"])
+                (t.kind(c["kind"]), c["tse_category"] or "–", c["lots"], c["claimed_t"], c["usable_t"])
                 for c in self.summary["totals"][key]
             )
             grids.append(Grid(key.replace("_", "-"), title, headings, units, rows, t("review.none")))
@@ -203,6 +205,3 @@ class ReviewView:
             if row["intake_warnings"]
         )
         return Grid("warnings", t("review.intake_warnings"), headings, (None, None, None), rows, t("review.none"))
-
-    def kind(self, kind: str) -> str:
-        return self.t.get("kind." + kind, kind)

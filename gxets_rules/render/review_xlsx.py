@@ -7,13 +7,14 @@ the same summary gives the same bytes.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
 from openpyxl import Workbook
 
-from gxets_rules.render.review_view import Grid, ReviewView
-from gxets_rules.render.xlsx import Num, Sheet, workbook_bytes
+from gxets_rules.render.review_view import Figure, Grid, ReviewView
+from gxets_rules.render.xlsx import Sheet, num, workbook_bytes
 
 SHEETS = {
     "totals": "Totals",
@@ -29,20 +30,15 @@ EPOCH = date(2000, 1, 1)
 """The workbook's date when no firm was evaluated (otherwise the batch's latest evaluation date)."""
 
 
-def _sheet(wb: Workbook, view: ReviewView, grid: Grid) -> None:
+def _sheet(wb: Workbook, grid: Grid, title: str | None = None, figures: Sequence[Figure] = ()) -> None:
+    """One table of the summary as a sheet, under a title and the verdict figures where given."""
     sheet = Sheet(wb, SHEETS[grid.id], [max(12, min(60, len(h) + 4)) for h in grid.headings])
-    if grid.id == "totals":
-        sheet.title(view.t("review.title"))
-        for figure in view.figures():
+    if title:
+        sheet.title(title)
+        for figure in figures:
             sheet.append([figure.title, figure.value])
         sheet.append()
-    sheet.table(
-        grid.headings,
-        (
-            [Num(v, u) if u and isinstance(v, int) else v for v, u in zip(row, grid.units, strict=True)]
-            for row in grid.rows
-        ),
-    )
+    sheet.table(grid.headings, ([num(v, u) for v, u in zip(row, grid.units, strict=True)] for row in grid.rows))
     if not grid.rows:
         sheet.append([grid.empty])
 
@@ -51,6 +47,8 @@ def render_review_xlsx(summary: dict[str, Any], lang: str = "ja") -> bytes:
     """The summary workbook of a review summary (``gxets.review.v1`` as a dict) in one language, as bytes."""
     view = ReviewView(summary, lang)
     wb = Workbook(write_only=True)
-    for grid in view.grids():
-        _sheet(wb, view, grid)
+    first, *rest = view.grids()
+    _sheet(wb, first, view.t("review.title"), view.figures())  # the workbook opens on the verdict
+    for grid in rest:
+        _sheet(wb, grid)
     return workbook_bytes(wb, date.fromisoformat(summary["as_of"]) if summary["as_of"] else EPOCH)

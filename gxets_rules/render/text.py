@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from gxets_rules.render.catalogue import Text
-from gxets_rules.render.view import ReportView, is_per_fy
+from gxets_rules.render.view import ReportView, is_per_fy, not_met
 
 
 def display_width(text: str) -> int:
@@ -25,21 +25,20 @@ def _line(title: str, shown: str, width: int = 64) -> str:
 
 
 def _section_rows(view: ReportView, section: str, values: dict[str, Any]) -> list[str]:
-    rows = []
-    for name, value in values.items():
-        if isinstance(value, dict) and not is_per_fy(value):
-            continue  # a sub-section, printed on its own
-        field = view.result["fields"].get(f"{section}.{name}", {})
-        title = view.t.localized(field.get("title")) or view.t.get(f"field.{name}", name)
-        rows.append(_line(title, view.shown(value, field.get("unit"), field.get("labels"))))
-    return rows
+    figures = [view.cited(f"{section}.{name}") for name, value in values.items() if not _is_section(value)]
+    return [_line(figure.title, figure.shown) for figure in figures]
+
+
+def _is_section(value: Any) -> bool:
+    """A sub-section of the position (printed on its own), not a figure or a per-year map."""
+    return isinstance(value, dict) and not is_per_fy(value)
 
 
 def render_text(result: dict[str, Any], lang: str = "ja") -> str:
     view = ReportView(result, lang)
     t = view.t
     firm, ruleset, coverage = result["firm"], result["ruleset"], result["coverage"]
-    group = f" · {t('group')} {firm['group']}" if firm.get("group") else ""
+    group = f" · {view.group}" if view.group else ""
     period = result["period"]
     years = f"FY{period['first_fy']}" + (f"–FY{period['last_fy']}" if period["last_fy"] != period["first_fy"] else "")
     lines = [
@@ -47,10 +46,9 @@ def render_text(result: dict[str, Any], lang: str = "ja") -> str:
         f"{years} · {t('as_of')} {result['as_of']}",
         "",
     ]
-    status = result["position"].get("status")
-    labels = result["fields"].get("position.status", {}).get("labels") or {}
-    if status is not None:
-        lines.append(f"{t('status')}: {t.localized(labels.get(status)) or status}")
+    status = view.status
+    if status is not None and status.value is not None:
+        lines.append(f"{t('status')}: {status.shown}")
     lines.append(f"{t('offsets_to_buy')}: {t.value(coverage['offsets_to_buy_t'], 't')}")
     plan = result.get("plan")
     if plan and (plan["last_order"] or plan.get("payment")):
@@ -85,12 +83,12 @@ def render_text(result: dict[str, Any], lang: str = "ja") -> str:
     width = max((len(lot["id"]) for lot in result["lots"]), default=0)
     for lot in result["lots"]:
         lines.append(
-            f"  {lot['id']:<{width}} {t.get('kind.' + lot['kind'], lot['kind']):<22} {lot['quantity_t']:>12,} t  "
-            f"{t.get('status.' + lot['status'], lot['status']):<24} {t('verdict.' + lot['verdict']):<12} "
+            f"  {lot['id']:<{width}} {t.kind(lot['kind']):<22} {lot['quantity_t']:>12,} t  "
+            f"{t.lot_status(lot['status']):<24} {t.verdict(lot['verdict']):<12} "
             f"{t('usable')} {lot['usable_t']:,}"
         )
         for criterion in lot["criteria"]:
-            if criterion["outcome"] in ("fail", "indeterminate"):
+            if not_met(criterion):
                 mark = "✗" if criterion["outcome"] == "fail" else "?"
                 lines.append(
                     f"      {mark} {criterion['id']}: {t.localized(criterion['message'])} [{criterion['source']}]"
@@ -211,7 +209,7 @@ def _sections(tree: dict[str, Any], prefix: str = "position") -> list[tuple[str,
     """Flatten the nested position into (dotted section, its fields) pairs, parents first."""
     found = [(prefix, tree)]
     for name, value in tree.items():
-        if isinstance(value, dict) and not is_per_fy(value):
+        if _is_section(value):
             found.extend(_sections(value, f"{prefix}.{name}"))
     return found
 
@@ -225,14 +223,13 @@ def render_lot(result: dict[str, Any], lot_id: str, lang: str = "ja") -> str:
     lot = next(item for item in result["lots"] if item["id"] == lot_id)
     project = f" · {lot['project_id']} ({lot['project_country']})" if lot["project_id"] else ""
     lines = [
-        f"{lot['id']} · {t.get('kind.' + lot['kind'], lot['kind'])} · {lot['quantity_t']:,} t · "
-        f"{t.get('status.' + lot['status'], lot['status'])}{project}",
-        f"{t('verdict.' + lot['verdict'])} · {t('usable')} {lot['usable_t']:,} t",
+        f"{lot['id']} · {t.kind(lot['kind'])} · {lot['quantity_t']:,} t · {t.lot_status(lot['status'])}{project}",
+        f"{t.verdict(lot['verdict'])} · {t('usable')} {lot['usable_t']:,} t",
         "",
     ]
     for criterion in lot["criteria"]:
         mark = _MARKS[criterion["outcome"]]
-        lines.append(f"{mark} {criterion['id']} ({t('outcome.' + criterion['outcome'])}) [{criterion['source']}]")
+        lines.append(f"{mark} {criterion['id']} ({t.outcome(criterion['outcome'])}) [{criterion['source']}]")
         lines.append(f"    {t.localized(criterion['message'])}")
         if criterion["outcome"] == "not_applicable":
             continue

@@ -80,6 +80,25 @@ class Table:
 
 
 @dataclass(frozen=True)
+class Read:
+    """One value a criterion read: an input at its path, or a parameter of a fiscal year with its clause."""
+
+    name: str
+    shown: str
+    fy: int | None = None  # a parameter's fiscal year; None for an input
+    source: str | None = None
+
+
+@dataclass(frozen=True)
+class RunRow:
+    """One line of the run record; a digest (a SHA-256) is set apart so that it reads as one."""
+
+    title: str
+    value: str
+    digest: bool = False
+
+
+@dataclass(frozen=True)
 class Evidence:
     lot: str
     criterion: str
@@ -106,6 +125,11 @@ def group_digits(text: str) -> str:
     sign, digits = ("-", text[1:]) if text.startswith("-") else ("", text)
     whole, dot, fraction = digits.partition(".")
     return f"{sign}{int(whole):,}{dot}{fraction}" if whole.isdigit() else text
+
+
+def not_met(criterion: dict[str, Any]) -> bool:
+    """A criterion that keeps its lot from counting: failed, or undecided (``indeterminate``)."""
+    return criterion["outcome"] in ("fail", "indeterminate")
 
 
 def is_per_fy(value: Any) -> bool:
@@ -181,6 +205,13 @@ class ReportView:
             interpretations=tuple(quantity["interpretations"]),
         )
 
+    # the header ---------------------------------------------------------------------------------------------------
+    @property
+    def group(self) -> str | None:
+        """The firm's group as a header names it (``Group G``); None for a firm in no group, whose header omits it."""
+        group = self.result["firm"].get("group")
+        return f"{self.t('group')} {group}" if group else None
+
     # the verdict --------------------------------------------------------------------------------------------------
     @property
     def status(self) -> Cited | None:
@@ -223,7 +254,9 @@ class ReportView:
                     title=figure.title or self.t.get("need." + need_id, need_id),
                     need=figure,
                     basis=tuple(self.traced(q) for q in basis if q is not None),
-                    covered=tuple((self.kind(row["kind"]), row["usable_t"]) for row in need.get("usable_by_kind", [])),
+                    covered=tuple(
+                        (self.t.kind(row["kind"]), row["usable_t"]) for row in need.get("usable_by_kind", [])
+                    ),
                     caps=tuple(caps),
                     offsets_to_buy_t=need["offsets_to_buy_t"],
                 )
@@ -264,22 +297,31 @@ class ReportView:
         last = len(self._order)
         return sorted(paths, key=lambda p: (self._order.get((fields.get(p) or {}).get("quantity"), last), p))
 
-    # words --------------------------------------------------------------------------------------------------------
-    def kind(self, kind: str) -> str:
-        return self.t.get("kind." + kind, kind)
-
-    def lot_status(self, status: str) -> str:
-        return self.t.get("status." + status, status)
-
-    def verdict(self, verdict: str) -> str:
-        return self.t("verdict." + verdict)
-
-    def outcome(self, outcome: str) -> str:
-        return self.t("outcome." + outcome)
-
+    # the lots -----------------------------------------------------------------------------------------------------
     def failing(self, lot: dict[str, Any]) -> list[dict[str, Any]]:
         """The criteria that keep a lot from counting: failed or undecided."""
-        return [c for c in lot["criteria"] if c["outcome"] in ("fail", "indeterminate")]
+        return [c for c in lot["criteria"] if not_met(c)]
+
+    def reads(self, criterion: dict[str, Any]) -> list[Read]:
+        """What a criterion that is not met read — its inputs, then its parameters — so a reviewer sees why it did not
+        pass; nothing for one that is met (its reads would bury the ones that matter)."""
+        if not not_met(criterion):
+            return []
+        inputs = [Read(path, self.cell(value)) for path, value in criterion["inputs"].items()]
+        return inputs + [Read(p["name"], self.cell(p["value"]), p["fy"], p["source"]) for p in criterion["params"]]
+
+    # the run ------------------------------------------------------------------------------------------------------
+    def run_rows(self) -> list[RunRow]:
+        """What ran on what: engine, rule-set revision, evaluation date and the hash of every input."""
+        t, run = self.t, self.result["run"]
+        ruleset = run["ruleset"]
+        return [
+            RunRow(t("report.engine"), f"gxets-rules {run['engine']}"),
+            RunRow(t("ruleset"), f"{ruleset['id']} {ruleset['version']} — {t.localized(ruleset['title'])}"),
+            RunRow(t("report.ruleset_sha256"), ruleset["sha256"], digest=True),
+            RunRow(t("as_of"), run["as_of"]),
+            *(RunRow(f"{t('report.input')}: {name}", digest, digest=True) for name, digest in run["inputs"].items()),
+        ]
 
     # parts built by others, shown when present --------------------------------------------------------------------
     def plan(self) -> tuple[list[tuple[str, Any, str | None]], list[Table]]:
@@ -333,8 +375,12 @@ class ReportView:
         if isinstance(value, list):
             return ", ".join(self.cell(v) for v in value)
         if isinstance(value, dict):
-            return ", ".join(f"{k}: {self.cell(v)}" for k, v in value.items())
+            return ", ".join(f"{k}: {self._field(k, v)}" for k, v in value.items())
         return self.shown(value, unit)
+
+    def _field(self, key: str, value: Any) -> str:
+        """A field of a nested record; its fiscal year (``fy``) is a year, not an amount: 2025, never 2,025."""
+        return str(value) if key == "fy" and type(value) is int else self.cell(value)
 
     def evidence(self) -> list[Evidence]:
         """Every piece of evidence (e.g. ownership witness paths) behind every criterion of every lot."""

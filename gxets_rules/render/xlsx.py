@@ -127,8 +127,7 @@ def _summary(wb: Workbook, view: ReportView) -> None:
     sheet.header([t("report.reconciliation"), t("unit.t"), t("cap"), t("report.source")])
     for need in view.needs():
         for basis in need.basis:
-            value = num(basis.value, basis.unit) if basis.value is not None else basis.shown  # shown: an exact fraction
-            sheet.append([basis.title, value, None, basis.source])
+            sheet.append([basis.title, _figure_value(basis), None, basis.source])
         sheet.append([f"= {need.need.title}", num(need.need.value, "t"), None, need.need.source])
         for kind, tonnes in need.covered:
             sheet.append([f"− {kind}", Num(tonnes, "t")])
@@ -194,8 +193,13 @@ def _figure_rows(view: ReportView, section: str, figure: Cited) -> list[list[Any
             [section, figure.title, num(v, figure.unit) if v is not None else view.t.value(v), unit, int(fy), *common]
             for fy, v in figure.value.items()
         ]
-    value = num(figure.value, figure.unit)
-    return [[section, figure.title, value if isinstance(value, Num) else figure.shown, unit, None, *common]]
+    return [[section, figure.title, _figure_value(figure), unit, None, *common]]
+
+
+def _figure_value(figure: Cited) -> Any:
+    """A figure for a cell: a whole number stays a number in its unit's format; anything else as the page shows it (a
+    yes/no worded — bool is an int, but not a number — an exact fraction by its decimals, a label by its title)."""
+    return num(figure.value, figure.unit) if type(figure.value) is int else figure.shown
 
 
 def _position(wb: Workbook, view: ReportView) -> None:
@@ -218,10 +222,10 @@ def _lots(wb: Workbook, view: ReportView) -> None:
         (
             [
                 lot["id"],
-                view.kind(lot["kind"]),
+                view.t.kind(lot["kind"]),
                 Num(lot["quantity_t"], "t"),
-                view.lot_status(lot["status"]),
-                view.verdict(lot["verdict"]),
+                view.t.lot_status(lot["status"]),
+                view.t.verdict(lot["verdict"]),
                 Num(lot["usable_t"], "t"),
                 lot["project_id"],
                 lot["project_country"],
@@ -234,11 +238,13 @@ def _lots(wb: Workbook, view: ReportView) -> None:
 
 
 def _reads(view: ReportView, criterion: dict[str, Any]) -> str:
-    """What a criterion that failed or could not be decided read: inputs and parameters, one per line."""
-    if criterion["outcome"] not in ("fail", "indeterminate"):
-        return ""
-    lines = [f"{path} = {view.cell(value)}" for path, value in criterion["inputs"].items()]
-    lines += [f"{p['name']} (FY{p['fy']}) = {view.cell(p['value'])} [{p['source']}]" for p in criterion["params"]]
+    """What a criterion that is not met read, one per line; a parameter's clause in brackets where it has one."""
+    lines = []
+    for read in view.reads(criterion):
+        clause = f" [{read.source}]" if read.source else ""
+        lines.append(
+            f"{read.name} = {read.shown}" if read.fy is None else f"{read.name} (FY{read.fy}) = {read.shown}{clause}"
+        )
     return "\n".join(lines)
 
 
@@ -254,7 +260,7 @@ def _criteria(wb: Workbook, view: ReportView) -> None:
                 lot["id"],
                 c["id"],
                 c["rule"],
-                view.outcome(c["outcome"]),
+                view.t.outcome(c["outcome"]),
                 view.t.localized(c["message"]),
                 c["source"],
                 ", ".join(c["interpretations"]),
@@ -273,7 +279,7 @@ def _ownership(wb: Workbook, view: ReportView) -> None:
     headings = [t("report.lot"), t("report.criterion"), t("report.outcome"), t("report.evidence_kind")]
     sheet.table(
         [*headings, t("report.evidence"), t("report.data")],
-        ([e.lot, e.criterion, view.outcome(e.outcome), e.kind, e.text, _compact(e.data)] for e in evidence),
+        ([e.lot, e.criterion, view.t.outcome(e.outcome), e.kind, e.text, _compact(e.data)] for e in evidence),
     )
     if not evidence:
         sheet.append([t("report.no_evidence")])
@@ -296,15 +302,10 @@ def _interpretations(wb: Workbook, view: ReportView) -> None:
 
 
 def _run(wb: Workbook, view: ReportView) -> None:
-    t, run = view.t, view.result["run"]
+    t = view.t
     sheet = Sheet(wb, "Run", [36, 110])
-    ruleset = run["ruleset"]
     rows: list[list[Any]] = [
-        [t("report.engine"), f"gxets-rules {run['engine']}"],
-        [t("ruleset"), f"{ruleset['id']} {ruleset['version']} — {t.localized(ruleset['title'])}"],
-        [t("report.ruleset_sha256"), ruleset["sha256"]],
-        [t("as_of"), run["as_of"]],
-        *([f"{t('report.input')}: {name}", digest] for name, digest in run["inputs"].items()),
+        *([row.title, row.value] for row in view.run_rows()),
         *(
             [f"{t('report.source')}: {s['id']}", " · ".join(filter(None, (s["title"], s["issuer"], s["url"])))]
             for s in view.result["sources"]
@@ -321,15 +322,18 @@ def _plan(wb: Workbook, view: ReportView) -> None:
     sheet = Sheet(wb, "Plan", [36, 24, 20, 20, 20, 20, 24, 24])
     sheet.title(t("report.plan"))
     for title, value, unit in singles:
-        sheet.append([title, num(value, unit) if isinstance(value, int) else view.cell(value, unit)])
+        sheet.append([title, _plan_cell(view, value, unit)])
     for table in tables:
         sheet.append()
         sheet.header(table.headings)
         for row in table.rows:
-            sheet.append(
-                num(value, unit_of_key(key)) if isinstance(value, int) else view.cell(value)
-                for key, value in zip(table.keys, row, strict=True)
-            )
+            sheet.append(_plan_cell(view, value, unit_of_key(key)) for key, value in zip(table.keys, row, strict=True))
+
+
+def _plan_cell(view: ReportView, value: Any, unit: str | None) -> Any:
+    """A plan value for a cell: a whole number stays a number in its unit's format; anything else is worded as the
+    HTML words it — a yes/no included, which ``isinstance(value, int)`` would take for a number (bool is an int)."""
+    return num(value, unit) if type(value) is int else view.cell(value, unit)
 
 
 def render_xlsx(result: dict[str, Any], lang: str = "ja") -> bytes:

@@ -28,9 +28,9 @@ from gxets_rules.review.ledger import Ledger
 from gxets_rules.review.summary import summarise
 
 SUBMISSION_PATTERNS = ("*.yaml", "*.yml", "*.xlsx")
+"""What a folder given to the review contributes (not its subfolders); the submission loader reads each."""
 OTHER_FORMATS = (OWNERSHIP_FORMAT, MARKET_FORMAT)
 """Formats of files that sit beside submissions in a folder and are not reviewed as submissions."""
-"""What a folder given to the review contributes (not its subfolders); the submission loader reads each."""
 
 
 def collect(paths: Sequence[Path], limits: XlsxLimits) -> tuple[list[Path], list[tuple[Path, str]]]:
@@ -39,7 +39,8 @@ def collect(paths: Sequence[Path], limits: XlsxLimits) -> tuple[list[Path], list
     Files named are reviewed as given. A folder contributes its ``*.yaml``, ``*.yml`` and ``*.xlsx`` in name order,
     except files that say they are another gxets format (an ownership graph or a market snapshot kept beside the
     submissions): those are passed over and listed, never dropped silently. A path that does not exist, or a folder
-    with no submission in it, is an input error; a file named twice is reviewed once.
+    with no ``*.yaml``, ``*.yml`` or ``*.xlsx`` file at all, is an input error (a folder holding only files passed over
+    is not: it contributes nothing); a file named twice is reviewed once.
     """
     files: list[Path] = []
     passed_over: list[tuple[Path, str]] = []

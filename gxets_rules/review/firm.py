@@ -149,14 +149,22 @@ def firm_row(result: dict[str, Any], file: str, result_path: str, warnings: Sequ
 def credit_totals(lots: Iterable[CreditLot], results: Iterable[dict[str, Any]]) -> tuple[CreditTotal, ...]:
     """The firm's claimed credits (lots not sold) by kind and TSE category, with the tonnes that count."""
     usable = {lot["id"]: lot["usable_t"] for lot in results}
+    return sum_credits(
+        (lot.kind, lot.tse_category, 1, lot.quantity_t, usable.get(lot.id, 0))
+        for lot in lots
+        if lot.status != NOT_A_CLAIM
+    )
+
+
+def sum_credits(rows: Iterable[tuple[str, str | None, int, int, int]]) -> tuple[CreditTotal, ...]:
+    """(kind, TSE category, lots, claimed t, usable t) rows added up per kind and category, in that order — one sum for
+    a firm's lots and for the batch's firms, so both tables of the summary add up the same way."""
     totals: dict[tuple[str, str | None], list[int]] = {}
-    for lot in lots:
-        if lot.status == NOT_A_CLAIM:
-            continue
-        entry = totals.setdefault((lot.kind, lot.tse_category), [0, 0, 0])
-        entry[0] += 1
-        entry[1] += lot.quantity_t
-        entry[2] += usable.get(lot.id, 0)
+    for kind, category, lots, claimed_t, usable_t in rows:
+        entry = totals.setdefault((kind, category), [0, 0, 0])
+        entry[0] += lots
+        entry[1] += claimed_t
+        entry[2] += usable_t
     return tuple(
         CreditTotal(kind=kind, tse_category=category, lots=n, claimed_t=claimed, usable_t=counted)
         for (kind, category), (n, claimed, counted) in sorted(

@@ -11,25 +11,21 @@ from datetime import date
 from gxets_rules import __version__
 from gxets_rules.model.review import CreditTotal, DoubleClaim, EraBalance, InvalidSubmission, ReviewSummary, Totals
 from gxets_rules.review.claims import Claim, double_claims, era_balances
-from gxets_rules.review.firm import FirmOutcome
+from gxets_rules.review.firm import FirmOutcome, sum_credits
 
 J_CREDIT_KIND = "j_credit"
 """The kind whose lots carry a TSE trading category (売買の区分)."""
 
 
 def _sum_credits(totals: Sequence[CreditTotal], by_category: bool) -> list[CreditTotal]:
-    merged: dict[tuple[str, str | None], list[int]] = {}
-    for total in totals:
-        if by_category and total.kind != J_CREDIT_KIND:
-            continue
-        entry = merged.setdefault((total.kind, total.tse_category if by_category else None), [0, 0, 0])
-        entry[0] += total.lots
-        entry[1] += total.claimed_t
-        entry[2] += total.usable_t
-    return [
-        CreditTotal(kind=kind, tse_category=category, lots=n, claimed_t=claimed, usable_t=usable)
-        for (kind, category), (n, claimed, usable) in sorted(merged.items(), key=lambda i: (i[0][0], i[0][1] or ""))
-    ]
+    """The firms' credits by kind, or (J-credits only) by kind and TSE category."""
+    return list(
+        sum_credits(
+            (total.kind, total.tse_category if by_category else None, total.lots, total.claimed_t, total.usable_t)
+            for total in totals
+            if not by_category or total.kind == J_CREDIT_KIND
+        )
+    )
 
 
 def summarise(outcomes: Sequence[FirmOutcome], earlier: Sequence[Claim], inputs: dict[str, str]) -> ReviewSummary:
