@@ -25,6 +25,7 @@ from gxets_rules.evaluate.position import QuantityTrace
 from gxets_rules.evaluate.trace import jsonable, unique_params
 from gxets_rules.model.base import LocalizedText, ParamUse
 from gxets_rules.model.result import (
+    TO_BUY_FIELD,
     CriterionResult,
     EvidenceItem,
     FirmRef,
@@ -196,6 +197,8 @@ class _Builder:
                     unit=spec.unit if spec else None,
                     labels=spec.labels if spec else None,
                 )
+        if self.rs.coverage.to_buy_title is not None:  # the headline's words, where the rule set has its own
+            fields[TO_BUY_FIELD] = OutputField(quantity=None, title=self.rs.coverage.to_buy_title, unit="t")
         for need in self.rs.needs:  # so that a report can cite the quantity behind a need and each of its caps
             path = f"coverage.needs.{need.spec.id}"
             fields[f"{path}.need_t"] = self._coverage_field(need.spec.amount, need.spec.title)

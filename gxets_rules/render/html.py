@@ -71,7 +71,7 @@ def coverage_bars(view: ReportView, need: Need) -> list[Bar]:
         right -= tonnes
     bars.append(
         Bar(
-            view.t("offsets_to_buy"),
+            view.to_buy_title,
             view.t.value(need.offsets_to_buy_t, "t"),
             0.0,
             _pct(need.offsets_to_buy_t, amount),
