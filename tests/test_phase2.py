@@ -54,7 +54,7 @@ def test_acceptance_example_through_the_cli() -> None:
     data = _check(PHASE2_EXAMPLE, "--ruleset", "gxets-phase2")
     position = data["position"]
     assert position["emissions"]["actual_direct_t"] == 1_600_000
-    assert position["emissions"]["credits_usable_t"] == 160_000
+    assert position["emissions"]["credits_deducted_t"] == 160_000
     assert position["emissions"]["obligation_t"] == 1_440_000
     assert position["allowances"]["held_t"] == 1_400_000
     assert position["compliance"]["shortfall_t"] == 40_000
