@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from gxets_rules.errors import Location
 from gxets_rules.market.calendar import BusinessCalendar
 from gxets_rules.model.base import LocalizedText
+from gxets_rules.model.problems import Location
 from gxets_rules.ruleset.codelists import Codelist
 from gxets_rules.ruleset.expr import Compiled, EvaluationError
 from gxets_rules.ruleset.messages import Template
