@@ -68,7 +68,7 @@ def render_text(result: dict[str, Any], lang: str = "ja") -> str:
             if key.endswith("_cap_t"):
                 cls = key.removesuffix("_cap_t")
                 caps += f" · {cls} {t('cap')} {need[key]:,} {t('used')} {need[cls + '_usable_t']:,}"
-        title = t.get("need." + need_id, need_id)
+        title = view.cited(f"coverage.needs.{need_id}.need_t").title
         lines.append(
             f"  {title}: {t('need')} {need['need_t']:,} · {t('usable')} {need['usable_t']:,}"
             f" · {view.to_buy_title} {need['offsets_to_buy_t']:,}{caps}"
