@@ -141,8 +141,8 @@ class BenchmarkSite(StrictModel):
     closed_fy: FiscalYear | None = Field(default=None, description="Fiscal year the site closed in.")
     carried_base_activity: Amount | None = Field(
         default=None,
-        description="The site's current base activity after an activity-change re-base (the new two-year average), "
-        "which replaces base_activity from carried_base_fy on.",
+        description="The site's current base activity after an activity-change re-base (the new two-year average); it "
+        "replaces base_activity after carried_base_fy (that year's allocation makes the re-base itself).",
     )
     carried_base_fy: FiscalYear | None = Field(
         default=None, description="The fiscal year whose allocation re-based the site (the first on the carried base)."
