@@ -102,7 +102,7 @@ def _variant(tmp_path: Path, old: str, new: str, source: Path = PHASE2_EXAMPLE) 
         ("fiscal_year: 2026\n", "", ":4:1: fiscal_year: required field is missing", "evaluates one fiscal year"),
         ("fiscal_year: 2026", "fiscal_year: 2031", ":7:14: fiscal_year:", "FY2031 is outside rule set gxets-phase2's"),
         (
-            "  - {fiscal_year: 2026, scope: direct, emissions_t: 1_600_000, assurance: limited}\n",
+            "  - {fiscal_year: 2026, scope: direct, emissions_t: 1_600_000, assurance: limited, gases: co2}\n",
             "",
             ":16:3: actuals[FY2026].direct.emissions_t is missing",
             "the rule set needs it",
@@ -148,9 +148,9 @@ def test_strictly_more_than_reading_of_the_threshold(tmp_path: Path) -> None:
     ]
     path = _variant(
         tmp_path,
-        "  - {fiscal_year: 2023, scope: direct, emissions_t: 1_650_000, assurance: limited}\n"
-        "  - {fiscal_year: 2024, scope: direct, emissions_t: 1_620_000, assurance: limited}\n"
-        "  - {fiscal_year: 2025, scope: direct, emissions_t: 1_610_000, assurance: limited}\n",
+        "  - {fiscal_year: 2023, scope: direct, emissions_t: 1_650_000, assurance: limited, gases: co2}\n"
+        "  - {fiscal_year: 2024, scope: direct, emissions_t: 1_620_000, assurance: limited, gases: co2}\n"
+        "  - {fiscal_year: 2025, scope: direct, emissions_t: 1_610_000, assurance: limited, gases: co2}\n",
         "".join(ties) + "  - {fiscal_year: 2025, scope: direct, emissions_t: 100_000, assurance: limited}\n",
     )
     data = _check(path, "--ruleset", ruleset)
