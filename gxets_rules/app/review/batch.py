@@ -18,7 +18,8 @@ from pathlib import Path
 from gxets_rules.app.pipeline import SharedInputs
 from gxets_rules.app.review.firm import FirmOutcome, ReviewOptions, review_submission
 from gxets_rules.app.review.ledger import Ledger
-from gxets_rules.app.review.summary import summarise
+from gxets_rules.app.review.summary import Desk, summarise
+from gxets_rules.io.cancellations_csv import Cancellations
 from gxets_rules.io.inputs import declared_format
 from gxets_rules.io.writers import remove_stale_temporaries
 from gxets_rules.io.xlsx.guard import XlsxLimits
@@ -107,6 +108,8 @@ class Batch:
     ledger: Path
     jobs: int = 1
     inputs: dict[str, str] | None = None
+    round: str | None = None
+    cancellations: Cancellations | None = None
 
 
 def _one_per_firm(outcome: FirmOutcome, firms: dict[str, str], out: Path) -> FirmOutcome:
@@ -129,11 +132,13 @@ def run_batch(batch: Batch, progress: Callable[[FirmOutcome], None]) -> ReviewSu
     firms: dict[str, str] = {}
     remove_stale_temporaries(batch.options.out)
     with Ledger(batch.ledger) as ledger:
+        current = ledger.open_round(batch.round)
         for evaluated in evaluate_all(batch.files, batch.options, batch.shared, batch.jobs):
             outcome = _one_per_firm(evaluated, firms, batch.options.out)
             if outcome.record is not None:
-                ledger.record(outcome.record, outcome.claims)
+                ledger.record(outcome.record, outcome.claims, current.id)
             outcomes.append(outcome)
             progress(outcome)
         earlier = ledger.earlier_claims([o.record for o in outcomes if o.record is not None])
-    return summarise(outcomes, earlier, batch.inputs or {})
+        desk = Desk(current.name, ledger.latest_decisions(current.name), ledger.predecessors(current.name))
+    return summarise(outcomes, earlier, batch.inputs or {}, desk, batch.cancellations)
