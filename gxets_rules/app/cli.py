@@ -343,7 +343,10 @@ def review(
     options = ReviewOptions(
         out, date.today(), as_of.date() if as_of else None, ownership, market, max_bytes, max_rows, tuple(reports), lang
     )
-    records = read_cancellations(cancellations, max_bytes) if cancellations is not None else None
+    records = None
+    if cancellations is not None:
+        records = read_cancellations(cancellations, max_bytes)
+        inputs[f"registry_cancellations:{cancellations.name}"] = records.sha256
     batch = Batch(files, options, shared, ledger, jobs, inputs, round_name, records)
     with click.progressbar(length=len(files), label="gxets review", file=sys.stderr, show_pos=True) as bar:
         summary = run_batch(batch, progress=lambda _: bar.update(1))

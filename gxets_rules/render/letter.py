@@ -3,8 +3,9 @@ secretariat attaches to its mail and files, opened by Word or LibreOffice, edita
 letter as one self-contained HTML page to read and print.
 
 Both lay out one :class:`LetterView`: the subject by decision (受理 / 差戻し / 確認依頼), the firm (御中), the date
-of the decision in Japan, the opening with the round and the deadline, the reviewer's note, then lot by lot each point with
-the clause behind it, the data issues, the position at review and the exact result (SHA-256) the letter rests on.
+of the decision in Japan, the opening with the round and the deadline, the reviewer's note, then lot by lot each
+point with the clause behind it, the data issues, the position at review and the exact result (SHA-256) the letter
+rests on.
 """
 
 from __future__ import annotations

@@ -387,14 +387,16 @@ class Ledger:
         return [Decision.model_validate(dict(zip(names, row, strict=True))) for row in rows.fetchall()]
 
     def latest_decisions(self, round_name: str | None = None) -> dict[str, Decision]:
-        """Each firm's latest decision (of any round, or of rounds up to and including ``round_name``)."""
+        """Each firm's latest decision on its submission as a whole (of any round, or of rounds up to and including
+        ``round_name``); a firm with only lot decisions, its latest of those."""
         order = {r.name: r.id for r in self.rounds()}
         limit = self.round(round_name).id if round_name is not None else None
-        latest: dict[str, Decision] = {}
+        whole: dict[str, Decision] = {}
+        lots: dict[str, Decision] = {}
         for decision in self.decisions():
             if limit is None or order[decision.round] <= limit:
-                latest[decision.firm_id] = decision
-        return latest
+                (lots if decision.lot_id else whole)[decision.firm_id] = decision
+        return lots | whole
 
     # the audit trail and the export -------------------------------------------------------------------------------
     def verify(self) -> chain.Verification:
