@@ -29,6 +29,7 @@ def ledger_line(submission: LedgerSubmission, decision: Decision | None, lang: s
             japan_time(submission.recorded_at),
             f"{t('desk.round')} {submission.round}",
             submission.firm_id,
+            f"{submission.ruleset_id} {submission.ruleset_version}",
             status,
             decision_words(decision, t),
             submission.content_sha256[:12],
