@@ -77,8 +77,19 @@ def report_problems(problems: list[Problem], title: str) -> None:
         click.echo(f"  … and {len(problems) - MAX_SHOWN} more", err=True)
 
 
+def stdout_gone() -> None:
+    """The reader of our output went away (``gxets ledger list | head``): what is left to print goes nowhere, and
+    Python's own flush at exit must not fail again on the closed pipe."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass  # not a real file descriptor (a test's captured output)
+
+
 def guarded(func: Callable[..., Any]) -> Callable[..., Any]:
-    """Map input errors to exit 2 and anything unexpected to exit 1 with a short message."""
+    """Map input errors to exit 2, a closed output pipe to a quiet exit 0, and anything unexpected to exit 1 with a
+    short message."""
 
     @wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -90,6 +101,9 @@ def guarded(func: Callable[..., Any]) -> Callable[..., Any]:
             ctx.exit(EXIT_INPUT)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
+        except BrokenPipeError:
+            stdout_gone()
+            ctx.exit(0)
         except Exception as exc:
             if ctx.find_root().params.get("debug"):
                 traceback.print_exc()
