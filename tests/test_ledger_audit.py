@@ -66,13 +66,15 @@ def test_an_untouched_ledger_verifies_and_prints_its_head(ledger: Path) -> None:
     ("statement", "named"),
     [
         ("UPDATE rounds SET name = 'R9' WHERE id = 2", "round #2 (R9)"),
-        ("UPDATE submissions SET summary = replace(summary, '77500', '0') WHERE id = 1", "submission #1 (firm acme-steel)"),
-        ("UPDATE submissions SET recorded_at = '2026-01-01T00:00:00+00:00' WHERE id = 4", "submission #4 (firm small-maker)"),
+        ("UPDATE submissions SET summary = replace(summary, '77500', '0') WHERE id = 1",
+         "submission #1 (firm acme-steel)"),
+        ("UPDATE submissions SET recorded_at = '2026-01-01T00:00:00+00:00' WHERE id = 4",
+         "submission #4 (firm small-maker)"),
         ("UPDATE claims SET serial_end = serial_end + 1 WHERE id = 3", "claim #3 (submission #1, lot L3)"),
         ("UPDATE claims SET submission_id = 3 WHERE id = 12", "claim #12 (submission #3"),
         ("UPDATE decisions SET decision = 'accepted' WHERE id = 1", "decision #1 (firm acme-steel, accepted)"),
         ("UPDATE decisions SET note = 'fine' WHERE id = 2", "decision #2 (firm acme-steel, accepted)"),
-        ("UPDATE chain SET row_hash = replace(row_hash, substr(row_hash, 1, 1), 'x') WHERE seq = 5", "row 5 of the chain"),
+        ("UPDATE chain SET row_hash = 'x' || substr(row_hash, 2) WHERE seq = 5", "row 5 of the chain"),
     ],
 )  # fmt: skip
 def test_an_update_by_hand_makes_verify_fail_and_name_the_row(
