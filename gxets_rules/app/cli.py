@@ -341,10 +341,8 @@ def review(
     one. With --registry-cancellations, every claimed cancellation is checked against the registry's records.
     Exit code: 0 clean, 4 an invalid submission, 5 a double claim or a cancellation the records contradict, 6 both.
     """
-    if not ledger.is_file():
-        if not new_ledger:
-            raise InputError([Problem(Location(str(ledger)), "no ledger here; --new-ledger starts one")])
-        click.echo(f"note: new ledger at {ledger.resolve()}", err=True)
+    if not ledger.is_file() and not new_ledger:
+        raise InputError([Problem(Location(str(ledger)), "no ledger here; --new-ledger starts one")])
     files, passed_over = collect(list(paths), XlsxLimits(max_bytes, max_rows))
     for file, why in passed_over:
         click.echo(f"note: {file} passed over ({why})", err=True)
@@ -362,6 +360,8 @@ def review(
         records = read_cancellations(cancellations, max_bytes)
         inputs[f"registry_cancellations:{cancellations.name}"] = records.sha256
     batch = Batch(files, options, shared, ledger, jobs, inputs, round_name, records)
+    if not ledger.is_file():
+        click.echo(f"note: new ledger at {ledger.resolve()}", err=True)
     with click.progressbar(length=len(files), label="gxets review", file=sys.stderr, show_pos=True) as bar:
         summary = run_batch(batch, progress=lambda _: bar.update(1))
     data = summary.model_dump(mode="json")
