@@ -106,7 +106,8 @@ def planted(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     def expect(problem: str, firm: str, lot: dict[str, str], start: int, end: int, claimed: Any, recorded: Any,
                record: dict[str, Any] | None) -> dict[str, Any]:  # fmt: skip
         return {
-            "problem": problem, "firm_id": firm, "lot_id": lot["id"], "file": str(folder / "submissions" / f"{firm}.yaml"),
+            "problem": problem, "firm_id": firm, "lot_id": lot["id"],
+            "file": str(folder / "submissions" / f"{firm}.yaml"),
             "status": lot["status"], "registry": lot["registry"], "certification_number": lot["certification_number"],
             "serial_start": start, "serial_end": end, "claimed": claimed, "recorded": recorded,
             "record_line": line[id(record)] if record else None,
