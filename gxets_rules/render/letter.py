@@ -191,9 +191,13 @@ def render_letter_docx(letter: Letter, lang: str) -> bytes:
     return fixed_zip_times(buffer.getvalue(), stamp)
 
 
+UNSAFE_IN_NAMES = re.compile(r'[\\/:*?"<>|\s\x00-\x1f]+')
+
+
 def letter_name(letter: Letter, lang: str) -> str:
-    """``letter-FIRM-ROUND-ja``: the firm and round made safe for any file system."""
-    safe = re.sub(r"[^A-Za-z0-9._-]+", "_", f"{letter.firm_id}-{letter.round}").strip("._")[:80] or "letter"
+    """``letter-FIRM-ROUND-ja``: the firm and round (a Japanese round name stays Japanese) without the characters a
+    file system or a mail attachment refuses."""
+    safe = UNSAFE_IN_NAMES.sub("_", f"{letter.firm_id}-{letter.round}").strip("._")[:80] or "letter"
     return f"letter-{safe}-{lang}"
 
 
