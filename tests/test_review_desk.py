@@ -21,6 +21,7 @@ import yaml
 from benchmarks.synthetic_batch import generate_batch
 from gxets_rules.app.review.ledger import open_ledger
 from tests.conftest import run_cli
+from tests.reports_support import rows_of
 
 FIRMS = 50
 CORRECTED = 5
@@ -120,7 +121,7 @@ def rounds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     (corrected / "newcomer.yaml").write_text(newcomer_text, "utf-8")
     reused = {**victim_lot, "id": "REUSED"}
     write_lots(corrected / "newcomer.lots.csv", [reused])
-    code2, summary2 = review(folder, [corrected], "2", "round2")
+    code2, summary2 = review(folder, [corrected], "2", "round2", "--report", "html")
     return {
         "folder": folder,
         "planted": planted,
@@ -249,3 +250,21 @@ def test_ledger_list_and_show_find_a_firm_a_round_and_a_row(rounds: dict[str, An
     number = json.loads(cli(folder, "ledger", "show", f"#{submission['id']}").output)
     assert number["submissions"] == [submission]
     assert all(d["submission_id"] == submission["id"] for d in number["decisions"])
+
+
+def test_the_firm_review_page_shows_the_changes_and_the_decisions(rounds: dict[str, Any]) -> None:
+    folder, planted = rounds["folder"], rounds["planted"]
+    _, summary = rounds["round2"]
+    for firm, plant in planted.items():
+        row = next(r for r in summary["firms"] if r["firm_id"] == firm)
+        page = (folder / "round2" / row["review_page"]).read_text(encoding="utf-8")
+        bad = plant["bad"]["id"]
+        assert rows_of(page, "verdicts_changed")[0] == [bad, "判定", "不適格", "適格"]
+        assert rows_of(page, "lots_changed") == [[bad, "状態", "他目的で無効化済み", "保有"]]
+        assert f"<li>{plant['added']['id']}: J-クレジット 1,000 t-CO2, 保有, 適格" in page
+        assert f"<li>{plant['withdrawn']['id']}: J-クレジット" in page
+        decisions = rows_of(page, "decisions")
+        assert [(d[1], d[2]) for d in decisions][-1] == ("1", "差戻し")
+        assert 'href="report.html"' in page and 'href="result.json"' in page
+    summary_page = (folder / "round2" / "summary.html").read_text(encoding="utf-8")
+    assert summary_page.count('/review.html">企業別審査ページ</a>') == CORRECTED + 1

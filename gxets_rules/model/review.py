@@ -61,6 +61,9 @@ class FirmRow(StrictModel):
     report: str | None = Field(
         default=None, description="The firm's HTML report, relative to the output folder (with --report html)."
     )
+    review_page: str | None = Field(
+        default=None, description="The firm's review page (decisions, changes since the round it replaces)."
+    )
     supersedes_round: str | None = Field(
         default=None, description="The round of the earlier submission of the same filing this one replaces."
     )

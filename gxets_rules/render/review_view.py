@@ -143,7 +143,7 @@ class ReviewView:
         columns += [(t("review.lots"), None), (t("review.ineligible_lots"), None)]
         columns += [(t("review.needs_review_lots"), None), (t("issues"), None)]
         columns += [(t("desk.supersedes"), None), (t("ruleset"), None)]
-        columns += [(t("desk.report"), None), (t("review.result_file"), None)]
+        columns += [(t("desk.firm_page"), None), (t("desk.report"), None), (t("review.result_file"), None)]
         headings, units = zip(*columns, strict=True)
         rows = []
         for row in self.summary["firms"]:
@@ -170,6 +170,7 @@ class ReviewView:
                     row["issues"],
                     row.get("supersedes_round"),
                     row["ruleset"],
+                    Link(t("desk.firm_page"), row["review_page"]) if row.get("review_page") else None,
                     Link(t("desk.report"), row["report"]) if row.get("report") else None,
                     Link(t("desk.result"), row["result"]),
                 )

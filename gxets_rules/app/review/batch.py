@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from gxets_rules.app.pipeline import SharedInputs
-from gxets_rules.app.review.firm import FirmOutcome, ReviewOptions, review_submission
+from gxets_rules.app.review.firm import HTML_REPORT, FirmOutcome, ReviewOptions, review_submission
 from gxets_rules.app.review.ledger import Ledger
+from gxets_rules.app.review.pages import write_firm_pages
 from gxets_rules.app.review.summary import Desk, summarise
 from gxets_rules.io.cancellations_csv import Cancellations
 from gxets_rules.io.inputs import declared_format
@@ -141,4 +142,7 @@ def run_batch(batch: Batch, progress: Callable[[FirmOutcome], None]) -> ReviewSu
             progress(outcome)
         earlier = ledger.earlier_claims([o.record for o in outcomes if o.record is not None])
         desk = Desk(current.name, ledger.latest_decisions(current.name), ledger.predecessors(current.name))
-    return summarise(outcomes, earlier, batch.inputs or {}, desk, batch.cancellations)
+        summary = summarise(outcomes, earlier, batch.inputs or {}, desk, batch.cancellations)
+        if HTML_REPORT in batch.options.reports:
+            write_firm_pages(ledger, current.name, outcomes, summary.firms, batch.options.out, batch.options.lang)
+    return summary

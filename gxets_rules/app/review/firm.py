@@ -37,7 +37,9 @@ ERA_CREATED_FIELD = "position.era.creatable_t"
 CAP_SUFFIX = "_cap_t"
 HTML_REPORT = "html"
 """The per-firm report the summary links each firm to, when the review writes it."""
-LEDGER_ADDED = {"report", "decision", "supersedes_round"}
+REVIEW_PAGE = "review.html"
+"""The firm's review page the review writes beside its report (``pages.py``)."""
+LEDGER_ADDED = {"report", "review_page", "decision", "supersedes_round"}
 """Fields of a summary row that are not the firm's evaluation: the ledger keeps the row without them."""
 
 
@@ -113,7 +115,8 @@ def review_submission(index: int, path: Path, options: ReviewOptions, shared: Sh
     reports = write_reports(data, options.reports, options.lang, options.out / folder)
     row = firm_row(data, file, f"{folder}/result.json", _texts(evaluation.loaded.warnings))
     if HTML_REPORT in options.reports:
-        row = row.model_copy(update={"report": f"{folder}/{reports[options.reports.index(HTML_REPORT)].name}"})
+        report = reports[options.reports.index(HTML_REPORT)].name
+        row = row.model_copy(update={"report": f"{folder}/{report}", "review_page": f"{folder}/{REVIEW_PAGE}"})
     return FirmOutcome(
         index,
         file,
