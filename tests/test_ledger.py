@@ -14,10 +14,12 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from benchmarks.synthetic_batch import generate_batch
 from gxets_rules.app.review.claims import Claim
 from gxets_rules.app.review.ledger import MIGRATIONS, Ledger, SubmissionRecord
+from gxets_rules.app.cli import main
 from tests.conftest import ACME, EXAMPLES, ROOT, run_cli
 
 SMALL_MAKER = EXAMPLES / "small-maker-x" / "submission.yaml"
@@ -239,3 +241,20 @@ def test_recording_is_one_transaction_and_the_same_key_is_a_no_op(tmp_path: Path
         assert ledger.verify().ok and ledger.verify().rows == 3, "the rolled-back submission left no chain entry"
         assert ledger.earlier_claims([]) == [replace(claims[0], recorded="c" * 64)]
         assert ledger.earlier_claims([replace(record, content_sha256="e" * 64)]) == [], "a newer filing replaces it"
+
+
+def test_the_ledger_is_named_or_read_from_the_environment_and_created_only_when_asked(tmp_path: Path) -> None:
+    out = ("--out", tmp_path / "out", "--jobs", "1")
+    unnamed = CliRunner().invoke(main, ["review", str(ACME), *map(str, out)], env={"GXETS_LEDGER": None})
+    assert unnamed.exit_code == 2 and "Missing option '--ledger'" in unnamed.stderr
+    path = tmp_path / "elsewhere" / "ledger.sqlite"
+    absent = CliRunner().invoke(main, ["review", str(ACME), *map(str, out)], env={"GXETS_LEDGER": str(path)})
+    assert absent.exit_code == 2 and "no ledger here; --new-ledger starts one" in absent.stderr
+    assert not path.exists()
+    started = CliRunner().invoke(
+        main, ["review", str(ACME), "--new-ledger", *map(str, out)], env={"GXETS_LEDGER": str(path)}
+    )
+    assert started.exit_code == 0, started.stderr
+    assert f"note: new ledger at {path}" in started.stderr and path.is_file()
+    listed = CliRunner().invoke(main, ["ledger", "list"], env={"GXETS_LEDGER": str(path)})
+    assert listed.exit_code == 0 and "acme-steel" in listed.output
