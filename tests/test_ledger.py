@@ -17,9 +17,9 @@ import pytest
 from click.testing import CliRunner
 
 from benchmarks.synthetic_batch import generate_batch
+from gxets_rules.app.cli import main
 from gxets_rules.app.review.claims import Claim
 from gxets_rules.app.review.ledger import MIGRATIONS, Ledger, SubmissionRecord
-from gxets_rules.app.cli import main
 from tests.conftest import ACME, EXAMPLES, ROOT, run_cli
 
 SMALL_MAKER = EXAMPLES / "small-maker-x" / "submission.yaml"
