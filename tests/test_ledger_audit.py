@@ -165,3 +165,18 @@ def test_a_closed_pipe_ends_quietly(tmp_path: Path) -> None:
     assert proc.stdout.startswith("#1 ") and proc.stdout.count("\n") == 1
     assert proc.stderr == ""
     assert proc.returncode == 0
+
+
+def test_a_diff_of_a_result_changed_since_it_was_recorded_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "ledger.sqlite"
+    for round_name, as_of in (("A", "2026-12-07"), ("B", "2026-12-08")):
+        run_cli("review", ACME, "--ledger", path, "--new-ledger", "--round", round_name, "--as-of", as_of,
+                "--out", tmp_path / round_name, "--jobs", "1")  # fmt: skip
+    diff = run_cli("ledger", "diff", "acme-steel", "--from", "A", "--to", "B", "--format", "json", "--ledger", path)
+    assert diff.exit_code == 0, diff.stderr
+    assert json.loads(diff.output)["figures_changed"] == [], "the same submission a day later: nothing changed"
+    result = tmp_path / "B" / "firms" / "0001-acme-steel" / "result.json"
+    result.write_text(result.read_text(encoding="utf-8").replace('"usable_t": 172500', '"usable_t": 250000'), "utf-8")
+    refused = run_cli("ledger", "diff", "acme-steel", "--from", "A", "--to", "B", "--ledger", path)
+    assert refused.exit_code == 2
+    assert "the result file was changed after it was recorded (SHA-256)" in refused.stderr
