@@ -115,6 +115,11 @@ def load_inputs(
     return loaded, market
 
 
+def ruleset_of(request: CheckRequest, loaded: LoadedSubmission, shared: SharedInputs) -> RuleSet:
+    """The rule set a submission is evaluated under: the request's, else the submission's, else the default."""
+    return shared.ruleset(request.ruleset or loaded.submission.ruleset or DEFAULT_RULESET)
+
+
 def evaluate_loaded(
     request: CheckRequest,
     loaded: LoadedSubmission,
@@ -124,7 +129,7 @@ def evaluate_loaded(
 ) -> Evaluation:
     """Evaluate a loaded submission under its rule set (``today`` is used only when no date is given)."""
     shared = shared or SharedInputs(request.max_bytes, request.max_rows)
-    ruleset = shared.ruleset(request.ruleset or loaded.submission.ruleset or DEFAULT_RULESET)
+    ruleset = ruleset_of(request, loaded, shared)
     when = request.as_of or loaded.submission.as_of or today
     loaded, extras = load_extras(loaded, request.ownership, shared)
     return evaluate(ruleset, loaded, when, extras, market=market)

@@ -35,7 +35,7 @@ class RulesetRef(StrictModel):
 class FirmRef(StrictModel):
     id: str
     name: str
-    group: Literal["G", "X"] | None = Field(description="GX League group, where the submission gives one.")
+    group: str | None = Field(description="The firm's group as its submission gives it (GX League: G or X), if any.")
 
 
 class EvidenceItem(StrictModel):

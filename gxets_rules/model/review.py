@@ -45,8 +45,8 @@ class FirmRow(StrictModel):
     usable_t: int = Field(description="Tonnes of the firm's credits that count toward it, after caps.")
     offsets_to_buy_t: int
     era_creatable_t: int | None = Field(
-        description="Excess reduction allowances the firm may create (position.era.creatable_t); null if the rule "
-        "set creates none."
+        description="Excess reduction allowances the firm may create (the output its rule set names in "
+        "claims.created.creatable, e.g. position.era.creatable_t); null if the rule set names none."
     )
     caps: list[CapUse]
     lots: int

@@ -271,6 +271,9 @@ class _Linter:
             for cls in need.caps:
                 if cls not in coverage.classes:
                     self.add(where, "bad-coverage", f"need {need.id} caps class {cls!r}, which is not in classes")
+        for status in sorted(set(coverage.held_statuses) - set(coverage.counted_statuses)):
+            self.add(where, "bad-coverage", f"held status {status!r} is not a counted status")
+        self.claims(kinds)
         for check in self.rs.checks:
             at = check.spec.at
             if at is None:
@@ -282,6 +285,19 @@ class _Linter:
                 self.add(check.location, "bad-path", f"check {check.spec.id} at: {reason}")
         if self.rs.market is not None:
             self.market(self.rs.market)
+
+    def claims(self, kinds: set[str]) -> None:
+        """The review's vocabulary names kinds of this rule set and an output it has."""
+        claims = self.rs.manifest.claims
+        where = self.at("ruleset.yaml", "claims")
+        named = [*claims.categorised_kinds, *([claims.created.kind] if claims.created else [])]
+        for kind in sorted(set(named) - kinds):
+            self.add(where, "bad-kind", f"claims names {kind!r}, not a kind of this rule set")
+        creatable = claims.created.creatable if claims.created else None
+        if creatable is not None:
+            section, _, name = creatable.rpartition(".")
+            if self.rs.outputs.get(section, {}).get(name) is None:
+                self.add(where, "bad-path", f"claims.created.creatable: {creatable} is not an output of position.yaml")
 
     def market(self, market: CompiledMarket) -> None:
         """Venues and schedules resolve, exchanges have a schedule, and the holiday country is known."""
