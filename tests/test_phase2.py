@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.conftest import ACME, PHASE2_EXAMPLE, ROOT, run_cli
+from tests.conftest import ACME, EXAMPLES, PHASE2_EXAMPLE, ROOT, run_cli
 from tests.test_plan import ENERGY_SAVING, RENEWABLE, excluded_of, lines_of, plan_of, priced, write_snapshot
 
 PHASE2 = ROOT / "rules" / "gxets-phase2"
@@ -134,6 +134,21 @@ def test_no_engine_code_spells_a_rule_set_code() -> None:
     )
     assert unexpected == [], "engine code must not spell a rule set's codes (file, line, code, listed in)"
     assert {(file, code) for file, code, _ in found} == ALLOWED_CODES, "an allowance no longer needed: drop it"
+
+
+def test_which_lots_are_still_held_is_the_rule_sets_to_say(phase1_copy: Path) -> None:
+    """Small Maker's J-credit is cancelled for GX-ETS: already used, so the target is achieved with cancelled credits.
+    A copy that counts that status as held plans the same tonnes instead, and words the status accordingly."""
+    small_maker = EXAMPLES / "small-maker-x" / "submission.yaml"
+    coverage, position = (_check(small_maker)[key] for key in ("coverage", "position"))
+    assert (coverage["cancelled_t"], coverage["planned_t"]) == (6_050, 0)
+    assert position["status"] == "achieved_with_cancelled_credits"
+    path = phase1_copy / "position.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("held_statuses: [held]", "held_statuses: [cancelled_gxets, held]"), encoding="utf-8")
+    coverage, position = (_check(small_maker, "--ruleset", phase1_copy)[key] for key in ("coverage", "position"))
+    assert (coverage["cancelled_t"], coverage["planned_t"]) == (0, 6_050)
+    assert position["status"] == "covered_if_held_lots_cancelled"
 
 
 def _check(*args: object) -> dict:
