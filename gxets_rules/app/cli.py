@@ -14,7 +14,6 @@ import os
 import sys
 import traceback
 from collections.abc import Callable, Iterable
-from datetime import date
 from functools import wraps
 from pathlib import Path
 from typing import Any
@@ -24,8 +23,14 @@ import click
 from gxets_rules._version import __version__
 from gxets_rules.app.cases import collect_cases, run_case
 from gxets_rules.app.convert import convert_file
-from gxets_rules.app.pipeline import DEFAULT_RULESET, CheckRequest, SharedInputs, ruleset_for, run_evaluation
-from gxets_rules.app.review.batch import Batch, collect, run_batch
+from gxets_rules.app.pipeline import (
+    DEFAULT_RULESET,
+    CheckRequest,
+    ruleset_for,
+    run_evaluation,
+    today_in_japan,
+)
+from gxets_rules.app.review.batch import batch_of, run_batch
 from gxets_rules.app.review.firm import ReviewOptions
 from gxets_rules.app.review.ledger import open_ledger
 from gxets_rules.evaluate.result import build_result
@@ -136,7 +141,7 @@ def evaluation_options(func: Callable[..., Any]) -> Callable[..., Any]:
         click.option(
             "--as-of",
             type=click.DateTime(formats=["%Y-%m-%d"]),
-            help="Evaluation date (default: the submission's, else today).",
+            help="Evaluation date (default: the submission's, else today in Japan).",
         ),
         click.option(
             "--ownership",
@@ -167,7 +172,7 @@ def checked(
     """The result of the check the options ask for, after printing the warnings its inputs gave."""
     when = as_of.date() if as_of else None
     request = CheckRequest(submission, ruleset_ref, when, max_bytes, ownership, market, max_rows)
-    evaluation = run_evaluation(request, today=date.today())
+    evaluation = run_evaluation(request, today=today_in_japan())
     report_warnings(evaluation.loaded.warnings)
     return build_result(evaluation)
 
@@ -272,7 +277,7 @@ LEDGER_OPTION = click.option(
 @click.option(
     "--as-of",
     type=click.DateTime(formats=["%Y-%m-%d"]),
-    help="Evaluation date (default: each submission's, else today).",
+    help="Evaluation date (default: each submission's, else today in Japan).",
 )
 @click.option(
     "--jobs",
@@ -305,20 +310,21 @@ def review(
     and writes OUT/summary.json (gxets.review.v1), OUT/summary.xlsx and OUT/summary.html. Exit code: 0 clean, 4 an
     invalid submission, 5 a double claim, 6 both.
     """
-    files, passed_over = collect(list(paths), XlsxLimits(max_bytes, max_rows))
+    options = ReviewOptions(
+        out,
+        today_in_japan(),
+        as_of.date() if as_of else None,
+        ownership,
+        market,
+        max_bytes,
+        max_rows,
+        tuple(reports),
+        lang,
+    )
+    batch, passed_over = batch_of(list(paths), options, ledger, jobs)
     for file, why in passed_over:
         click.echo(f"note: {file} passed over ({why})", err=True)
-    shared = SharedInputs(max_bytes, max_rows)
-    inputs = {}
-    for role, path, load in (("ownership", ownership, shared.ownership), ("market", market, shared.market)):
-        if path is not None:
-            found = load(path)
-            inputs[f"{role}:{found.name}"] = found.sha256
-    options = ReviewOptions(
-        out, date.today(), as_of.date() if as_of else None, ownership, market, max_bytes, max_rows, tuple(reports), lang
-    )
-    batch = Batch(files, options, shared, ledger, jobs, inputs)
-    with click.progressbar(length=len(files), label="gxets review", file=sys.stderr, show_pos=True) as bar:
+    with click.progressbar(length=len(batch.files), label="gxets review", file=sys.stderr, show_pos=True) as bar:
         summary = run_batch(batch, progress=lambda _: bar.update(1))
     data = summary.model_dump(mode="json")
     written = write_summary(data, lang, out)

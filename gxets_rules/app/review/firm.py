@@ -50,9 +50,10 @@ class ReviewOptions:
     max_rows: int = DEFAULT_MAX_ROWS
     reports: tuple[str, ...] = ()
     lang: str = "ja"
+    ruleset: str | None = None  # every submission under this rule set (id or folder), not the one it names
 
     def request(self, path: Path) -> CheckRequest:
-        return CheckRequest(path, None, self.as_of, self.max_bytes, self.ownership, self.market, self.max_rows)
+        return CheckRequest(path, self.ruleset, self.as_of, self.max_bytes, self.ownership, self.market, self.max_rows)
 
 
 @dataclass(frozen=True)
