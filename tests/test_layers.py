@@ -1,4 +1,4 @@
-"""The package is layered (DESIGN.md §3): no module imports from a layer above its own.
+"""The package is layered (docs/architecture.md, "Layers"): no module imports from a layer above its own.
 
 The contract lives in ``pyproject.toml`` (``[tool.importlinter]``) and is checked by import-linter, which sees every
 import, including those inside functions. The second test plants an upward import in a copy of the package to show

@@ -18,6 +18,7 @@ import pytest
 from benchmarks.synthetic_batch import generate_batch
 from gxets_rules.app.review.claims import Claim
 from gxets_rules.app.review.ledger import MIGRATIONS, Ledger, SubmissionRecord
+from gxets_rules.model.ledger import LedgerExport
 from tests.conftest import ACME, EXAMPLES, ROOT, run_cli
 
 SMALL_MAKER = EXAMPLES / "small-maker-x" / "submission.yaml"
@@ -197,3 +198,24 @@ def test_recording_is_one_transaction_and_the_same_key_is_a_no_op(tmp_path: Path
         assert [(s["firm_id"], s["claims"]) for s in ledger.submissions()] == [("firm-a", 1)]
         assert ledger.earlier_claims([]) == [replace(claims[0], recorded="c" * 64)]
         assert ledger.earlier_claims([replace(record, content_sha256="e" * 64)]) == [], "a newer filing replaces it"
+
+
+def test_the_export_is_what_its_published_schema_says(tmp_path: Path) -> None:
+    """`gxets ledger export` validates as gxets.ledger.v1 (schemas/ledger.schema.json), field for field."""
+    assert review(tmp_path, ACME, SMALL_MAKER)[0] == 0
+    result = run_cli("ledger", "export", "--ledger", tmp_path / "ledger.sqlite")
+    exported = json.loads(result.output)
+    model = LedgerExport.model_validate(exported)
+    assert [(s.firm_id, len(s.claims)) for s in model.submissions] == [("acme-steel", 5), ("small-maker", 1)]
+    assert model.model_dump(mode="json", include={"format", "schema_version"}) == {
+        "format": "gxets.ledger.v1",
+        "schema_version": len(MIGRATIONS),
+    }
+    schema = json.loads((ROOT / "schemas" / "ledger.schema.json").read_text(encoding="utf-8"))
+    fields = schema["$defs"]["LedgerSubmission"]["properties"]
+    assert all(set(record) == set(fields) for record in exported["submissions"])
+    assert all(
+        set(c) == set(schema["$defs"]["LedgerClaim"]["properties"])
+        for r in exported["submissions"]
+        for c in r["claims"]
+    )

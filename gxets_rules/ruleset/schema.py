@@ -1,4 +1,4 @@
-"""The shapes of a rule set's YAML files (DESIGN.md §4), as strict pydantic models.
+"""The shapes of a rule set's YAML files (docs/rule-language.md), as strict pydantic models.
 
 A rule set is a folder::
 

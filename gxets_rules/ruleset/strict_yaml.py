@@ -1,7 +1,7 @@
 """Strict, located YAML reading for submissions and rule sets.
 
 Submissions come from outside and rule sets decide money, so data is built here straight
-from the C parser's events (fast: DESIGN.md §8), which lets us refuse
+from the C parser's events (fast), which lets us refuse
 what a plain ``safe_load`` silently accepts: duplicate keys (the second value would win
 without a word), anchors and aliases (the "billion laughs" bomb, and copy-by-reference
 that a reviewer cannot see), and explicit tags. Floats are read as :class:`Decimal`

@@ -23,9 +23,8 @@ from pathlib import Path
 from typing import Any
 
 from gxets_rules.app.review.claims import Claim
+from gxets_rules.model.ledger import LEDGER_FORMAT
 from gxets_rules.model.problems import InputError, Location, Problem
-
-LEDGER_FORMAT = "gxets.ledger.v1"
 
 MIGRATIONS: tuple[str, ...] = (
     """
@@ -223,7 +222,7 @@ class Ledger:
         return [self._row(rows.description, row) for row in rows]
 
     def export(self) -> dict[str, Any]:
-        """The whole ledger as plain data (``gxets.ledger.v1``)."""
+        """The whole ledger as plain data (``gxets.ledger.v1``, ``model/ledger.py``, ``schemas/ledger.schema.json``)."""
         return {
             "format": LEDGER_FORMAT,
             "schema_version": self.version,
