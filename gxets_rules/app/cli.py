@@ -156,7 +156,7 @@ def evaluation_options(func: Callable[..., Any]) -> Callable[..., Any]:
         ),
     ]
     for option in reversed(options):
-        func = option(func)
+        func = option(func)  # type: ignore[operator]
     return func
 
 

@@ -7,13 +7,13 @@ secretariat's other systems can read it against a published schema (``schemas/le
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Any, Final, Literal
 
 from pydantic import Field
 
 from gxets_rules.model.base import StrictModel
 
-LEDGER_FORMAT = "gxets.ledger.v1"
+LEDGER_FORMAT: Final = "gxets.ledger.v1"
 
 
 class LedgerClaim(StrictModel):

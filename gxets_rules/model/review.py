@@ -11,13 +11,13 @@ the ledger keeps when each submission was recorded — so the same batch and led
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
+from typing import Final, Literal
 
 from pydantic import Field
 
 from gxets_rules.model.base import LocalizedText, StrictModel
 
-REVIEW_FORMAT = "gxets.review.v1"
+REVIEW_FORMAT: Final = "gxets.review.v1"
 
 Scope = Literal["within_submission", "across_submissions", "earlier_round"]
 

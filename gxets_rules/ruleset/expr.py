@@ -33,7 +33,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from fractions import Fraction
-from typing import Any
+from typing import Any, cast
 
 from gxets_rules.ruleset.values import INAPPLICABLE, UNKNOWN, Range, normalize, to_number
 
@@ -474,7 +474,7 @@ class _Compiler:
         return ExprError(message, max(1, getattr(node, "col_offset", 0)))  # 1-based, net of the added "("
 
     def compile(self, node: ast.AST) -> Closure:
-        method = getattr(self, f"_{type(node).__name__}", None)
+        method: Callable[[ast.AST], Closure] | None = getattr(self, f"_{type(node).__name__}", None)
         if method is None:
             raise self.fail(node, f"{type(node).__name__} is not part of the rule language")
         return method(node)
@@ -582,8 +582,8 @@ class _Compiler:
         return lambda env: kleene_or(part(env) for part in parts)
 
     def _Compare(self, node: ast.Compare) -> Closure:
-        for op in node.ops:
-            if type(op) not in _COMPARE:  # `is` / `is not`: identity means nothing for the language's values
+        for symbol in node.ops:
+            if type(symbol) not in _COMPARE:  # `is` / `is not`: identity means nothing for the language's values
                 raise self.fail(node, "'is' is not part of the rule language: compare with == or !=, or use known(x)")
         last = len(node.ops) - 1
         operands = [self.compile(node.left)] + [
@@ -669,7 +669,7 @@ class _Compiler:
             self.expanding.pop()
 
         def call(env: Env) -> Any:
-            return body(ChainMap(dict(zip(params, [arg(env) for arg in args], strict=True)), env))
+            return body(ChainMap(dict(zip(params, [arg(env) for arg in args], strict=True)), cast(dict[str, Any], env)))
 
         return call
 
@@ -733,7 +733,7 @@ class _Compiler:
 
             def items() -> Iterable[Any]:
                 for item in _iterate(values):
-                    scope = ChainMap({var: item}, env)
+                    scope = ChainMap({var: item}, cast(dict[str, Any], env))
                     keep = kleene_and(cond(scope) for cond in conditions)
                     if keep is UNKNOWN:  # an undecidable filter never silently drops an item
                         yield UNKNOWN
