@@ -95,7 +95,7 @@ def test_review_gives_the_summary_gxets_review_writes(tmp_path: Path) -> None:
     assert run.exit_code == 0, run.stderr
     assert canonical_json(summary) == (tmp_path / "cli" / "summary.json").read_text(encoding="utf-8")
     green = next(balance for balance in summary.era if balance.seller_firm_id == "green-steel")
-    assert (green.created_t, green.claimed_t) == (55_294, 30_000)
+    assert (green.created_t, green.claimed_t) == (55_294, 25_000 + 30_000)  # Hokuriku Paper's and Kanto Cement's
     assert (tmp_path / "api" / summary.firms[0].result).is_file()
 
 

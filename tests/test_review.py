@@ -78,8 +78,11 @@ def test_excess_allowances_are_found_per_creator(planted: tuple) -> None:
         assert balance["excess_t"] == balance["claimed_t"] - balance["created_t"]
         assert len(balance["claims"]) == 3
     green = next(b for b in summary["era"] if b["seller_firm_id"] == "green-steel")
-    assert (green["created_t"], green["claimed_t"], green["excess_t"]) == (55_294, 30_000, 0)
-    assert green["claims"] == [{"firm_id": "kanto-cement", "lot_id": "ERA-2026-01", "quantity_t": 30_000}]
+    assert (green["created_t"], green["claimed_t"], green["excess_t"]) == (55_294, 55_000, 0)
+    assert green["claims"] == [
+        {"firm_id": "hokuriku-paper", "lot_id": "ERA-CANCELLED", "quantity_t": 25_000},
+        {"firm_id": "kanto-cement", "lot_id": "ERA-2026-01", "quantity_t": 30_000},
+    ]
     assert summary["totals"]["era_excess_sellers"] == 1
 
 
@@ -89,8 +92,9 @@ def test_the_firm_claiming_a_range_twice_is_reported_and_the_rest_evaluated(plan
     assert invalid["firm_id"] == manifest["within_firms"][0]
     assert any("CHK-LOT-SERIAL-ONCE" in p or "overlaps lot" in p for p in invalid["problems"]), invalid["problems"]
     assert summary["totals"]["firms"] == len(EXAMPLE_SUBMISSIONS) + 12 - 1
-    assert [row["firm_id"] for row in summary["firms"][:5]] == [
+    assert [row["firm_id"] for row in summary["firms"][:6]] == [
         "acme-steel",
+        "hokuriku-paper",
         "green-steel",
         "kaisei-chemical",
         "kanto-cement",

@@ -120,7 +120,7 @@ def _summary(wb: Workbook, view: ReportView) -> None:
     status = view.status
     if status is not None:
         sheet.append([status.title, status.shown, None, status.source])
-    sheet.append([t("offsets_to_buy"), Num(view.offsets_to_buy_t, "t")])
+    sheet.append([view.to_buy_title, Num(view.offsets_to_buy_t, "t")])
     for figure in view.dates():
         sheet.append([figure.title, figure.shown, None, figure.source])
     sheet.append()
@@ -133,7 +133,7 @@ def _summary(wb: Workbook, view: ReportView) -> None:
             sheet.append([f"− {kind}", Num(tonnes, "t")])
         for cap in need.caps:
             sheet.append([f"{cap.title} ({t('used')})", Num(cap.used_t, "t"), Num(cap.cap_t, "t"), cap.source])
-        sheet.append([f"= {t('offsets_to_buy')}", Num(need.offsets_to_buy_t, "t")])
+        sheet.append([f"= {view.to_buy_title}", Num(need.offsets_to_buy_t, "t")])
         sheet.append()
     _series_block(sheet, view)
     sheet.append()

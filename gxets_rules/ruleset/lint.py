@@ -275,6 +275,10 @@ class _Linter:
                     self.add(where, "bad-coverage", f"need {need.id} caps class {cls!r}, which is not in classes")
         for status in sorted(set(coverage.held_statuses) - set(coverage.counted_statuses)):
             self.add(where, "bad-coverage", f"held status {status!r} is not a counted status")
+        if coverage.to_buy_label is not None:
+            named = self.rs.quantities.get(coverage.to_buy_label)
+            if named is None or named.spec.unit != "label" or named.spec.per_fy:
+                self.add(where, "bad-coverage", f"to_buy_label {coverage.to_buy_label!r} is not a label quantity")
         self.claims(kinds)
         for check in self.rs.checks:
             at = check.spec.at
