@@ -6,14 +6,14 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from gxets_rules.model.ledger import LEDGER_FORMAT, LedgerExport
+from gxets_rules.model.desk import DIFF_FORMAT, LEDGER_FORMAT, FirmDiff, LedgerExport
 from gxets_rules.model.market import MARKET_FORMAT, MarketSnapshot
 from gxets_rules.model.ownership import OWNERSHIP_FORMAT, Ownership
 from gxets_rules.model.result import RESULT_FORMAT, Result
 from gxets_rules.model.review import REVIEW_FORMAT, ReviewSummary
 from gxets_rules.model.submission import SUBMISSION_FORMAT, Submission
 
-OUTPUTS = {"result", "review", "ledger"}
+OUTPUTS = {"result", "review", "ledger", "diff"}
 """Formats gxets writes (their schema describes what is written) rather than reads."""
 
 FORMATS: dict[str, tuple[type[BaseModel], str]] = {
@@ -23,11 +23,8 @@ FORMATS: dict[str, tuple[type[BaseModel], str]] = {
     "market": (MarketSnapshot, MARKET_FORMAT),
     "review": (ReviewSummary, REVIEW_FORMAT),
     "ledger": (LedgerExport, LEDGER_FORMAT),
+    "diff": (FirmDiff, DIFF_FORMAT),
 }
-
-SCHEMA_ID = "urn:gxets-rules:schema:{format_id}"
-"""A schema's ``$id``: named by its format id, so that it stays the same wherever the project is hosted and changes
-exactly when the format's version does (``urn:gxets-rules:schema:gxets.result.v1``)."""
 
 
 def json_schema(what: str) -> dict[str, Any]:
@@ -35,6 +32,6 @@ def json_schema(what: str) -> dict[str, Any]:
     model, format_id = FORMATS[what]
     schema = model.model_json_schema(mode="serialization" if what in OUTPUTS else "validation")
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    schema["$id"] = SCHEMA_ID.format(format_id=format_id)
+    schema["$id"] = f"https://gxets-rules.example/schemas/{what}.schema.json"
     schema["title"] = format_id
     return schema

@@ -21,7 +21,7 @@ from datetime import date, datetime
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.chart import Reference, ScatterChart, Series
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -73,6 +73,8 @@ class Sheet:
         return cell
 
     def cell(self, value: Any) -> Any:
+        if isinstance(value, Cell):
+            return value  # made by the caller (coloured, linked, wrapped): stored as it is
         if value is None or value == "":
             return None  # no cell at all: 70,000 criteria rows are mostly short
         if isinstance(value, int) and not isinstance(value, bool):

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date
 
 from gxets_rules.evaluate.serials import overlaps, serial_ranges
 from gxets_rules.model.review import ClaimRef, DoubleClaim, EraBalance, EraClaim, FirmRow
@@ -38,6 +39,8 @@ class Claim:
     serial_start: int | None
     serial_end: int | None
     origin_firm_id: str | None = None
+    status: str = ""  # as its submission states it; empty for a claim of an earlier round (the ledger keeps none)
+    status_date: date | None = None
     source: int = -1
     file: str | None = None
     recorded: str | None = None
@@ -76,6 +79,8 @@ def claims_of(
             serial_start=lot.serial_start,
             serial_end=lot.serial_end,
             origin_firm_id=lot.origin_firm_id if lot.kind == created else None,
+            status=lot.status,
+            status_date=lot.status_date,
             source=source,
             file=file,
         )
