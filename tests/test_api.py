@@ -90,7 +90,15 @@ def test_review_gives_the_summary_gxets_review_writes(tmp_path: Path) -> None:
     summary = gxets_rules.review(submissions, as_of=date(2026, 12, 7), out=tmp_path / "api")
     assert isinstance(summary, gxets_rules.ReviewSummary)
     run = run_cli(
-        "review", *submissions, "--as-of", "2026-12-07", "--ledger", tmp_path / "l.sqlite", "--out", tmp_path / "cli"
+        "review",
+        *submissions,
+        "--as-of",
+        "2026-12-07",
+        "--new-ledger",
+        "--ledger",
+        tmp_path / "l.sqlite",
+        "--out",
+        tmp_path / "cli",
     )
     assert run.exit_code == 0, run.stderr
     assert canonical_json(summary) == (tmp_path / "cli" / "summary.json").read_text(encoding="utf-8")
