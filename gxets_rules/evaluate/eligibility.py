@@ -9,8 +9,7 @@ criterion fails, else ``needs_review`` if any is indeterminate, else ``eligible`
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from gxets_rules.model.submission import CreditLot
 from gxets_rules.ruleset.compiled import CompiledCriterion, CompiledRule, RuleSet
@@ -33,8 +32,12 @@ def run_condition(compiled: Compiled, env: Mapping[str, Any], what: str, lot_id:
     try:
         return truth(compiled(env))
     except EvaluationError as exc:
-        subject = "the submission" if lot_id is None else f"lot {lot_id}"
-        raise RuleError(f"{what} on {subject}: {exc}") from exc
+        raise rule_error(what, None if lot_id is None else f"lot {lot_id}", exc) from exc
+
+
+def rule_error(what: str, subject: str | None, exc: EvaluationError) -> RuleError:
+    """A rule that went wrong on a lot (``subject``) or on the submission (None), named by ``what``."""
+    return RuleError(f"{what} on {subject or 'the submission'}: {exc}")
 
 
 def outcome_of(value: Any) -> str:
@@ -44,8 +47,10 @@ def outcome_of(value: Any) -> str:
     return PASS if value else FAIL
 
 
-@dataclass(frozen=True)
-class LotDecision:
+class LotDecision(NamedTuple):
+    """A lot's outcome for every criterion of its kind, in the rule set's order, and its verdict (a named tuple:
+    ten thousand of them are made per check)."""
+
     index: int
     lot: CreditLot
     outcomes: tuple[tuple[CompiledCriterion, str], ...]
@@ -93,4 +98,4 @@ def bind_lets(rule: CompiledRule, env: dict[str, Any], lot: CreditLot) -> None:
         try:
             env[name] = compiled(env)
         except EvaluationError as exc:
-            raise RuleError(f"rule {rule.spec.id} let {name} on lot {lot.id}: {exc}") from exc
+            raise rule_error(f"rule {rule.spec.id} let {name}", f"lot {lot.id}", exc) from exc
