@@ -28,46 +28,34 @@ from gxets_rules.evaluate.eligibility import (
 from gxets_rules.model.submission import CreditLot
 from gxets_rules.ruleset.codegen import CodegenError, Const, Program, check_truth, condition, value_of
 from gxets_rules.ruleset.compiled import CompiledCriterion, CompiledRule, RuleSet
-from gxets_rules.ruleset.expr import EvaluationError
+from gxets_rules.ruleset.expr import Compiled, EvaluationError
 from gxets_rules.ruleset.values import UNKNOWN
 
-Decider = Callable[[dict[str, Any], int, CreditLot], LotDecision]
+Decider = Callable[[dict[str, Any], list[CreditLot], Callable[[dict[str, Any], int, CreditLot], LotDecision]], Any]
 
 _CACHE_KEY = "eligibility"
 
 
-def deciders(ruleset: RuleSet, env: dict[str, Any]) -> dict[str, Decider]:
-    """Each kind's generated decider for the evaluation ``env`` describes (made once per rule set and fiscal year).
-
-    A kind missing from the answer is decided by the walk.
-    """
+def decider(ruleset: RuleSet, env: dict[str, Any]) -> Decider | None:
+    """The generated decider for the evaluation ``env`` describes, made once per rule set and fiscal year (None: it
+    could not be generated, and the walk decides)."""
     key = (_CACHE_KEY, env["fy"])
-    made: dict[str, Decider] | None = ruleset.generated.get(key)
-    if made is None:
-        made = {}
-        for kind in ruleset.manifest.kinds:
-            try:
-                made[kind] = _generate(ruleset, kind, env)
-            except CodegenError:
-                continue
-        ruleset.generated[key] = made
+    if key not in ruleset.generated:
+        try:
+            ruleset.generated[key] = _generate(ruleset, env)
+        except CodegenError:
+            ruleset.generated[key] = None
+    made: Decider | None = ruleset.generated[key]
     return made
 
 
 def decide_lots(ruleset: RuleSet, env: dict[str, Any], lots: list[CreditLot]) -> list[LotDecision]:
-    """Every lot decided: by its kind's generated decider, or by the walk (while a trace is recorded, too)."""
-    walk = EligibilityEvaluator(ruleset)
-    if env["_ctx"].recorders:
-        return [walk.decide(env, index, lot) for index, lot in enumerate(lots)]
-    fast = deciders(ruleset, env)
-    decisions = []
-    for index, lot in enumerate(lots):
-        decider = fast.get(lot.kind)
-        if decider is None:
-            decisions.append(walk.decide(env, index, lot))
-            continue
-        env["lot"] = lot
-        decisions.append(decider(env, index, lot))
+    """Every lot decided: by the generated decider, or by the walk (while a trace is recorded, too)."""
+    walk = EligibilityEvaluator(ruleset).decide
+    made = None if env["_ctx"].recorders else decider(ruleset, env)
+    if made is None:
+        return [walk(env, index, lot) for index, lot in enumerate(lots)]
+    decisions: list[LotDecision] = made(env, lots, walk)
     return decisions
 
 
@@ -88,41 +76,53 @@ class _Stages:
         return rule_error(what, None if lot.id is None else f"lot {lot.id}", exc)
 
 
-def _generate(ruleset: RuleSet, kind: str, env: dict[str, Any]) -> Decider:
-    rules = ruleset.rules_for(kind)
+def _generate(ruleset: RuleSet, env: dict[str, Any]) -> Decider:
+    """One function deciding a list of lots: each kind's rules inline; a kind the rule set does not know (refused
+    before eligibility runs) goes to the walk."""
     lets = {name for rule in ruleset.rules for name, _ in rule.lets}
-    program = Program(frozenset(env) - lets | {"lot"}, constants={"fy": env["fy"]}, fold_env=env)
+    p = Program(frozenset(env) - lets | {"lot"}, constants={"fy": env["fy"]}, fold_env=env)
+    p.locals["lot"] = "lot"  # the lot being decided is env["lot"] (set below, as the walk sets it), never None
     stages = _Stages()
-    p = program
-    names = {
-        name
-        for rule in rules
-        for compiled in (
-            rule.when,
-            *(c for _, c in rule.lets),
-            *(part for c in rule.criteria for part in (c.when, c.test)),
-        )
-        if compiled is not None
-        for name in compiled.reads.names
-    }
+    by_kind = {kind: ruleset.rules_for(kind) for kind in ruleset.manifest.kinds}
+    p.hoist({name for rule in ruleset.rules for part in _parts(rule) for name in part.reads.names} - {"lot"})
+    p.line("_out = []")
+    p.line("_add = _out.append")
+    with p.block(f"for index, lot in {p.ref(enumerate)}(lots):"):
+        p.line(f"env[{p.ref('lot')}] = lot")
+        p.line("_kind = lot.kind")
+        with p.block(f"if {p.ref(type)}(_kind) is not {p.ref(str)}:"):
+            p.line("_add(walk(env, index, lot))")
+            p.line("continue")
+        for kind, rules in by_kind.items():
+            with p.block(f"if _kind == {p.ref(kind)}:"):
+                p.remember(("field", "lot", "kind"), Const(kind))  # in here, lot.kind is this text
+                _kind(p, stages, rules)
+                p.line("continue")
+        p.line("_add(walk(env, index, lot))")
+    p.line("return _out")
+    made: Decider = p.build("decide", "env, lots, walk", f"<{ruleset.id} eligibility>")
+    return made
+
+
+def _parts(rule: CompiledRule) -> list[Compiled]:
+    """Every expression of a rule: its condition, its lets, its criteria's conditions and tests."""
+    parts = [rule.when, *(let for _, let in rule.lets), *(x for c in rule.criteria for x in (c.when, c.test))]
+    return [part for part in parts if part is not None]
+
+
+def _kind(p: Program, stages: _Stages, rules: list[CompiledRule]) -> None:
+    """The statements deciding a lot of one kind: every criterion of its rules, then its decision."""
     p.line("_st = 0")
     p.line("_nf = _ni = False")
     outcomes: list[str] = []
     with p.block("try:"):
-        p.hoist(names)
         for rule in rules:
             outcomes.extend(_rule(p, stages, rule))
     with p.block(f"except {p.ref(EvaluationError)} as _e:"):
         p.line(f"raise {p.ref(stages.error)}(_st, lot, _e) from _e")
-    pairs = "".join(f"({p.ref(c)}, {o}), " for c, o in zip(_criteria(rules), outcomes, strict=True))
+    pairs = "".join(f"{o}, " for o in outcomes)
     verdict = f"{p.ref(INELIGIBLE)} if _nf else {p.ref(NEEDS_REVIEW)} if _ni else {p.ref(ELIGIBLE)}"
-    p.line(f"return {p.ref(LotDecision)}(index, lot, ({pairs}), {verdict})")
-    made: Decider = p.build("decide", "env, index, lot", f"<{ruleset.id} eligibility of {kind}>")
-    return made
-
-
-def _criteria(rules: list[CompiledRule]) -> list[CompiledCriterion]:
-    return [criterion for rule in rules for criterion in rule.criteria]
+    p.line(f"_add({p.ref(LotDecision)}(index, lot, ({pairs}), {verdict}))")
 
 
 def _rule(p: Program, stages: _Stages, rule: CompiledRule) -> list[str]:
@@ -135,18 +135,18 @@ def _rule(p: Program, stages: _Stages, rule: CompiledRule) -> list[str]:
     if isinstance(applies, Const):
         if applies.value is True:
             return _applying(p, stages, rule)
-        return [_otherwise(p, applies.value) for _ in rule.criteria]
+        return [_otherwise(p, applies.value, c) for c in rule.criteria]
     locals_ = [p.temp() for _ in rule.criteria]
     with p.block(f"if {applies.name} is True:"):
         for local, result in zip(locals_, _applying(p, stages, rule), strict=True):
             p.line(f"{local} = {result}")
     with p.block(f"elif {applies.name} is {p.ref(UNKNOWN)}:"):
-        for local in locals_:
-            p.line(f"{local} = {_otherwise(p, UNKNOWN)}")
+        for local, criterion in zip(locals_, rule.criteria, strict=True):
+            p.line(f"{local} = {_otherwise(p, UNKNOWN, criterion)}")
     with p.block("else:"):
         check_truth(p, applies, True, UNKNOWN)
-        for local in locals_:
-            p.line(f"{local} = {_otherwise(p, False)}")
+        for local, criterion in zip(locals_, rule.criteria, strict=True):
+            p.line(f"{local} = {_otherwise(p, False, criterion)}")
     return locals_
 
 
@@ -167,24 +167,33 @@ def _criterion(p: Program, stages: _Stages, criterion: CompiledCriterion) -> str
     p.line(f"_st = {stages.add(criterion.id)}")
     holds = condition(p, criterion.when)
     if isinstance(holds, Const):
-        return _test(p, stages, criterion) if holds.value is True else _otherwise(p, holds.value)
+        return _test(p, stages, criterion) if holds.value is True else _otherwise(p, holds.value, criterion)
     out = p.temp()
     with p.block(f"if {holds.name} is True:"):
         p.line(f"{out} = {_test(p, stages, criterion)}")
     with p.block(f"elif {holds.name} is {p.ref(UNKNOWN)}:"):
-        p.line(f"{out} = {_otherwise(p, UNKNOWN)}")
+        p.line(f"{out} = {_otherwise(p, UNKNOWN, criterion)}")
     with p.block("else:"):
         check_truth(p, holds, True, UNKNOWN)
-        p.line(f"{out} = {_otherwise(p, False)}")
+        p.line(f"{out} = {_otherwise(p, False, criterion)}")
     return out
 
 
-def _otherwise(p: Program, holds: Any) -> str:
+def _otherwise(p: Program, holds: Any, criterion: CompiledCriterion) -> str:
     """The outcome of a criterion whose condition is not true: unknown is a reason to review, false not applicable."""
     if holds is UNKNOWN:
         p.line("_ni = True")
-        return p.ref(INDETERMINATE)
-    return p.ref(NOT_APPLICABLE)
+        return _pair(p, criterion, INDETERMINATE)
+    return _pair(p, criterion, NOT_APPLICABLE)
+
+
+def _pair(p: Program, criterion: CompiledCriterion, outcome: str) -> str:
+    """The constant (criterion, outcome) a decision lists: made once, not per lot."""
+    return p.ref(_PAIRS.setdefault((id(criterion), outcome), (criterion, outcome)))
+
+
+_PAIRS: dict[tuple[int, str], tuple[CompiledCriterion, str]] = {}
+"""Each (criterion, outcome) once, by the criterion's identity (the pair holds the criterion, so the id stays its)."""
 
 
 def _test(p: Program, stages: _Stages, criterion: CompiledCriterion) -> str:
@@ -192,17 +201,17 @@ def _test(p: Program, stages: _Stages, criterion: CompiledCriterion) -> str:
     value = condition(p, criterion.test)
     if isinstance(value, Const):
         if value.value is True:
-            return p.ref(PASS)
+            return _pair(p, criterion, PASS)
         p.line("_nf = True" if value.value is False else "_ni = True")
-        return p.ref(FAIL if value.value is False else INDETERMINATE)
+        return _pair(p, criterion, FAIL if value.value is False else INDETERMINATE)
     out = p.temp()
     with p.block(f"if {value.name} is True:"):
-        p.line(f"{out} = {p.ref(PASS)}")
+        p.line(f"{out} = {_pair(p, criterion, PASS)}")
     with p.block(f"elif {value.name} is False:"):
-        p.line(f"{out} = {p.ref(FAIL)}")
+        p.line(f"{out} = {_pair(p, criterion, FAIL)}")
         p.line("_nf = True")
     with p.block("else:"):
         check_truth(p, value, True, False)
-        p.line(f"{out} = {p.ref(INDETERMINATE)}")
+        p.line(f"{out} = {_pair(p, criterion, INDETERMINATE)}")
         p.line("_ni = True")
     return out

@@ -52,13 +52,16 @@ from gxets_rules.ruleset.expr import (
     no_field,
     truth,
 )
-from gxets_rules.ruleset.values import UNKNOWN, to_number
+from gxets_rules.ruleset.values import UNKNOWN, Range, to_number
 
 _PLAIN = frozenset({str, int, bool, Fraction, date})
 """Values compared inline: ``==`` between two of them is a bool and never raises."""
 
 _ORDERED = frozenset({(int, int), (str, str), (date, date), (Fraction, Fraction), (int, Fraction), (Fraction, int)})
 """Pairs of types ordered inline: ``<`` between them is a bool and never raises."""
+
+_NUMBERS = frozenset({int, Fraction})
+"""The numbers a range is compared with inline."""
 
 _COLLECTIONS = frozenset({frozenset, set, tuple, list})
 """Containers searched inline for a plain value: ``in`` on them never raises for a hashable item."""
@@ -123,7 +126,7 @@ class Program:
     depth: int = 2
     _refs: dict[tuple[type, Any], str] = field(default_factory=dict)
     _count: int = 0
-    _known: list[dict[tuple[Any, ...], str]] = field(default_factory=lambda: [{}])  # values computed, by block
+    _known: list[dict[tuple[Any, ...], Operand]] = field(default_factory=lambda: [{}])  # values computed, by block
     list_items: dict[str, list[str]] = field(default_factory=dict)  # a list literal's local → its items
 
     # building blocks ---------------------------------------------------------------------
@@ -165,20 +168,30 @@ class Program:
         self.depth -= 1
         self._known.pop()
 
-    def known(self, key: tuple[Any, ...]) -> Var | None:
+    def known(self, key: tuple[Any, ...]) -> Operand | None:
         """The local already holding what ``key`` computes, if it was computed where it is seen from here (in this
         block or one around it). Only what cannot change while a lot is decided is keyed: a field of a value, a pure
         function of values, a comparison. Every local is assigned once, so a key of locals means the same values."""
         for known in reversed(self._known):
             found = known.get(key)
             if found is not None:
-                return Var(found)
+                return found
         return None
 
     def remember(self, key: tuple[Any, ...], operand: Operand) -> Operand:
-        if isinstance(operand, Var):
-            self._known[-1][key] = operand.name
+        """Note that ``key`` is computed into ``operand`` (a local, or a value known to hold here)."""
+        self._known[-1][key] = operand
         return operand
+
+    def type_of(self, local: str) -> str:
+        """A local holding ``type(local)``, computed once where it is seen from."""
+        known = self.known(("type", local))
+        if isinstance(known, Var):
+            return known.name
+        out = self.temp()
+        self.line(f"{out} = {self.ref(type)}({local})")
+        self.remember(("type", local), Var(out))
+        return out
 
     def key(self, *operands: Operand) -> tuple[str, ...]:
         """Operands as part of a key: a local by name, a constant by its table entry."""
@@ -245,6 +258,25 @@ _equal = language._equal
 _contains = language._contains
 _ARITH = language._ARITH
 _COMPARE = language._COMPARE
+
+
+_OBJECTS: set[type] = set()
+"""Types met whose fields are attributes (not mappings): their fields are read with one ``getattr``."""
+
+_MAPPINGS: set[type] = set()
+"""Types met that are mappings: their fields are read with one ``get``."""
+
+
+def _read_field(obj: Any, name: str) -> Any:
+    """A field as ``get_field`` finds it before its None and number handling (unknown stays unknown); a type read by
+    attribute is remembered as such."""
+    if obj is UNKNOWN:
+        return UNKNOWN
+    if _is_mapping(obj):
+        _MAPPINGS.add(type(obj))
+        return obj.get(name, _MISSING)
+    _OBJECTS.add(type(obj))
+    return getattr(obj, name, _MISSING)
 
 
 def _number(value: Any) -> Any:
@@ -398,16 +430,15 @@ class ExpressionWriter:
         known = self.p.known(cse)
         if known is not None:
             return known
-        p, o, out, mapping = self.p, obj.name, self.p.temp(), self.p.temp()
-        p.line(f"{out} = {o}")
-        with p.block(f"if {o} is not {p.ref(UNKNOWN)}:"):
-            p.line(f"{mapping} = {p.ref(_IS_MAPPING)}.get({p.ref(type)}({o}))")
-            p.line(f"if {mapping} is None: {mapping} = {p.ref(_is_mapping)}({o})")
-            attr, missing = p.ref(name), p.ref(_MISSING)
-            p.line(f"{out} = {o}.get({attr}, {missing}) if {mapping} else {p.ref(getattr)}({o}, {attr}, {missing})")
-            p.line(f"if {out} is {missing}: raise {p.ref(no_field)}({o}, {attr})")
-            p.line(f"if {out} is None: {out} = {p.ref(UNKNOWN)}")
-            p.line(f"elif {p.ref(type)}({out}) not in {p.ref(_UNCHANGED)}: {out} = {p.ref(_number)}({out})")
+        p, o, out = self.p, obj.name, self.p.temp()
+        attr, missing = p.ref(name), p.ref(_MISSING)
+        kind = p.type_of(o)
+        p.line(f"if {kind} in {p.ref(_OBJECTS)}: {out} = {p.ref(getattr)}({o}, {attr}, {missing})")
+        p.line(f"elif {kind} in {p.ref(_MAPPINGS)}: {out} = {o}.get({attr}, {missing})")
+        p.line(f"else: {out} = {p.ref(_read_field)}({o}, {attr})")
+        p.line(f"if {out} is {missing}: raise {p.ref(no_field)}({o}, {attr})")
+        p.line(f"if {out} is None: {out} = {p.ref(UNKNOWN)}")
+        p.line(f"elif {p.ref(type)}({out}) not in {p.ref(_UNCHANGED)}: {out} = {p.ref(_number)}({out})")
         return p.remember(cse, Var(out))
 
     def _Subscript(self, node: ast.Subscript) -> Operand:
@@ -530,6 +561,7 @@ class ExpressionWriter:
         if isinstance(left, Const) and isinstance(right, Const):  # it raised while folding: let the helper raise
             p.line(f"{out} = {p.ref(apply)}({a}, {b})")
             return Var(out)
+        symbol = ""
         if isinstance(op, ast.Eq | ast.NotEq):
             guard = self._type_guard(left, right, lambda x, y: x in _PLAIN and y in _PLAIN, "in", _PLAIN)
             inline = f"{a} == {b}" if isinstance(op, ast.Eq) else f"{a} != {b}"
@@ -540,50 +572,68 @@ class ExpressionWriter:
             guard = self._type_guard(left, right, lambda x, y: (x, y) in _ORDERED, "pair", _ORDERED)
             symbol = {ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">="}[type(op)]
             inline = f"{a} {symbol} {b}"
-        if guard is None:
+        ranged = self._range_point(op, left, right) if symbol else None
+        if guard is None and ranged is None:
             p.line(f"{out} = {p.ref(apply)}({a}, {b})")
         elif guard == "":
             p.line(f"{out} = {inline}")
         else:
-            p.line(f"if {guard}: {out} = {inline}")
+            test = "if"
+            if guard is not None:
+                p.line(f"if {guard}: {out} = {inline}")
+                test = "elif"
+            if ranged is not None:
+                low, high = (f"{a}.lo {symbol} {b}", f"{a}.hi {symbol} {b}")
+                with p.block(f"{test} {ranged}:"):  # _compare_bounds for a range and a number, inline
+                    p.line(f"_x, _y = {low}, {high}")
+                    p.line(f"{out} = True if _x and _y else {p.ref(UNKNOWN)} if _x or _y else False")
             p.line(f"else: {out} = {p.ref(apply)}({a}, {b})")
         return Var(out)
+
+    def _range_point(self, op: ast.cmpop, left: Operand, right: Operand) -> str | None:
+        """The run-time test under which ``left`` is a range and ``right`` a number (None: never), for an ordering."""
+        p = self.p
+        if isinstance(left, Const) or (isinstance(right, Const) and type(right.value) not in (int, Fraction)):
+            return None
+        if isinstance(right, Const):
+            return f"{p.type_of(left.name)} is {p.ref(Range)}"
+        return f"{p.type_of(left.name)} is {p.ref(Range)} and {p.type_of(right.name)} in {p.ref(_NUMBERS)}"
 
     def _type_guard(
         self, left: Operand, right: Operand, ok: Callable[[type, type], bool], how: str, allowed: frozenset[Any]
     ) -> str | None:
         """The run-time test under which the inline comparison is the helper's (None: never; "": always)."""
-        p, kind = self.p, self.p.ref(type)
+        p = self.p
         if how == "pair":
             if isinstance(right, Const):
                 types = [t for t in (int, str, date, Fraction) if ok(t, type(right.value))]
-                return f"{kind}({p.use(left)}) in {p.ref(frozenset(types))}" if types else None
+                return f"{p.type_of(p.use(left))} in {p.ref(frozenset(types))}" if types else None
             if isinstance(left, Const):
                 types = [t for t in (int, str, date, Fraction) if ok(type(left.value), t)]
-                return f"{kind}({p.use(right)}) in {p.ref(frozenset(types))}" if types else None
-            return f"({kind}({p.use(left)}), {kind}({p.use(right)})) in {p.ref(allowed)}"
+                return f"{p.type_of(p.use(right))} in {p.ref(frozenset(types))}" if types else None
+            return f"({p.type_of(p.use(left))}, {p.type_of(p.use(right))}) in {p.ref(allowed)}"
         tests = []
         for operand in (left, right):
             if isinstance(operand, Const):
                 if type(operand.value) not in allowed:
                     return None
             else:
-                tests.append(f"{kind}({operand.name}) in {p.ref(allowed)}")
+                tests.append(f"{p.type_of(operand.name)} in {p.ref(allowed)}")
         return " and ".join(tests)
 
     def _membership_guard(self, item: Operand, container: Operand) -> str | None:
-        p, kind = self.p, self.p.ref(type)
+        p = self.p
         tests = []
         if isinstance(item, Const):
             if type(item.value) not in _PLAIN:
                 return None
         else:
-            tests.append(f"{kind}({item.name}) in {p.ref(_PLAIN)}")
+            tests.append(f"{p.type_of(item.name)} in {p.ref(_PLAIN)}")
         if isinstance(container, Const):
             if type(container.value) not in _COLLECTIONS:
                 return None
         else:
-            tests.append(f"{kind}({container.name}) in {p.ref(_COLLECTIONS)}")
+            tests.append(f"{p.type_of(container.name)} in {p.ref(_COLLECTIONS)}")
         return " and ".join(tests)
 
     def _IfExp(self, node: ast.IfExp) -> Operand:
