@@ -2,30 +2,29 @@
 
 from __future__ import annotations
 
-from typing import Any
-
+from gxets_rules.model.review import ReviewSummary
 from gxets_rules.render.review_view import ReviewView
 
 MAX_LINES = 50
 
 
-def render_review_text(summary: dict[str, Any], lang: str) -> str:
+def render_review_text(summary: ReviewSummary, lang: str) -> str:
     """The verdict figures, then each double claim, allowance excess and invalid file (at most 50 of each)."""
     view = ReviewView(summary, lang)
     t = view.t
     lines = [" · ".join(f"{f.title} {t.value(f.value)}" for f in view.figures())]
-    for claim in summary["double_claims"][:MAX_LINES]:
-        scope = t("review.scope." + claim["scope"])
+    for claim in summary.double_claims[:MAX_LINES]:
+        scope = t("review.scope." + claim.scope)
         lines.append(
-            f"  {scope}: {claim['registry']} {claim['certification_number']} "
-            f"{claim['overlap_start']}–{claim['overlap_end']} ({t.value(claim['overlap_t'], 't')}): "
-            f"{view.claim(claim['first'])} × {view.claim(claim['second'])}"
+            f"  {scope}: {claim.registry} {claim.certification_number} "
+            f"{claim.overlap_start}–{claim.overlap_end} ({t.value(claim.overlap_t, 't')}): "
+            f"{view.claim(claim.first)} × {view.claim(claim.second)}"
         )
-    for balance in [b for b in summary["era"] if b["excess_t"] > 0][:MAX_LINES]:
+    for balance in [b for b in summary.era if b.excess_t > 0][:MAX_LINES]:
         lines.append(
-            f"  {t('review.era_excess_t')} {balance['seller_firm_id']}: {t.value(balance['claimed_t'], 't')} > "
-            f"{t.value(balance['created_t'], 't')}"
+            f"  {t('review.era_excess_t')} {balance.seller_firm_id}: {t.value(balance.claimed_t, 't')} > "
+            f"{t.value(balance.created_t, 't')}"
         )
-    for invalid in summary["invalid"][:MAX_LINES]:
-        lines.append(f"  {t('review.invalid_files')}: {invalid['file']} ({len(invalid['problems'])})")
+    for invalid in summary.invalid[:MAX_LINES]:
+        lines.append(f"  {t('review.invalid_files')}: {invalid.file} ({len(invalid.problems)})")
     return "\n".join(lines) + "\n"

@@ -1,4 +1,4 @@
-"""What the summary workbook and page show of a review summary (``gxets.review.v1``), in one language.
+"""What the summary workbook and page show of a review summary (the typed ``gxets.review.v1``), in one language.
 
 Both lay out the same tables — the verdict figures, the totals, one row per firm, the double claims, the allowance
 balances, the credits by kind and TSE category, the files that could not be evaluated — so both read them through this
@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from gxets_rules.model.review import ClaimRef, ReviewSummary
 from gxets_rules.render.catalogue import Text
 
 T = "t"
@@ -38,19 +39,19 @@ class Figure:
 class ReviewView:
     """The review summary, in one language, as the summary workbook and page lay it out."""
 
-    def __init__(self, summary: dict[str, Any], lang: str) -> None:
+    def __init__(self, summary: ReviewSummary, lang: str) -> None:
         self.summary = summary
         self.t = Text(lang)
         self.lang = lang
 
     def figures(self) -> list[Figure]:
         """The verdict: what was reviewed and what needs the secretariat's attention."""
-        totals, t = self.summary["totals"], self.t
+        totals, t = self.summary.totals, self.t
         return [
-            Figure(t("review.firms_evaluated"), totals["firms"], False),
-            Figure(t("review.invalid_files"), totals["invalid"], totals["invalid"] > 0),
-            Figure(t("review.double_claims"), totals["double_claims"], totals["double_claims"] > 0),
-            Figure(t("review.era_excess_sellers"), totals["era_excess_sellers"], totals["era_excess_sellers"] > 0),
+            Figure(t("review.firms_evaluated"), totals.firms, False),
+            Figure(t("review.invalid_files"), totals.invalid, totals.invalid > 0),
+            Figure(t("review.double_claims"), totals.double_claims, totals.double_claims > 0),
+            Figure(t("review.era_excess_sellers"), totals.era_excess_sellers, totals.era_excess_sellers > 0),
         ]
 
     def grids(self) -> list[Grid]:
@@ -65,19 +66,19 @@ class ReviewView:
         ]
 
     def totals(self) -> Grid:
-        totals, t = self.summary["totals"], self.t
+        totals, t = self.summary.totals, self.t
         rows = [
-            (t("review.need_t"), totals["need_t"]),
-            (t("review.usable_t"), totals["usable_t"]),
-            (t("offsets_to_buy"), totals["offsets_to_buy_t"]),
-            (t("review.era_supply_t"), totals["era_supply_t"]),
-            (t("review.era_demand_t"), totals["era_demand_t"]),
-            (t("review.double_claimed_t"), totals["double_claimed_t"]),
+            (t("review.need_t"), totals.need_t),
+            (t("review.usable_t"), totals.usable_t),
+            (t("offsets_to_buy"), totals.offsets_to_buy_t),
+            (t("review.era_supply_t"), totals.era_supply_t),
+            (t("review.era_demand_t"), totals.era_demand_t),
+            (t("review.double_claimed_t"), totals.double_claimed_t),
         ]
         return Grid("totals", t("review.totals"), (t("report.item"), t("unit.t")), (None, T), tuple(rows), "")
 
     def _cap_classes(self) -> list[str]:
-        return sorted({cap["cap_class"] for row in self.summary["firms"] for cap in row["caps"]})
+        return sorted({cap.cap_class for row in self.summary.firms for cap in row.caps})
 
     def firms(self) -> Grid:
         """One row per firm: the figures first (they are what a reviewer scans), the name and files last."""
@@ -94,29 +95,27 @@ class ReviewView:
         columns += [(t("review.firm_name"), None), (t("ruleset"), None), (t("review.result_file"), None)]
         headings, units = zip(*columns, strict=True)
         rows = []
-        for row in self.summary["firms"]:
-            caps = {cap["cap_class"]: cap for cap in row["caps"]}
+        for row in self.summary.firms:
+            caps = {cap.cap_class: cap for cap in row.caps}
             cap_cells = [
-                value
-                for c in classes
-                for value in ((caps[c]["used_t"], caps[c]["cap_t"]) if c in caps else (None, None))
+                value for c in classes for value in ((caps[c].used_t, caps[c].cap_t) if c in caps else (None, None))
             ]
             rows.append(
                 (
-                    row["firm_id"],
-                    t.localized(row["status_label"]) or row["status"],
-                    row["need_t"],
-                    row["usable_t"],
-                    row["offsets_to_buy_t"],
-                    row["era_creatable_t"],
+                    row.firm_id,
+                    t.localized(row.status_label) or row.status,
+                    row.need_t,
+                    row.usable_t,
+                    row.offsets_to_buy_t,
+                    row.era_creatable_t,
                     *cap_cells,
-                    row["lots"],
-                    row["ineligible_lots"],
-                    row["needs_review_lots"],
-                    row["issues"],
-                    row["firm_name"],
-                    row["ruleset"],
-                    row["result"],
+                    row.lots,
+                    row.ineligible_lots,
+                    row.needs_review_lots,
+                    row.issues,
+                    row.firm_name,
+                    row.ruleset,
+                    row.result,
                 )
             )
         return Grid("firms", t("review.firms"), headings, units, tuple(rows), t("review.none"))
@@ -134,23 +133,23 @@ class ReviewView:
         )
         rows = tuple(
             (
-                t("review.scope." + d["scope"]),
-                d["registry"],
-                d["certification_number"],
-                f"{d['overlap_start']}–{d['overlap_end']}",
-                d["overlap_t"],
-                self.claim(d["first"]),
-                self.claim(d["second"]),
+                t("review.scope." + d.scope),
+                d.registry,
+                d.certification_number,
+                f"{d.overlap_start}–{d.overlap_end}",
+                d.overlap_t,
+                self.claim(d.first),
+                self.claim(d.second),
             )
-            for d in self.summary["double_claims"]
+            for d in self.summary.double_claims
         )
         units = (None, None, None, None, T, None, None)
         return Grid("double-claims", t("review.double_claims"), headings, units, rows, t("review.none"))
 
-    def claim(self, ref: dict[str, Any]) -> str:
+    def claim(self, ref: ClaimRef) -> str:
         """One side of a double claim: firm, lot and range, and where it was claimed."""
-        where = ref["file"] or f"{self.t('review.earlier_round')} {ref['recorded_submission'][:12]}"
-        return f"{ref['firm_id']} · {ref['lot_id']} · {ref['serial_start']}–{ref['serial_end']} ({where})"
+        where = ref.file or f"{self.t('review.earlier_round')} {(ref.recorded_submission or '')[:12]}"
+        return f"{ref.firm_id} · {ref.lot_id} · {ref.serial_start}–{ref.serial_end} ({where})"
 
     def era(self) -> Grid:
         t = self.t
@@ -164,14 +163,14 @@ class ReviewView:
         )
         rows = tuple(
             (
-                b["seller_firm_id"],
-                t.value(b["seller_evaluated"]),
-                b["created_t"],
-                b["claimed_t"],
-                b["excess_t"],
-                ", ".join(f"{c['firm_id']} {c['lot_id']} ({t.value(c['quantity_t'])})" for c in b["claims"]),
+                b.seller_firm_id,
+                t.value(b.seller_evaluated),
+                b.created_t,
+                b.claimed_t,
+                b.excess_t,
+                ", ".join(f"{c.firm_id} {c.lot_id} ({t.value(c.quantity_t)})" for c in b.claims),
             )
-            for b in self.summary["era"]
+            for b in self.summary.era
         )
         return Grid("era", t("review.era"), headings, (None, None, T, T, T, None), rows, t("review.none"))
 
@@ -183,8 +182,8 @@ class ReviewView:
         grids = []
         for key, title in (("by_kind", t("review.credits_by_kind")), ("by_tse_category", t("review.credits_by_tse"))):
             rows = tuple(
-                (t.kind(c["kind"]), c["tse_category"] or "–", c["lots"], c["claimed_t"], c["usable_t"])
-                for c in self.summary["totals"][key]
+                (t.kind(c.kind), c.tse_category or "–", c.lots, c.claimed_t, c.usable_t)
+                for c in getattr(self.summary.totals, key)
             )
             grids.append(Grid(key.replace("_", "-"), title, headings, units, rows, t("review.none")))
         return grids
@@ -192,7 +191,7 @@ class ReviewView:
     def invalid(self) -> Grid:
         t = self.t
         headings = (t("review.file"), t("review.firm_id"), t("review.problems"))
-        rows = tuple((i["file"], i["firm_id"], "\n".join(i["problems"])) for i in self.summary["invalid"])
+        rows = tuple((i.file, i.firm_id, "\n".join(i.problems)) for i in self.summary.invalid)
         return Grid("invalid", t("review.invalid_files"), headings, (None, None, None), rows, t("review.none"))
 
     def intake_warnings(self) -> Grid:
@@ -200,8 +199,6 @@ class ReviewView:
         t = self.t
         headings = (t("review.file"), t("review.firm_id"), t("review.intake_warnings"))
         rows = tuple(
-            (row["file"], row["firm_id"], "\n".join(row["intake_warnings"]))
-            for row in self.summary["firms"]
-            if row["intake_warnings"]
+            (row.file, row.firm_id, "\n".join(row.intake_warnings)) for row in self.summary.firms if row.intake_warnings
         )
         return Grid("warnings", t("review.intake_warnings"), headings, (None, None, None), rows, t("review.none"))

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from typing import Any
 
 from openpyxl import Workbook
 
+from gxets_rules.model.review import ReviewSummary
 from gxets_rules.render.review_view import Figure, Grid, ReviewView
 from gxets_rules.render.xlsx import Sheet, num, workbook_bytes
 
@@ -43,12 +43,12 @@ def _sheet(wb: Workbook, grid: Grid, title: str | None = None, figures: Sequence
         sheet.append([grid.empty])
 
 
-def render_review_xlsx(summary: dict[str, Any], lang: str = "ja") -> bytes:
-    """The summary workbook of a review summary (``gxets.review.v1`` as a dict) in one language, as bytes."""
+def render_review_xlsx(summary: ReviewSummary, lang: str = "ja") -> bytes:
+    """The summary workbook of a review summary in one language, as bytes."""
     view = ReviewView(summary, lang)
     wb = Workbook(write_only=True)
     first, *rest = view.grids()
     _sheet(wb, first, view.t("review.title"), view.figures())  # the workbook opens on the verdict
     for grid in rest:
         _sheet(wb, grid)
-    return workbook_bytes(wb, date.fromisoformat(summary["as_of"]) if summary["as_of"] else EPOCH)
+    return workbook_bytes(wb, summary.as_of or EPOCH)

@@ -16,16 +16,15 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 from gxets_rules.app.pipeline import CheckRequest, SharedInputs, evaluate_loaded, load_inputs
 from gxets_rules.app.review.claims import NOT_A_CLAIM, Claim, claims_of
 from gxets_rules.app.review.ledger import SubmissionRecord
 from gxets_rules.evaluate.result import build_result
-from gxets_rules.evaluate.trace import result_field
-from gxets_rules.io.writers import canonical_json, write_json
+from gxets_rules.io.writers import atomic_write_bytes, canonical_json, result_bytes
 from gxets_rules.io.xlsx.guard import DEFAULT_MAX_ROWS
 from gxets_rules.model.problems import InputError, Problem
+from gxets_rules.model.result import LabelFigure, LotResult, Result, TextFigure, WholeFigure
 from gxets_rules.model.review import CapUse, CreditTotal, FirmRow
 from gxets_rules.model.submission import CreditLot
 from gxets_rules.render.reports import write_reports
@@ -34,7 +33,6 @@ from gxets_rules.ruleset.strict_yaml import DEFAULT_MAX_BYTES
 STATUS_FIELD = "position.status"
 ERA_CREATED_FIELD = "position.era.creatable_t"
 """The output a rule set names what a firm may create under (docs/review.md); a rule set without it creates none."""
-CAP_SUFFIX = "_cap_t"
 
 
 @dataclass(frozen=True)
@@ -90,19 +88,19 @@ def review_submission(index: int, path: Path, options: ReviewOptions, shared: Sh
         evaluation = evaluate_loaded(request, loaded, market, options.today, shared)
     except InputError as exc:
         return FirmOutcome(index, file, firm_id, claims, problems=_texts(exc.problems))
-    data = build_result(evaluation).model_dump(mode="json")
+    result = build_result(evaluation)
     folder = folder_name(index, firm_id)
-    write_json(options.out / folder / "result.json", data)
-    write_reports(data, options.reports, options.lang, options.out / folder)
-    row = firm_row(data, file, f"{folder}/result.json", _texts(evaluation.loaded.warnings))
+    atomic_write_bytes(options.out / folder / "result.json", result_bytes(result))
+    write_reports(result, options.reports, options.lang, options.out / folder)
+    row = firm_row(result, file, f"{folder}/result.json", _texts(evaluation.loaded.warnings))
     return FirmOutcome(
         index,
         file,
         firm_id,
         claims,
         row=row,
-        credits=credit_totals(loaded.submission.lots, data["lots"]),
-        record=submission_record(data, row),
+        credits=credit_totals(loaded.submission.lots, result.lots),
+        record=submission_record(result, row),
         folder=folder,
     )
 
@@ -111,44 +109,39 @@ def _texts(problems: Sequence[Problem]) -> tuple[str, ...]:
     return tuple(str(problem) for problem in problems)
 
 
-def firm_row(result: dict[str, Any], file: str, result_path: str, warnings: Sequence[str]) -> FirmRow:
+def firm_row(result: Result, file: str, result_path: str, warnings: Sequence[str]) -> FirmRow:
     """The summary row of a firm's result: figures read from it by the conventions of docs/review.md."""
-    coverage = result["coverage"]
-    verdicts = Counter(lot["verdict"] for lot in result["lots"])
-    status = result["fields"].get(STATUS_FIELD) or {}
-    labels = status.get("labels") or {}
-    value = result_field(result, STATUS_FIELD)
+    coverage = result.coverage
+    verdicts = Counter(lot.verdict for lot in result.lots)
+    status = result.figure(STATUS_FIELD)
+    value = status.value if isinstance(status, LabelFigure | TextFigure) else None
+    labels = result.catalogue.quantities[status.quantity].labels if status and status.quantity else None
+    created = result.figure(ERA_CREATED_FIELD)
     return FirmRow(
-        firm_id=result["firm"]["id"],
-        firm_name=result["firm"]["name"],
+        firm_id=result.firm.id,
+        firm_name=result.firm.name,
         file=file,
         result=result_path,
-        ruleset=f"{result['ruleset']['id']} {result['ruleset']['version']}",
-        as_of=result["as_of"],
+        ruleset=f"{result.ruleset.id} {result.ruleset.version}",
+        as_of=result.as_of.isoformat(),
         status=value,
-        status_label=labels.get(value),
-        need_t=coverage["need_t"],
-        usable_t=coverage["usable_t"],
-        offsets_to_buy_t=coverage["offsets_to_buy_t"],
-        era_creatable_t=result_field(result, ERA_CREATED_FIELD),
-        caps=[
-            CapUse(
-                cap_class=key.removesuffix(CAP_SUFFIX), used_t=coverage[key.replace(CAP_SUFFIX, "_usable_t")], cap_t=cap
-            )
-            for key, cap in sorted(coverage.items())
-            if key.endswith(CAP_SUFFIX)
-        ],
-        lots=len(result["lots"]),
+        status_label=labels.get(value) if labels and value else None,
+        need_t=coverage.need_t,
+        usable_t=coverage.usable_t,
+        offsets_to_buy_t=coverage.offsets_to_buy_t,
+        era_creatable_t=created.value if isinstance(created, WholeFigure) else None,
+        caps=[CapUse(cap_class=cls, used_t=use.usable_t, cap_t=use.cap_t) for cls, use in coverage.classes.items()],
+        lots=len(result.lots),
         ineligible_lots=verdicts["ineligible"],
         needs_review_lots=verdicts["needs_review"],
-        issues=len(result["issues"]),
+        issues=len(result.issues),
         intake_warnings=list(warnings),
     )
 
 
-def credit_totals(lots: Iterable[CreditLot], results: Iterable[dict[str, Any]]) -> tuple[CreditTotal, ...]:
+def credit_totals(lots: Iterable[CreditLot], results: Iterable[LotResult]) -> tuple[CreditTotal, ...]:
     """The firm's claimed credits (lots not sold) by kind and TSE category, with the tonnes that count."""
-    usable = {lot["id"]: lot["usable_t"] for lot in results}
+    usable = {lot.id: lot.usable_t for lot in results}
     return sum_credits(
         (lot.kind, lot.tse_category, 1, lot.quantity_t, usable.get(lot.id, 0))
         for lot in lots
@@ -173,19 +166,18 @@ def sum_credits(rows: Iterable[tuple[str, str | None, int, int, int]]) -> tuple[
     )
 
 
-def submission_record(result: dict[str, Any], row: FirmRow) -> SubmissionRecord:
+def submission_record(result: Result, row: FirmRow) -> SubmissionRecord:
     """What the ledger keeps: the content hash covers every input file's hash and the evaluation date."""
-    run = result["run"]
-    content = canonical_json({"inputs": run["inputs"], "as_of": run["as_of"]}).encode("utf-8")
+    content = canonical_json({"inputs": dict(result.run.inputs), "as_of": result.as_of.isoformat()}).encode("utf-8")
     return SubmissionRecord(
         firm_id=row.firm_id,
         content_sha256=hashlib.sha256(content).hexdigest(),
-        ruleset_id=result["ruleset"]["id"],
-        ruleset_version=result["ruleset"]["version"],
-        ruleset_sha256=result["ruleset"]["sha256"],
-        first_fy=result["period"]["first_fy"],
-        last_fy=result["period"]["last_fy"],
-        as_of=result["as_of"],
+        ruleset_id=result.ruleset.id,
+        ruleset_version=result.ruleset.version,
+        ruleset_sha256=result.ruleset.sha256,
+        first_fy=result.period.first_fy,
+        last_fy=result.period.last_fy,
+        as_of=result.as_of.isoformat(),
         file=row.file,
         summary=row.model_dump(mode="json"),
     )
