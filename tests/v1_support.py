@@ -33,6 +33,9 @@ from gxets_rules.ruleset.expr import EvaluationError
 from gxets_rules.ruleset.params import ParamRead
 from gxets_rules.ruleset.values import UNKNOWN, Range, exact_text, fmt_number, jsonable
 
+TO_BUY = "coverage.offsets_to_buy_t"
+"""v1's field for the rule set's own words of the offsets to buy."""
+
 
 def _dump(model: Any) -> Any:
     return None if model is None else model.model_dump(mode="json")
@@ -166,6 +169,11 @@ class _V1:
             for section, outputs in self.rs.outputs.items()
             for name, compiled in outputs.items()
         }
+        label = self.rs.coverage.to_buy_label
+        if label is not None:  # the headline's words, where the rule set has its own (main, issue 11)
+            labels = self.rs.quantities[label].spec.labels or {}
+            title = labels.get(self.ev.position.value(label, None))
+            fields[TO_BUY] = {"quantity": label, "title": _dump(title), "unit": "t", "labels": None}
         for need in self.rs.needs:
             path = f"coverage.needs.{need.spec.id}"
             fields[f"{path}.need_t"] = self.field(need.spec.amount, need.spec.title, "t")
@@ -319,6 +327,9 @@ def _fields(result: Result) -> dict[str, Any]:
         }
 
     fields = {figure.path: field(figure.quantity) for figure in result.position.figures}
+    worded = result.catalogue.to_buy
+    if worded is not None:
+        fields[TO_BUY] = {"quantity": worded.quantity, "title": _dump(worded.title), "unit": "t", "labels": None}
     for need in result.catalogue.needs:
         path = f"coverage.needs.{need.id}"
         fields[f"{path}.need_t"] = field(need.quantity, need.title, "t")

@@ -1,6 +1,7 @@
 """Cover the firm's needs (shortfalls) with its eligible lots, within the caps.
 
-The rule set decides everything that is policy: which lot statuses count, which lots are
+The rule set decides everything that is policy: which lot statuses count (and which of them are still held, so
+that what they cover is planned rather than already cancelled), which lots are
 used first (already-cancelled ones, then kinds that cannot be banked into a later
 phase), which kinds share a cap, and each need's amount and caps. This module only
 allocates, deterministically: lots in that order, each filling the needs in order,
@@ -107,6 +108,7 @@ def allocate(
     status_rank = {status: i for i, status in enumerate(spec.status_order)}
     kind_rank = {kind: i for i, kind in enumerate(spec.kind_order)}
     counted = set(spec.counted_statuses)
+    held = set(spec.held_statuses)
     usable_lots = [d for d in decisions if d.verdict == ELIGIBLE and d.lot.status in counted]
     usable_lots.sort(
         key=lambda d: (
@@ -137,7 +139,7 @@ def allocate(
             allocations.setdefault(lot.id, {})[need.id] = take
             left -= take
         used = lot.quantity_t - left
-        if lot.status == "held":
+        if lot.status in held:
             planned_t += used
         else:
             cancelled_t += used

@@ -51,6 +51,7 @@ from gxets_rules.model.result import (
     RulesetRef,
     RunRecord,
     SourceRef,
+    Worded,
     figure_of,
 )
 from gxets_rules.ruleset.compiled import CompiledCriterion, CompiledRule, RuleSet
@@ -324,6 +325,14 @@ class _Builder:
                 figures.append(figure_of(f"{section}.{name}", kind, qid, unit, plain))
         return figures
 
+    def to_buy(self) -> Worded | None:
+        """The headline's words, where the rule set has its own: the label of its label quantity's value."""
+        label = self.rs.coverage.to_buy_label
+        if label is None:
+            return None
+        labels = self.rs.quantities[label].spec.labels or {}
+        return Worded(quantity=self.quantity_id(label), title=labels.get(self.ev.position.value(label, None)))
+
     def needs(self) -> list[NeedSpec]:
         return [
             NeedSpec(
@@ -388,6 +397,7 @@ class _Builder:
                 params=self.params,
                 quantities=self.quantities,
                 needs=needs,
+                to_buy=self.to_buy(),
                 interpretations=self.interpretations(),
                 sources=[
                     SourceRef(id=s.id, title=s.title, issuer=s.issuer, url=s.url, kind=s.kind)

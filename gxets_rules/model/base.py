@@ -7,7 +7,7 @@ from typing import Annotated, TypeVar
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, JsonValue, StringConstraints
 
 Tonnes = Annotated[int, Field(description="Whole tonnes of CO2 (t-CO2).")]
-"""Quantities are whole t-CO2 (DESIGN.md §6); a fraction is an input error, never rounded."""
+"""Quantities are whole t-CO2 (as money is whole yen); a fraction is an input error, never rounded."""
 
 FiscalYear = Annotated[
     int, Field(ge=1990, le=2100, description="Japanese fiscal year (April–March), e.g. 2025 = Apr 2025–Mar 2026.")
@@ -33,7 +33,7 @@ V = TypeVar("V")
 
 
 def _by_key(mapping: dict[K, V]) -> dict[K, V]:
-    return dict(sorted(mapping.items()))  # type: ignore[type-var]
+    return dict(sorted(mapping.items()))
 
 
 SortedDict = Annotated[dict[K, V], AfterValidator(_by_key)]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from pydantic import ValidationError
@@ -60,7 +60,7 @@ def _data_path(loc: Sequence[str | int], data: Any) -> tuple[str | int, ...]:
     return tuple(path)
 
 
-def _message(error: dict[str, Any], schema_hint: str | None) -> str:
+def _message(error: Mapping[str, Any], schema_hint: str | None) -> str:
     kind = error["type"]
     if kind == "missing":
         return "required field is missing"

@@ -106,7 +106,7 @@ class RulesetRef(StrictModel):
 class FirmRef(StrictModel):
     id: str
     name: str
-    group: Literal["G", "X"] | None = Field(description="GX League group, where the submission gives one.")
+    group: str | None = Field(description="The firm's group as its submission gives it (GX League: G or X), if any.")
 
 
 class Period(StrictModel):
@@ -171,6 +171,14 @@ class NeedSpec(StrictModel):
     caps: SortedDict[str, str | None] = Field(description="Cap class → the quantity its cap is, when it names one.")
 
 
+class Worded(StrictModel):
+    """The rule set's own words for a figure of the coverage, chosen by the value of a label quantity (e.g. Phase 2
+    calls what is left to cover "allowances to surrender" rather than "offsets to buy")."""
+
+    quantity: str = Field(description="The label quantity whose value chose the words.")
+    title: LocalizedText | None = Field(description="The label's words; null if the value has none.")
+
+
 class InterpretationUse(StrictModel):
     id: str
     title: LocalizedText
@@ -197,6 +205,9 @@ class Catalogue(StrictModel):
     params: SortedDict[ParamId, ParamSpec] = Field(description="Every parameter read, by name@fy.")
     quantities: SortedDict[str, QuantitySpec]
     needs: list[NeedSpec] = Field(description="The coverage's needs, in the rule set's order.")
+    to_buy: Worded | None = Field(
+        default=None, description="How the rule set words the offsets to buy (coverage.offsets_to_buy_t), if it does."
+    )
     interpretations: list[InterpretationUse] = Field(description="Every interpretation cited, by id.")
     sources: list[SourceRef] = Field(description="The documents the rule set encodes.")
 
@@ -511,6 +522,14 @@ class Result(StrictModel):
     def figure(self, path: str) -> Figure | None:
         """The output at a dotted path (``position.status``), if the rule set has it."""
         return self.position.by_path.get(path)
+
+    def value_of(self, path: str) -> Any:
+        """The value of an output (``position.status``): a date, a number, a yes/no or a code — per fiscal year a
+        ``{fy: value}`` map; None where unknown or not defined. KeyError if the rule set has no such output."""
+        figure = self.position.by_path[path]
+        if isinstance(figure, NotDefinedFigure):
+            return None
+        return figure.value if figure.by_fy is None else dict(figure.by_fy)
 
     def relied_on(self) -> Iterator[InterpretationUse]:
         """The interpretations a figure or decision of this result relied on, by id."""

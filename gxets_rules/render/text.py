@@ -58,7 +58,7 @@ def render_text(result: Result, lang: str = "ja") -> str:
     status = view.status
     if status is not None and status.value is not None:
         lines.append(f"{t('status')}: {status.shown}")
-    lines.append(f"{t('offsets_to_buy')}: {t.value(coverage.offsets_to_buy_t, 't')}")
+    lines.append(f"{view.to_buy_title}: {t.value(coverage.offsets_to_buy_t, 't')}")
     plan = result.plan
     if plan and (plan.last_order or plan.payment):
         lines.append(_plan_headline(plan, t))
@@ -70,14 +70,15 @@ def render_text(result: Result, lang: str = "ja") -> str:
             lines.extend(_line(f.title, f.shown) for f in (view.cited(f"{section}.{name}") for name in shown))
             lines.append("")
     lines.append(t("coverage"))
+    described = {need.id: need for need in result.catalogue.needs}
     for need in coverage.needs:
         caps = "".join(
             f" · {cls} {t('cap')} {cap.cap_t:,} {t('used')} {cap.usable_t:,}" for cls, cap in need.caps.items()
         )
-        title = t.get("need." + need.id, need.id)
+        title = t.localized(described[need.id].title)
         lines.append(
             f"  {title}: {t('need')} {need.need_t:,} · {t('usable')} {need.usable_t:,}"
-            f" · {t('offsets_to_buy')} {need.offsets_to_buy_t:,}{caps}"
+            f" · {view.to_buy_title} {need.offsets_to_buy_t:,}{caps}"
         )
     lines.append(
         f"  {t('eligible_holdings')}: {coverage.usable_t:,} t ({t('cancelled')} {coverage.cancelled_t:,} · "

@@ -244,6 +244,12 @@ class ReportView:
     def offsets_to_buy_t(self) -> int:
         return self.result.coverage.offsets_to_buy_t
 
+    @property
+    def to_buy_title(self) -> str:
+        """What the uncovered rest is called: the rule set's words (allowances to surrender …), else offsets to buy."""
+        worded = self.result.catalogue.to_buy
+        return self.t.localized(worded.title if worded else None) or self.t("offsets_to_buy")
+
     def dates(self) -> list[Cited]:
         """Every dated output of the position (deadlines, submission period), in the rule set's order."""
         paths = [figure.path for figure in self.result.position.figures if figure.unit == "date"]
