@@ -31,7 +31,7 @@ from gxets_rules.model.result_checks import inconsistencies
 from gxets_rules.ruleset.files import require_size_within
 
 DEFAULT_MAX_RESULT_BYTES = 512 * 1024 * 1024
-"""Largest result accepted (a result of 10,000 lots is about 7 MB)."""
+"""Largest result accepted (a result of 10,000 lots is about 12 MB)."""
 MAX_DEPTH = 32
 """Deepest nesting of arrays and objects accepted; a result nests about ten deep."""
 LARGEST_INTEGER = 2**63 - 1

@@ -24,6 +24,7 @@ from gxets_rules.model.plan import Plan, unit_of
 from gxets_rules.model.result import (
     CriterionFacts,
     Figure,
+    InterpretationUse,
     LotResult,
     NotDefinedFigure,
     QuantitySpec,
@@ -340,7 +341,7 @@ class ReportView:
         inputs = [Read(path, self.cell(value)) for path, value in sorted(criterion.inputs.items())]
         return inputs + [Read(p.name, self.cell(p.value), p.fy, p.source) for p in criterion.params]
 
-    def interpretations(self) -> list[Any]:
+    def interpretations(self) -> list[InterpretationUse]:
         """The interpretations the result's figures and decisions relied on, by id."""
         return list(self.result.relied_on())
 
