@@ -28,6 +28,7 @@ from gxets_rules.app.pipeline import DEFAULT_RULESET, CheckRequest, SharedInputs
 from gxets_rules.app.review.batch import Batch, collect, run_batch
 from gxets_rules.app.review.firm import ReviewOptions
 from gxets_rules.app.review.ledger import open_ledger
+from gxets_rules.app.web.commands import serve, users_group
 from gxets_rules.evaluate.result import build_result
 from gxets_rules.evaluate.rulesets import load_ruleset
 from gxets_rules.io.result_reader import DEFAULT_MAX_RESULT_BYTES, load_result
@@ -484,6 +485,10 @@ def rules_test(ruleset: str | None, pattern: str | None) -> None:
     click.echo(f"{total - failures} passed, {failures} failed")
     if failures:
         sys.exit(EXIT_FINDINGS)
+
+
+main.add_command(serve)  # the web application (gxets_rules/app/web/), with the `web` extra
+main.add_command(users_group)
 
 
 if __name__ == "__main__":
