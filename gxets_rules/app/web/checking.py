@@ -16,9 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from gxets_rules.app.pipeline import CheckRequest, SharedInputs, run_evaluation
-from gxets_rules.app.web.uploads import confine
+from gxets_rules.app.web.uploads import confine_lots_csv
 from gxets_rules.evaluate.result import build_result
 from gxets_rules.evaluate.rulesets import load_ruleset
+from gxets_rules.io.ownership_reader import LoadedOwnership
 from gxets_rules.io.writers import canonical_json
 from gxets_rules.model.problems import InputError, Location, Problem
 from gxets_rules.render.reports import REPORTS
@@ -38,11 +39,13 @@ def compile_bundled() -> dict[str, RuleSet]:
 
 
 class BundledInputs(SharedInputs):
-    """Shared inputs whose rule sets are the server's compiled bundled ones; any other reference is an input error."""
+    """Shared inputs for submissions uploaded into ``root``: the server's compiled bundled rule sets only, and an
+    ownership graph only from inside ``root`` — a submission (YAML or workbook) naming any other file is refused."""
 
-    def __init__(self, rulesets: Mapping[str, RuleSet], max_bytes: int, max_rows: int) -> None:
+    def __init__(self, rulesets: Mapping[str, RuleSet], max_bytes: int, max_rows: int, root: Path) -> None:
         super().__init__(max_bytes, max_rows)
         self.rulesets = rulesets
+        self.root = root.resolve()
 
     def ruleset(self, ref: str) -> RuleSet:
         found = self.rulesets.get(ref)
@@ -50,6 +53,13 @@ class BundledInputs(SharedInputs):
             known = ", ".join(self.rulesets)
             raise InputError([Problem(Location(ref), f"no rule set {ref!r} on this server (it has {known})")])
         return found
+
+    def ownership(self, path: Path) -> LoadedOwnership:
+        target = path.resolve()
+        if not target.is_relative_to(self.root) or not target.is_file():
+            problem = f"ownership: {path.name!r} is not among the files uploaded with the submission"
+            raise InputError([Problem(Location(path.name), problem)])
+        return super().ownership(path)
 
 
 UPLOAD_FOLDERS = ("submission", "ownership", "market")
@@ -91,8 +101,7 @@ def data_url(name: str, data: bytes) -> Download:
 
 def precheck(upload: Upload, inputs: BundledInputs, lang: str, today: date) -> Checked:
     """Check the uploaded submission as ``gxets check --report html,xlsx`` would; an input error names its places."""
-    ignored = ("ownership",) if upload.ownership else ()
-    confine(upload.submission, upload.submission.parent, inputs.max_bytes, ignored)
+    confine_lots_csv(upload.submission, upload.submission.parent, inputs.max_bytes)
     request = CheckRequest(
         upload.submission, None, None, inputs.max_bytes, upload.ownership, upload.market, inputs.max_rows
     )

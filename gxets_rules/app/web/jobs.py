@@ -21,7 +21,7 @@ from gxets_rules.app.review.batch import Batch, collect, run_batch
 from gxets_rules.app.review.firm import ReviewOptions
 from gxets_rules.app.web.checking import BundledInputs
 from gxets_rules.app.web.config import WebConfig
-from gxets_rules.app.web.uploads import confine
+from gxets_rules.app.web.uploads import confine_lots_csv
 from gxets_rules.io.writers import write_json
 from gxets_rules.io.xlsx.guard import XlsxLimits
 from gxets_rules.model.problems import InputError
@@ -78,7 +78,7 @@ def submission_files(upload: BatchUpload, config: WebConfig) -> tuple[list[Path]
     kept = []
     for path in files:
         try:
-            confine(path, root, config.max_bytes)
+            confine_lots_csv(path, root, config.max_bytes)
         except InputError as exc:
             notes += [f"{path.relative_to(root)}: {problem.message}" for problem in exc.problems]
             continue
@@ -121,7 +121,7 @@ class ReviewJobs:
         files, notes = submission_files(upload, config)
         job.notes += notes
         job.total = len(files)
-        shared = BundledInputs(self.rulesets, config.max_bytes, config.max_rows)
+        shared = BundledInputs(self.rulesets, config.max_bytes, config.max_rows, upload.run)
         inputs = shared_input_hashes(shared, upload.ownership, upload.market)
         out = upload.run / REVIEW
         options = ReviewOptions(

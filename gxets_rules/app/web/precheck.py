@@ -23,7 +23,7 @@ from gxets_rules.app.web.checking import UPLOAD_FOLDERS, BundledInputs, Upload, 
 from gxets_rules.app.web.config import PRECHECK_FILES, WebConfig
 from gxets_rules.app.web.pages import WebText, language, page
 from gxets_rules.app.web.security import require_csrf
-from gxets_rules.app.web.uploads import given, references, safe_name, save
+from gxets_rules.app.web.uploads import given, lots_csv_named, safe_name, save
 from gxets_rules.io.xlsx.template import template_bytes
 from gxets_rules.model.problems import InputError, Location, Problem
 from gxets_rules.render.html import report_context
@@ -66,7 +66,7 @@ async def receive(form: FormData, root: Path, config: WebConfig, w: WebText) -> 
     assert submission is not None
     lots_file = given(form.get("lots_csv"))
     if lots_file is not None:
-        named = references(submission, config.max_bytes).get("lots_csv")
+        named = lots_csv_named(submission, config.max_bytes)
         target = safe_name(named[0], "") if named else ""
         if not target or target == submission.name:
             raise InputError([Problem(Location(submission.name), w("web.lots_not_named"))])
@@ -80,9 +80,9 @@ async def check(request: Request) -> Response:
         require_csrf(request, form)
         lang = language(request, form.get("lang"))
         w = WebText(lang)
-        inputs = BundledInputs(request.app.state.rulesets, config.max_bytes, config.max_rows)
         with tempfile.TemporaryDirectory(prefix="gxets-web-") as tmp:
             root = Path(tmp)
+            inputs = BundledInputs(request.app.state.rulesets, config.max_bytes, config.max_rows, root)
             try:
                 upload = await receive(form, root, config, w)
                 checked = await run_in_threadpool(precheck, upload, inputs, lang, date.today())

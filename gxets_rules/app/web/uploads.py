@@ -3,15 +3,14 @@ with their members' names and sizes checked, and submissions that may name only 
 
 A browser sends a file's name as the user's machine knows it (``C:\\Users\\…\\提出.xlsx``, or anything a hostile
 client likes: ``../../etc/cron.d/x``). Only the last part is kept, and only if it is an ordinary name; otherwise the
-file gets a fixed name. A YAML submission can name its lots CSV and ownership graph by path; on a server such a path
-must not reach beyond the upload, so every such reference is checked before the submission is read.
+file gets a fixed name. A YAML submission can name its lots CSV by path; on a server such a path must not reach beyond
+the upload, so the reference is checked before the submission is read.
 """
 
 from __future__ import annotations
 
 import re
 import zipfile
-from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 from typing import IO
 
@@ -22,8 +21,6 @@ from gxets_rules.io.xlsx.guard import is_workbook
 from gxets_rules.model.problems import InputError, Location, Problem
 from gxets_rules.ruleset.strict_yaml import read_yaml_file
 
-REFERENCE_KEYS = ("lots_csv", "ownership")
-"""The fields of a submission that name another file, relative to it."""
 BATCH_SUFFIXES = (".yaml", ".yml", ".xlsx", ".csv")
 """What a batch upload keeps: submissions, and the lots CSVs and ownership graphs they name."""
 MAX_NAME = 120
@@ -60,34 +57,29 @@ async def save(upload: UploadFile, target: Path, max_bytes: int) -> Path:
     return target
 
 
-def references(submission: Path, max_bytes: int) -> dict[str, tuple[str, Location]]:
-    """The files a YAML submission names (``lots_csv``, ``ownership``) with where; none for a workbook or bad YAML."""
+def lots_csv_named(submission: Path, max_bytes: int) -> tuple[str, Location] | None:
+    """The lots CSV a YAML submission names (``lots_csv:``) and where; None for a workbook (it has no such field), a
+    submission that names none, or YAML the loader will refuse anyway."""
     if is_workbook(submission):
-        return {}
+        return None
     try:
         doc = read_yaml_file(submission, max_bytes=max_bytes)
     except InputError:
-        return {}  # the loader reads it again and reports every problem
-    if not isinstance(doc.data, dict):
-        return {}
-    return {
-        key: (value, doc.location_of((key,))) for key in REFERENCE_KEYS if isinstance(value := doc.data.get(key), str)
-    }
+        return None  # the loader reads it again and reports every problem
+    value = doc.data.get("lots_csv") if isinstance(doc.data, dict) else None
+    return (value, doc.location_of(("lots_csv",))) if isinstance(value, str) else None
 
 
-def confine(submission: Path, root: Path, max_bytes: int, ignored: Iterable[str] = ()) -> None:
-    """An input error for each file the submission names that is not a file inside ``root`` (keys in ``ignored``
-    are replaced by an uploaded file of their own and not read)."""
-    problems = []
-    inside = root.resolve()
-    for key, (value, where) in references(submission, max_bytes).items():
-        if key in ignored:
-            continue
-        target = (submission.parent / value).resolve()
-        if not target.is_relative_to(inside) or not target.is_file():
-            problems.append(Problem(where, f"{key}: {value!r} is not among the files uploaded with the submission"))
-    if problems:
-        raise InputError(problems)
+def confine_lots_csv(submission: Path, root: Path, max_bytes: int) -> None:
+    """An input error if the submission names a lots CSV that is not a file inside ``root`` (checked before the
+    loader reads it; an ownership graph is checked when it is read, by the server's shared inputs)."""
+    named = lots_csv_named(submission, max_bytes)
+    if named is None:
+        return
+    value, where = named
+    target = (submission.parent / value).resolve()
+    if not target.is_relative_to(root.resolve()) or not target.is_file():
+        raise InputError([Problem(where, f"lots_csv: {value!r} is not among the files uploaded with the submission")])
 
 
 def member_path(name: str) -> PurePosixPath | None:
