@@ -110,12 +110,20 @@ def live_server(app: Starlette) -> Iterator[str]:
 
 
 @contextmanager
-def chromium_context(**options: Any) -> Iterator[Any]:
-    """A fresh headless Chromium (the system's, never a downloaded one) with its own profile, via Playwright."""
+def playwright_driver() -> Iterator[Any]:
+    """Playwright's driver, started once (a test may open several browsers from it, one at a time or together)."""
+    tool(CHROMIUM, "the end-to-end test drives the real browser")
     from playwright.sync_api import sync_playwright  # noqa: PLC0415 - only the browser tests need it
 
+    with sync_playwright() as playwright:
+        yield playwright
+
+
+@contextmanager
+def chromium_context(playwright: Any, **options: Any) -> Iterator[Any]:
+    """A fresh headless Chromium (the system's, never a downloaded one) with a profile of its own."""
     executable = tool(CHROMIUM, "the end-to-end test drives the real browser")
-    with tempfile.TemporaryDirectory(prefix="gxets-chromium-") as profile, sync_playwright() as playwright:
+    with tempfile.TemporaryDirectory(prefix="gxets-chromium-") as profile:
         context = playwright.chromium.launch_persistent_context(
             profile, executable_path=executable, headless=True, args=CHROMIUM_FLAGS, **options
         )
