@@ -75,7 +75,8 @@ def _log_in(page: Any, base: str) -> None:
 
 
 def _visible_rows(page: Any) -> list[str]:
-    return page.eval_on_selector_all("#firm-table tbody tr:not([hidden]) td:first-child", "cs => cs.map(c => c.innerText)")
+    cells = "#firm-table tbody tr:not([hidden]) td:first-child"
+    return page.eval_on_selector_all(cells, "cs => cs.map(c => c.innerText)")
 
 
 def test_a_reviewer_uploads_a_batch_and_works_the_firm_table(site: tuple[str, Path], browser: Any) -> None:
@@ -120,9 +121,7 @@ def _thousand_firm_run(folder: Path, template_run: Path) -> str:
     return run.name
 
 
-def test_the_firm_table_of_1000_firms_filters_and_sorts_without_reloading(
-    site: tuple[str, Path], browser: Any
-) -> None:
+def test_the_firm_table_of_1000_firms_filters_and_sorts_without_reloading(site: tuple[str, Path], browser: Any) -> None:
     base, folder = site
     runs = sorted((folder / "data" / "runs").iterdir())
     assert runs, "runs after the batch test"
