@@ -77,7 +77,7 @@ def main() -> None:
                     page.goto(f"{base}/review")
                     shoot(page, args.out, "review", width)
                     page.click("table.runs a >> nth=0")
-                    page.click("#firm-table a >> nth=0")
+                    page.click("#firm-table tbody a >> nth=0")
                     shoot(page, args.out, "firm", width)
 
 

@@ -21,19 +21,10 @@ from starlette.testclient import TestClient
 from gxets_rules.app.web.app import create_app
 from gxets_rules.app.web.config import WebConfig
 from gxets_rules.app.web.users import UserStore
-from tests.reports_support import CHROMIUM, tool
+from tests.reports_support import CHROMIUM, CHROMIUM_FLAGS, tool
 
 USER = "reviewer"
 PASSWORD = "correct horse battery staple"
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 _CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 _DOWNLOAD = re.compile(r'download="([^"]+)" href="data:[^;]+;base64,([^"]+)"')
 
@@ -125,7 +116,7 @@ def chromium_context(playwright: Any, **options: Any) -> Iterator[Any]:
     executable = tool(CHROMIUM, "the end-to-end test drives the real browser")
     with tempfile.TemporaryDirectory(prefix="gxets-chromium-") as profile:
         context = playwright.chromium.launch_persistent_context(
-            profile, executable_path=executable, headless=True, args=CHROMIUM_FLAGS, **options
+            profile, executable_path=executable, headless=True, args=list(CHROMIUM_FLAGS), **options
         )
         try:
             yield context

@@ -216,7 +216,7 @@ async def run_page(request: Request) -> Response:
     rows = firm_rows(summary, view.t)
     query = {key: str(request.query_params.get(key, "")) for key in ("q", "status", "sort", "dir")}
     statuses = sorted({(row["status"], row["status_label"]) for row in rows if row["status"]})
-    grids = [g for g in view.grids() if g.id not in {"firms", "totals"}]
+    grids = [g for g in view.grids() if g.id != "firms"]  # the firm table is the page's own, interactive
     return page(
         request,
         "run.html.j2",
@@ -224,7 +224,6 @@ async def run_page(request: Request) -> Response:
         run=folder.name,
         record=run_record(folder),
         figures=view.figures(),
-        totals=view.totals(),
         grids=grids,
         rows=shown_rows(rows, query),
         total_rows=len(rows),
