@@ -9,6 +9,7 @@ import re
 import stat
 import tempfile
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,7 @@ from starlette.testclient import TestClient
 
 from benchmarks.synthetic_batch import generate_batch
 from gxets_rules.app.cli import main
+from gxets_rules.app.web.commands import serve
 from gxets_rules.app.web.pages import TEMPLATES, WebText, web_catalogue
 from gxets_rules.app.web.security import HEADERS
 from gxets_rules.evaluate.rulesets import load_ruleset
@@ -227,6 +229,12 @@ def test_an_upload_larger_than_the_limit_is_413_before_it_is_read(tmp_path: Path
     )
     assert declared.status_code == 413
     assert small.post("/login", data={"csrf": token, "name": "x" * 70_000}).status_code == 413
+
+    def undeclared() -> Iterator[bytes]:  # sent chunked, with no length: counted as it arrives
+        yield from (b"x" * 40_000 for _ in range(3))
+
+    form = {"content-type": "application/x-www-form-urlencoded"}
+    assert small.post("/login", content=undeclared(), headers=form).status_code == 413
 
 
 def test_a_batch_with_more_files_than_the_limit_is_413(tmp_path: Path) -> None:
@@ -448,3 +456,9 @@ def test_the_web_catalogues_have_the_same_keys_and_every_key_used_exists() -> No
     for lang in ("ja", "en"):
         words = WebText(lang).messages
         assert sorted(key for key in used if not words.get(key, "").strip()) == [], lang
+
+
+def test_serve_listens_on_the_loopback_address_unless_told_otherwise() -> None:
+    host = next(param for param in serve.params if param.name == "host")
+    assert host.default == "127.0.0.1"
+    assert "Binds to 127.0.0.1" in run_cli("serve", "--help").output
