@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 from starlette.applications import Starlette
+from starlette.routing import Route
 from starlette.testclient import TestClient
 
 from benchmarks.synthetic_batch import generate_batch
@@ -314,6 +315,20 @@ def test_every_response_has_the_security_headers(client: TestClient, path: str) 
     script = next(part for part in csp.split("; ") if part.startswith("script-src"))
     assert script == "script-src 'self'", "no inline script, no eval"
     assert "frame-ancestors 'none'" in csp
+    assert response.headers["x-content-type-options"] == "nosniff"
+
+
+def test_an_internal_error_says_nothing_and_keeps_the_headers(tmp_path: Path) -> None:
+    app = web_app(tmp_path)
+
+    def broken(request: Any) -> Any:
+        raise RuntimeError("a secret detail")
+
+    app.router.routes.append(Route("/broken", broken))
+    response = TestClient(app, raise_server_exceptions=False).get("/broken")
+    assert response.status_code == 500
+    assert "secret" not in response.text
+    assert response.headers["content-security-policy"] == HEADERS["content-security-policy"]
     assert response.headers["x-content-type-options"] == "nosniff"
 
 

@@ -12,7 +12,7 @@ from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 
@@ -21,7 +21,7 @@ from gxets_rules.app.web.checking import compile_bundled
 from gxets_rules.app.web.config import FORM_OVERHEAD, SESSION_HOURS, WebConfig
 from gxets_rules.app.web.jobs import ReviewJobs
 from gxets_rules.app.web.pages import STATIC, page
-from gxets_rules.app.web.security import BodyLimit, SecurityHeaders
+from gxets_rules.app.web.security import HEADERS, BodyLimit, SecurityHeaders
 from gxets_rules.app.web.users import UserStore
 
 SESSION_COOKIE = "gxets_session"
@@ -40,6 +40,13 @@ async def http_error(request: Request, exc: Exception) -> Response:
     return page(request, "error.html.j2", status, status=status, problems=())
 
 
+async def server_error(request: Request, exc: Exception) -> Response:
+    """A bug: a plain 500 that says nothing of it (the log has the traceback). Starlette answers it outside every
+    middleware, so it carries the security headers itself."""
+    headers = {**HEADERS, "cache-control": "no-store"}
+    return PlainTextResponse("500 Internal Server Error", status_code=500, headers=headers)
+
+
 def create_app(config: WebConfig) -> Starlette:
     limits = body_limits(config)
     app = Starlette(
@@ -56,7 +63,7 @@ def create_app(config: WebConfig) -> Starlette:
                 https_only=config.secure_cookies,
             ),
         ],
-        exception_handlers={HTTPException: http_error},
+        exception_handlers={HTTPException: http_error, Exception: server_error},
     )
     app.state.config = config
     app.state.users = UserStore(config.users)
