@@ -15,8 +15,10 @@ from typing import Any
 
 import pytest
 
+from benchmarks.synthetic_batch import generate_batch
 from gxets_rules.app.web.jobs import REVIEW, RUN_FILE
 from tests.conftest import EXAMPLES
+from tests.test_review_desk import OTHER_USE, held_j_credits, largest_short_firms, read_lots, write_lots
 from tests.web_support import PASSWORD, USER, chromium_context, live_server, playwright_driver, web_app
 
 TIMEOUT_MS = 60_000
@@ -93,7 +95,7 @@ def test_a_reviewer_uploads_a_batch_and_works_the_firm_table(site: tuple[str, Pa
     page.fill("#q", "")
     page.click("th[data-key=offsets_to_buy_t] a")
     offsets = page.eval_on_selector_all(
-        "#firm-table tbody tr td:nth-child(5)", "cs => cs.map(c => Number(c.dataset.value))"
+        "#firm-table tbody tr td:nth-child(6)", "cs => cs.map(c => Number(c.dataset.value))"
     )
     assert offsets == sorted(offsets) and 77_500 in offsets
     assert page.evaluate("window.stillTheSamePage === true"), "filtered and sorted without reloading"
@@ -144,7 +146,7 @@ def test_the_firm_table_of_1000_firms_filters_and_sorts_without_reloading(site: 
     page.click("th[data-key=offsets_to_buy_t] a")
     page.click("th[data-key=offsets_to_buy_t] a")
     offsets = page.eval_on_selector_all(
-        "#firm-table tbody tr td:nth-child(5)", "cs => cs.map(c => Number(c.dataset.value))"
+        "#firm-table tbody tr td:nth-child(6)", "cs => cs.map(c => Number(c.dataset.value))"
     )
     elapsed = time.perf_counter() - started
     assert offsets == sorted(offsets, reverse=True) and len(offsets) == 1_000
@@ -164,3 +166,84 @@ def test_without_script_the_filter_form_still_works(site: tuple[str, Path], driv
             page.click("form.filters button[type=submit]")
         assert "q=kanto" in page.url
         assert _visible_rows(page) == ["kanto-cement"]
+
+
+def _two_rounds(folder: Path) -> tuple[list[Path], list[Path], list[str]]:
+    """The desk's scenario in small: round 1 of 12 firms, two of them with a J-credit lot in fact cancelled for
+    another purpose; round 2 with those two corrected (the lot held again)."""
+    generate_batch(folder, firms=12, lots=10, entities=0, seed=16, across=0, within=0, excess=0)
+    submissions = folder / "submissions"
+    corrected = folder / "corrected"
+    corrected.mkdir()
+    planted = largest_short_firms(submissions)[:2]
+    for firm in planted:
+        rows = read_lots(submissions / f"{firm}.lots.csv")
+        write_lots(corrected / f"{firm}.lots.csv", rows)
+        (corrected / f"{firm}.yaml").write_text((submissions / f"{firm}.yaml").read_text("utf-8"), "utf-8")
+        held_j_credits(rows)[0].update(OTHER_USE)
+        write_lots(submissions / f"{firm}.lots.csv", rows)
+    return sorted(submissions.iterdir()), sorted(corrected.iterdir()), planted
+
+
+def _decide(page: Any, firm: str, decision: str, note: str) -> None:
+    with page.expect_navigation():
+        page.click(f"#firm-table a:text('{firm}')")
+    page.check(f"form.decide input[value={decision}]")
+    page.fill("#note", note)
+    with page.expect_navigation():
+        page.click("form.decide button[type=submit]")
+    assert note in page.inner_text("#decisions")
+    with page.expect_navigation():
+        page.click("#desk a:text-matches('Back to the run')")
+
+
+def _decisions_shown(page: Any) -> dict[str, str]:
+    rows = page.eval_on_selector_all(
+        "#firm-table tbody tr:not([hidden])", "rs => rs.map(r => [r.cells[0].innerText, r.dataset.decision])"
+    )
+    return dict(rows)
+
+
+def test_the_two_round_scenario_in_the_browser(tmp_path: Path, driver: Any) -> None:
+    round_one, round_two, planted = _two_rounds(tmp_path / "scenario")
+    with (
+        live_server(web_app(tmp_path)) as base,
+        chromium_context(driver, viewport={"width": 1280, "height": 900}) as ctx,
+    ):
+        ctx.set_default_timeout(TIMEOUT_MS)
+        page = ctx.new_page()
+        _log_in(page, base)
+        page.goto(base + "/review?lang=en")
+        page.set_input_files("#files", [str(path) for path in round_one])
+        page.fill("#round", "1")
+        page.click("form.upload button[type=submit]")
+        page.wait_for_url("**/review/runs/*")
+        assert len(_visible_rows(page)) == 12
+        for firm in planted:  # the reviewer returns the two firms whose lot was cancelled for another purpose
+            _decide(page, firm, "returned", f"{firm}: 他目的で無効化されたロットを訂正してください")
+        assert {firm: d for firm, d in _decisions_shown(page).items() if d != "none"} == dict.fromkeys(
+            planted, "returned"
+        )
+        page.goto(base + "/review")
+        page.set_input_files("#files", [str(path) for path in round_two])
+        page.fill("#round", "2")
+        page.click("form.upload button[type=submit]")
+        page.wait_for_url("**/review/runs/*")
+        page.evaluate("window.stillTheSamePage = true")
+        page.select_option("#decision", "returned")
+        assert sorted(_visible_rows(page)) == sorted(planted), "the table filtered to 'returned'"
+        assert page.evaluate("window.stillTheSamePage === true")
+        first = planted[0]
+        with page.expect_navigation():
+            page.click(f"#firm-table a:text('{first}')")
+        assert "1 → 2" in page.inner_text("#changes"), "its changes since round 1"
+        page.check("form.decide input[value=accepted]")
+        page.fill("#note", "訂正を確認しました")
+        with page.expect_navigation():
+            page.click("form.decide button[type=submit]")
+        assert page.inner_text("#latest-decision") == "Accepted"
+        with page.expect_navigation():
+            page.click("#desk a:text-matches('Back to the run')")
+        assert _decisions_shown(page)[first] == "accepted", "the decision, in the table"
+        page.select_option("#decision", "returned")
+        assert _visible_rows(page) == [planted[1]]

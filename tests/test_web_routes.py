@@ -21,6 +21,7 @@ from starlette.testclient import TestClient
 
 from benchmarks.synthetic_batch import generate_batch
 from gxets_rules.app.cli import main
+from gxets_rules.app.review.ledger import Ledger
 from gxets_rules.app.web.commands import serve
 from gxets_rules.app.web.pages import TEMPLATES, WebText, web_catalogue
 from gxets_rules.app.web.security import HEADERS
@@ -351,8 +352,11 @@ def _zip(files: dict[str, bytes]) -> bytes:
     return buffer.getvalue()
 
 
-def _review(client: TestClient, files: list[tuple[str, tuple[str, bytes]]]) -> tuple[str, dict[str, Any]]:
-    response = client.post("/review/upload", data={"csrf": fresh_token(client, "/review"), "lang": "en"}, files=files)
+def _review(
+    client: TestClient, files: list[tuple[str, tuple[str, bytes]]], round_name: str = "1"
+) -> tuple[str, dict[str, Any]]:
+    form = {"csrf": fresh_token(client, "/review"), "lang": "en", "round": round_name}
+    response = client.post("/review/upload", data=form, files=files)
     assert response.status_code == 303
     job = response.headers["location"]
     return job, wait_for_run(client, job)
@@ -381,7 +385,7 @@ def test_a_batch_of_files_and_a_zip_is_reviewed_and_its_firms_listed(reviewer: T
     run = status["next"]
     page = reviewer.get(run)
     assert page.status_code == 200
-    rows = re.findall(r'<tr data-status="[^"]*" data-search="[^"]*">', page.text)
+    rows = re.findall(r'<tr data-status="[^"]*" data-decision="[^"]*" data-search="[^"]*">', page.text)
     assert len(rows) == 3, "acme (the hostile copy is the same firm, reported once), kanto, small maker"
     assert "77,500 t-CO2" in page_text(page.text)[0]
     # server-side search, filter and sort: the page works without its script
@@ -477,3 +481,99 @@ def test_serve_listens_on_the_loopback_address_unless_told_otherwise() -> None:
     host = next(param for param in serve.params if param.name == "host")
     assert host.default == "127.0.0.1"
     assert "Binds to 127.0.0.1" in run_cli("serve", "--help").output
+
+
+# --- the desk: rounds, decisions, changes between rounds, registry --------------------------------------------------
+
+
+def _firm_link(client: TestClient, run: str, firm_id: str) -> str:
+    page = client.get(run).text
+    found = re.search(rf'<a href="({re.escape(run)}/firms/\d+)">{re.escape(firm_id)}</a>', page)
+    assert found, firm_id
+    return found.group(1)
+
+
+def _decide(client: TestClient, firm: str, **fields: str) -> Any:
+    token = csrf_of(client.get(firm).text)
+    return client.post(firm + "/decide", data={"csrf": token, **fields})
+
+
+def test_a_decision_recorded_on_the_firm_page_is_in_the_ledger_and_the_table(tmp_path: Path) -> None:
+    client = TestClient(web_app(tmp_path), follow_redirects=False)
+    log_in(client)
+    _, status = _review(client, [("files", ("acme.yaml", ACME.read_bytes()))], "R1")
+    run = status["next"]
+    firm = _firm_link(client, run, "acme-steel")
+    assert "Not decided" in client.get(firm).text
+    made = _decide(client, firm, decision="returned", note="L4 <b>を</b>訂正", lot="L4", deadline="2026-12-18")
+    assert made.status_code == 303 and made.headers["location"] == firm + "#desk"
+    with Ledger(tmp_path / "ledger.sqlite") as book:
+        (decision,) = book.decisions(firm_id="acme-steel")
+    assert (decision.decision, decision.reviewer, decision.lot_id, decision.round) == ("returned", USER, "L4", "R1")
+    assert decision.note == "L4 <b>を</b>訂正" and str(decision.deadline) == "2026-12-18"
+    page = client.get(firm).text
+    assert "L4 &lt;b&gt;を&lt;/b&gt;訂正" in page and "<b>を</b>" not in page
+    table = client.get(run + "?decision=returned").text
+    assert re.findall(r'data-decision="(\w+)"', table) == ["returned"]
+    assert "Returned for correction (L4)" in table
+    assert re.findall(r'data-decision="(\w+)"', client.get(run + "?decision=accepted").text) == []
+
+
+@pytest.mark.parametrize(
+    ("fields", "problem"),
+    [
+        ({"decision": "approved"}, "choose one of accepted, returned, query"),
+        ({"decision": "query", "deadline": "18/12/2026"}, "a date as YYYY-MM-DD"),
+        ({"decision": "query", "lot": "L99"}, "has no lot 'L99'"),
+    ],
+)
+def test_a_bad_decision_is_refused_with_its_problem(reviewer: TestClient, fields: dict[str, str], problem: str) -> None:
+    _, status = _review(reviewer, [("files", ("acme.yaml", ACME.read_bytes()))], "bad-decisions")
+    firm = _firm_link(reviewer, status["next"], "acme-steel")
+    response = _decide(reviewer, firm, **fields)
+    assert response.status_code == 422
+    assert problem in response.text.replace("&#39;", "'")
+
+
+def test_the_decision_form_needs_its_csrf_token_and_a_login(tmp_path: Path) -> None:
+    client = TestClient(web_app(tmp_path), follow_redirects=False)
+    log_in(client)
+    _, status = _review(client, [("files", ("acme.yaml", ACME.read_bytes()))])
+    firm = _firm_link(client, status["next"], "acme-steel")
+    assert client.post(firm + "/decide", data={"decision": "accepted"}).status_code == 403
+    stranger = TestClient(client.app, follow_redirects=False)
+    assert stranger.post(firm + "/decide", data={"decision": "accepted"}).status_code == 303
+
+
+def test_round_two_shows_the_firm_s_changes_and_the_registry_mismatches(tmp_path: Path) -> None:
+    client = TestClient(web_app(tmp_path), follow_redirects=False)
+    log_in(client)
+    _review(client, [("files", ("acme.yaml", ACME.read_bytes()))], "1")
+    corrected = ACME.read_text(encoding="utf-8").replace("    quantity_t: 30_000\n", "    quantity_t: 20_000\n")
+    corrected = corrected.replace("    serial_end: 130_000\n", "    serial_end: 120_000\n")
+    records = "registry,certification_number,serial_start,serial_end,cancelled_on,purpose,account_holder\n"
+    files = [
+        ("files", ("acme.yaml", corrected.encode("utf-8"))),
+        ("cancellations", ("registry.csv", records.encode("utf-8"))),
+    ]
+    _, status = _review(client, files, "2")
+    assert status["state"] == "done", status
+    run = status["next"]
+    summary = client.get(run).text
+    assert 'id="registry"' in summary, "the registry-mismatch list"
+    assert "Not in the registry's records" in summary.replace("&#39;", "'")
+    firm = client.get(_firm_link(client, run, "acme-steel")).text
+    changes = firm[firm.index('<section id="changes">') :]
+    assert "Round 1 → 2" in page_text(changes)[0]
+    assert "30,000" in changes and "20,000" in changes
+    home = client.get("/review").text
+    assert re.findall(r"<tr><td>([^<]+)</td><td>[^<]*JST</td>", home) == ["1", "2"]
+
+
+def test_a_second_round_must_be_named(tmp_path: Path) -> None:
+    client = TestClient(web_app(tmp_path), follow_redirects=False)
+    log_in(client)
+    _review(client, [("files", ("acme.yaml", ACME.read_bytes()))], "1")
+    _, status = _review(client, [("files", ("acme.yaml", ACME.read_bytes()))], "")
+    assert status["state"] == "failed"
+    assert any("name the round" in note for note in status["notes"])

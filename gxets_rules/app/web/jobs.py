@@ -22,6 +22,7 @@ from gxets_rules.app.review.firm import ReviewOptions
 from gxets_rules.app.web.checking import BundledInputs
 from gxets_rules.app.web.config import WebConfig
 from gxets_rules.app.web.uploads import confine_lots_csv
+from gxets_rules.io.cancellations_csv import read_cancellations
 from gxets_rules.io.writers import write_json
 from gxets_rules.io.xlsx.guard import XlsxLimits
 from gxets_rules.model.problems import InputError
@@ -54,13 +55,16 @@ class Job:
 
 @dataclass(frozen=True)
 class BatchUpload:
-    """What the upload form gave: the run folder holding the saved files, and the shared inputs if any."""
+    """What the upload form gave: the run folder holding the saved files, the shared inputs if any, the round to
+    record in (None: the ledger's default first round) and the registry's cancellation records to check against."""
 
     run: Path
     ownership: Path | None
     market: Path | None
     lang: str
     user: str
+    round: str | None = None
+    cancellations: Path | None = None
     notes: tuple[str, ...] = ()
 
 
@@ -123,6 +127,10 @@ class ReviewJobs:
         job.total = len(files)
         shared = BundledInputs(self.rulesets, config.max_bytes, config.max_rows, upload.run)
         inputs = shared_input_hashes(shared, upload.ownership, upload.market)
+        records = None
+        if upload.cancellations is not None:
+            records = read_cancellations(upload.cancellations, config.max_bytes)
+            inputs[f"registry_cancellations:{upload.cancellations.name}"] = records.sha256
         out = upload.run / REVIEW
         options = ReviewOptions(
             out, date.today(), None, upload.ownership, upload.market, config.max_bytes, config.max_rows, (), upload.lang
@@ -131,9 +139,11 @@ class ReviewJobs:
         def advance(_: object) -> None:
             job.done += 1
 
-        summary = run_batch(Batch(files, options, shared, config.ledger, 1, inputs), progress=advance)
+        batch = Batch(files, options, shared, config.ledger, 1, inputs, upload.round, records)
+        summary = run_batch(batch, progress=advance)
         write_summary(summary.model_dump(mode="json"), upload.lang, out)
-        record = {"by": upload.user, "finished": datetime.now(UTC).isoformat(timespec="seconds"), "notes": job.notes}
+        finished = datetime.now(UTC).isoformat(timespec="seconds")
+        record = {"by": upload.user, "round": summary.round, "finished": finished, "notes": job.notes}
         write_json(upload.run / RUN_FILE, record)
 
 

@@ -9,16 +9,21 @@
   const rows = Array.from(body.rows);
   const search = form.elements.namedItem("q");
   const status = form.elements.namedItem("status");
+  const decision = form.elements.namedItem("decision");
   const shown = document.getElementById("shown");
   const noRows = document.getElementById("no-rows");
 
   function apply() {
     const words = search.value.toLowerCase().split(/\s+/).filter(Boolean);
     const wanted = status.value;
+    const decided = decision.value;
     let count = 0;
     for (const row of rows) {
       const text = row.dataset.search;
-      const visible = (!wanted || row.dataset.status === wanted) && words.every((w) => text.includes(w));
+      const visible =
+        (!wanted || row.dataset.status === wanted) &&
+        (!decided || row.dataset.decision === decided) &&
+        words.every((w) => text.includes(w));
       row.hidden = !visible;
       if (visible) count += 1;
     }
@@ -50,6 +55,7 @@
   }
   search.addEventListener("input", apply);
   status.addEventListener("change", apply);
+  decision.addEventListener("change", apply);
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     apply();
