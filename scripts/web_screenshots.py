@@ -67,18 +67,25 @@ def main() -> None:
                     with page.expect_navigation():
                         page.click("button[type=submit].primary")
                     page.set_input_files("#files", batch)
+                    page.fill("#round", f"{width}px")
                     with page.expect_navigation():
                         page.click("button[type=submit].primary")
                     while int(page.inner_text("#done")) < 5:  # a polled wait: the page's CSP forbids eval
                         page.wait_for_timeout(100)
                     shoot(page, args.out, "progress", width)
                     page.wait_for_url("**/review/runs/*", timeout=300_000)
+                    run = page.url
+                    page.click("#firm-table tbody a >> nth=0")
+                    page.check("form.decide input[value=returned]")
+                    page.fill("#note", "L3: 無効化の証明書を添付してください / attach the cancellation certificate")
+                    page.fill("#deadline", "2026-12-18")
+                    with page.expect_navigation():
+                        page.click("form.decide button[type=submit]")
+                    shoot(page, args.out, "firm", width)
+                    page.goto(run)
                     shoot(page, args.out, "run", width)
                     page.goto(f"{base}/review")
                     shoot(page, args.out, "review", width)
-                    page.click("table.runs a >> nth=0")
-                    page.click("#firm-table tbody a >> nth=0")
-                    shoot(page, args.out, "firm", width)
 
 
 if __name__ == "__main__":

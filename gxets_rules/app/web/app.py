@@ -16,7 +16,7 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 
-from gxets_rules.app.web import auth, precheck, review
+from gxets_rules.app.web import auth, desk, precheck, review
 from gxets_rules.app.web.checking import compile_bundled
 from gxets_rules.app.web.config import FORM_OVERHEAD, SESSION_HOURS, WebConfig
 from gxets_rules.app.web.jobs import ReviewJobs
@@ -50,7 +50,13 @@ async def server_error(request: Request, exc: Exception) -> Response:
 def create_app(config: WebConfig) -> Starlette:
     limits = body_limits(config)
     app = Starlette(
-        routes=[*precheck.ROUTES, *auth.ROUTES, *review.ROUTES, Mount("/static", StaticFiles(directory=STATIC))],
+        routes=[
+            *precheck.ROUTES,
+            *auth.ROUTES,
+            *review.ROUTES,
+            *desk.ROUTES,
+            Mount("/static", StaticFiles(directory=STATIC)),
+        ],
         middleware=[
             Middleware(SecurityHeaders),
             Middleware(BodyLimit, limit_for=lambda path: limits.get(path, FORM_OVERHEAD)),

@@ -1,7 +1,7 @@
-"""The secretariat's pages (login required): ``/review`` (batch upload and the runs so far), the progress of a run,
-a run's summary with its firm table, a firm's report, and the run's files for download.
+"""The secretariat's pages (login required): ``/review`` (batch upload, the ledger's rounds, the runs so far), the
+progress of a run, a run's summary with its firm table, and the run's files for download (a firm: ``desk.py``).
 
-The firm table is rendered whole by the server, filtered and sorted by the query (``?q=…&status=…&sort=…&dir=…``),
+The firm table is rendered whole by the server, filtered and sorted by the query (``?q=…&status=…&decision=…&sort=…``),
 so the page works without script; ``static/table.js`` then filters, searches and sorts the same rows in the browser
 as one types, without reloading. Downloads are named by a fixed list and a row number, never by a path from the
 request, so no request can reach outside the run's folder.
@@ -9,13 +9,9 @@ request, so no request can reach outside the run's folder.
 
 from __future__ import annotations
 
-import json
-import re
 import shutil
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -25,25 +21,17 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from gxets_rules.app.review.ledger import Ledger
-from gxets_rules.app.review.pages import changes_since
 from gxets_rules.app.web.auth import login_required, signed_in
-from gxets_rules.app.web.checking import shown
 from gxets_rules.app.web.config import WebConfig
-from gxets_rules.app.web.jobs import REVIEW, RUN_FILE, SUBMISSIONS, BatchUpload, ReviewJobs, new_run_id, runs_of
+from gxets_rules.app.web.jobs import REVIEW, SUBMISSIONS, BatchUpload, ReviewJobs, new_run_id, runs_of
 from gxets_rules.app.web.pages import language, page
+from gxets_rules.app.web.runs import latest_decisions, ledger_of, read_summary, run_folder, run_record
 from gxets_rules.app.web.security import require_csrf
 from gxets_rules.app.web.uploads import extract_batch, given, safe_name, save
-from gxets_rules.io.result_reader import load_result
 from gxets_rules.model.desk import DECISIONS, Decision, japan_time
-from gxets_rules.model.problems import InputError, Location, Problem
-from gxets_rules.model.review import FirmRow
 from gxets_rules.render.catalogue import Text
-from gxets_rules.render.firm_page import FirmPage, FirmPageView
-from gxets_rules.render.html import report_context
 from gxets_rules.render.review_view import DECISION_TONES, ReviewView
 
-RUN_ID = re.compile(r"^\d{8}T\d{6}Z-[0-9a-f]{6}$")
 SUMMARY_FILES = {
     "summary.json": "application/json",
     "summary.xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -66,42 +54,6 @@ NUMERIC = frozenset(SORT_KEYS[4:])
 SIDE_INPUTS = {"ownership": ".yaml", "market": ".yaml", "cancellations": ".csv"}
 """The batch's shared inputs: an ownership graph, a market snapshot, the registry's cancellation records (CSV)."""
 UNDECIDED = "none"
-MAX_NOTE = 4_000
-
-
-def run_folder(request: Request) -> Path:
-    """The run named in the path, if it is a finished run of this server (404 otherwise)."""
-    config: WebConfig = request.app.state.config
-    run = request.path_params["run"]
-    folder = config.runs / run
-    if not RUN_ID.fullmatch(run) or not (folder / REVIEW / "summary.json").is_file():
-        raise HTTPException(404)
-    return folder
-
-
-def read_summary(folder: Path) -> dict[str, Any]:
-    return json.loads((folder / REVIEW / "summary.json").read_text(encoding="utf-8"))
-
-
-def run_record(folder: Path) -> dict[str, Any]:
-    path = folder / RUN_FILE
-    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
-
-
-@contextmanager
-def ledger_of(config: WebConfig) -> Iterator[Ledger | None]:
-    """The server's ledger, open, if a review has made it (reading never creates one)."""
-    if not config.ledger.is_file():
-        yield None
-        return
-    with Ledger(config.ledger) as book:
-        yield book
-
-
-def latest_decisions(config: WebConfig, round_name: str | None) -> dict[str, Decision]:
-    """Each firm's latest decision up to the round, read from the ledger now (a summary's are as of its writing)."""
-    with ledger_of(config) as book:
-        return book.latest_decisions(round_name) if book is not None and round_name else {}
 
 
 def firm_rows(summary: dict[str, Any], t: Text, decisions: dict[str, Decision]) -> list[dict[str, Any]]:
@@ -292,121 +244,6 @@ async def run_page(request: Request) -> Response:
     )
 
 
-def firm_result(folder: Path, index: int) -> Path:
-    """The result file of the run's index-th firm, as the summary names it, if it lies inside the run's outputs."""
-    firms = read_summary(folder)["firms"]
-    if not 0 <= index < len(firms):
-        raise HTTPException(404)
-    out = (folder / REVIEW).resolve()
-    path = (out / firms[index]["result"]).resolve()
-    if not path.is_relative_to(out) or not path.is_file():
-        raise HTTPException(404)
-    return path
-
-
-def firm_desk(config: WebConfig, row: dict[str, Any], round_name: str | None, lang: str) -> FirmPageView | None:
-    """The desk's view of a firm in the run's round: its decisions and changes since the round it replaces."""
-    with ledger_of(config) as book:
-        if book is None or round_name is None:
-            return None
-        diff, unavailable = changes_since(book, book.submission_in(row["firm_id"], round_name))
-        decisions = book.decisions(firm_id=row["firm_id"])
-    firm = FirmRow.model_validate_json(json.dumps(row))
-    return FirmPageView(FirmPage(firm, round_name, decisions, diff, unavailable), lang)
-
-
-def firm_response(request: Request, problems: tuple[Any, ...] = (), status: int = 200) -> Response:
-    """A firm of a run: its report, with the desk (decisions, changes, the decision form) above it."""
-    config: WebConfig = request.app.state.config
-    folder = run_folder(request)
-    index = request.path_params["index"]
-    path = firm_result(folder, index)
-    summary = read_summary(folder)
-    row, round_name = summary["firms"][index], summary["round"]
-    lang = language(request)
-    try:
-        result = load_result(path)
-        desk = firm_desk(config, row, round_name, lang)
-    except InputError as exc:
-        shown_problems = [shown(problem, folder) for problem in exc.problems]
-        return page(request, "error.html.j2", 500, status=500, problems=shown_problems)
-    return page(
-        request,
-        "firm.html.j2",
-        status,
-        lang,
-        run=folder.name,
-        index=index,
-        round=round_name,
-        desk=desk,
-        kinds=DECISIONS,
-        lots=[lot["id"] for lot in result["lots"]],
-        problems=problems,
-        **report_context(result, lang),
-    )
-
-
-@login_required
-async def firm_page(request: Request) -> Response:
-    return firm_response(request)
-
-
-@login_required
-async def decide(request: Request) -> Response:
-    """Record the reviewer's decision on the firm's submission of the run's round, in the ledger (as gxets decide)."""
-    config: WebConfig = request.app.state.config
-    async with request.form(max_files=0, max_fields=10) as form:
-        require_csrf(request, form)
-        fields = {key: str(form.get(key) or "").strip() for key in ("decision", "note", "lot", "deadline")}
-    folder = run_folder(request)
-    index = request.path_params["index"]
-    firm_result(folder, index)  # 404 for a firm the run does not have
-    summary = read_summary(folder)
-    firm_id, round_name = summary["firms"][index]["firm_id"], summary["round"]
-    problems = _decision_problems(fields, round_name)
-    if not problems:
-        try:
-            with Ledger(config.ledger) as book:
-                book.decide(
-                    firm_id,
-                    round_name,
-                    fields["decision"],
-                    signed_in(request) or "",
-                    fields["note"],
-                    fields["lot"] or None,
-                    date.fromisoformat(fields["deadline"]) if fields["deadline"] else None,
-                )
-        except InputError as exc:
-            problems = list(exc.problems)
-    if problems:
-        return firm_response(request, tuple(shown(problem, folder) for problem in problems), 422)
-    return RedirectResponse(f"/review/runs/{folder.name}/firms/{index}#desk", status_code=303)
-
-
-def _decision_problems(fields: dict[str, str], round_name: str | None) -> list[Problem]:
-    """What is wrong with a decision form before the ledger sees it."""
-    problems = []
-    if round_name is None:
-        problems.append(Problem(Location("-"), "this run was recorded in no round"))
-    if fields["decision"] not in DECISIONS:
-        problems.append(Problem(Location("decision"), f"choose one of {', '.join(DECISIONS)}"))
-    if len(fields["note"]) > MAX_NOTE:
-        problems.append(Problem(Location("note"), f"a note has at most {MAX_NOTE:,} characters"))
-    if fields["deadline"]:
-        try:
-            date.fromisoformat(fields["deadline"])
-        except ValueError:
-            problems.append(Problem(Location("deadline"), "a date as YYYY-MM-DD"))
-    return problems
-
-
-@login_required
-async def firm_download(request: Request) -> Response:
-    folder = run_folder(request)
-    path = firm_result(folder, request.path_params["index"])
-    return FileResponse(path, media_type="application/json", filename=f"{path.parent.name}-result.json")
-
-
 @login_required
 async def run_download(request: Request) -> Response:
     folder = run_folder(request)
@@ -422,8 +259,5 @@ ROUTES = [
     Route("/review/jobs/{job}", job_page, methods=["GET"]),
     Route("/review/jobs/{job}/status", job_json, methods=["GET"]),
     Route("/review/runs/{run}", run_page, methods=["GET"]),
-    Route("/review/runs/{run}/firms/{index:int}", firm_page, methods=["GET"]),
-    Route("/review/runs/{run}/firms/{index:int}/result.json", firm_download, methods=["GET"]),
-    Route("/review/runs/{run}/firms/{index:int}/decide", decide, methods=["POST"]),
     Route("/review/runs/{run}/files/{name}", run_download, methods=["GET"]),
 ]
