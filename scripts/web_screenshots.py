@@ -67,7 +67,7 @@ def main() -> None:
                     with page.expect_navigation():
                         page.click("button[type=submit].primary")
                     page.set_input_files("#files", batch)
-                    page.fill("#round", f"{width}px")
+                    page.fill("#round", "1" if width == 1280 else "2")  # the second width reviews round 2
                     with page.expect_navigation():
                         page.click("button[type=submit].primary")
                     while int(page.inner_text("#done")) < 5:  # a polled wait: the page's CSP forbids eval
@@ -81,6 +81,7 @@ def main() -> None:
                     page.fill("#deadline", "2026-12-18")
                     with page.expect_navigation():
                         page.click("form.decide button[type=submit]")
+                    page.evaluate("window.scrollTo(0, 0)")
                     shoot(page, args.out, "firm", width)
                     page.goto(run)
                     shoot(page, args.out, "run", width)
