@@ -60,7 +60,8 @@ async def login(request: Request) -> Response:
         name, password = str(form.get("name") or ""), str(form.get("password") or "")
         target = local_target(form.get("next"))
     store: UserStore = request.app.state.users
-    if name and await run_in_threadpool(store.verify, name, password):
+    verified: bool = await run_in_threadpool(store.verify, name, password) if name else False
+    if verified:
         lang = language(request)
         renew_session(request, user=name, lang=lang)
         return RedirectResponse(target, status_code=303)

@@ -122,8 +122,8 @@ async def review_home(request: Request) -> Response:
     with ledger_of(config) as book:
         for found in book.rounds() if book is not None else []:
             latest = next((run["id"] for run in runs if run["round"] == found.name), None)
-            opened = japan_time(found.opened_at)
-            rounds.append({"name": found.name, "opened": opened, "firms": len(book.firms(found.name)), "run": latest})
+            firms = len(book.firms(found.name)) if book is not None else 0
+            rounds.append({"name": found.name, "opened": japan_time(found.opened_at), "firms": firms, "run": latest})
     suggested = rounds[-1]["name"] if rounds else "1"
     return page(request, "review.html.j2", runs=runs, rounds=rounds, suggested=suggested, limits=config)
 
@@ -152,12 +152,12 @@ async def _save_batch(form: FormData, upload_dir: Path, config: WebConfig) -> tu
             await save(upload, target_file, config.max_bytes)
     side: dict[str, Path | None] = {}
     for role, suffix in SIDE_INPUTS.items():
-        upload = given(form.get(role))
+        shared = given(form.get(role))
         side[role] = None
-        if upload is not None:
+        if shared is not None:
             (upload_dir / role).mkdir()
-            target = upload_dir / role / safe_name(upload.filename, f"{role}{suffix}")
-            side[role] = await save(upload, target, config.max_bytes)
+            target = upload_dir / role / safe_name(shared.filename, f"{role}{suffix}")
+            side[role] = await save(shared, target, config.max_bytes)
     return side, notes
 
 
