@@ -8,6 +8,8 @@ path, so the two meet here. Paths are printed the way a reader would write them,
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -16,6 +18,7 @@ from pydantic import ValidationError
 from gxets_rules.model.problems import Location, Problem
 
 Locator = Callable[[tuple[str | int, ...]], Location]
+_NAME = re.compile(r"^[A-Za-z0-9_-]+$")
 
 
 def dotted(path: Sequence[str | int], data: Any = None) -> str:
@@ -29,9 +32,32 @@ def dotted(path: Sequence[str | int], data: Any = None) -> str:
             if isinstance(node, dict) and isinstance(node.get("id"), str):
                 out += f"({node['id']})"
         else:
-            out += f".{part}" if out else str(part)
+            if not _NAME.match(part):  # a key such as "lot.status" or "position.status" stays one key
+                out += f"[{json.dumps(part, ensure_ascii=False)}]"
+            else:
+                out += f".{part}" if out else part
             node = node.get(part) if isinstance(node, dict) else None
     return out
+
+
+def _data_path(loc: Sequence[str | int], data: Any) -> tuple[str | int, ...]:
+    """A pydantic error location as a path in the data: the names of union branches (``function-after[…]``) and the
+    tags of discriminated unions (``'whole'`` of a figure whose ``kind`` is whole) are not places in the data."""
+    path: list[str | int] = []
+    node = data
+    for part in loc:
+        if isinstance(part, str) and (
+            "[" in part or (isinstance(node, dict) and part not in node and part in node.values())
+        ):
+            continue
+        path.append(part)
+        if isinstance(node, dict):
+            node = node.get(part) if isinstance(part, str) else None
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            node = node[part]
+        else:
+            node = None
+    return tuple(path)
 
 
 def _message(error: Mapping[str, Any], schema_hint: str | None) -> str:
@@ -52,9 +78,9 @@ def _message(error: Mapping[str, Any], schema_hint: str | None) -> str:
 def problems_from_validation(
     exc: ValidationError, locate: Locator, data: Any, schema_hint: str | None = None
 ) -> list[Problem]:
-    """One located problem per pydantic error; union branch names are dropped from paths."""
+    """One located problem per pydantic error, at its path in the data."""
     problems = []
     for error in exc.errors(include_url=False):
-        path = tuple(part for part in error["loc"] if not (isinstance(part, str) and "[" in part))
+        path = _data_path(error["loc"], data)
         problems.append(Problem(locate(path), _message(error, schema_hint), dotted(path, data)))
     return problems
