@@ -14,17 +14,15 @@ from collections.abc import Callable
 from typing import Any
 
 from gxets_rules.evaluate.eligibility import (
-    ELIGIBLE,
     FAIL,
     INDETERMINATE,
-    INELIGIBLE,
-    NEEDS_REVIEW,
     NOT_APPLICABLE,
     PASS,
     EligibilityEvaluator,
     LotDecision,
     rule_error,
 )
+from gxets_rules.model.result import verdict_of
 from gxets_rules.model.submission import CreditLot
 from gxets_rules.ruleset.codegen import CodegenError, Const, Program, check_truth, condition, value_of
 from gxets_rules.ruleset.compiled import CompiledCriterion, CompiledRule, RuleSet
@@ -34,6 +32,8 @@ from gxets_rules.ruleset.values import UNKNOWN
 Decider = Callable[[dict[str, Any], list[CreditLot], Callable[[dict[str, Any], int, CreditLot], LotDecision]], Any]
 
 _CACHE_KEY = "eligibility"
+INELIGIBLE, NEEDS_REVIEW, ELIGIBLE = verdict_of([FAIL]), verdict_of([INDETERMINATE]), verdict_of([])
+"""The verdicts as ``verdict_of`` gives them: the generated code sets them from two flags."""
 
 
 def decider(ruleset: RuleSet, env: dict[str, Any]) -> Decider | None:
