@@ -32,8 +32,6 @@ from datetime import date, timedelta
 from fractions import Fraction
 from typing import cast
 
-import networkx as nx
-
 from gxets_rules.model.ownership import Holding, Ownership, ProjectFacts, ShareRange
 from gxets_rules.ruleset.values import Range
 
@@ -449,6 +447,8 @@ def _look_through(
     intermediaries = {v for v in counted if v != project and not qualifies(v)} | {
         u for u in walk.unexplored if not qualifies(u)
     }
+    import networkx as nx  # noqa: PLC0415 (only a look-through through intermediaries needs it: DESIGN §8)
+
     flows: nx.DiGraph = nx.DiGraph()
     flows.add_nodes_from(intermediaries)
     flows.add_edges_from((h, v) for v in intermediaries for h in counted.get(v, {}) if h in intermediaries)
