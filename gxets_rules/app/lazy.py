@@ -41,11 +41,15 @@ class LaterChoice(click.Choice):  # type: ignore[type-arg]
         self._choices: tuple[str, ...] | None = None
         self.case_sensitive = case_sensitive
 
-    @property  # type: ignore[override]
+    @property
     def choices(self) -> tuple[str, ...]:
         if self._choices is None:
             self._choices = tuple(self._load())
         return self._choices
+
+    @choices.setter
+    def choices(self, value: Iterable[str]) -> None:
+        self._choices = tuple(value)
 
 
 class LaterHelp(click.Option):

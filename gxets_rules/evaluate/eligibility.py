@@ -9,7 +9,8 @@ criterion fails, else ``needs_review`` if any is indeterminate, else ``eligible`
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, NamedTuple
+from dataclasses import dataclass
+from typing import Any
 
 from gxets_rules.model.result import verdict_of
 from gxets_rules.model.submission import CreditLot
@@ -48,9 +49,10 @@ def outcome_of(value: Any) -> str:
     return PASS if value else FAIL
 
 
-class LotDecision(NamedTuple):
-    """A lot's outcome for every criterion of its kind, in the rule set's order, and its verdict (a named tuple:
-    ten thousand of them are made per check)."""
+@dataclass(slots=True)
+class LotDecision:
+    """A lot's outcome for every criterion of its kind, in the rule set's order, and its verdict (slots and no frozen
+    ``__setattr__``: a hundred thousand of them may be made per check; nothing changes one once made)."""
 
     index: int
     lot: CreditLot

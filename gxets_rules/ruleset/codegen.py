@@ -32,12 +32,13 @@ from __future__ import annotations
 
 import ast
 from collections import ChainMap
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
+from functools import partial
 from typing import Any
 
 from gxets_rules.ruleset import expr as language
@@ -173,7 +174,7 @@ class Program:
         block or one around it). Only what cannot change while a lot is decided is keyed: a field of a value, a pure
         function of values, a comparison. Every local is assigned once, so a key of locals means the same values."""
         for known in reversed(self._known):
-            found = known.get(key)
+            found: Operand | None = known.get(key)
             if found is not None:
                 return found
         return None
@@ -397,9 +398,9 @@ class ExpressionWriter:
         if name in self.p.constants:
             value = self.p.constants[name]
             return Const(UNKNOWN if value is None else value)
-        local = self.p.locals.get(name)
-        if local is not None:
-            return Var(local)
+        held = self.p.locals.get(name)
+        if held is not None:
+            return Var(held)
         out = self.p.temp()
         self.p.line(f"{out} = env[{self.p.ref(name)}]")
         if name not in self.bound:
@@ -499,9 +500,9 @@ class ExpressionWriter:
 
     def _BoolOp(self, node: ast.BoolOp) -> Operand:
         dominant = isinstance(node.op, ast.Or)
-        return self._kleene([lambda v=v: self.compile(v) for v in node.values], dominant)
+        return self._kleene([partial(self.compile, v) for v in node.values], dominant)
 
-    def _kleene(self, parts: list[Callable[[], Operand]], dominant: bool) -> Operand:
+    def _kleene(self, parts: Sequence[Callable[[], Operand]], dominant: bool) -> Operand:
         """Kleene and (dominant False) / or (dominant True): each part is generated where it would be evaluated —
         after the parts before it, only if none of them was the dominant value."""
         p = self.p
@@ -540,9 +541,7 @@ class ExpressionWriter:
         ]
         if len(node.ops) == 1:
             return self._compare(node.ops[0], operands[0], operands[1])
-        pairs = [
-            lambda op=op, a=operands[i], b=operands[i + 1]: self._compare(op, a, b) for i, op in enumerate(node.ops)
-        ]
+        pairs = [partial(self._compare, op, operands[i], operands[i + 1]) for i, op in enumerate(node.ops)]
         return self._kleene(pairs, False)
 
     def _compare(self, op: ast.cmpop, left: Operand, right: Operand) -> Operand:
@@ -793,7 +792,7 @@ class ExpressionWriter:
                 self.bound.append(var)
                 self._enter({var: item})
                 try:
-                    keep = self._kleene([lambda c=c: self.compile(c) for c in clause.ifs], False)
+                    keep = self._kleene([partial(self.compile, c) for c in clause.ifs], False)
                     p.line(f"if {keep.name} is {p.ref(UNKNOWN)}: yield {p.ref(UNKNOWN)}")  # type: ignore[union-attr]
                     with p.block(f"elif {keep.name}:"):  # type: ignore[union-attr]
                         p.line(f"yield {p.use(self.compile(node.elt))}")
