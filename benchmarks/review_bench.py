@@ -137,7 +137,11 @@ class HandWritten:
         self.look_through_counts = param("involvement.share_measure") == "look_through"
         self.until_cancellation = param("involvement.continuity_until") == "cancellation"
         self.same_day = bool(param("involvement.same_day_counts"))
-        self.rules = Thresholds(Fraction(param("qualifying.control_share")), Fraction(param("qualifying.joint_share")))
+        self.rules = Thresholds(
+            Fraction(param("qualifying.control_share")),
+            Fraction(param("qualifying.joint_share")),
+            param("qualifying.joint_ventures_count"),
+        )
         partners = ruleset.codelist("jcm_partners").spec.entries
         self.partner_from = {entry["country"]: entry.get("from") for entry in partners}
         methodologies = ruleset.codelist("methodologies").spec.entries
