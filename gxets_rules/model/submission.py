@@ -234,8 +234,16 @@ class CreditLot(StrictModel):
         default=None, description="Date of cancellation, retirement or sale; required unless held."
     )
     status_note: Text | None = Field(default=None, description="Purpose of an other-purpose cancellation, etc.")
+    cancellation_purpose: Identifier | None = Field(
+        default=None,
+        description="For a lot cancelled for GX-ETS: the obligation its cancellation record names (the target or the "
+        "compliance fiscal year it serves), as a code of the rule set's `cancellation_purposes` list.",
+    )
     cancelled_for_fy: FiscalYear | None = Field(
-        default=None, description="For a lot cancelled for GX-ETS: the compliance fiscal year its cancellation names."
+        default=None,
+        description="Deprecated: the compliance fiscal year a GX-ETS cancellation names. Rule sets read it as the "
+        "matching cancellation_purpose and warn; write cancellation_purpose instead.",
+        json_schema_extra={"deprecated": True},
     )
 
     @model_validator(mode="after")
