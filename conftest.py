@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from gxets_rules.ruleset.cases import CollectedCase, read_cases, run_case
+from gxets_rules.app.cases import CollectedCase, read_cases, run_case
+from gxets_rules.evaluate.rulesets import load_ruleset
 from gxets_rules.ruleset.compiled import RuleSet
-from gxets_rules.ruleset.loader import load_ruleset
 
 
 @cache

@@ -20,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from synthetic_ownership import generate
 
-from gxets_rules.evaluate.ownership import OwnershipGraph, Thresholds, involvement
+from gxets_rules.evaluate.ownership.graph import OwnershipGraph, Thresholds, involvement
 from gxets_rules.model.ownership import Ownership
 
 RULES = Thresholds(control=Fraction(1, 2), joint=Fraction(51, 100), joint_ventures_count=False)

@@ -20,8 +20,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from gxets_rules.app.pipeline import CheckRequest, run_check  # noqa: E402
 from gxets_rules.io.writers import canonical_json  # noqa: E402
-from gxets_rules.pipeline import CheckRequest, run_check  # noqa: E402
 from gxets_rules.render.html import render_html  # noqa: E402
 from gxets_rules.render.xlsx import render_xlsx  # noqa: E402
 

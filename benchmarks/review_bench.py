@@ -30,14 +30,14 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.synthetic_batch import generate_batch  # noqa: E402
+from gxets_rules.app.pipeline import CheckRequest, SharedInputs, load_extras, load_inputs  # noqa: E402
 from gxets_rules.evaluate.eligibility import EligibilityEvaluator  # noqa: E402
 from gxets_rules.evaluate.engine import evaluate  # noqa: E402
-from gxets_rules.evaluate.ownership import OwnershipGraph, Thresholds  # noqa: E402
-from gxets_rules.evaluate.ownership_functions import OWNERSHIP_KEY  # noqa: E402
+from gxets_rules.evaluate.ownership.graph import OwnershipGraph, Thresholds  # noqa: E402
 from gxets_rules.evaluate.result import build_result  # noqa: E402
+from gxets_rules.evaluate.stdlib.ownership import OWNERSHIP_KEY  # noqa: E402
 from gxets_rules.io.writers import canonical_json  # noqa: E402
 from gxets_rules.model.submission import CreditLot  # noqa: E402
-from gxets_rules.pipeline import CheckRequest, SharedInputs, load_extras, load_inputs  # noqa: E402
 from gxets_rules.ruleset.codelists import fold  # noqa: E402
 from gxets_rules.ruleset.compiled import RuleSet  # noqa: E402
 from gxets_rules.ruleset.values import Range  # noqa: E402
@@ -78,7 +78,7 @@ class TreeMemory(threading.Thread):
 def end_to_end(folder: Path, jobs: int) -> tuple[float, float, int]:
     """Run ``gxets review`` on the batch; its wall time, peak tree memory in MB, and exit code."""
     out, ledger = folder / "out", folder / "ledger.sqlite"
-    command = [sys.executable, "-m", "gxets_rules.cli", "review", str(folder / "submissions")]
+    command = [sys.executable, "-m", "gxets_rules.app.cli", "review", str(folder / "submissions")]
     command += ["--ownership", str(folder / "ownership.yaml"), "--ledger", str(ledger), "--out", str(out)]
     command += ["--jobs", str(jobs), "--lang", "en"]
     started = time.perf_counter()

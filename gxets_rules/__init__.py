@@ -1,3 +1,5 @@
 """gxets-rules: a compliance rules engine for Japan's GX-ETS."""
 
-__version__ = "0.1.0"
+from gxets_rules._version import __version__
+
+__all__ = ["__version__"]

@@ -12,8 +12,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from gxets_rules.convert import convert_file  # noqa: E402
-from gxets_rules.io.xlsx_guard import XlsxLimits  # noqa: E402
+from gxets_rules.app.convert import convert_file  # noqa: E402
+from gxets_rules.io.xlsx.guard import XlsxLimits  # noqa: E402
 
 LANG = "ja"
 

@@ -49,7 +49,7 @@ def test_a_50_mb_file_is_refused_quickly(tmp_path: Path) -> None:
 def test_bad_input_exits_2_in_a_real_process() -> None:
     """The exit code a shell sees, not only the in-process one."""
     proc = subprocess.run(
-        [sys.executable, "-m", "gxets_rules.cli", "check", str(BAD / "duplicate-lot-id.yaml")],
+        [sys.executable, "-m", "gxets_rules.app.cli", "check", str(BAD / "duplicate-lot-id.yaml")],
         capture_output=True,
         text=True,
         check=False,

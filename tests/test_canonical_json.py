@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from gxets_rules.app.pipeline import CheckRequest, run_check
 from gxets_rules.io.writers import canonical_json
-from gxets_rules.pipeline import CheckRequest, run_check
 from tests.conftest import ACME, EXAMPLES, PHASE2_EXAMPLE
 
 

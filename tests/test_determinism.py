@@ -15,7 +15,7 @@ from tests.conftest import ACME, PHASE2_EXAMPLE, ROOT, run_cli
 
 def _check_json(cwd: Path, submission: Path) -> bytes:
     proc = subprocess.run(
-        [sys.executable, "-m", "gxets_rules.cli", "check", str(submission), "--format", "json"],
+        [sys.executable, "-m", "gxets_rules.app.cli", "check", str(submission), "--format", "json"],
         capture_output=True,
         cwd=cwd,
         check=True,

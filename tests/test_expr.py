@@ -6,7 +6,7 @@ from fractions import Fraction
 
 import pytest
 
-from gxets_rules.evaluate.functions import FUNCTIONS
+from gxets_rules.evaluate.stdlib import FUNCTIONS
 from gxets_rules.ruleset.expr import Definition, EvaluationError, ExprError, ParamRef, compile_expr
 from gxets_rules.ruleset.values import UNKNOWN, Range
 

@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 
 from benchmarks.synthetic_batch import generate_batch
-from gxets_rules.review.claims import Claim
-from gxets_rules.review.ledger import MIGRATIONS, Ledger, SubmissionRecord
+from gxets_rules.app.review.claims import Claim
+from gxets_rules.app.review.ledger import MIGRATIONS, Ledger, SubmissionRecord
 from tests.conftest import ACME, EXAMPLES, ROOT, run_cli
 
 SMALL_MAKER = EXAMPLES / "small-maker-x" / "submission.yaml"
@@ -155,7 +155,7 @@ def test_kill_9_in_the_middle_of_a_batch_leaves_the_ledger_consistent_and_the_ne
 ) -> None:
     generate_batch(tmp_path, firms=40, lots=200, entities=0, seed=5, across=0, within=0, excess=0)
     ledger = tmp_path / "ledger.sqlite"
-    command = [sys.executable, "-m", "gxets_rules.cli", "review", str(tmp_path / "submissions")]
+    command = [sys.executable, "-m", "gxets_rules.app.cli", "review", str(tmp_path / "submissions")]
     command += ["--ledger", str(ledger), "--out", str(tmp_path / "out"), "--jobs", jobs]
     process = subprocess.Popen(
         command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True

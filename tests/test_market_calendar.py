@@ -7,9 +7,9 @@ from datetime import date, time, timedelta
 import holidays
 import pytest
 
-from gxets_rules.evaluate.plan import calendar_of, schedule_of
+from gxets_rules.evaluate.plan.planner import calendar_of, schedule_of
+from gxets_rules.evaluate.rulesets import load_ruleset
 from gxets_rules.market.calendar import AuctionSchedule, last_session, settlement_date
-from gxets_rules.ruleset.loader import load_ruleset
 from tests.conftest import PHASE1
 
 RULESET = load_ruleset(PHASE1)

@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from gxets_rules.errors import InputError
 from gxets_rules.evaluate.engine import evaluate
+from gxets_rules.evaluate.rulesets import load_ruleset
 from gxets_rules.io.market_reader import load_market
 from gxets_rules.io.submission_reader import load_submission
-from gxets_rules.ruleset.loader import load_ruleset
+from gxets_rules.model.problems import InputError
 from tests.conftest import ACME, EXAMPLES, PHASE1, ROOT, lint_folder, run_cli
 
 MARKET_EXAMPLES = sorted((EXAMPLES / "market").glob("*.yaml"))
@@ -116,7 +116,7 @@ def test_the_plan_is_byte_identical_across_runs_and_working_directories(tmp_path
         command = [
             sys.executable,
             "-m",
-            "gxets_rules.cli",
+            "gxets_rules.app.cli",
             "check",
             str(ACME),
             "--market",

@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 
-from gxets_rules.errors import InputError
-from gxets_rules.evaluate.ownership import OwnershipGraph, Thresholds, involvement
+from gxets_rules.evaluate.ownership.graph import OwnershipGraph, Thresholds, involvement
 from gxets_rules.io.ownership_reader import load_ownership
 from gxets_rules.model.ownership import Ownership
+from gxets_rules.model.problems import InputError
 from gxets_rules.ruleset.values import Range
 
 RULES = Thresholds(control=Fraction(1, 2), joint=Fraction(51, 100), joint_ventures_count=False)

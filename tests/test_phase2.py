@@ -21,7 +21,7 @@ PHASE2 = ROOT / "rules" / "gxets-phase2"
 
 # A branch on a rule set's id or phase: the id itself, phase1/phase_2 style names, or an interpretation record's id.
 SCHEME_NAMES = re.compile(r"gxets-phase|phase_?[12](?!\d)|\bINT-P\d", re.IGNORECASE)
-ALLOWED = {("gxets_rules/pipeline.py", 'DEFAULT_RULESET = "gxets-phase1"')}
+ALLOWED = {("gxets_rules/app/pipeline.py", 'DEFAULT_RULESET = "gxets-phase1"')}
 
 
 def scheme_names_in(text: str) -> list[str]:

@@ -10,7 +10,7 @@ from typing import Any
 
 import yaml
 
-from gxets_rules.evaluate.plan import Demand, Offer, least_cost_mix
+from gxets_rules.evaluate.plan.planner import Demand, Offer, least_cost_mix
 from tests.conftest import ACME, EXAMPLES, run_cli
 
 ERA = {"id": "era", "kind": "era", "title": {"ja": "超過削減枠", "en": "ERA"}, "available_t": 20000}

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from gxets_rules.errors import display_path
+from gxets_rules.model.problems import display_path
 from tests.conftest import ACME, run_cli
 
 

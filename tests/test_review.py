@@ -11,8 +11,8 @@ import pytest
 from openpyxl import load_workbook
 
 from benchmarks.synthetic_batch import generate_batch
+from gxets_rules.app.review.firm import folder_name
 from gxets_rules.render.review_text import MAX_LINES, render_review_text
-from gxets_rules.review.firm import folder_name
 from tests.conftest import ACME, EXAMPLES, run_cli
 
 BAD = Path(__file__).parent / "bad_submissions"

@@ -6,8 +6,8 @@ from decimal import Decimal
 
 import pytest
 
-from gxets_rules.errors import InputError
-from gxets_rules.io.strict_yaml import read_yaml_text
+from gxets_rules.model.problems import InputError
+from gxets_rules.ruleset.strict_yaml import read_yaml_text
 
 
 def test_floats_are_exact_decimals_and_lines_are_kept() -> None:

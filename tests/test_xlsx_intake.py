@@ -16,9 +16,9 @@ import openpyxl
 import pytest
 from openpyxl.xml import functions
 
-from gxets_rules.errors import InputError
 from gxets_rules.io.submission_reader import load_submission
-from gxets_rules.io.xlsx_guard import XlsxLimits, open_workbook
+from gxets_rules.io.xlsx.guard import XlsxLimits, open_workbook
+from gxets_rules.model.problems import InputError
 from tests.bad_workbooks.make import LAUGHS, LOTS, edited, part_of, rezip
 from tests.conftest import ACME, ROOT, run_cli
 
@@ -38,7 +38,7 @@ def test_the_bad_workbooks_of_the_issue_are_all_here() -> None:
 @pytest.mark.parametrize("path", CASES, ids=[p.name for p in CASES])
 def test_bad_workbook_exits_2_with_a_located_message_quickly(path: Path, tmp_path: Path) -> None:
     place, message = path.with_suffix(".expect").read_text(encoding="utf-8").splitlines()
-    command = [sys.executable, "-m", "gxets_rules.cli", "check", str(path), "--out", str(tmp_path / "out")]
+    command = [sys.executable, "-m", "gxets_rules.app.cli", "check", str(path), "--out", str(tmp_path / "out")]
     started = time.monotonic()
     proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
     stdout, stderr = proc.communicate(timeout=60)
@@ -55,7 +55,7 @@ def test_bad_workbook_exits_2_with_a_located_message_quickly(path: Path, tmp_pat
 def test_bad_workbook_memory_stays_bounded(path: Path) -> None:
     """The peak resident memory of the whole process, measured by the kernel (ru_maxrss, in KiB on Linux)."""
     proc = subprocess.Popen(
-        [sys.executable, "-m", "gxets_rules.cli", "check", str(path)],
+        [sys.executable, "-m", "gxets_rules.app.cli", "check", str(path)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         cwd=ROOT,

@@ -10,8 +10,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from gxets_rules.convert import read_part
-from gxets_rules.io.xlsx_guard import XlsxLimits
+from gxets_rules.app.convert import read_part
+from gxets_rules.io.xlsx.guard import XlsxLimits
 from tests.conftest import ACME, EXAMPLES, PHASE2_EXAMPLE, run_cli
 from tests.xlsx_support import EXAMPLE_PAIRS, cell_values
 

@@ -10,8 +10,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from gxets_rules.io.xlsx_layout import LANGS, ROOTS, aliases, header, layout, sheet_aliases, sheet_name, words
-from gxets_rules.pipeline import ruleset_for
+from gxets_rules.app.pipeline import ruleset_for
+from gxets_rules.io.xlsx.layout import LANGS, ROOTS, aliases, header, layout, sheet_aliases, sheet_name, words
 from tests.conftest import lint_folder, run_cli
 from tests.reports_support import LIBREOFFICE, tool
 

@@ -13,8 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from gxets_rules.errors import Location, Problem
 from gxets_rules.evaluate.eligibility import run_condition
+from gxets_rules.model.problems import Location, Problem
 from gxets_rules.ruleset.compiled import CompiledCheck, RuleSet
 from gxets_rules.ruleset.values import UNKNOWN
 

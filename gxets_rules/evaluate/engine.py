@@ -14,17 +14,16 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from gxets_rules.errors import InputError, Location, Problem
 from gxets_rules.evaluate.checks import CheckFinding, run_checks
 from gxets_rules.evaluate.context import EvalContext
 from gxets_rules.evaluate.coverage import CoverageResult
 from gxets_rules.evaluate.eligibility import EligibilityEvaluator, LotDecision
 from gxets_rules.evaluate.period import evaluation_period
-from gxets_rules.evaluate.plan import plan_purchases
+from gxets_rules.evaluate.plan.planner import plan_purchases
 from gxets_rules.evaluate.position import MissingInputError, PositionEvaluator
-from gxets_rules.io.market_reader import LoadedMarket
-from gxets_rules.io.submission_reader import LoadedSubmission
+from gxets_rules.model.loaded import LoadedMarket, LoadedSubmission
 from gxets_rules.model.plan import Plan
+from gxets_rules.model.problems import InputError, Location, Problem
 from gxets_rules.ruleset.compiled import RuleSet
 from gxets_rules.ruleset.expr import EvaluationError
 from gxets_rules.ruleset.values import UNKNOWN

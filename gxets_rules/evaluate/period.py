@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from gxets_rules.errors import Problem
-from gxets_rules.io.submission_reader import LoadedSubmission
+from gxets_rules.model.loaded import LoadedSubmission
+from gxets_rules.model.problems import Problem
 from gxets_rules.ruleset.compiled import RuleSet
 
 

@@ -16,14 +16,14 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from gxets_rules import __version__
-from gxets_rules.errors import Location
+from gxets_rules._version import __version__
 from gxets_rules.evaluate.context import Evidence, InputRead
 from gxets_rules.evaluate.eligibility import FAIL, INDETERMINATE, NOT_APPLICABLE, LotDecision
 from gxets_rules.evaluate.engine import Evaluation
 from gxets_rules.evaluate.position import QuantityTrace
-from gxets_rules.evaluate.trace import jsonable, unique_params
+from gxets_rules.evaluate.trace import unique_params
 from gxets_rules.model.base import LocalizedText, ParamUse
+from gxets_rules.model.problems import Location
 from gxets_rules.model.result import (
     CriterionResult,
     EvidenceItem,
@@ -41,7 +41,7 @@ from gxets_rules.model.result import (
 from gxets_rules.ruleset.compiled import CompiledCriterion, CompiledRule, RuleSet
 from gxets_rules.ruleset.expr import EvaluationError, get_field
 from gxets_rules.ruleset.params import ParamRead
-from gxets_rules.ruleset.values import UNKNOWN, Range, exact_text, fmt_number
+from gxets_rules.ruleset.values import UNKNOWN, Range, exact_text, fmt_number, jsonable
 
 
 def portable(location: Location) -> str:

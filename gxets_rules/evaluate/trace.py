@@ -3,36 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
-from fractions import Fraction
 from typing import Any
 
 from gxets_rules.model.base import ParamUse
 from gxets_rules.ruleset.params import ParamRead
-from gxets_rules.ruleset.values import INAPPLICABLE, UNKNOWN, Range, exact_text
-
-_PLAIN = frozenset({str, int, bool})
-
-
-def jsonable(value: Any) -> Any:
-    """A value as JSON can hold it without loss: exact fractions as text, UNKNOWN as null."""
-    if type(value) in _PLAIN:  # most values: decided before the chain of checks below
-        return value
-    if value is UNKNOWN or value is None or value is INAPPLICABLE:
-        return None
-    if isinstance(value, bool | int | str):
-        return value
-    if isinstance(value, Fraction | Range):
-        return exact_text(value)
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, frozenset | set):
-        return sorted((jsonable(v) for v in value), key=str)
-    if isinstance(value, list | tuple):
-        return [jsonable(v) for v in value]
-    if isinstance(value, dict):
-        return {str(k): jsonable(v) for k, v in value.items()}
-    return str(value)
+from gxets_rules.ruleset.values import jsonable
 
 
 def param_use(read: ParamRead) -> ParamUse:

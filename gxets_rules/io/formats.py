@@ -10,9 +10,9 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from gxets_rules.errors import InputError, Problem
-from gxets_rules.io.locate import problems_from_validation
-from gxets_rules.io.strict_yaml import Document
+from gxets_rules.model.locate import problems_from_validation
+from gxets_rules.model.problems import InputError, Problem
+from gxets_rules.ruleset.strict_yaml import Document
 
 M = TypeVar("M", bound=BaseModel)
 

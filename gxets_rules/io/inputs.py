@@ -11,12 +11,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
-from gxets_rules.errors import InputError, Problem
-from gxets_rules.io.strict_yaml import Document, read_yaml_file
-from gxets_rules.io.xlsx_guard import XlsxLimits, is_workbook
-from gxets_rules.io.xlsx_reader import parts_in, read_workbook
+from gxets_rules.io.xlsx.guard import XlsxLimits, is_workbook
+from gxets_rules.io.xlsx.reader import parts_in, read_workbook
 from gxets_rules.model.ownership import OWNERSHIP_FORMAT
+from gxets_rules.model.problems import InputError, Problem
 from gxets_rules.model.submission import SUBMISSION_FORMAT
+from gxets_rules.ruleset.strict_yaml import Document, read_yaml_file
 
 T = TypeVar("T")
 

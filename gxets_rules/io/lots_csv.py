@@ -15,8 +15,8 @@ from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
-from gxets_rules.errors import InputError, Location, Problem, display_path
-from gxets_rules.io.locate import problems_from_validation
+from gxets_rules.model.locate import problems_from_validation
+from gxets_rules.model.problems import InputError, Location, Problem, display_path
 from gxets_rules.model.submission import CreditLot, Project
 
 LOT_COLUMNS = [name for name in CreditLot.model_fields if name != "project"]

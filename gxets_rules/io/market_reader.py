@@ -6,23 +6,14 @@ by the model rather than rounded). The file's SHA-256 goes into the run record b
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
-from gxets_rules.errors import InputError, Location, Problem
-from gxets_rules.io.files import sha256_file
 from gxets_rules.io.formats import validate_format
-from gxets_rules.io.strict_yaml import DEFAULT_MAX_BYTES, read_yaml_file
+from gxets_rules.model.loaded import LoadedMarket
 from gxets_rules.model.market import MARKET_FORMAT, MarketSnapshot
-
-
-@dataclass(frozen=True)
-class LoadedMarket:
-    """A validated snapshot and its file's name and hash."""
-
-    snapshot: MarketSnapshot
-    name: str
-    sha256: str
+from gxets_rules.model.problems import InputError, Location, Problem
+from gxets_rules.ruleset.files import sha256_file
+from gxets_rules.ruleset.strict_yaml import DEFAULT_MAX_BYTES, read_yaml_file
 
 
 def load_market(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> LoadedMarket:

@@ -9,14 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from gxets_rules.errors import InputError, Problem
-from gxets_rules.evaluate.ownership import OwnershipGraph, share_problems
-from gxets_rules.io.files import sha256_file
+from gxets_rules.evaluate.ownership.graph import OwnershipGraph, share_problems
 from gxets_rules.io.formats import validate_format
 from gxets_rules.io.inputs import read_input
-from gxets_rules.io.strict_yaml import DEFAULT_MAX_BYTES, Document
-from gxets_rules.io.xlsx_guard import DEFAULT_MAX_ROWS
+from gxets_rules.io.xlsx.guard import DEFAULT_MAX_ROWS
 from gxets_rules.model.ownership import OWNERSHIP_FORMAT, Ownership
+from gxets_rules.model.problems import InputError, Problem
+from gxets_rules.ruleset.files import sha256_file
+from gxets_rules.ruleset.strict_yaml import DEFAULT_MAX_BYTES, Document
 
 _REFERENCES = {
     "participants": ("entity",),

@@ -13,10 +13,10 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from gxets_rules.errors import InputError, Location, Problem, display_path
-from gxets_rules.io.files import require_size_within
-from gxets_rules.io.locate import problems_from_validation
+from gxets_rules.model.locate import problems_from_validation
+from gxets_rules.model.problems import InputError, Location, Problem, display_path
 from gxets_rules.model.result import RESULT_FORMAT, Result
+from gxets_rules.ruleset.files import require_size_within
 
 DEFAULT_MAX_RESULT_BYTES = 512 * 1024 * 1024
 """Largest result accepted (a result of 10,000 lots is about 50 MB)."""

@@ -7,38 +7,19 @@ run later can still point at a line. Each input file's SHA-256 is kept for the r
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 
-from gxets_rules.errors import InputError, Location, Problem
-from gxets_rules.io.files import sha256_file
 from gxets_rules.io.formats import validate_format
 from gxets_rules.io.inputs import read_input
-from gxets_rules.io.locate import dotted
 from gxets_rules.io.lots_csv import read_lots_csv
-from gxets_rules.io.strict_yaml import DEFAULT_MAX_BYTES, Document
-from gxets_rules.io.xlsx_guard import DEFAULT_MAX_ROWS
+from gxets_rules.io.xlsx.guard import DEFAULT_MAX_ROWS
+from gxets_rules.model.loaded import LoadedSubmission
+from gxets_rules.model.locate import dotted
+from gxets_rules.model.problems import InputError, Problem
 from gxets_rules.model.submission import SUBMISSION_FORMAT, Actual, Submission
-
-
-@dataclass(frozen=True)
-class LoadedSubmission:
-    """A validated submission with where each lot came from and the hash of each file."""
-
-    submission: Submission
-    path: Path
-    document: Document
-    lot_locations: tuple[Location, ...]
-    input_hashes: dict[str, str] = field(default_factory=dict)
-    warnings: tuple[Problem, ...] = ()  # what a reviewer should know but that does not stop the check (xlsx intake)
-
-    def locate(self, path: tuple[str | int, ...]) -> Location:
-        """Where a submission field is in the file (the nearest located ancestor)."""
-        return self.document.location_of(path)
-
-    @property
-    def base_dir(self) -> Path:
-        return self.path.parent
+from gxets_rules.ruleset.files import sha256_file
+from gxets_rules.ruleset.strict_yaml import DEFAULT_MAX_BYTES, Document
 
 
 def _identity_problems(submission: Submission, doc: Document) -> list[Problem]:

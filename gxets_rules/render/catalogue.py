@@ -10,8 +10,8 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from gxets_rules.io.strict_yaml import read_yaml_file
 from gxets_rules.resources import data_dir
+from gxets_rules.ruleset.strict_yaml import read_yaml_file
 
 LANGUAGES = ("ja", "en")
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from gxets_rules.errors import Location
 from gxets_rules.model.base import LocalizedText
+from gxets_rules.model.problems import Location
 from gxets_rules.ruleset.codelists import Codelist
 from gxets_rules.ruleset.expr import Compiled, EvaluationError
 from gxets_rules.ruleset.messages import Template

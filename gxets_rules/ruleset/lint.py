@@ -21,14 +21,14 @@ from typing import Any
 import networkx as nx
 from pydantic import BaseModel
 
-from gxets_rules.errors import Location, Problem
-from gxets_rules.io.strict_yaml import Document
 from gxets_rules.market.calendar import supports_country
 from gxets_rules.model.market import MarketProduct
+from gxets_rules.model.problems import Location, Problem
 from gxets_rules.model.submission import CreditLot, Firm, Submission
 from gxets_rules.ruleset.compiled import CompiledMarket, Messages, RuleSet
 from gxets_rules.ruleset.expr import Compiled, ParamRef
 from gxets_rules.ruleset.schema import Citation
+from gxets_rules.ruleset.strict_yaml import Document
 
 MODEL_ROOTS: dict[str, type[BaseModel]] = {
     "lot": CreditLot,

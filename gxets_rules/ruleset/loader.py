@@ -10,17 +10,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from gxets_rules.errors import InputError, Location, Problem, display_path
-from gxets_rules.evaluate import ownership_functions  # noqa: F401  (registers its functions)
-from gxets_rules.evaluate.functions import FUNCTIONS
-from gxets_rules.evaluate.trace import jsonable
-from gxets_rules.io.locate import problems_from_validation
-from gxets_rules.io.strict_yaml import Document, read_yaml_file
+from gxets_rules.model.locate import problems_from_validation
+from gxets_rules.model.problems import InputError, Location, Problem, display_path
 from gxets_rules.ruleset.codelists import Codelist
 from gxets_rules.ruleset.compiled import (
     LANGS,
@@ -54,6 +51,8 @@ from gxets_rules.ruleset.schema import (
     PaymentInLieu,
     PositionFile,
 )
+from gxets_rules.ruleset.strict_yaml import Document, read_yaml_file
+from gxets_rules.ruleset.values import jsonable
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -76,11 +75,11 @@ def content_hash(documents: dict[str, Document]) -> str:
 
 
 class _Loader:
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, functions: Mapping[str, Function]) -> None:
         self.folder = folder
         self.problems: list[Problem] = []
         self.documents: dict[str, Document] = {}
-        self.functions: dict[str, Function | Definition] = dict(FUNCTIONS)
+        self.functions: dict[str, Function | Definition] = dict(functions)
         self.definition_specs: dict[str, DefinitionSpec] = {}
 
     # reading ------------------------------------------------------------------
@@ -269,7 +268,7 @@ class _Loader:
         spec, doc = self.read("definitions.yaml", DefinitionsFile)
         if spec is None or doc is None:
             return
-        taken = {*FUNCTIONS, *BUILTINS, *AGGREGATES}
+        taken = {*self.functions, *BUILTINS, *AGGREGATES}
         for name, definition in spec.definitions.items():
             if name in taken:
                 where = doc.location_of(("definitions", name))
@@ -297,9 +296,14 @@ class _Loader:
         return lists
 
 
-def compile_ruleset(folder: Path) -> tuple[RuleSet | None, list[Problem], dict[str, Document]]:
-    """Load and compile without linting; returns the rule set (if it compiled) and problems."""
-    loader = _Loader(folder)
+def compile_ruleset(
+    folder: Path, functions: Mapping[str, Function]
+) -> tuple[RuleSet | None, list[Problem], dict[str, Document]]:
+    """Load and compile without linting; returns the rule set (if it compiled) and problems.
+
+    ``functions`` are the rule language's functions bound to the engine's implementations (``evaluate.stdlib``).
+    """
+    loader = _Loader(folder, functions)
     loader.definitions()
     manifest, _ = loader.read("ruleset.yaml", Manifest)
     parameters, params_doc = loader.read("parameters.yaml", ParametersFile)
@@ -343,9 +347,9 @@ def compile_ruleset(folder: Path) -> tuple[RuleSet | None, list[Problem], dict[s
     return ruleset, loader.problems, loader.documents
 
 
-def load_ruleset(folder: Path) -> RuleSet:
+def load_ruleset(folder: Path, functions: Mapping[str, Function]) -> RuleSet:
     """Load a rule set for evaluation; refuse it if it does not compile or the linter finds anything."""
-    ruleset, problems, documents = compile_ruleset(folder)
+    ruleset, problems, documents = compile_ruleset(folder, functions)
     if ruleset is None or problems:
         raise InputError(problems)
     findings = lint(ruleset, documents)

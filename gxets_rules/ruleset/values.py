@@ -12,6 +12,7 @@ is on one side; a range that straddles it is ``UNKNOWN``.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
@@ -118,4 +119,28 @@ def exact_text(value: Any) -> str:
         return str(value.numerator) if value.denominator == 1 else f"{value.numerator}/{value.denominator}"
     if isinstance(value, Range):
         return exact_text(value.lo) if value.exact else f"{exact_text(value.lo)}..{exact_text(value.hi)}"
+    return str(value)
+
+
+_PLAIN = frozenset({str, int, bool})
+
+
+def jsonable(value: Any) -> Any:
+    """A value as JSON can hold it without loss: exact fractions as text, UNKNOWN as null."""
+    if type(value) in _PLAIN:  # most values: decided before the chain of checks below
+        return value
+    if value is UNKNOWN or value is None or value is INAPPLICABLE:
+        return None
+    if isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, Fraction | Range):
+        return exact_text(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, frozenset | set):
+        return sorted((jsonable(v) for v in value), key=str)
+    if isinstance(value, list | tuple):
+        return [jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
     return str(value)

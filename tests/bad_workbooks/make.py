@@ -18,9 +18,9 @@ from openpyxl.cell import WriteOnlyCell
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent.parent))
 
+from gxets_rules.app.pipeline import ruleset_for  # noqa: E402
 from gxets_rules.io.submission_reader import load_submission  # noqa: E402
-from gxets_rules.io.xlsx_template import submission_workbook  # noqa: E402
-from gxets_rules.pipeline import ruleset_for  # noqa: E402
+from gxets_rules.io.xlsx.template import submission_workbook  # noqa: E402
 
 ACME = HERE.parent.parent / "examples" / "acme-steel" / "submission.yaml"
 LOTS = "クレジット"

@@ -21,29 +21,29 @@ from typing import Any
 
 import click
 
-from gxets_rules import __version__
-from gxets_rules.convert import convert_file
-from gxets_rules.errors import EXIT_BUG, EXIT_INPUT, InputError, Problem
+from gxets_rules._version import __version__
+from gxets_rules.app.cases import collect_cases, run_case
+from gxets_rules.app.convert import convert_file
+from gxets_rules.app.pipeline import DEFAULT_RULESET, CheckRequest, SharedInputs, ruleset_for, run_evaluation
+from gxets_rules.app.review.batch import Batch, collect, run_batch
+from gxets_rules.app.review.firm import ReviewOptions
+from gxets_rules.app.review.ledger import open_ledger
 from gxets_rules.evaluate.result import build_result
+from gxets_rules.evaluate.rulesets import load_ruleset
 from gxets_rules.io.result_reader import DEFAULT_MAX_RESULT_BYTES, load_result
-from gxets_rules.io.strict_yaml import DEFAULT_MAX_BYTES
 from gxets_rules.io.writers import atomic_write_bytes, canonical_json, write_json
-from gxets_rules.io.xlsx_guard import DEFAULT_MAX_ROWS, XLSX_SUFFIX, XlsxLimits
-from gxets_rules.io.xlsx_template import template_bytes
+from gxets_rules.io.xlsx.guard import DEFAULT_MAX_ROWS, XLSX_SUFFIX, XlsxLimits
+from gxets_rules.io.xlsx.template import template_bytes
+from gxets_rules.model.problems import EXIT_BUG, EXIT_INPUT, InputError, Problem
 from gxets_rules.model.result import Result
 from gxets_rules.model.review import ReviewSummary
 from gxets_rules.model.schemas import FORMATS, json_schema
-from gxets_rules.pipeline import DEFAULT_RULESET, CheckRequest, SharedInputs, ruleset_for, run_evaluation
 from gxets_rules.render.reports import REPORTS, parse_kinds, write_reports, write_summary
 from gxets_rules.render.review_text import render_review_text
 from gxets_rules.render.text import render_lot, render_text
 from gxets_rules.resources import bundled_rulesets, resolve_ruleset
-from gxets_rules.review.batch import Batch, collect, run_batch
-from gxets_rules.review.firm import ReviewOptions
-from gxets_rules.review.ledger import open_ledger
-from gxets_rules.ruleset.cases import collect_cases, run_case
 from gxets_rules.ruleset.compiled import RuleSet
-from gxets_rules.ruleset.loader import load_ruleset
+from gxets_rules.ruleset.strict_yaml import DEFAULT_MAX_BYTES
 
 EXIT_FINDINGS = 3
 EXIT_REVIEW_INVALID = 4

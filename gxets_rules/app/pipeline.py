@@ -12,19 +12,20 @@ from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
-from gxets_rules.errors import InputError, Location, Problem
 from gxets_rules.evaluate.engine import Evaluation, evaluate
-from gxets_rules.evaluate.ownership_functions import OWNERSHIP_KEY
 from gxets_rules.evaluate.result import build_result
-from gxets_rules.io.market_reader import LoadedMarket, load_market
+from gxets_rules.evaluate.rulesets import load_ruleset
+from gxets_rules.evaluate.stdlib.ownership import OWNERSHIP_KEY
+from gxets_rules.io.market_reader import load_market
 from gxets_rules.io.ownership_reader import LoadedOwnership, load_ownership
-from gxets_rules.io.strict_yaml import DEFAULT_MAX_BYTES
-from gxets_rules.io.submission_reader import LoadedSubmission, load_submission
-from gxets_rules.io.xlsx_guard import DEFAULT_MAX_ROWS
+from gxets_rules.io.submission_reader import load_submission
+from gxets_rules.io.xlsx.guard import DEFAULT_MAX_ROWS
+from gxets_rules.model.loaded import LoadedMarket, LoadedSubmission
+from gxets_rules.model.problems import InputError, Location, Problem
 from gxets_rules.model.result import Result
 from gxets_rules.resources import resolve_ruleset
 from gxets_rules.ruleset.compiled import RuleSet
-from gxets_rules.ruleset.loader import load_ruleset
+from gxets_rules.ruleset.strict_yaml import DEFAULT_MAX_BYTES
 
 DEFAULT_RULESET = "gxets-phase1"
 

@@ -1,6 +1,6 @@
 """Read a submission or ownership workbook into the same plain data a YAML file gives, every value located.
 
-Sheets and columns are found by name, in Japanese or English or as the field's own name (``xlsx_layout``), never by
+Sheets and columns are found by name, in Japanese or English or as the field's own name (``xlsx/layout.py``), never by
 position. The result is a :class:`Document` whose locations are cells (``Lots!C5``), so the one loader
 (``load_submission_document``) validates it, and every later check — the rule set's integrity checks included —
 points at the cell to fix.
@@ -23,12 +23,10 @@ from typing import Any, TypeVar
 
 from openpyxl.utils import get_column_letter
 
-from gxets_rules.errors import InputError, Location, Problem, display_path
 from gxets_rules.io.lots_csv import whole_number
-from gxets_rules.io.strict_yaml import Document, YamlPath
-from gxets_rules.io.xlsx_cells import Cell, SheetCells, read_cells
-from gxets_rules.io.xlsx_guard import UNREADABLE, Package, SheetPart, XlsxLimits, open_workbook, unreadable
-from gxets_rules.io.xlsx_layout import (
+from gxets_rules.io.xlsx.cells import Cell, SheetCells, read_cells
+from gxets_rules.io.xlsx.guard import UNREADABLE, Package, SheetPart, XlsxLimits, open_workbook, unreadable
+from gxets_rules.io.xlsx.layout import (
     KEY,
     LANGS,
     PARENT,
@@ -44,7 +42,9 @@ from gxets_rules.io.xlsx_layout import (
     value_at,
 )
 from gxets_rules.model.ownership import OWNERSHIP_FORMAT
+from gxets_rules.model.problems import InputError, Location, Problem, display_path
 from gxets_rules.model.submission import SUBMISSION_FORMAT
+from gxets_rules.ruleset.strict_yaml import Document, YamlPath
 
 FORMATS = {"submission": SUBMISSION_FORMAT, "ownership": OWNERSHIP_FORMAT}
 T = TypeVar("T")

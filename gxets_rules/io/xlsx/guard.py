@@ -28,9 +28,9 @@ import openpyxl
 from openpyxl.reader.excel import ExcelReader
 from openpyxl.styles.stylesheet import apply_stylesheet
 
-from gxets_rules.errors import InputError, Location, Problem, display_path
-from gxets_rules.io.files import require_size_within
-from gxets_rules.io.strict_yaml import DEFAULT_MAX_BYTES
+from gxets_rules.model.problems import InputError, Location, Problem, display_path
+from gxets_rules.ruleset.files import require_size_within
+from gxets_rules.ruleset.strict_yaml import DEFAULT_MAX_BYTES
 
 XLSX_SUFFIX = ".xlsx"
 REFUSED_SUFFIXES = {
@@ -158,7 +158,7 @@ def _package(path: Path) -> Package:
 
     openpyxl's own ``load_workbook(read_only=True)`` also reads each sheet's ``<dimension>`` — and, where a sheet has
     none, parses the whole sheet to look for it; so the package is opened with its reader's steps up to the sheets,
-    and the cells are streamed afterwards (``xlsx_cells``) under a row limit.
+    and the cells are streamed afterwards (``io/xlsx/cells.py``) under a row limit.
     """
     reader = ExcelReader(path, read_only=True, keep_vba=False, keep_links=False)
     try:

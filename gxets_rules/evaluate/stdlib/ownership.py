@@ -14,8 +14,8 @@ from fractions import Fraction
 from typing import Any
 
 from gxets_rules.evaluate.context import EvalContext, Evidence
-from gxets_rules.evaluate.functions import Env, ctx_of, register
-from gxets_rules.evaluate.ownership import Involvement, OwnershipGraph, Thresholds
+from gxets_rules.evaluate.ownership.graph import Involvement, OwnershipGraph, Thresholds
+from gxets_rules.evaluate.stdlib.core import Env, ctx_of
 from gxets_rules.ruleset.expr import EvaluationError
 from gxets_rules.ruleset.values import UNKNOWN
 
@@ -32,7 +32,6 @@ def _fraction(value: Any, what: str) -> Fraction:
     return Fraction(value)
 
 
-@register("involvement", 6, 6)
 def involvement_facts(
     env: Env, lot: Any, until: Any, same_day_counts: Any, control: Any, joint: Any, joint_ventures_count: Any
 ) -> Any:
@@ -111,7 +110,6 @@ FIELDS = (
 )
 
 
-@register("project_fact", 2, 2)
 def project_fact(env: Env, lot: Any, name: str) -> Any:
     """project_fact(lot, name): a fact from the ownership file about the lot's project (jcm_difficulty: none |
     claimed | recognised; started_on; first_issuance_completed_on); unknown without ownership data."""
@@ -126,3 +124,9 @@ def project_fact(env: Env, lot: Any, name: str) -> Any:
         value = getattr(facts, name)
         return UNKNOWN if value is None else value
     raise EvaluationError(f"project_fact(): no fact {name!r} (jcm_difficulty, started_on, first_issuance_completed_on)")
+
+
+IMPLEMENTATIONS = {
+    "involvement": involvement_facts,
+    "project_fact": project_fact,
+}

@@ -26,10 +26,10 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
-from gxets_rules.io.strict_yaml import read_yaml_file
 from gxets_rules.model.ownership import Ownership
 from gxets_rules.model.submission import Submission
 from gxets_rules.resources import data_dir
+from gxets_rules.ruleset.strict_yaml import read_yaml_file
 
 LANGS = ("ja", "en")
 ValueKind = Literal["int", "decimal", "date", "text", "choice"]

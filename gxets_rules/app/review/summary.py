@@ -8,10 +8,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from gxets_rules import __version__
+from gxets_rules._version import __version__
+from gxets_rules.app.review.claims import Claim, double_claims, era_balances
+from gxets_rules.app.review.firm import FirmOutcome, sum_credits
 from gxets_rules.model.review import CreditTotal, DoubleClaim, EraBalance, InvalidSubmission, ReviewSummary, Totals
-from gxets_rules.review.claims import Claim, double_claims, era_balances
-from gxets_rules.review.firm import FirmOutcome, sum_credits
 
 J_CREDIT_KIND = "j_credit"
 """The kind whose lots carry a TSE trading category (売買の区分)."""

@@ -19,17 +19,19 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from gxets_rules.errors import InputError
+from gxets_rules.app.pipeline import SharedInputs, load_extras
 from gxets_rules.evaluate.engine import evaluate
-from gxets_rules.evaluate.result import build_result, jsonable
+from gxets_rules.evaluate.result import build_result
 from gxets_rules.evaluate.trace import result_field
-from gxets_rules.io.locate import problems_from_validation
 from gxets_rules.io.market_reader import load_market
-from gxets_rules.io.strict_yaml import Document, read_yaml_file
-from gxets_rules.io.submission_reader import LoadedSubmission, load_submission, load_submission_document
-from gxets_rules.pipeline import SharedInputs, load_extras
+from gxets_rules.io.submission_reader import load_submission, load_submission_document
+from gxets_rules.model.loaded import LoadedSubmission
+from gxets_rules.model.locate import problems_from_validation
+from gxets_rules.model.problems import InputError
 from gxets_rules.ruleset.compiled import RuleSet
 from gxets_rules.ruleset.schema import Case, CasesFile
+from gxets_rules.ruleset.strict_yaml import Document, read_yaml_file
+from gxets_rules.ruleset.values import jsonable
 
 _MISSING = object()
 

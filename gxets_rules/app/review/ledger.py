@@ -22,8 +22,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from gxets_rules.errors import InputError, Location, Problem
-from gxets_rules.review.claims import Claim
+from gxets_rules.app.review.claims import Claim
+from gxets_rules.model.problems import InputError, Location, Problem
 
 LEDGER_FORMAT = "gxets.ledger.v1"
 

@@ -1,50 +1,24 @@
-"""The functions rule authors may call: the rule language's closed vocabulary.
+"""The engine's implementations of the rule language's core functions (declared in ``ruleset/signatures.py``).
 
-Each is generic — about parameters, code lists, dates, the submission's data or its
-credit lots — and none knows which rule set calls it. A new rule set needs new
-functions only where it needs a new *kind* of fact. Such a family lives in a module of
-its own that adds its functions with :func:`register` (ownership involvement is in
-``evaluate/ownership_functions.py``), and the rule-set loader imports that module so the
-functions are registered before any expression is compiled; nothing else in the engine
-changes.
+Each is generic — about parameters, code lists, dates, the submission's data or its credit lots — and none knows
+which rule set calls it. A new rule set needs new functions only where it needs a new *kind* of fact: its signature
+goes into the language's table and its implementation into a family module here (ownership involvement is in
+``stdlib/ownership.py``), listed in ``stdlib/__init__.py``; nothing else in the engine changes.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 from typing import Any
 
 from gxets_rules.evaluate.context import EvalContext, InputRead
 from gxets_rules.evaluate.serials import overlaps, serial_ranges
 from gxets_rules.model.submission import HasActuals
-from gxets_rules.ruleset.expr import EvaluationError, Function
+from gxets_rules.ruleset.expr import EvaluationError
 from gxets_rules.ruleset.values import UNKNOWN
 
 Env = dict[str, Any]
 FISCAL_YEAR_START_MONTH = 4  # the Japanese fiscal year (年度) runs April–March
-FUNCTIONS: dict[str, Function] = {}
-
-
-def register(
-    name: str, min_args: int, max_args: int, *, strict: bool = True, static_kind: str | None = None
-) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Add a function taking the environment first to the vocabulary."""
-
-    def add(impl: Callable[..., Any]) -> Callable[..., Any]:
-        FUNCTIONS[name] = Function(
-            name,
-            impl,
-            min_args,
-            max_args,
-            strict=strict,
-            wants_env=True,
-            static_kind=static_kind,
-            doc=(impl.__doc__ or "").strip().splitlines()[0],
-        )
-        return impl
-
-    return add
 
 
 def ctx_of(env: Env) -> EvalContext:
@@ -56,7 +30,6 @@ def fiscal_year_of(day: date) -> int:
     return day.year if day.month >= FISCAL_YEAR_START_MONTH else day.year - 1
 
 
-@register("param", 1, 2, static_kind="param")
 def param(env: Env, name: str, fy: Any = None) -> Any:
     """param(name[, fy]): a dated parameter at the evaluation's fiscal year, or at fy."""
     ctx = ctx_of(env)
@@ -65,7 +38,6 @@ def param(env: Env, name: str, fy: Any = None) -> Any:
     return read.value
 
 
-@register("lookup", 3, 3, static_kind="codelist")
 def lookup(env: Env, codelist: str, key: Any, field: str) -> Any:
     """lookup(codelist, key, field): a field of a code-list entry; unknown if not listed."""
     entry = ctx_of(env).ruleset.codelist(codelist).entry(key)
@@ -75,13 +47,11 @@ def lookup(env: Env, codelist: str, key: Any, field: str) -> Any:
     return UNKNOWN if value is None else value
 
 
-@register("listed", 2, 2, static_kind="codelist")
 def listed(env: Env, codelist: str, key: Any) -> bool:
     """listed(codelist, key): whether the key is on the code list."""
     return ctx_of(env).ruleset.codelist(codelist).entry(key) is not None
 
 
-@register("table", 4, 4, static_kind="codelist")
 def table(env: Env, codelist: str, name: str, key: Any, field: str) -> Any:
     """table(codelist, table, key, field): a field of a row in one of a code list's tables."""
     row = ctx_of(env).ruleset.codelist(codelist).table(name).get(key)
@@ -91,7 +61,6 @@ def table(env: Env, codelist: str, name: str, key: Any, field: str) -> Any:
     return UNKNOWN if value is None else value
 
 
-@register("member_on", 3, 3, static_kind="codelist")
 def member_on(env: Env, codelist: str, key: Any, on: Any) -> Any:
     """member_on(codelist, key, date): on a dated list at that date (unknown inside a date window)."""
     if not isinstance(on, date):
@@ -99,7 +68,6 @@ def member_on(env: Env, codelist: str, key: Any, on: Any) -> Any:
     return ctx_of(env).ruleset.codelist(codelist).member_on(key, on)
 
 
-@register("fiscal_year", 1, 1)
 def fiscal_year(env: Env, day: Any) -> int:
     """fiscal_year(date): the Japanese fiscal year (April–March) a date falls in."""
     if not isinstance(day, date):
@@ -107,7 +75,6 @@ def fiscal_year(env: Env, day: Any) -> int:
     return fiscal_year_of(day)
 
 
-@register("fy_date", 3, 3)
 def fy_date(env: Env, fy: Any, month: Any, day: Any) -> date:
     """fy_date(fy, month, day): that day in fiscal year fy (January–March fall in the calendar year fy + 1)."""
     if not all(isinstance(v, int) and not isinstance(v, bool) for v in (fy, month, day)):
@@ -130,19 +97,16 @@ def _actual_field(env: Env, scope: str, fy: int, field: str, entity: Any) -> Any
     return value
 
 
-@register("actual", 2, 3)
 def actual(env: Env, scope: str, fy: int, entity: Any = None) -> Any:
     """actual(scope, fy[, entity]): verified emissions of a scope in a fiscal year (t-CO2); entity: a group member."""
     return _actual_field(env, scope, fy, "emissions_t", entity)
 
 
-@register("assurance", 2, 3)
 def assurance(env: Env, scope: str, fy: int, entity: Any = None) -> Any:
     """assurance(scope, fy[, entity]): assurance level of that actual (none, limited, reasonable)."""
     return _actual_field(env, scope, fy, "assurance", entity)
 
 
-@register("input", 1, 1)
 def input_value(env: Env, path: str) -> Any:
     """input(path): a submission field by dotted path, recorded in the trace (unknown if absent)."""
     ctx = ctx_of(env)
@@ -171,7 +135,21 @@ def _serial_index(ctx: EvalContext) -> dict[str, tuple[str, ...]]:
     return index
 
 
-@register("serial_overlaps", 1, 1)
 def serial_overlaps(env: Env, lot: Any) -> tuple[str, ...]:
     """serial_overlaps(lot): ids of other lots listing an overlapping serial range."""
     return _serial_index(ctx_of(env)).get(lot.id, ())
+
+
+IMPLEMENTATIONS = {
+    "param": param,
+    "lookup": lookup,
+    "listed": listed,
+    "table": table,
+    "member_on": member_on,
+    "fiscal_year": fiscal_year,
+    "fy_date": fy_date,
+    "actual": actual,
+    "assurance": assurance,
+    "input": input_value,
+    "serial_overlaps": serial_overlaps,
+}

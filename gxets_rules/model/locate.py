@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from gxets_rules.errors import Location, Problem
+from gxets_rules.model.problems import Location, Problem
 
 Locator = Callable[[tuple[str | int, ...]], Location]
 

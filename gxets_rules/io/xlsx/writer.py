@@ -1,6 +1,6 @@
 """Write a submission or ownership workbook: the empty template, or a filled one converted from YAML.
 
-Both are one workbook layout (``xlsx_layout``), so a template filled in by a person and a converted YAML file read
+Both are one workbook layout (``io/xlsx/layout.py``), so a template filled in by a person and a converted YAML file read
 the same way. Headers, sheet names and comments come from the alias table in one language; input cells are yellow
 (a column style, so no empty cell is written); columns with a closed set of values (a ``Literal`` of the model, or a
 rule set's code list) get a drop-down from the code-list sheet. Text is always stored as text, never as a formula,
@@ -24,7 +24,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from gxets_rules.io.writers import cell_text, fixed_zip_times
-from gxets_rules.io.xlsx_layout import (
+from gxets_rules.io.xlsx.layout import (
     PARENT,
     Column,
     SheetSpec,

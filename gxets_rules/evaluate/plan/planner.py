@@ -31,8 +31,7 @@ import networkx as nx
 
 from gxets_rules.evaluate.coverage import CoverageResult, NeedState
 from gxets_rules.evaluate.position import PositionEvaluator
-from gxets_rules.evaluate.trace import jsonable, unique_params
-from gxets_rules.io.market_reader import LoadedMarket
+from gxets_rules.evaluate.trace import unique_params
 from gxets_rules.market.calendar import (
     WEEKDAYS,
     AuctionSchedule,
@@ -43,6 +42,7 @@ from gxets_rules.market.calendar import (
     last_session,
 )
 from gxets_rules.model.base import LocalizedText
+from gxets_rules.model.loaded import LoadedMarket
 from gxets_rules.model.market import MarketProduct
 from gxets_rules.model.plan import (
     PLAN_VOCABULARY,
@@ -65,7 +65,7 @@ from gxets_rules.ruleset.expr import Compiled, EvaluationError, round_whole
 from gxets_rules.ruleset.messages import format_value
 from gxets_rules.ruleset.params import ParamRead
 from gxets_rules.ruleset.schema import MarketCalendar, Schedule
-from gxets_rules.ruleset.values import UNKNOWN
+from gxets_rules.ruleset.values import UNKNOWN, jsonable
 
 ROUNDING_MODES = ("floor", "ceil", "half_up")
 PAYMENT_KEY = "payment"

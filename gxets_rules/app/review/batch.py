@@ -15,17 +15,17 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from gxets_rules.errors import InputError, Location, Problem
+from gxets_rules.app.pipeline import SharedInputs
+from gxets_rules.app.review.firm import FirmOutcome, ReviewOptions, review_submission
+from gxets_rules.app.review.ledger import Ledger
+from gxets_rules.app.review.summary import summarise
 from gxets_rules.io.inputs import declared_format
 from gxets_rules.io.writers import remove_stale_temporaries
-from gxets_rules.io.xlsx_guard import XlsxLimits
+from gxets_rules.io.xlsx.guard import XlsxLimits
 from gxets_rules.model.market import MARKET_FORMAT
 from gxets_rules.model.ownership import OWNERSHIP_FORMAT
+from gxets_rules.model.problems import InputError, Location, Problem
 from gxets_rules.model.review import ReviewSummary
-from gxets_rules.pipeline import SharedInputs
-from gxets_rules.review.firm import FirmOutcome, ReviewOptions, review_submission
-from gxets_rules.review.ledger import Ledger
-from gxets_rules.review.summary import summarise
 
 SUBMISSION_PATTERNS = ("*.yaml", "*.yml", "*.xlsx")
 """What a folder given to the review contributes (not its subfolders); the submission loader reads each."""

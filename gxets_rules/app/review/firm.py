@@ -18,18 +18,18 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from gxets_rules.errors import InputError, Problem
+from gxets_rules.app.pipeline import CheckRequest, SharedInputs, evaluate_loaded, load_inputs
+from gxets_rules.app.review.claims import NOT_A_CLAIM, Claim, claims_of
+from gxets_rules.app.review.ledger import SubmissionRecord
 from gxets_rules.evaluate.result import build_result
 from gxets_rules.evaluate.trace import result_field
-from gxets_rules.io.strict_yaml import DEFAULT_MAX_BYTES
 from gxets_rules.io.writers import canonical_json, write_json
-from gxets_rules.io.xlsx_guard import DEFAULT_MAX_ROWS
+from gxets_rules.io.xlsx.guard import DEFAULT_MAX_ROWS
+from gxets_rules.model.problems import InputError, Problem
 from gxets_rules.model.review import CapUse, CreditTotal, FirmRow
 from gxets_rules.model.submission import CreditLot
-from gxets_rules.pipeline import CheckRequest, SharedInputs, evaluate_loaded, load_inputs
 from gxets_rules.render.reports import write_reports
-from gxets_rules.review.claims import NOT_A_CLAIM, Claim, claims_of
-from gxets_rules.review.ledger import SubmissionRecord
+from gxets_rules.ruleset.strict_yaml import DEFAULT_MAX_BYTES
 
 STATUS_FIELD = "position.status"
 ERA_CREATED_FIELD = "position.era.creatable_t"

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from gxets_rules.errors import InputError, Location, Problem
+from gxets_rules.model.problems import InputError, Location, Problem
 
 
 def require_size_within(path: Path, shown: str, max_bytes: int, advice: str) -> None:

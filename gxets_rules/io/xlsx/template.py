@@ -11,8 +11,8 @@ from __future__ import annotations
 from typing import Any
 
 from gxets_rules.io.formats import dumped
-from gxets_rules.io.xlsx_layout import word
-from gxets_rules.io.xlsx_writer import Choices, workbook_bytes
+from gxets_rules.io.xlsx.layout import word
+from gxets_rules.io.xlsx.writer import Choices, workbook_bytes
 from gxets_rules.model.ownership import Ownership
 from gxets_rules.model.submission import SUBMISSION_FORMAT, Submission
 from gxets_rules.ruleset.compiled import RuleSet

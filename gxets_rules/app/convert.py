@@ -14,18 +14,18 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from gxets_rules.errors import InputError, Location, Problem, display_path
+from gxets_rules.app.pipeline import DEFAULT_RULESET, ruleset_for
 from gxets_rules.io.formats import dumped, validate_format
-from gxets_rules.io.strict_yaml import Document, read_yaml_file
 from gxets_rules.io.writers import atomic_write_bytes
-from gxets_rules.io.xlsx_guard import XLSX_SUFFIX, XlsxLimits, is_workbook
-from gxets_rules.io.xlsx_layout import ROOTS, layout
-from gxets_rules.io.xlsx_reader import FORMATS, parts_in, read_workbook
-from gxets_rules.io.xlsx_template import ownership_workbook, submission_workbook
+from gxets_rules.io.xlsx.guard import XLSX_SUFFIX, XlsxLimits, is_workbook
+from gxets_rules.io.xlsx.layout import ROOTS, layout
+from gxets_rules.io.xlsx.reader import FORMATS, parts_in, read_workbook
+from gxets_rules.io.xlsx.template import ownership_workbook, submission_workbook
 from gxets_rules.io.yaml_writer import yaml_text
 from gxets_rules.model.ownership import Ownership
+from gxets_rules.model.problems import InputError, Location, Problem, display_path
 from gxets_rules.model.submission import Submission
-from gxets_rules.pipeline import DEFAULT_RULESET, ruleset_for
+from gxets_rules.ruleset.strict_yaml import Document, read_yaml_file
 
 YAML_SUFFIXES = (".yaml", ".yml")
 WHAT = {"submission": "a submission", "ownership": "an ownership file"}

@@ -21,8 +21,8 @@ from typing import Any
 
 import yaml
 
-from gxets_rules.errors import InputError, Location, Problem, display_path
-from gxets_rules.io.files import require_size_within
+from gxets_rules.model.problems import InputError, Location, Problem, display_path
+from gxets_rules.ruleset.files import require_size_within
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 """Largest YAML input accepted; a submission with more lots belongs in a lots CSV."""

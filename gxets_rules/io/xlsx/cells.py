@@ -18,7 +18,7 @@ from typing import Any
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
 
-from gxets_rules.io.xlsx_guard import Package, SheetPart
+from gxets_rules.io.xlsx.guard import Package, SheetPart
 
 
 @dataclass(frozen=True, slots=True)
