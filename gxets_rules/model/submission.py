@@ -226,8 +226,16 @@ class CreditLot(StrictModel):
         default=None, description="For an excess reduction allowance: the firm that created it."
     )
     tse_category: Identifier | None = Field(default=None, description="TSE trading category of a J-credit.")
-    j_credit_origin: JCreditOrigin = Field(
-        default="j_credit", description="For J-credits: native, migrated or unmigrated legacy-scheme credit."
+    scheme_code: Identifier | None = Field(
+        default=None,
+        description="For a J-credit lot: the scheme code (制度記号) of its registry record, e.g. JC, KC or JP, which "
+        "tells a J-credit from a legacy credit that was never migrated.",
+    )
+    j_credit_origin: JCreditOrigin | None = Field(
+        default=None,
+        description="For a J-credit lot: the scheme it was issued under (native, migrated or unmigrated legacy-scheme "
+        "credit), if the submitter states it. Not a default: rule sets derive the origin from the TSE category and the "
+        "scheme code and check a stated one against them.",
     )
     status: LotStatus
     status_date: date | None = Field(
