@@ -175,7 +175,7 @@ def test_workbook_sheets_tables_and_formats(xlsx_ja: bytes) -> None:
         ["L5", "J-クレジット", 5000, "他目的で無効化済み", "不適格", 0],
     ]
     assert lots["C2"].number_format == "#,##0"
-    assert lots["I5"].value == "P1-VOL-METHOD-FAMILY, P1-VOL-PRIORITY-APPROVED, P1-VOL-REGISTERED"
+    assert lots["I5"].value == "P1-VOL-METHOD-FAMILY, P1-VOL-REGISTERED"
     assert lots["J5"].value == "P1-VOL-JCM-DIFFICULT, P1-VOL-INVOLVEMENT, P1-VOL-INITIAL-PHASE, P1-VOL-CONTINUITY"
     for name in wb.sheetnames[1:]:
         assert wb[name].freeze_panes == "A2", name

@@ -239,6 +239,9 @@ def test_a_template_filled_in_japanese_checks_like_the_yaml_example(tmp_path: Pa
             None,
         ],
     ]
+    lot_headers.append("プロジェクト・方法論モジュール")
+    for row in lots:
+        row.append("BL-UP" if row[0] == "L4" else None)  # the REDD+ framework's module (INT-P1-25)
     _fill(wb["クレジット"], lot_headers, lots)
     wb.save(tmp_path / "filled.xlsx")
     assert check_json(tmp_path / "filled.xlsx") == check_json(ACME)

@@ -196,7 +196,14 @@ class Project(StrictModel):
         description="Crediting programme, e.g. j_credit, jcm, verra_vcs, gold_standard, puro_earth, isometric."
     )
     methodology_code: Text | None = Field(
-        default=None, description="Methodology or protocol code exactly as the registry writes it, e.g. VM0033."
+        default=None,
+        description="Methodology or protocol exactly as the registry writes it, e.g. VM0033 or 'ACM0001: Flaring or "
+        "use of landfill gas - Version 19.0'.",
+    )
+    methodology_module: Text | None = Field(
+        default=None,
+        description="For a framework methodology whose modules decide its field: the project's module as the "
+        "registry writes it, e.g. BL-TW or VMD0007.",
     )
     methodology_family: Identifier | None = Field(
         default=None,

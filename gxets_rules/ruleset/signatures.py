@@ -46,6 +46,13 @@ SIGNATURES: tuple[Signature, ...] = (
     ),
     Signature("listed", 2, 2, "listed(codelist, key): whether the key is on the code list", static_kind="codelist"),
     Signature(
+        "matched_codes",
+        2,
+        2,
+        "matched_codes(codelist, key): the codes a registry's string names, as the list writes them",
+        static_kind="codelist",
+    ),
+    Signature(
         "table",
         4,
         4,

@@ -52,6 +52,11 @@ def listed(env: Env, codelist: str, key: Any) -> bool:
     return ctx_of(env).ruleset.codelist(codelist).entry(key) is not None
 
 
+def matched_codes(env: Env, codelist: str, key: Any) -> tuple[str, ...]:
+    """matched_codes(codelist, key): the codes a registry's string names (one: matched; several: ambiguous)."""
+    return ctx_of(env).ruleset.codelist(codelist).find(key).codes
+
+
 def table(env: Env, codelist: str, name: str, key: Any, field: str) -> Any:
     """table(codelist, table, key, field): a field of a row in one of a code list's tables."""
     row = ctx_of(env).ruleset.codelist(codelist).table(name).get(key)
@@ -144,6 +149,7 @@ IMPLEMENTATIONS = {
     "param": param,
     "lookup": lookup,
     "listed": listed,
+    "matched_codes": matched_codes,
     "table": table,
     "member_on": member_on,
     "fiscal_year": fiscal_year,
