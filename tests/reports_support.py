@@ -36,10 +36,7 @@ LOTS_JA = [
         "不適格",
         "0",
         "VCS-1234 (PE)",
-        (
-            "P1-VOL-METHOD-FAMILY, P1-VOL-REGISTERED, P1-VOL-JCM-DIFFICULT?, "
-            "P1-VOL-INVOLVEMENT?, P1-VOL-INITIAL-PHASE?, P1-VOL-CONTINUITY?"
-        ),
+        ("P1-VOL-METHOD-FAMILY, P1-VOL-REGISTERED, P1-VOL-INVOLVEMENT?, P1-VOL-INITIAL-PHASE?, P1-VOL-CONTINUITY?"),
     ],
     ["L5", "J-クレジット", "5,000", "他目的で無効化済み", "不適格", "0", "JCL-S-0113 (JP)", "P1-STATUS-NOT-OTHER-USE"],
 ]

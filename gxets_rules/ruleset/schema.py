@@ -322,6 +322,11 @@ class MarketFile(StrictModel):
     tax_rate: str = Field(description="Expression: consumption tax rate on purchases.")
     rounding: str = Field(description="Expression: rounding mode of yen amounts (floor, ceil, half_up).")
     calendar: MarketCalendar
+    registry_calendar: MarketCalendar | None = Field(
+        default=None,
+        description="Days the registry cancels and transfers credits, where they differ from the trading days (e.g. "
+        "a year-end closure of its own); the cancellation lead time and bilateral deliveries count on it.",
+    )
     venues: list[Venue] = Field(min_length=1)
     schedules: list[Schedule] = Field(default_factory=list)
     instruments: list[Instrument] = Field(min_length=1)
