@@ -37,7 +37,7 @@ def fold(text: Any) -> Any:
 
 
 FOUND_CACHE = 10_000
-"""Most matched strings a code list remembers (matching is cheap; the cache only spares repeats within a batch)."""
+"""Most keys a code list remembers answers for (a batch repeats the same few; the bound guards hostile files)."""
 
 
 @dataclass(frozen=True)
@@ -110,25 +110,31 @@ class Codelist:
         return self.find(key).entry
 
     def find(self, key: Any) -> Found:
-        """The entry a key names and the codes it names (free text matched where the list says how)."""
+        """The entry a key names and the codes it names (free text matched where the list says how).
+
+        Answers are remembered per key (bounded): a batch asks about the same few codes for every lot, and folding a
+        key costs more than the dictionary lookup it prepares.
+        """
         values = tuple(key) if isinstance(key, list | tuple) else (key,)
-        if len(values) != len(self.spec.key):
-            raise ValueError(f"codelist {self.id!r} is keyed by {self.spec.key}, got {len(values)} values")
+        found = self._found.get(values)
+        if found is None:
+            if len(values) != len(self.spec.key):
+                raise ValueError(f"codelist {self.id!r} is keyed by {self.spec.key}, got {len(values)} values")
+            if len(self._found) >= FOUND_CACHE:  # a batch's distinct keys; bounded against a hostile file
+                self._found.clear()
+            found = self._found[values] = self._find(values)
+        return found
+
+    def _find(self, values: tuple[Any, ...]) -> Found:
         exact = self._index.get(self.key_of(values))
         if self.matcher is None:
             return Found(exact, ())
         at = self._matched_at
         if exact is not None or not isinstance(values[at], str):
             return Found(exact, () if exact is None else (exact[self.spec.key[at]],))
-        if values not in self._found:
-            if len(self._found) >= FOUND_CACHE:  # a batch's distinct strings; bounded against a hostile file
-                self._found.clear()
-            named = self.matcher.named(values[at])
-            entry = (
-                self._index.get(self.key_of((*values[:at], named[0], *values[at + 1 :]))) if len(named) == 1 else None
-            )
-            self._found[values] = Found(entry, tuple(self.matcher.codes[code] for code in named))
-        return self._found[values]
+        named = self.matcher.named(values[at])
+        entry = self._index.get(self.key_of((*values[:at], named[0], *values[at + 1 :]))) if len(named) == 1 else None
+        return Found(entry, tuple(self.matcher.codes[code] for code in named))
 
     def member_on(self, key: Any, on: date) -> Any:
         """Whether ``key`` is on the list at date ``on``: True, False or UNKNOWN."""
