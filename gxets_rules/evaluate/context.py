@@ -1,6 +1,6 @@
 """What an evaluation can see: the rule set, one submission, the date, and caches.
 
-Evaluation never reads files or the clock (DESIGN.md §2): everything it uses is here.
+Evaluation never reads files or the clock (docs/architecture.md): everything it uses is here.
 Functions called from rule expressions reach it through the environment. When a number
 is being traced, a recorder is pushed and every parameter read, input read and piece of
 evidence lands in it; on the fast path (thousands of lots) no recorder is active and
@@ -14,6 +14,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from gxets_rules.evaluate.eligibility import LotDecision
     from gxets_rules.evaluate.period import EvaluationPeriod
     from gxets_rules.model.submission import Submission
     from gxets_rules.ruleset.compiled import RuleSet
@@ -45,6 +46,7 @@ class EvalContext:
     extras: dict[str, Any] = field(default_factory=dict)
     cache: dict[str, Any] = field(default_factory=dict)
     recorders: list[list[Any]] = field(default_factory=list)
+    decisions: list[LotDecision] | None = None  # the lots' verdicts once eligibility has run (eligible_t())
 
     def record(self, item: Any) -> None:
         if self.recorders:

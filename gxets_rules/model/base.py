@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 Tonnes = Annotated[int, Field(description="Whole tonnes of CO2 (t-CO2).")]
-"""Quantities are whole t-CO2 (DESIGN.md §6); a fraction is an input error, never rounded."""
+"""Quantities are whole t-CO2 (as money is whole yen); a fraction is an input error, never rounded."""
 
 FiscalYear = Annotated[
     int, Field(ge=1990, le=2100, description="Japanese fiscal year (April–March), e.g. 2025 = Apr 2025–Mar 2026.")

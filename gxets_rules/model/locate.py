@@ -8,7 +8,7 @@ path, so the two meet here. Paths are printed the way a reader would write them,
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from pydantic import ValidationError
@@ -34,7 +34,7 @@ def dotted(path: Sequence[str | int], data: Any = None) -> str:
     return out
 
 
-def _message(error: dict[str, Any], schema_hint: str | None) -> str:
+def _message(error: Mapping[str, Any], schema_hint: str | None) -> str:
     kind = error["type"]
     if kind == "missing":
         return "required field is missing"

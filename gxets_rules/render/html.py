@@ -49,12 +49,12 @@ def _magnitude(figure: Cited, exact: dict[str, Any] | None) -> float:
 def derivation_bars(view: ReportView, need: Need) -> list[Bar]:
     """The figures a need was computed from, each drawn from zero on a common scale, then the need itself."""
     sizes = [_magnitude(b, view.quantity(b.quantity)) for b in need.basis]
-    scale = max([*sizes, 1.0])
+    amount = need.need.value or 0
+    scale = max([*sizes, float(amount), 1.0])  # a need may exceed every figure it adds up (a deduction + a shortfall)
     bars = [
         Bar(b.title, b.shown, 0.0, _pct(size, scale), "basis", b.source, b.formula)
         for b, size in zip(need.basis, sizes, strict=True)
     ]
-    amount = need.need.value or 0
     bars.append(
         Bar(need.need.title, need.need.shown, 0.0, _pct(amount, scale), "need", need.need.source, need.need.formula)
     )
@@ -71,7 +71,7 @@ def coverage_bars(view: ReportView, need: Need) -> list[Bar]:
         right -= tonnes
     bars.append(
         Bar(
-            view.t("offsets_to_buy"),
+            view.to_buy_title,
             view.t.value(need.offsets_to_buy_t, "t"),
             0.0,
             _pct(need.offsets_to_buy_t, amount),
@@ -101,19 +101,23 @@ def stylesheet() -> Markup:
     return Markup((data_dir("reports") / "html" / "report.css").read_text(encoding="utf-8"))
 
 
+def report_context(result: dict[str, Any], lang: str) -> dict[str, Any]:
+    """What ``report.html.j2`` is rendered with; the web page that extends the report renders it with the same."""
+    view = ReportView(result, lang)
+    series, notes = view.series()
+    return {
+        "v": view,
+        "t": view.t,
+        "r": result,
+        "css": stylesheet(),
+        "needs": [(need, derivation_bars(view, need), coverage_bars(view, need)) for need in view.needs()],
+        "series": series,
+        "series_notes": notes,
+        "plot": plot(series),
+        "plan": view.plan(),
+    }
+
+
 def render_html(result: dict[str, Any], lang: str = "ja") -> str:
     """The review report of a result (the ``gxets.result.v1`` JSON as a dict) in one language."""
-    view = ReportView(result, lang)
-    env = environment()
-    series, notes = view.series()
-    return env.get_template("report.html.j2").render(
-        v=view,
-        t=view.t,
-        r=result,
-        css=stylesheet(),
-        needs=[(need, derivation_bars(view, need), coverage_bars(view, need)) for need in view.needs()],
-        series=series,
-        series_notes=notes,
-        plot=plot(series),
-        plan=view.plan(),
-    )
+    return environment().get_template("report.html.j2").render(report_context(result, lang))

@@ -12,9 +12,11 @@ from datetime import date
 from typing import Any
 
 from gxets_rules.evaluate.context import EvalContext, InputRead
+from gxets_rules.evaluate.eligibility import ELIGIBLE
 from gxets_rules.evaluate.serials import overlaps, serial_ranges
 from gxets_rules.model.submission import HasActuals
 from gxets_rules.ruleset.expr import EvaluationError
+from gxets_rules.ruleset.signatures import Implementation
 from gxets_rules.ruleset.values import UNKNOWN
 
 Env = dict[str, Any]
@@ -22,7 +24,8 @@ FISCAL_YEAR_START_MONTH = 4  # the Japanese fiscal year (年度) runs April–Ma
 
 
 def ctx_of(env: Env) -> EvalContext:
-    return env["_ctx"]
+    ctx: EvalContext = env["_ctx"]
+    return ctx
 
 
 def fiscal_year_of(day: date) -> int:
@@ -80,6 +83,28 @@ def fiscal_year(env: Env, day: Any) -> int:
     return fiscal_year_of(day)
 
 
+def last_business_day(env: Env, deadline: Any, lead: Any) -> date:
+    """last_business_day(deadline, lead): the last business day from which lead business days still end by deadline."""
+    if not isinstance(deadline, date) or not isinstance(lead, int) or isinstance(lead, bool) or lead < 0:
+        raise EvaluationError(f"last_business_day() needs a date and whole days, got {deadline!r}, {lead!r}")
+    market = ctx_of(env).ruleset.market
+    if market is None:
+        raise EvaluationError("last_business_day() counts on the business days of the rule set's market.yaml calendar")
+    day = market.registry_calendar.latest_ready_day(deadline, lead)
+    if day is None:
+        raise EvaluationError(f"no business day leaves {lead} business days before {deadline}")
+    return day
+
+
+def eligible_t(env: Env, statuses: Any) -> int:
+    """eligible_t(statuses): tonnes of the lots judged eligible whose status is one of statuses (position formulas)."""
+    decisions = ctx_of(env).decisions
+    if decisions is None:
+        raise EvaluationError("eligible_t() reads the lots' verdicts, so only position formulas can use it")
+    wanted = {statuses} if isinstance(statuses, str) else set(statuses)
+    return sum(d.lot.quantity_t for d in decisions if d.verdict == ELIGIBLE and d.lot.status in wanted)
+
+
 def fy_date(env: Env, fy: Any, month: Any, day: Any) -> date:
     """fy_date(fy, month, day): that day in fiscal year fy (January–March fall in the calendar year fy + 1)."""
     if not all(isinstance(v, int) and not isinstance(v, bool) for v in (fy, month, day)):
@@ -127,7 +152,7 @@ def input_value(env: Env, path: str) -> Any:
 
 def _serial_index(ctx: EvalContext) -> dict[str, tuple[str, ...]]:
     """Lot id → ids of other lots whose serial ranges overlap it (one sort and sweep, evaluate/serials.py)."""
-    cached = ctx.cache.get("serial_overlaps")
+    cached: dict[str, tuple[str, ...]] | None = ctx.cache.get("serial_overlaps")
     if cached is not None:
         return cached
     found: dict[str, set[str]] = {}
@@ -145,7 +170,7 @@ def serial_overlaps(env: Env, lot: Any) -> tuple[str, ...]:
     return _serial_index(ctx_of(env)).get(lot.id, ())
 
 
-IMPLEMENTATIONS = {
+IMPLEMENTATIONS: dict[str, Implementation] = {
     "param": param,
     "lookup": lookup,
     "listed": listed,
@@ -154,6 +179,8 @@ IMPLEMENTATIONS = {
     "member_on": member_on,
     "fiscal_year": fiscal_year,
     "fy_date": fy_date,
+    "last_business_day": last_business_day,
+    "eligible_t": eligible_t,
     "actual": actual,
     "assurance": assurance,
     "input": input_value,
