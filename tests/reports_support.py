@@ -30,9 +30,8 @@ CHROMIUM_FLAGS = (
 )
 """Headless, and every network and background service off (a fresh --user-data-dir is given beside them)."""
 
-L4_FAILS = {
+L4_FAILS = {  # a REDD+ lot fails on its field; domestic-programme priority does not apply to it (INT-P1-16)
     "P1-VOL-METHOD-FAMILY": "seed-daiwa-2024 図表6 方法論1",
-    "P1-VOL-PRIORITY-APPROVED": "seed-daiwa-2024 図表6 方法論3",
     "P1-VOL-REGISTERED": "S22 project registration opened 2024-04-22",
 }
 L5_FAILS = {"P1-STATUS-NOT-OTHER-USE": "jcredit-registry 無効化の目的・用途・使用者は変更できない"}
@@ -48,10 +47,7 @@ LOTS_JA = [
         "不適格",
         "0",
         "VCS-1234 (PE)",
-        (
-            "P1-VOL-METHOD-FAMILY, P1-VOL-PRIORITY-APPROVED, P1-VOL-REGISTERED, P1-VOL-JCM-DIFFICULT?, "
-            "P1-VOL-INVOLVEMENT?, P1-VOL-INITIAL-PHASE?, P1-VOL-CONTINUITY?"
-        ),
+        ("P1-VOL-METHOD-FAMILY, P1-VOL-REGISTERED, P1-VOL-INVOLVEMENT?, P1-VOL-INITIAL-PHASE?, P1-VOL-CONTINUITY?"),
     ],
     ["L5", "J-クレジット", "5,000", "他目的で無効化済み", "不適格", "0", "JCL-S-0113 (JP)", "P1-STATUS-NOT-OTHER-USE"],
 ]

@@ -51,6 +51,8 @@ def ev(source: str, env: dict | None = None) -> object:
         ("compare(100000, '>', 100000)", False),
         ("interpolate(2026, 2025, 1.50, 2030, 1.20)", Fraction(36, 25)),
         ("interpolate(2028, 2025, 1.50, 2030, 1.20)", Fraction(33, 25)),
+        ("'fy' + text(2026)", "fy2026"),
+        ("text(date('2026-12-31'))", "2026-12-31"),
     ],
 )
 def test_exact_values(source: str, expected: object) -> None:
@@ -78,6 +80,7 @@ def test_exact_values(source: str, expected: object) -> None:
         ("sum(y for y in period if missing > y)", UNKNOWN),  # an undecidable filter drops nothing silently
         ("select(y for y in period if y > missing)", UNKNOWN),
         ("compare(missing, '>=', 1)", UNKNOWN),
+        ("'fy' + text(missing)", UNKNOWN),
     ],
 )
 def test_three_valued_logic(source: str, expected: object) -> None:
@@ -151,6 +154,8 @@ def test_runtime_errors_are_rule_errors_not_crashes() -> None:
         ev("compare(1, '=>', 2)")
     with pytest.raises(EvaluationError, match="cannot compute not_applicable"):
         ev("not_applicable() + 1")
+    with pytest.raises(EvaluationError, match="text\\(\\) takes a whole number"):
+        ev("text(1/3)")
 
 
 def test_not_applicable_is_known_but_not_a_number() -> None:

@@ -84,6 +84,14 @@ def test_unknown_parameter_and_bad_field_path(phase1_copy: Path) -> None:
     assert "[bad-path] criterion P1-JCM-PARTNER: lot.project has no field 'countri'" in err
 
 
+def test_a_code_list_pattern_that_does_not_compile_is_a_located_finding(phase1_copy: Path) -> None:
+    path = phase1_copy / "codelists" / "methodologies.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("VM[RD]?", "VM[RD", 1), encoding="utf-8")
+    code, err = lint_folder(phase1_copy)
+    assert code == 3
+    assert "codelists/methodologies.yaml" in err and "codelist methodologies: bad pattern" in err
+
+
 def test_a_broken_rule_set_is_refused_for_evaluation(phase1_copy: Path) -> None:
     path = phase1_copy / "eligibility.yaml"
     broken = path.read_text(encoding="utf-8").replace("lot.status != 'sold'", "lot.status !=", 1)

@@ -346,14 +346,15 @@ def test_allowances_that_cost_no_less_than_the_ceiling_are_not_bought(tmp_path: 
 
 
 def test_credits_fill_the_cap_headroom_first_then_allowances_then_the_ceiling(tmp_path: Path) -> None:
-    """With the 80,000 t lot cancelled for FY2025 instead, Kanto's J-credits cover 120,000 of the 200,000 t allowances
-    leave: 80,000 t to buy and 160,000 − 120,000 = 40,000 t of cap headroom. Energy saving at ¥3,000 (30,000 t on
-    offer), then JCM at ¥3,500 (10,000 t) fill the headroom; allowances at ¥3,900 give 25,000 t; the last 15,000 t are
-    paid at ¥4,300. Renewable J-credits at ¥4,000 would beat the allowances, but cheaper credits fill the cap."""
+    """With the 80,000 t lot cancelled for the Phase-1 target instead, Kanto's J-credits cover 120,000 of the
+    200,000 t allowances leave: 80,000 t to buy and 160,000 − 120,000 = 40,000 t of cap headroom. Energy saving at
+    ¥3,000 (30,000 t on offer), then JCM at ¥3,500 (10,000 t) fill the headroom; allowances at ¥3,900 give 25,000 t;
+    the last 15,000 t are paid at ¥4,300. Renewable J-credits at ¥4,000 would beat the allowances, but cheaper
+    credits fill the cap."""
     submission = _variant(
         tmp_path,
-        "status_date: 2027-12-01\n    cancelled_for_fy: 2026\n",
-        "status_date: 2027-12-01\n    cancelled_for_fy: 2025\n",
+        "status_date: 2027-12-01\n    cancellation_purpose: phase2_fy2026\n",
+        "status_date: 2027-12-01\n    cancellation_purpose: phase1_target\n",
     )
     products = [
         _allowances(3_900),

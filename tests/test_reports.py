@@ -175,8 +175,10 @@ def test_workbook_sheets_tables_and_formats(xlsx_ja: bytes) -> None:
         ["L5", "J-クレジット", 5000, "他目的で無効化済み", "不適格", 0],
     ]
     assert lots["C2"].number_format == "#,##0"
-    assert lots["I5"].value == "P1-VOL-METHOD-FAMILY, P1-VOL-PRIORITY-APPROVED, P1-VOL-REGISTERED"
-    assert lots["J5"].value == "P1-VOL-JCM-DIFFICULT, P1-VOL-INVOLVEMENT, P1-VOL-INITIAL-PHASE, P1-VOL-CONTINUITY"
+    assert lots["I5"].value == "P1-VOL-METHOD-FAMILY, P1-VOL-REGISTERED"
+    assert (
+        lots["J5"].value == "P1-VOL-INVOLVEMENT, P1-VOL-INITIAL-PHASE, P1-VOL-CONTINUITY"
+    )  # Peru: never a JCM partner
     for name in wb.sheetnames[1:]:
         assert wb[name].freeze_panes == "A2", name
         assert wb[name].auto_filter.ref.startswith("A1:"), name
@@ -259,16 +261,16 @@ def test_plan_and_evidence_are_shown_when_present(acme_with_market: Result) -> N
     assert html.index('id="verdict"') < html.index('id="plan"') < html.index('id="reconciliation"')
     text, _ = page_text(html[html.index('id="plan"') : html.index('id="reconciliation"')])
     assert "購入に代わる支払 定義なし" in text  # the Phase-1 rule set has no payment in lieu
-    assert "j_credit_energy_saving 1001000 13,760 t-CO2" in text  # product, code, quantity to buy
+    assert "j_credit_energy_saving 1001000 6,880 t-CO2" in text  # product, code, quantity to buy
     assert "根拠 (ownership_path): Alpha →30%→ JV1 →20%→ VCS-1234" in lot_criteria(html, 4)["P1-VOL-INVOLVEMENT"][2]
     wb = openpyxl.load_workbook(io.BytesIO(render_xlsx(data, "ja")))
     assert wb.sheetnames[-1] == "Plan"
     rows = [[c for c in row if c.value is not None] for row in wb["Plan"].iter_rows()]
     (energy_saving,) = [row for row in rows if any(c.value == "j_credit_energy_saving" for c in row)]
     amounts = [(c.value, c.number_format) for c in energy_saving if isinstance(c.value, int)]
-    assert amounts == [(13760, "#,##0"), (13760, "#,##0")]  # liquidity limit and quantity to buy, in tonnes
+    assert amounts == [(10, "General"), (6880, "#,##0"), (6880, "#,##0")]  # days of volume, liquidity limit, quantity
     needs = next(i for i, row in enumerate(rows) if row and row[0].value == "相対取引又は入札で調達が必要な量")
-    assert next((c.value, c.number_format) for c in rows[needs + 1] if isinstance(c.value, int)) == (35640, "#,##0")
+    assert next((c.value, c.number_format) for c in rows[needs + 1] if isinstance(c.value, int)) == (56570, "#,##0")
     evidence_rows = list(wb["Ownership"].iter_rows(min_row=2, values_only=True))
     assert evidence_rows == [
         ("L4", "P1-VOL-INVOLVEMENT", "要確認", "ownership_path", "Alpha →30%→ JV1 →20%→ VCS-1234", '{"share": "0.06"}')
@@ -280,7 +282,7 @@ def test_plan_yes_no_reads_the_same_in_the_workbook_as_in_the_page(acme_with_mar
     html = render_html(acme_with_market, "en")
     text, _ = page_text(html[html.index('id="plan"') : html.index('id="reconciliation"')])
     assert "346 2025-12-26 yes tse-2025-levels.yaml" in text  # the snapshot: age, date, example, file
-    assert "volume 13,760 t-CO2 no" in text  # a line: liquidity basis, limit, price capped
+    assert "volume 10 6,880 t-CO2 no" in text  # a line: liquidity basis, days counted, limit, price capped
     rows = [
         [c.value for c in row]
         for row in openpyxl.load_workbook(io.BytesIO(render_xlsx(acme_with_market, "en")))["Plan"].iter_rows()
@@ -288,7 +290,7 @@ def test_plan_yes_no_reads_the_same_in_the_workbook_as_in_the_page(acme_with_mar
     (snapshot,) = [row for row in rows if "tse-2025-levels.yaml" in row]
     assert snapshot[:4] == [346, "2025-12-26", "yes", "tse-2025-levels.yaml"]
     (line,) = [row for row in rows if "j_credit_energy_saving" in row]
-    assert line[6:9] == ["volume", 13760, "no"]
+    assert line[6:10] == ["volume", 10, 6880, "no"]
 
 
 def test_a_yes_no_figure_of_a_reconciliation_is_worded_in_the_workbook() -> None:

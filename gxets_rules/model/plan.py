@@ -46,6 +46,7 @@ PLAN_VOCABULARY: dict[str, VocabularyEntry] = {
     "tax_jpy": _entry("消費税", "Consumption tax", "jpy"),
     "cost_with_tax_jpy": _entry("金額（税込）", "Cost with tax", "jpy"),
     "liquidity_limit_t": _entry("流動性による上限", "Liquidity limit", "t"),
+    "liquidity_days": _entry("売買高を数えた営業日数", "Business days of volume counted", "days"),
     "last_session": _entry("最終発注セッション", "Last order session", "datetime"),
     "orders": _entry("注文受付時間", "Order window", "time"),
     "settlement_date": _entry("決済日", "Settles on", "date"),
@@ -145,6 +146,10 @@ class PlanLine(StrictModel):
     cost_with_tax_jpy: YenRange = in_unit("jpy")
     liquidity_limit_t: int | None = in_unit("t")
     liquidity_basis: LiquidityBasis
+    liquidity_days: int | None = Field(
+        description="Business days of recent volume counted: the liquidity term, or the business days left from the "
+        "evaluation date through the product's last session if fewer (None: no volume figure)."
+    )
     last_session: PlanSession | None = Field(description="Exchange products: the last session that is in time.")
     deliver_by: date | None = Field(description="Bilateral products: the last day credits can arrive in time.")
 
@@ -231,6 +236,9 @@ class Plan(StrictModel):
     title: LocalizedText
     snapshot: PlanSnapshot
     calendar: PlanCalendar
+    registry_calendar: PlanCalendar | None = Field(
+        default=None, description="The registry's days, where the rule set gives them apart from the trading days."
+    )
     terms: list[PlanTerm]
     lines: list[PlanLine]
     payment: PlanPayment | None = Field(

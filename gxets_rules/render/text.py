@@ -175,7 +175,10 @@ def _plan_rows(plan: Plan, t: Text) -> list[str]:
         )
         limit = line.liquidity_limit_t
         shown_limit = t.value(limit, "t") if limit is not None else "–"
-        rows.append(f"      {words('liquidity_limit_t')} {shown_limit} ({words('liquidity.' + line.liquidity_basis)})")
+        days = f" · {words('liquidity_days')} {line.liquidity_days}" if line.liquidity_days is not None else ""
+        rows.append(
+            f"      {words('liquidity_limit_t')} {shown_limit} ({words('liquidity.' + line.liquidity_basis)}{days})"
+        )
         if line.last_session:
             rows.append(f"      {words('last_session')} {_session(line.last_session, words)}")
         if line.deliver_by:

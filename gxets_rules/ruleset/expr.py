@@ -441,6 +441,13 @@ def _interpolate(x: Any, x0: Any, y0: Any, x1: Any, y1: Any) -> Any:
     return normalize(Fraction(y0) + (Fraction(y1) - Fraction(y0)) * (Fraction(x) - Fraction(x0)) / (x1 - x0))
 
 
+def _text(value: Any) -> str:
+    """text(x): a whole number, a date or text as text, e.g. to build a code from a year."""
+    if isinstance(value, bool) or not isinstance(value, int | str | date):
+        raise EvaluationError(f"text() takes a whole number, a date or text, got {value!r}")
+    return value.isoformat() if isinstance(value, date) else str(value)
+
+
 def _coalesce(*values: Any) -> Any:
     for value in values:
         if value is not UNKNOWN:
@@ -459,6 +466,7 @@ BUILTINS: dict[str, Function] = {
         Function("known", _known, 1, 1, strict=False, doc="true unless the value is unknown"),
         Function("coalesce", _coalesce, 1, 9, strict=False, doc="the first known value"),
         Function("len", len, 1, 1, doc="number of items"),
+        Function("text", _text, 1, 1, doc="text(x): a whole number or date as text, e.g. 'fy' + text(2026)"),
         Function("compare", _compare, 3, 3, doc="compare(a, op, b) with op one of >= > <= < == !="),
         Function("years", _years, 2, 2, doc="years(first, last): the fiscal years first … last"),
         Function("interpolate", _interpolate, 5, 5, doc="interpolate(x, x0, y0, x1, y1): the straight line, at x"),

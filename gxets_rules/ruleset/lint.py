@@ -310,9 +310,12 @@ class _Linter:
         venues = {venue.id: venue for venue in market.spec.venues}
         if len(venues) != len(market.spec.venues):
             self.add(market.location, "bad-market", "a venue id is used twice")
-        if not supports_country(market.spec.calendar.holidays):
-            country = market.spec.calendar.holidays
-            self.add(market.at("calendar"), "bad-market", f"no national holidays are known for {country!r}")
+        for name, calendar in (
+            ("calendar", market.spec.calendar),
+            ("registry_calendar", market.spec.registry_calendar),
+        ):
+            if calendar is not None and not supports_country(calendar.holidays):
+                self.add(market.at(name), "bad-market", f"no national holidays are known for {calendar.holidays!r}")
         for instrument in market.instruments.values():
             spec, where = instrument.spec, instrument.location
             venue = venues.get(spec.venue)
@@ -410,6 +413,9 @@ def _market_elements(
     spec = market.spec
     yield market.location, "market", spec.source, spec.interpretations
     yield market.at("calendar"), "market calendar", spec.calendar.source, spec.calendar.interpretations
+    if spec.registry_calendar is not None:
+        registry = spec.registry_calendar
+        yield market.at("registry_calendar"), "registry calendar", registry.source, registry.interpretations
     for venue in spec.venues:
         yield market.at(f"venues.{venue.id}"), f"venue {venue.id}", venue.source, []
     for schedule in market.schedules.values():

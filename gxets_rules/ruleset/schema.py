@@ -365,6 +365,11 @@ class MarketFile(StrictModel):
     tax_rate: str = Field(description="Expression: consumption tax rate on purchases.")
     rounding: str = Field(description="Expression: rounding mode of yen amounts (floor, ceil, half_up).")
     calendar: MarketCalendar
+    registry_calendar: MarketCalendar | None = Field(
+        default=None,
+        description="Days the registry cancels and transfers credits, where they differ from the trading days (e.g. "
+        "a year-end closure of its own); the cancellation lead time and bilateral deliveries count on it.",
+    )
     venues: list[Venue] = Field(min_length=1)
     schedules: list[Schedule] = Field(default_factory=list)
     instruments: list[Instrument] = Field(min_length=1)
@@ -396,6 +401,24 @@ class CodelistInput(StrictModel):
     closed: bool = Field(default=False, description="Only listed values are valid (the template refuses others).")
 
 
+class CodelistMatch(StrictModel):
+    """How a string as a registry writes it finds an entry by one key field (the other key fields match exactly).
+
+    The whole string, folded (and with ``ignore`` patterns such as a version suffix removed), is compared with the
+    entries' keys and ``aliases``; failing that, the ``codes`` patterns pick codes out of it. One distinct code is a
+    match; several are reported as several, never guessed between.
+    """
+
+    field: str = Field(description="The key field matched, e.g. code.")
+    aliases: str | None = Field(default=None, description="Entry field listing other whole strings that name it.")
+    ignore: list[str] = Field(
+        default_factory=list, description="Regular expressions removed before the whole string is compared."
+    )
+    codes: list[str] = Field(
+        default_factory=list, description="Regular expressions (case-blind) that find a code inside a string."
+    )
+
+
 class CodelistFile(StrictModel):
     codelist: SimpleName
     title: LocalizedText
@@ -407,6 +430,9 @@ class CodelistFile(StrictModel):
     entries: list[dict[str, Any]]
     inputs: list[CodelistInput] = Field(
         default_factory=list, description="Submission fields whose drop-down in the xlsx template offers this list."
+    )
+    match: CodelistMatch | None = Field(
+        default=None, description="Match free text as registries write it (a code with a title and version)."
     )
 
 

@@ -55,6 +55,11 @@ def listed(env: Env, codelist: str, key: Any) -> bool:
     return ctx_of(env).ruleset.codelist(codelist).entry(key) is not None
 
 
+def matched_codes(env: Env, codelist: str, key: Any) -> tuple[str, ...]:
+    """matched_codes(codelist, key): the codes a registry's string names (one: matched; several: ambiguous)."""
+    return ctx_of(env).ruleset.codelist(codelist).find(key).codes
+
+
 def table(env: Env, codelist: str, name: str, key: Any, field: str) -> Any:
     """table(codelist, table, key, field): a field of a row in one of a code list's tables."""
     row = ctx_of(env).ruleset.codelist(codelist).table(name).get(key)
@@ -85,7 +90,7 @@ def last_business_day(env: Env, deadline: Any, lead: Any) -> date:
     market = ctx_of(env).ruleset.market
     if market is None:
         raise EvaluationError("last_business_day() counts on the business days of the rule set's market.yaml calendar")
-    day = market.calendar.latest_ready_day(deadline, lead)
+    day = market.registry_calendar.latest_ready_day(deadline, lead)
     if day is None:
         raise EvaluationError(f"no business day leaves {lead} business days before {deadline}")
     return day
@@ -169,6 +174,7 @@ IMPLEMENTATIONS: dict[str, Implementation] = {
     "param": param,
     "lookup": lookup,
     "listed": listed,
+    "matched_codes": matched_codes,
     "table": table,
     "member_on": member_on,
     "fiscal_year": fiscal_year,
