@@ -4,9 +4,10 @@
    this version has one) and the closure walk (the reference), against ``HandWritten`` below — the same criteria as
    plain Python returning each lot's outcome per criterion, its parameters and code lists read from the rule set once.
    Every lot must get the same outcome for every criterion from all three. Goal: the engine ≥ 0.5× hand-written.
-2. The seven criteria every J-credit, JCM and allowance lot gets (status ×3, instrument, origin, partner country,
-   held lot expiry), on those lots: the engine against GoRules ZEN (Rust core, the ``zen-engine`` package, if
-   installed) and the hand-written function. Goal: the engine ≥ 50× ZEN.
+2. The criteria every J-credit, JCM and allowance lot gets (status ×4 — issue 11 added the cancellation's purpose to
+   the seven of issue 18's table —, instrument, origin, partner country, held lot expiry), on those lots: the engine
+   against GoRules ZEN (Rust core, the ``zen-engine`` package, if installed) and the hand-written function, the same
+   outcomes from each. Goal: the engine ≥ 50× ZEN.
 3. The parse floor: reading the same lots from their CSV files and validating them (what a check cannot avoid).
 
 Throughput is in lots per CPU second of this process (medians of --repeat runs, the implementations interleaved), so
@@ -42,7 +43,6 @@ from gxets_rules.evaluate.ownership.graph import OwnershipGraph, Thresholds  # n
 from gxets_rules.evaluate.stdlib.ownership import OWNERSHIP_KEY  # noqa: E402
 from gxets_rules.io.lots_csv import read_lots_csv  # noqa: E402
 from gxets_rules.model.submission import CreditLot  # noqa: E402
-from gxets_rules.ruleset.codelists import fold  # noqa: E402
 from gxets_rules.ruleset.compiled import RuleSet  # noqa: E402
 from gxets_rules.ruleset.values import Range  # noqa: E402
 
@@ -65,7 +65,10 @@ SEVEN = ("era", "j_credit", "jcm")
 
 
 class HandWritten:
-    """The Phase-1 criteria as plain Python, in the rule set's order: one outcome per criterion a lot's kind has."""
+    """The Phase-1 criteria as plain Python, in the rule set's order: one outcome per criterion a lot's kind has.
+
+    Three-valued where the rules are: None stands for unknown; ``_word`` turns True/False/None into pass/fail/review.
+    """
 
     def __init__(self, ruleset: RuleSet, graph: OwnershipGraph | None) -> None:
         fy = ruleset.reference_fy
@@ -75,46 +78,50 @@ class HandWritten:
 
         self.window = (param("submission_window.start"), param("submission_window.end"))
         self.kinds = frozenset(param("instruments.usable_kinds"))
+        self.phase1_only = frozenset(param("cancellation.phase1_only_kinds"))
         self.origins = frozenset(param("j_credit.eligible_origins"))
         self.families = frozenset(param("voluntary.methodology_families"))
         self.least = param("involvement.min_share")
         self.look_through_counts = param("involvement.share_measure") == "look_through"
         self.until_cancellation = param("involvement.continuity_until") == "cancellation"
         self.same_day = bool(param("involvement.same_day_counts"))
-        self.rules = Thresholds(Fraction(param("qualifying.control_share")), Fraction(param("qualifying.joint_share")))
+        self.rules = Thresholds(
+            Fraction(param("qualifying.control_share")),
+            Fraction(param("qualifying.joint_share")),
+            param("qualifying.joint_ventures_count"),
+        )
         lead = param("market.cancellation_lead_business_days")
         assert ruleset.market is not None
         self.last_day = ruleset.market.calendar.latest_ready_day(self.window[1], lead)
         partners = ruleset.codelist("jcm_partners").spec.entries
         self.partner_from = {entry["country"]: entry.get("from") for entry in partners}
-        methodologies = ruleset.codelist("methodologies").spec.entries
-        self.family = {(e["programme"], fold(e["code"])): e.get("family") for e in methodologies}
-        programmes = ruleset.codelist("programmes").spec.entries
-        self.programme = {e["programme"]: e for e in programmes}
+        self.methodologies = ruleset.codelist("methodologies")
+        self.modules = ruleset.codelist("methodology_modules")
+        self.categories = {e["category"]: e["origin"] for e in ruleset.codelist("tse_categories").spec.entries}
+        self.schemes = ruleset.codelist("jcredit_scheme_codes")
+        self.programme = {e["programme"]: e for e in ruleset.codelist("programmes").spec.entries}
         self.graph = graph
 
     def outcomes(self, lot: CreditLot) -> tuple[str, ...]:
-        status = lot.status
+        status, kind = lot.status, lot.kind
+        cancelled = status == "cancelled_gxets"
         found = [
             FAIL if status in ("cancelled_other", "retired_other") else PASS,
             FAIL if status == "sold" else PASS,
-            self._cancelled_in_window(lot) if status == "cancelled_gxets" else NA,
-            PASS if lot.kind in self.kinds else FAIL,
+            self._in_window(lot) if cancelled else NA,
+            _word(self._purpose(lot)) if cancelled else NA,
+            PASS if kind in self.kinds else FAIL,
         ]
-        kind = lot.kind
         if kind == "j_credit":
-            found.append(PASS if lot.j_credit_origin in self.origins else REVIEW)
+            found.append(PASS if self._origin(lot) in self.origins else REVIEW)
         elif kind == "jcm":
-            found.append(PASS if lot.project is not None and lot.project.country in self.partner_from else FAIL)
+            found.append(PASS if lot.project is not None and lot.project.country in self.partner_from else REVIEW)
         elif kind == "voluntary":
             found.extend(self._voluntary(lot))
-        if status == "held":
-            found.append(PASS if self.last_day >= AS_OF else FAIL)
-        else:
-            found.append(NA)
+        found.append((PASS if self.last_day >= AS_OF else FAIL) if status == "held" else NA)
         return tuple(found)
 
-    def _cancelled_in_window(self, lot: CreditLot) -> str:
+    def _in_window(self, lot: CreditLot) -> str:
         start, end = self.window
         if lot.status_date is None:
             return REVIEW
@@ -122,26 +129,54 @@ class HandWritten:
             return FAIL
         return PASS if lot.status_date >= start else REVIEW
 
+    def _purpose(self, lot: CreditLot) -> bool | None:
+        purpose = lot.cancellation_purpose or (f"phase2_fy{lot.cancelled_for_fy}" if lot.cancelled_for_fy else None)
+        if purpose is None:
+            return True if lot.kind in self.phase1_only else None
+        return purpose == "phase1_target"
+
+    def _origin(self, lot: CreditLot) -> str | None:
+        by_scheme = self.schemes.entry(lot.scheme_code) if lot.scheme_code else None
+        return self.categories.get(lot.tse_category or "") or (by_scheme or {}).get("origin") or lot.j_credit_origin
+
     def _voluntary(self, lot: CreditLot) -> list[str]:
         project = lot.project
         assert project is not None
-        family = self.family.get((project.programme, fold(project.methodology_code)))
+        families = self._families(project)
         programme = self.programme.get(project.programme)
         quality = None if programme is None else programme.get("quality_basis")
         approved = None if programme is None else programme.get("approved_families")
+        settled = None if programme is None else (programme["basis"] == "default" and (project.registration_id or None))
+        settled_word = None if settled is None else bool(settled)
+        eligible = None if families is None else _fields(families, self.families)
+        if eligible is None:  # the priority criterion's `when` is undecided, so it is too
+            priority = REVIEW
+        elif eligible is False:  # outside the four fields it does not apply
+            priority = NA
+        else:
+            approved_all = None if approved is None else set(families or ()) <= set(approved)
+            priority = _word(_or(approved_all, settled_word))
         found = [
-            REVIEW if family is None else (PASS if family in self.families else FAIL),
-            REVIEW
-            if quality is None
-            else (PASS if quality in ("quality_criteria", "government_involvement") else FAIL),
-            REVIEW if family is None or approved is None else (PASS if family in approved else FAIL),
+            _word(eligible),
+            _word(
+                _or(
+                    None if quality is None else quality in ("quality_criteria", "government_involvement"), settled_word
+                )
+            ),
+            priority,
             PASS if project.registration_id is not None else FAIL,
         ]
-        if project.country == "JP":
-            found.extend((NA, NA, NA, NA))
-        else:
-            found.extend(self._overseas(lot))
+        found.extend(self._overseas(lot) if project.country != "JP" else (NA, NA, NA, NA))
         return found
+
+    def _families(self, project: Any) -> list[str] | None:
+        entry = self.methodologies.entry([project.programme, project.methodology_code])
+        if entry is None:
+            return None
+        if entry.get("framework") and project.methodology_module is not None:
+            module = self.modules.entry(project.methodology_module)
+            return module["families"] if module is not None and module["framework"] == entry["code"] else None
+        return entry["families"]
 
     def _overseas(self, lot: CreditLot) -> list[str]:
         project = lot.project
@@ -149,7 +184,10 @@ class HandWritten:
         facts = self.graph.projects.get(project.id) if self.graph is not None else None
         applied = project.registration_applied_on
         start = self.partner_from.get(project.country)
-        partner = None if applied is None else (start is not None and applied >= start)
+        if project.country not in self.partner_from:
+            partner: bool | None = False
+        else:
+            partner = None if applied is None else (start is not None and applied >= start)
         difficulty = "none" if facts is None or facts.jcm_difficulty is None else facts.jcm_difficulty.status
         if partner is False or difficulty == "recognised":
             difficult = PASS
@@ -163,7 +201,12 @@ class HandWritten:
         completed = facts.first_issuance_completed_on
         begin = None if completed is None else (completed if self.same_day else completed - timedelta(days=1))
         inv = self.graph.involvement(project.id, begin, until, self.rules)  # type: ignore[arg-type]
-        counted, initial, now, tech = inv.direct_counted, inv.direct_initial, inv.direct_now, inv.technology
+        counted, initial, now, tech = (
+            inv.direct_counted,
+            inv.direct_initial,
+            inv.direct_now,
+            inv.technology_by_participant,
+        )
         enough = _or(_at_least(counted, self.least), tech)
         if enough is not True:
             through = _at_least(inv.look_through_counted, self.least)
@@ -174,6 +217,12 @@ class HandWritten:
             _word(_or(_or(tech, _not(_at_least(now, self.least))), _at_least(initial, self.least))),
             _word(_or(_or(tech, _not(_at_least(initial, self.least))), _at_least(counted, self.least))),
         ]
+
+
+def _fields(families: list[str], eligible: frozenset[str]) -> bool | None:
+    """All families eligible: True; none: False; a mix: unknown (in_eligible_fields)."""
+    inside = [f in eligible for f in families]
+    return True if all(inside) else (None if any(inside) else False)
 
 
 def _at_least(value: Range | None, least: Fraction) -> bool | None:
@@ -208,6 +257,7 @@ def zen_decision(hand: HandWritten) -> Callable[[dict[str, Any]], dict[str, Any]
     origins = json.dumps(sorted(hand.origins))
     partners = json.dumps(sorted(hand.partner_from))
     held = "pass" if hand.last_day >= AS_OF else "fail"
+    phase1_only = json.dumps(sorted(hand.phase1_only))
     expressions = {
         "not_other_use": "status in ['cancelled_other', 'retired_other'] ? 'fail' : 'pass'",
         "not_sold": "status == 'sold' ? 'fail' : 'pass'",
@@ -216,9 +266,14 @@ def zen_decision(hand: HandWritten) -> Callable[[dict[str, Any]], dict[str, Any]
             f"(date(status_date) > date('{end}') ? 'fail' : "
             f"(date(status_date) >= date('{start}') ? 'pass' : 'indeterminate')))"
         ),
+        "purpose_named": (
+            "status != 'cancelled_gxets' ? 'not_applicable' : (purpose != null ? "
+            "(purpose == 'phase1_target' ? 'pass' : 'fail') : (cancelled_for_fy != null ? 'fail' : "
+            f"(kind in {phase1_only} ? 'pass' : 'indeterminate')))"
+        ),
         "instrument": f"kind in {kinds} ? 'pass' : 'fail'",
         "origin": f"kind != 'j_credit' ? null : (origin in {origins} ? 'pass' : 'indeterminate')",
-        "partner": f"kind != 'jcm' ? null : (country in {partners} ? 'pass' : 'fail')",
+        "partner": f"kind != 'jcm' ? null : (country in {partners} ? 'pass' : 'indeterminate')",
         "held": f"status == 'held' ? '{held}' : 'not_applicable'",
     }
     content = {
@@ -249,19 +304,22 @@ def zen_decision(hand: HandWritten) -> Callable[[dict[str, Any]], dict[str, Any]
     return run
 
 
-def zen_input(lot: CreditLot) -> dict[str, Any]:
-    """A lot as a ZEN decision takes it: JSON values (made before timing, as a service would receive them)."""
+def zen_input(lot: CreditLot, hand: HandWritten) -> dict[str, Any]:
+    """A lot as a ZEN decision takes it: JSON values made before timing, as a service would receive them — its
+    J-credit origin already derived from its TSE category or scheme code (which favours ZEN)."""
     return {
         "kind": lot.kind,
         "status": lot.status,
         "status_date": lot.status_date.isoformat() if lot.status_date else None,
-        "origin": lot.j_credit_origin,
+        "purpose": lot.cancellation_purpose,
+        "cancelled_for_fy": lot.cancelled_for_fy,
+        "origin": hand._origin(lot),
         "country": lot.project.country if lot.project is not None else None,
     }
 
 
 def zen_outcomes(found: dict[str, Any]) -> tuple[str, ...]:
-    keys = ("not_other_use", "not_sold", "in_window", "instrument", "origin", "partner", "held")
+    keys = ("not_other_use", "not_sold", "in_window", "purpose_named", "instrument", "origin", "partner", "held")
     return tuple(found[key] for key in keys if found.get(key) is not None)
 
 
@@ -279,7 +337,7 @@ def measure(firms: list[Any], hand: HandWritten, repeat: int, zen_run: Callable[
     ruleset = firms[0].ruleset
     lots = [lot for ctx in firms for lot in ctx.submission.lots]
     seven = [lot for lot in lots if lot.kind in SEVEN]
-    seven_inputs = [zen_input(lot) for lot in seven]
+    seven_inputs = [zen_input(lot, hand) for lot in seven]
 
     def engine() -> list[tuple[str, ...]]:
         found = []
@@ -320,7 +378,7 @@ def measure(firms: list[Any], hand: HandWritten, repeat: int, zen_run: Callable[
     assert differ == 0, f"{differ} lots have different per-criterion outcomes"
     if zen_run is not None:
         hand7 = answers["hand7"]
-        assert answers["zen7"] == hand7, "ZEN and the hand-written function disagree on the seven criteria"
+        assert answers["zen7"] == hand7, "ZEN and the hand-written function disagree"
     counts = {name: len(lots) if not name.endswith("7") else len(seven) for name in runs}
     return {name: counts[name] / statistics.median(spent) for name, spent in seconds.items()} | {
         "lots": len(lots),

@@ -61,6 +61,9 @@ _PLAIN = frozenset({str, int, bool, Fraction, date})
 _ORDERED = frozenset({(int, int), (str, str), (date, date), (Fraction, Fraction), (int, Fraction), (Fraction, int)})
 """Pairs of types ordered inline: ``<`` between them is a bool and never raises."""
 
+_SEQUENCES = frozenset({tuple, list, frozenset})
+"""Values ``_iterate`` passes unchanged (no check needed before a loop over one)."""
+
 _NUMBERS = frozenset({int, Fraction})
 """The numbers a range is compared with inline."""
 
@@ -69,6 +72,9 @@ _COLLECTIONS = frozenset({frozenset, set, tuple, list})
 
 _UNCHANGED: set[type] = {str, int, bool, Fraction, date}
 """Types of field values that :func:`to_number` leaves as they are (more are added as they are met)."""
+
+PURE_READS = frozenset({"fy"})
+"""The environment names a pure function may read, besides ``_``-names (the evaluation context): the fiscal year."""
 
 _NO_VALUE = object()
 """A memo's "not yet asked"."""
@@ -358,8 +364,9 @@ class ExpressionWriter:
         return scope.env
 
     def _shadowed(self) -> bool:
-        """Whether a scope binds a name the environment has (e.g. ``for fy in …``): pure calls then depend on it."""
-        return any(name in self.p.env_names or name.startswith("_") for s in self.scopes for name in s.names)
+        """Whether a scope binds a name a pure function reads from the environment (``fy``, or ``_ctx`` and the like:
+        see ``Signature.pure``), e.g. ``for fy in …``: its calls then depend on the scope and are not folded."""
+        return any(name in PURE_READS or name.startswith("_") for s in self.scopes for name in s.names)
 
     # literals --------------------------------------------------------------------------------
     def _Constant(self, node: ast.Constant) -> Operand:
@@ -685,7 +692,9 @@ class ExpressionWriter:
         out = p.temp()
         varying = [a.name for a in args if isinstance(a, Var)]
         unknown = " or ".join(f"{v} is {p.ref(UNKNOWN)}" for v in varying) if function.strict else ""
-        arguments = ([self.env] if function.wants_env else []) + [p.use(a) for a in args]
+        # a pure function reads only what no scope here shadows (Signature.pure): it is given the evaluation's own
+        # environment, so no scope needs to build one for it
+        arguments = ([("env" if foldable else self.env)] if function.wants_env else []) + [p.use(a) for a in args]
         call = f"{p.ref(function.impl)}({', '.join(arguments)})"
         if unknown:
             p.line(f"if {unknown}: {out} = {p.ref(UNKNOWN)}")
@@ -776,6 +785,35 @@ class ExpressionWriter:
         p.line(f"else: {out} = {p.ref(reduce)}({p.ref(_iterate)}({v}))")
         return Var(out)
 
+    def _kleene_loop(self, node: ast.GeneratorExp, var: str, values: str, item: str, out: str, dominant: bool) -> None:
+        """``all``/``any`` over a generator as a loop: ``kleene_and``/``kleene_or`` of the generator the closures
+        build — an undecidable filter gives UNKNOWN, the dominant value stops the loop, anything not a truth value
+        raises where ``truth`` would."""
+        p = self.p
+        clause = node.generators[0]
+        p.line(f"{out} = {not dominant}")
+        listed = p.temp()  # a tuple or list is iterated as it is; anything else goes through _iterate's checks
+        p.line(f"{listed} = {values} if {p.type_of(values)} in {p.ref(_SEQUENCES)} else {p.ref(_iterate)}({values})")
+        with p.block(f"for {item} in {listed}:"):
+            self.bound.append(var)
+            self._enter({var: item})
+            try:
+                keep = self._kleene([partial(self.compile, c) for c in clause.ifs], False)
+                got = p.temp()
+                assert isinstance(keep, Var)
+                p.line(f"if {keep.name} is {p.ref(UNKNOWN)}: {got} = {p.ref(UNKNOWN)}")
+                with p.block(f"elif {keep.name}:"):
+                    p.line(f"{got} = {p.use(self.compile(node.elt))}")
+                p.line("else: continue")
+                with p.block(f"if {got} is {dominant}:"):
+                    p.line(f"{out} = {dominant}")
+                    p.line("break")
+                p.line(f"if {got} is {p.ref(UNKNOWN)}: {out} = {p.ref(UNKNOWN)}")
+                p.line(f"elif {got} is not {not dominant}: {p.ref(truth)}({got})")
+            finally:
+                self.scopes.pop()
+                self.bound.pop()
+
     def _generator(self, node: ast.GeneratorExp, reduce: Callable[..., Any]) -> Operand:
         clause = node.generators[0]
         assert isinstance(clause.target, ast.Name)
@@ -787,6 +825,10 @@ class ExpressionWriter:
         v = p.assign(values)
         with p.block(f"if {v} is {p.ref(UNKNOWN)}:"):
             p.line(f"{out} = {p.ref(UNKNOWN)}")
+        if reduce is AGGREGATES["all"] or reduce is AGGREGATES["any"]:
+            with p.block("else:"):
+                self._kleene_loop(node, var, v, item, out, reduce is AGGREGATES["any"])
+            return Var(out)
         with p.block("else:"):
             with p.block(f"def {gen}():"), p.block(f"for {item} in {p.ref(_iterate)}({v}):"):
                 self.bound.append(var)

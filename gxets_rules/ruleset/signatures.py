@@ -27,9 +27,10 @@ class Signature:
     doc: str
     strict: bool = True  # UNKNOWN in any argument gives UNKNOWN without calling it
     static_kind: str | None = None  # "param" or "codelist": the first argument names one
-    # Pure: the answer depends only on the arguments, the rule set and the fiscal year being evaluated, and nothing
-    # but a parameter read is recorded — so the fast path may make a call with constant arguments once per rule set
-    # and year, and remember the answers of the others by their arguments (codegen.py).
+    # Pure: the answer depends only on the arguments, the rule set and the fiscal year being evaluated (from the
+    # environment it reads only `fy` and the evaluation context), and nothing but a parameter read is recorded — so the
+    # fast path may make a call with constant arguments once per rule set and year, and remember the answers of the
+    # others by their arguments (codegen.py).
     pure: bool = False
 
 

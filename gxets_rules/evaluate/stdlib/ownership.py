@@ -81,17 +81,14 @@ class InvolvementFacts(Mapping[str, Any]):
                 for line in found.look_through_lines:
                     self.ctx.record(Evidence("ownership", line, {"project": found.project}))
             return UNKNOWN if value is None else value
-        values = {
-            "direct_now": found.direct_now,
-            "direct_initial": found.direct_initial,
-            "direct_counted": found.direct_counted,
-            "technology": found.technology,
-            "technology_by_participant": found.technology_by_participant,
-            "first_issuance": self.first_issuance,
-        }
-        if name not in values:
+        if name not in _PLAIN_FIELDS:
             raise KeyError(name)
-        return UNKNOWN if values[name] is None else values[name]
+        value = self.first_issuance if name == "first_issuance" else getattr(found, name)
+        return UNKNOWN if value is None else value
+
+    def get(self, name: str, default: Any = None) -> Any:
+        """``Mapping.get`` without its exception round trip: rules read these fields for every overseas lot."""
+        return self[name] if name in _FIELD_SET else default
 
     def __iter__(self) -> Iterator[str]:
         return iter(FIELDS)
@@ -109,6 +106,8 @@ FIELDS = (
     "technology_by_participant",
     "first_issuance",
 )
+_FIELD_SET = frozenset(FIELDS)
+_PLAIN_FIELDS = _FIELD_SET - {"look_through_counted"}
 
 
 def project_fact(env: Env, lot: Any, name: str) -> Any:
