@@ -83,8 +83,8 @@ class InvolvementFacts(Mapping[str, Any]):
             return UNKNOWN if value is None else value
         if name not in _PLAIN_FIELDS:
             raise KeyError(name)
-        value = self.first_issuance if name == "first_issuance" else getattr(found, name)
-        return UNKNOWN if value is None else value
+        field: Any = self.first_issuance if name == "first_issuance" else getattr(found, name)
+        return UNKNOWN if field is None else field
 
     def get(self, name: str, default: Any = None) -> Any:
         """``Mapping.get`` without its exception round trip: rules read these fields for every overseas lot."""
