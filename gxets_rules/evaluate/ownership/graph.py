@@ -155,7 +155,7 @@ class Thresholds:
 
 class OwnershipGraph:
     """The dated ownership graph — holdings indexed by owner, by owned and by pair — with the roster, boundaries,
-    projects and technology provision. (networkx condenses the cross-holding cycles met in a look-through.)"""
+    projects and technology provision. (A look-through takes cross-holding cycles as strongly connected components.)"""
 
     def __init__(self, ownership: Ownership) -> None:
         self.data = ownership
@@ -507,16 +507,15 @@ def _look_through(
     intermediaries = {v for v in counted if v != project and not qualifies(v)} | {
         u for u in walk.unexplored if not qualifies(u)
     }
-    import networkx as nx  # noqa: PLC0415 (only a look-through through intermediaries needs it: DESIGN §8)
-
-    flows: nx.DiGraph = nx.DiGraph()
-    flows.add_nodes_from(intermediaries)
-    flows.add_edges_from((h, v) for v in intermediaries for h in counted.get(v, {}) if h in intermediaries)
+    holds: dict[str, list[str]] = {v: [] for v in intermediaries}  # holder → what it holds, among intermediaries
+    for v in intermediaries:
+        for h in counted.get(v, {}):
+            if h in intermediaries:
+                holds[h].append(v)
     effective: dict[str, Fraction] = {}
     bounded = bool(walk.unexplored)
-    condensed = nx.condensation(flows)
-    for component in nx.topological_sort(condensed):
-        members = sorted(condensed.nodes[component]["members"])
+    for component in _components_holders_first(holds):
+        members = sorted(component)
         if len(members) > EXACT_CYCLE_LIMIT:  # bounded like unexplored holders: exact cycles this large cost too much
             effective.update(dict.fromkeys(members, unexplored))
             bounded = True
@@ -534,7 +533,7 @@ def _look_through(
                 ),
                 Fraction(0),
             )
-        if len(members) == 1 and not flows.has_edge(members[0], members[0]):
+        if len(members) == 1 and members[0] not in holds[members[0]]:
             effective[members[0]] = inflow[members[0]]
             continue
         index = {v: i for i, v in enumerate(members)}
@@ -553,6 +552,57 @@ def _look_through(
         elif holder in effective:
             total += effective[holder] * share[pick]
     return total, bounded
+
+
+def _components_holders_first(holds: dict[str, list[str]]) -> list[list[str]]:
+    """The strongly connected components of the holding graph (holder → held), each before every component it holds
+    into: Tarjan's algorithm, iterative (a chain of intermediaries may be long), whose output order is reversed.
+
+    Any such order gives the same figures: a component's inflow needs only the components before it. (networkx's
+    condensation did this before; building its graphs for a few nodes per project cost more than the solve.)
+    """
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    on_stack: set[str] = set()
+    stack: list[str] = []
+    found: list[list[str]] = []
+    for root, held in holds.items():
+        if root in index:
+            continue
+        work = [(root, iter(held))]
+        index[root] = low[root] = len(index)
+        stack.append(root)
+        on_stack.add(root)
+        while work:
+            node, successors = work[-1]
+            advanced = False
+            for nxt in successors:
+                if nxt not in index:
+                    index[nxt] = low[nxt] = len(index)
+                    stack.append(nxt)
+                    on_stack.add(nxt)
+                    work.append((nxt, iter(holds[nxt])))
+                    advanced = True
+                    break
+                if nxt in on_stack:
+                    low[node] = min(low[node], index[nxt])
+            if advanced:
+                continue
+            work.pop()
+            if work:
+                parent = work[-1][0]
+                low[parent] = min(low[parent], low[node])
+            if low[node] == index[node]:
+                component = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    component.append(member)
+                    if member == node:
+                        break
+                found.append(component)
+    found.reverse()
+    return found
 
 
 def _solve(matrix: list[list[Fraction]], rhs: list[Fraction]) -> list[Fraction]:
