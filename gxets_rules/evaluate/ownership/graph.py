@@ -320,11 +320,19 @@ class Involvement:
     direct_counted: Range | None
     technology: bool  # provided at the end of the window by a participant etc. (※1)
     technology_by_participant: bool  # … by a participant (a representative participating company) itself
-    lines: list[str] = field(default_factory=list)
+    _witness: list[Callable[[], Iterable[str]]] = field(default_factory=list)  # the lines, written when asked for
+    _written: list[str] | None = None
     _look_through: Callable[[], Range] | None = None
     _paths: Callable[[Range], list[str]] | None = None
     _figure: Range | None = None
     _lines: list[str] | None = None
+
+    @property
+    def lines(self) -> list[str]:
+        """The witness lines behind the direct figures, worked out on first use (a trace asks; deciding does not)."""
+        if self._written is None:
+            self._written = [line for part in self._witness for line in part()]
+        return self._written
 
     @property
     def look_through_counted(self) -> Range | None:
@@ -388,15 +396,16 @@ def involvement(
         technology=any(now.of(p) is True for p in providers),
         technology_by_participant=any(_why_basis(now, p) == "representative" for p in providers),
     )
-    result.lines.extend(_technology_line(graph, project, p, now, end) for p in providers)
+    result._witness.append(lambda: [_technology_line(graph, project, p, now, end) for p in providers])
     if start is None:
-        result.lines.append(f"{project}: the date the first issuance was completed is not known")
+        result._witness.append(lambda: [f"{project}: the date the first issuance was completed is not known"])
         return result
     result.window = (start, end)
     then = graph.status_on(start, thresholds)
     result.direct_initial = _direct(graph, project, then, start)
     walk = _walk_back(graph, project, then, now, start, end)
-    result.lines.extend(_holding_lines(graph, project, walk.counted.get(project, {}), then, now, start, end))
+    holders = walk.counted.get(project, {})
+    result._witness.append(lambda: _holding_lines(graph, project, holders, then, now, start, end))
     direct = walk.counted.get(project, {})
     lo = sum((share[0] for holder, share in direct.items() if _both(then, now, holder) is True), Fraction(0))
     hi = sum((share[1] for holder, share in direct.items() if _both(then, now, holder) is not False), Fraction(0))

@@ -59,8 +59,9 @@ def involvement_facts(
     completed = graph.projects[project].first_issuance_completed_on
     start = None if completed is None else (completed if same_day_counts else completed - timedelta(days=1))
     facts = InvolvementFacts(graph.involvement(project, start, until, thresholds), completed, ctx)
-    for line in facts.found.lines:
-        ctx.record(Evidence("ownership", line, {"project": project}))
+    if ctx.recorders:  # a trace is being made: only then are the witness lines worth writing
+        for line in facts.found.lines:
+            ctx.record(Evidence("ownership", line, {"project": project}))
     return facts
 
 
