@@ -188,12 +188,13 @@ def _otherwise(p: Program, holds: Any, criterion: CompiledCriterion) -> str:
 
 
 def _pair(p: Program, criterion: CompiledCriterion, outcome: str) -> str:
-    """The constant (criterion, outcome) a decision lists: made once, not per lot."""
-    return p.ref(_PAIRS.setdefault((id(criterion), outcome), (criterion, outcome)))
-
-
-_PAIRS: dict[tuple[int, str], tuple[CompiledCriterion, str]] = {}
-"""Each (criterion, outcome) once, by the criterion's identity (the pair holds the criterion, so the id stays its)."""
+    """The constant (criterion, outcome) a decision lists: made once per program, not per lot (by the criterion's
+    identity: the program's table holds the pair, and so the criterion, for as long as the program lives)."""
+    key = ("pair", id(criterion), outcome)
+    if key not in p.notes:
+        p.notes[key] = p.ref((criterion, outcome))
+    made: str = p.notes[key]
+    return made
 
 
 def _test(p: Program, stages: _Stages, criterion: CompiledCriterion) -> str:

@@ -44,6 +44,7 @@ from typing import Any
 from gxets_rules.ruleset import expr as language
 from gxets_rules.ruleset.expr import (
     AGGREGATES,
+    BUILTINS,
     CALL_ERRORS,
     Compiled,
     Definition,
@@ -135,6 +136,7 @@ class Program:
     _count: int = 0
     _known: list[dict[tuple[Any, ...], Operand]] = field(default_factory=lambda: [{}])  # values computed, by block
     list_items: dict[str, list[str]] = field(default_factory=dict)  # a list literal's local → its items
+    notes: dict[Any, Any] = field(default_factory=dict)  # the caller's own bookkeeping while it writes the program
 
     # building blocks ---------------------------------------------------------------------
     def ref(self, value: Any) -> str:
@@ -304,7 +306,7 @@ class ExpressionWriter:
 
     def __init__(self, program: Program, compiled: Compiled) -> None:
         self.p = program
-        self.functions: Mapping[str, Function | Definition] = compiled.functions
+        self.functions: Mapping[str, Function | Definition] = {**BUILTINS, **compiled.functions}
         self.source, self.tree = language._parse(compiled.source)
         self.bound: list[str] = []  # as the closure compiler's: generator variables and definition parameters
         self.scopes: list[_Scope] = []

@@ -113,8 +113,8 @@ class Reads:
 class Compiled:
     """A compiled expression: call ``fn(env)``; ``reads`` says what it looks at.
 
-    ``functions`` is the table it was compiled against (definitions included), so that the fast path
-    (:mod:`gxets_rules.ruleset.codegen`) can generate code for the same tree.
+    ``functions`` is the table it was compiled against (the rule set's functions and definitions; the builtins are
+    added to it), so that the fast path (:mod:`gxets_rules.ruleset.codegen`) can generate code for the same tree.
     """
 
     source: str
@@ -809,4 +809,4 @@ def compile_expr(
     wrapped, tree = _parse(source)
     compiler = _Compiler(wrapped, functions, names, fy_implicit)
     fn = compiler.compile(tree)
-    return Compiled(source.strip(), fn, compiler.reads, compiler.functions)
+    return Compiled(source.strip(), fn, compiler.reads, functions)  # the table shared by a rule set's expressions
