@@ -471,8 +471,11 @@ class ExpressionWriter:
         if known is not None:
             return known
         p, out, a, b = self.p, self.p.temp(), self.p.use(left), self.p.use(right)
-        kind = p.ref(type)
-        p.line(f"if {kind}({a}) is {p.ref(int)} and {kind}({b}) is {p.ref(int)}: {out} = {a} {symbol} {b}")
+        if any(isinstance(o, Const) and type(o.value) is not int for o in (left, right)):  # never two whole numbers
+            p.line(f"{out} = {p.ref(apply)}({a}, {b})")
+            return p.remember(key, Var(out))
+        tests = [f"{p.type_of(o.name)} is {p.ref(int)}" for o in (left, right) if isinstance(o, Var)]
+        p.line(f"if {' and '.join(tests)}: {out} = {a} {symbol} {b}")
         p.line(f"else: {out} = {p.ref(apply)}({a}, {b})")
         return p.remember(key, Var(out))
 
@@ -702,7 +705,7 @@ class ExpressionWriter:
             p.line(f"if {unknown}: {out} = {p.ref(UNKNOWN)}")
             p.line("else:")
             p.indent()
-        if foldable and varying:
+        if foldable and varying and function.wants_env:  # a builtin is cheaper to call than to look up
             self._memoised(out, call, function.name, args, nodes)
         else:
             self._guarded_call(out, call, function.name)
