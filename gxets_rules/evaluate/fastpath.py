@@ -10,7 +10,7 @@ per rule set and fiscal year (cached on the rule set) and gives the same outcome
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from gxets_rules.evaluate.eligibility import (
@@ -24,8 +24,8 @@ from gxets_rules.evaluate.eligibility import (
 )
 from gxets_rules.model.result import verdict_of
 from gxets_rules.model.submission import CreditLot
-from gxets_rules.ruleset.codegen import CodegenError, Const, Program, check_truth, condition, value_of
-from gxets_rules.ruleset.compiled import CompiledCriterion, CompiledRule, RuleSet
+from gxets_rules.ruleset.codegen import CodegenError, Const, Program, Var, check_truth, condition, value_of
+from gxets_rules.ruleset.compiled import CompiledCheck, CompiledCriterion, CompiledRule, RuleSet
 from gxets_rules.ruleset.expr import Compiled, EvaluationError
 from gxets_rules.ruleset.values import UNKNOWN
 
@@ -216,3 +216,54 @@ def _test(p: Program, stages: _Stages, criterion: CompiledCriterion) -> str:
         p.line(f"{out} = {_pair(p, criterion, INDETERMINATE)}")
         p.line("_ni = True")
     return out
+
+
+# ----------------------------------------------------------------------------------------- integrity checks of lots
+
+LotChecker = Callable[[dict[str, Any], CreditLot], Iterator["tuple[CompiledCheck, Any] | None"]]
+
+
+def lot_checker(ruleset: RuleSet, env: dict[str, Any]) -> LotChecker | None:
+    """The lot-scope integrity checks as one generated generator: for a lot, each check that applies to its kind with
+    its value (True, False or UNKNOWN), one at a time in the rule set's order (so that the caller records each before
+    the next is evaluated, as the walk does) — or a single None for a lot the walk must check. Made once per rule set
+    and fiscal year, like the decider; None if it could not be generated."""
+    key = ("lot checks", env["fy"])
+    if key not in ruleset.generated:
+        try:
+            ruleset.generated[key] = _generate_checks(ruleset, env)
+        except CodegenError:
+            ruleset.generated[key] = None
+    made: LotChecker | None = ruleset.generated[key]
+    return made
+
+
+def _generate_checks(ruleset: RuleSet, env: dict[str, Any]) -> LotChecker:
+    checks = [check for check in ruleset.checks if check.spec.scope == "lot"]
+    p = Program(frozenset(env) | {"lot"}, constants={"fy": env["fy"]}, fold_env=env)
+    p.locals["lot"] = "lot"  # the lot checked is env["lot"] (run_checks sets it), never None
+    stages = _Stages()
+    p.hoist({name for check in checks for name in check.test.reads.names} - {"lot"})
+    p.line("_kind = lot.kind")
+    with p.block(f"if {p.ref(type)}(_kind) is not {p.ref(str)}:"):
+        p.line("yield None")
+        p.line("return")
+    p.line("_st = 0")
+    with p.block("try:"):
+        for kind in ruleset.manifest.kinds:
+            with p.block(f"if _kind == {p.ref(kind)}:"):
+                p.remember(("field", "lot", "kind"), Const(kind))
+                for check in checks:
+                    if check.spec.kinds is not None and kind not in check.spec.kinds:
+                        continue
+                    p.line(f"_st = {stages.add(f'check {check.spec.id}')}")
+                    value = condition(p, check.test)
+                    if isinstance(value, Var):
+                        check_truth(p, value)
+                    p.line(f"yield ({p.ref(check)}, {p.use(value)})")
+                p.line("return")
+    with p.block(f"except {p.ref(EvaluationError)} as _e:"):
+        p.line(f"raise {p.ref(stages.error)}(_st, lot, _e) from _e")
+    p.line("yield None")
+    made: LotChecker = p.build("check_lot", "env, lot", f"<{ruleset.id} lot checks>")
+    return made
