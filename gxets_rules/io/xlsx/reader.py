@@ -14,16 +14,17 @@ with a warning.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from decimal import Decimal
 from pathlib import Path
 from typing import Any, TypeVar
 
 from openpyxl.utils import get_column_letter
 
-from gxets_rules.io.lots_csv import whole_number
+from gxets_rules.io.normalise import typed_cell
+from gxets_rules.io.notes import Notes
+from gxets_rules.io.vocabulary import Vocabulary, column_path, vocabulary
 from gxets_rules.io.xlsx.cells import Cell, SheetCells, read_cells
 from gxets_rules.io.xlsx.guard import UNREADABLE, Package, SheetPart, XlsxLimits, open_workbook, unreadable
 from gxets_rules.io.xlsx.layout import (
@@ -36,6 +37,7 @@ from gxets_rules.io.xlsx.layout import (
     aliases,
     fold,
     form_header,
+    header,
     layout,
     sheet_aliases,
     sheet_name,
@@ -43,11 +45,21 @@ from gxets_rules.io.xlsx.layout import (
 )
 from gxets_rules.model.ownership import OWNERSHIP_FORMAT
 from gxets_rules.model.problems import InputError, Location, Problem, display_path
+from gxets_rules.model.wording import Words
 from gxets_rules.model.submission import SUBMISSION_FORMAT
 from gxets_rules.ruleset.strict_yaml import Document, YamlPath
 
 FORMATS = {"submission": SUBMISSION_FORMAT, "ownership": OWNERSHIP_FORMAT}
 T = TypeVar("T")
+VocabularyFor = Callable[[str | None], Vocabulary]
+"""The vocabulary for the rule set a submission names (None: it names none): its code lists' words."""
+TOTAL_WORDS = {"合計", "小計", "総計", "計", "total", "subtotal", "sum", "grand total"}
+"""What a person writes in the first cell of a row that adds up the rows above it."""
+
+
+def heading(column: Column) -> Words:
+    """A column's heading in both languages, to name it in a message."""
+    return (header(column, "ja"), header(column, "en"))
 
 
 @dataclass
@@ -81,19 +93,30 @@ class _Record:
 
 
 class _Reader:
-    def __init__(self, path: Path, root: str) -> None:
+    def __init__(self, path: Path, root: str, vocabulary_for: VocabularyFor) -> None:
         self.path = path
         self.root = root
         self.shown = display_path(path)
         self.structure: list[Problem] = []
         self.values: list[Problem] = []
         self.warnings: list[Problem] = []
+        self.notes = Notes()
+        self.vocabulary_for = vocabulary_for
+        self.ruleset_ref: str | None = None
+        self._vocabulary: Vocabulary | None = None
         self.locations: dict[YamlPath, Location] = {(): Location(self.shown)}
         self.records: dict[str, list[_Record]] = {}
         self.foreign: list[SheetPart] = []  # sheets of the other part (the ownership sheets of a submission workbook)
 
     def at(self, title: str, ref: str) -> Location:
         return Location(self.shown, cell=f"{title}!{ref}")
+
+    @property
+    def vocabulary(self) -> Vocabulary:
+        """The words of the rule set the submission names (its form sheet is read first)."""
+        if self._vocabulary is None:
+            self._vocabulary = self.vocabulary_for(self.ruleset_ref)
+        return self._vocabulary
 
     # sheets --------------------------------------------------------------------------------------------------
     def sheets(self, package: Package) -> dict[str, SheetPart]:
@@ -108,69 +131,66 @@ class _Reader:
                 self.foreign.append(sheet)
             elif spec is None:
                 if fold(sheet.title) not in own:
-                    self.warnings.append(Problem(self.at(sheet.title, "A1"), "not a sheet of the format; not read"))
+                    self.warnings.append(Problem.of(self.at(sheet.title, "A1"), "xlsx.sheet_not_read"))
             elif spec.key in found:
                 first = found[spec.key].title
-                self.structure.append(Problem(self.at(sheet.title, "A1"), f"the same part as sheet {first!r}"))
+                self.structure.append(Problem.of(self.at(sheet.title, "A1"), "xlsx.same_part_twice", first=first))
             else:
                 found[spec.key] = sheet
         for spec in layout(self.root):
             if spec.key not in found and _required(self.root, spec):
                 names = " / ".join(sheet_name(spec, lang) for lang in LANGS)
-                self.structure.append(Problem(Location(self.shown), f"the sheet {names} is missing; it is required"))
+                self.structure.append(Problem.of(Location(self.shown), "xlsx.sheet_missing", names=names))
         return found
 
     def cells(self, package: Package, sheet: SheetPart, limits: XlsxLimits) -> SheetCells:
         try:
             found = read_cells(package, sheet, limits.max_rows + 1)  # the header row and max_rows records
         except UNREADABLE as exc:
-            self.structure.append(Problem(self.at(sheet.title, "A1"), f"cannot read the sheet: {unreadable(exc)}"))
+            self.structure.append(Problem.of(self.at(sheet.title, "A1"), "xlsx.unreadable_sheet", why=unreadable(exc)))
             return SheetCells(sheet.title)
         if found.over_limit_at is not None:
-            self.structure.append(
-                Problem(
-                    self.at(found.title, f"A{found.over_limit_at}"),
-                    f"more than {limits.max_rows:,} rows; put bulk credit lots in a lots CSV (lots_csv) "
-                    "or raise --max-rows",
-                )
-            )
+            where = self.at(found.title, f"A{found.over_limit_at}")
+            self.structure.append(Problem.of(where, "xlsx.too_many_rows", limit=limits.max_rows))
         for ref in found.merged:
-            self.structure.append(
-                Problem(
-                    self.at(found.title, ref),
-                    "merged cells; give every column its own header and every record its own row",
-                )
-            )
+            self.structure.append(Problem.of(self.at(found.title, ref), "xlsx.merged"))
         return found
 
     # values ------------------------------------------------------------------------------------------------------
-    def value(self, cell: Cell, column: Column, title: str) -> Any:
-        """A cell's value in the form the model reads, or None (blank, or a problem recorded)."""
+    def value(self, cell: Cell, column: Column, path: str, title: str) -> Any:
+        """A cell's value in the form the model reads, or None (blank, or a problem recorded); how a typed value was
+        read, where that differs from what was typed, is noted."""
         where = self.at(title, cell.ref)
+        named = heading(column)
         if cell.error:
-            self.values.append(Problem(where, f"the cell shows the error {cell.value}; enter the value"))
+            self.values.append(Problem.of(where, "xlsx.error_cell", field=named, value=cell.value))
             return None
         if cell.formula is not None:
             if cell.value is None:
-                self.values.append(Problem(where, f"formula {cell.formula} has no saved result; enter the value"))
+                self.values.append(Problem.of(where, "xlsx.formula_without_result", field=named, formula=cell.formula))
                 return None
-            self.warnings.append(Problem(where, f"formula {cell.formula} read as its saved result {cell.value!r}"))
-        value, message = convert(cell.value, column)
-        if message:
-            self.values.append(Problem(where, message))
+            self.warnings.append(
+                Problem.of(where, "xlsx.formula_read", field=named, formula=cell.formula, value=cell.value)
+            )
+        read = typed_cell(cell.value, column.kind, self.vocabulary.get(path), named)
+        if read.error is not None:
+            code, args = read.error
+            self.values.append(Problem.of(where, code, field=named, **args))
             return None
-        return value
+        if read.note is not None:
+            self.notes.add(where, read.note, named)
+        return read.value
 
     def put(self, target: dict[str, Any], path: tuple[str, ...], value: Any, where: Location) -> None:
         node = target
         for part in path[:-1]:
             child = node.setdefault(part, {})
             if not isinstance(child, dict):
-                self.values.append(Problem(where, f"give either {part} or its parts, not both"))
+                self.values.append(Problem.of(where, "xlsx.whole_and_parts", part=part))
                 return
             node = child
         if isinstance(node.get(path[-1]), dict):
-            self.values.append(Problem(where, f"give either {path[-1]} or its parts, not both"))
+            self.values.append(Problem.of(where, "xlsx.whole_and_parts", part=path[-1]))
             return
         node[path[-1]] = value
 
@@ -181,11 +201,11 @@ class _Reader:
         self.locations[spec.at] = self.at(cells.title, "A1")
         if not cells.rows:
             return data
-        number, heading = cells.rows[0]
-        found = {key: _find_heading(heading, key) for key in ("item", "value")}
+        number, heading_row = cells.rows[0]
+        found = {key: _find_heading(heading_row, key) for key in ("item", "value")}
         if None in found.values():
             names = " / ".join(f"{form_header('item', lang)}, {form_header('value', lang)}" for lang in LANGS)
-            self.structure.append(Problem(self.at(cells.title, f"A{number}"), f"no headers {names} in the first row"))
+            self.structure.append(Problem.of(self.at(cells.title, f"A{number}"), "xlsx.no_form_headers", names=names))
             return data
         item_col, value_col = found["item"], found["value"]
         by_alias = {alias: column for column in spec.columns for alias in aliases(column)}
@@ -194,56 +214,73 @@ class _Reader:
             item = row.get(item_col)
             if item is None:
                 if value_col in row:
-                    self.structure.append(Problem(self.at(cells.title, row[value_col].ref), "a value without an item"))
+                    self.structure.append(Problem.of(self.at(cells.title, row[value_col].ref), "xlsx.value_without_item"))
                 continue
             column = by_alias.get(fold(str(item.value)))
             if column is None:
-                self.structure.append(Problem(self.at(cells.title, item.ref), f"unknown item {item.value!r}"))
+                unused = [c for c in spec.columns if c.dotted not in seen]
+                self.unknown_name(self.at(cells.title, item.ref), str(item.value), unused, "item")
                 continue
             where = self.at(cells.title, f"{get_column_letter(value_col)}{number}")
             if column.dotted in seen:
-                self.structure.append(Problem(where, f"{item.value!r} is given twice (first in {seen[column.dotted]})"))
+                self.structure.append(
+                    Problem.of(where, "xlsx.item_twice", item=str(item.value), first=seen[column.dotted])
+                )
                 continue
             seen[column.dotted] = f"{cells.title}!{item.ref}"
             self.locations[(*spec.at, *column.path)] = where
             cell = row.get(value_col)
-            value = None if cell is None else self.value(cell, column, cells.title)
+            value = None if cell is None else self.value(cell, column, column_path(spec, column), cells.title)
             if value is not None:
                 self.put(data, column.path, value, where)
         return data
+
+    def unknown_name(self, where: Location, name: str, unused: list[Column], what: str) -> None:
+        """A header or item that is not one of the sheet's: a likely typo of an unused one is an error naming it
+        ("did you mean …?"); anything else (備考, メモ) is kept as a note and not read."""
+        guess = suggestion(name, unused)
+        if guess is not None:
+            self.structure.append(Problem.of(where, f"xlsx.unknown_{what}", name=name, guess=guess))
+        else:
+            self.notes.add(where, ("note.not_read", {"name": name}), None)
 
     # tables ------------------------------------------------------------------------------------------------------
     def table(self, spec: SheetSpec, cells: SheetCells) -> list[_Record]:
         """A table sheet's records, each with the place of every one of its cells."""
         if not cells.rows:
             return []
-        number, heading = cells.rows[0]
+        number, heading_row = cells.rows[0]
         columns: dict[int, Column] = {}
         by_alias = {alias: column for column in spec.columns for alias in aliases(column)}
-        for index, cell in sorted(heading.items()):
+        unknown: list[tuple[Location, str]] = []
+        for index, cell in sorted(heading_row.items()):
             column = by_alias.get(fold(str(cell.value)))
             where = self.at(cells.title, cell.ref)
             if column is None:
-                self.structure.append(Problem(where, f"unknown column {cell.value!r}"))
+                unknown.append((where, str(cell.value)))
             elif column in columns.values():
-                self.structure.append(Problem(where, f"column {cell.value!r} is given twice"))
+                self.structure.append(Problem.of(where, "xlsx.column_twice", name=str(cell.value)))
             else:
                 columns[index] = column
+        unused = [column for column in spec.columns if column not in columns.values()]
+        for where, name in unknown:
+            self.unknown_name(where, name, unused, "column")
         unheaded: set[int] = set()
         records = []
         for number, row in cells.rows[1:]:
-            record = _Record(number, {}, {}, self.at(cells.title, f"A{number}"))
             for index, cell in row.items():
-                if index not in columns and index not in heading and index not in unheaded:
+                if index not in columns and index not in heading_row and index not in unheaded:
                     unheaded.add(index)
-                    self.structure.append(
-                        Problem(self.at(cells.title, cell.ref), "a value in a column without a header")
-                    )
+                    self.structure.append(Problem.of(self.at(cells.title, cell.ref), "xlsx.value_without_header"))
+            if _adds_up(row, columns):
+                self.notes.add(self.at(cells.title, f"A{number}"), ("note.totals_row", {"row": number}), None)
+                continue
+            record = _Record(number, {}, {}, self.at(cells.title, f"A{number}"))
             for index, column in columns.items():
                 where = self.at(cells.title, f"{get_column_letter(index)}{number}")
                 record.cells[column.path] = where
                 cell = row.get(index)
-                value = None if cell is None else self.value(cell, column, cells.title)
+                value = None if cell is None else self.value(cell, column, column_path(spec, column), cells.title)
                 if value is not None:
                     self.put(record.data, column.path, value, where)
             records.append(record)
@@ -270,8 +307,8 @@ class _Reader:
                 continue  # the model reports nothing here; the missing id is reported below
             if str(parent_id) not in index_of:
                 where = record.cells[(PARENT,)]
-                parent = sheet_name(spec.parent, "en")
-                self.values.append(Problem(where, f"no record with id {parent_id!r} on sheet {parent}"))
+                sheet = (sheet_name(spec.parent, "ja"), sheet_name(spec.parent, "en"))
+                self.values.append(Problem.of(where, "xlsx.no_parent", id=parent_id, sheet=sheet))
                 continue
             pi = index_of[str(parent_id)]
             owner = parents[pi].data
@@ -290,7 +327,7 @@ class _Reader:
         for record in records:
             for column in spec.columns:
                 if column.required and value_at(record.data, column.path) is None and column.path[0] in (PARENT, KEY):
-                    self.values.append(Problem(record.cells[column.path], "required field is missing"))
+                    self.values.append(Problem.of(record.cells[column.path], "model.missing", field=heading(column)))
 
     def locate(self, base: YamlPath, record: _Record) -> None:
         self.locations[base] = record.where
@@ -305,6 +342,8 @@ class _Reader:
             cells = self.cells(package, found[spec.key], limits)
             if spec.form:
                 part = self.form(spec, cells)
+                if not spec.at and isinstance(part.get("ruleset"), str):
+                    self.ruleset_ref = part["ruleset"]
                 if spec.at and (part or _required(self.root, spec)):
                     data[spec.at[0]] = part
                 elif not spec.at:
@@ -321,50 +360,43 @@ def _find_heading(row: dict[int, Cell], key: str) -> int | None:
     return next((index for index, cell in row.items() if fold(str(cell.value)) in names), None)
 
 
+def suggestion(name: str, columns: list[Column]) -> Words | None:
+    """The heading a mistyped one most likely meant, in both languages, or None when nothing is close."""
+    typed = fold(name)
+    candidates = {fold(header(column, lang)): column for column in columns for lang in LANGS}
+    candidates |= {fold(column.dotted): column for column in columns}
+    close = difflib.get_close_matches(typed, list(candidates), n=1, cutoff=0.75)
+    return heading(candidates[close[0]]) if close else None
+
+
+def _is_total(cell: Cell) -> bool:
+    return cell.formula is not None or (isinstance(cell.value, str) and fold(cell.value) in TOTAL_WORDS)
+
+
+def _adds_up(row: dict[int, Cell], columns: dict[int, Column]) -> bool:
+    """Whether a row is one a person added to add up the rows above (合計, =SUM(…)), not a record: it has no id of
+    its own, and each of its cells is a formula or a word such as 合計."""
+    ids = [i for i, column in columns.items() if column.path in (("id",), (PARENT,))]
+    if any(i in row and not _is_total(row[i]) for i in ids):
+        return False
+    return bool(row) and all(_is_total(cell) for cell in row.values())
+
+
 def _required(root: str, spec: SheetSpec) -> bool:
     model_field = ROOTS[root].model_fields.get(spec.at[0]) if spec.at else None
     return spec.parent is None and len(spec.at) == 1 and model_field is not None and model_field.is_required()
 
 
-def convert(value: Any, column: Column) -> tuple[Any, str | None]:
-    """A cell value in the form the model reads for this column's kind, or a message why it cannot be.
+def read_workbook(
+    path: Path, root: str, limits: XlsxLimits, vocabulary_for: VocabularyFor | None = None
+) -> WorkbookData:
+    """A workbook's ``submission`` or ``ownership`` part as located data; structural problems raise at once.
 
-    Values the model can judge itself (text in a number column) pass through, so its message names the field.
+    ``vocabulary_for`` gives the words of the rule set the submission names (default: the model's own and the
+    countries, no rule set's); how each typed value was read, where that differs from what was typed, is a note.
     """
-    kind = column.kind
-    if isinstance(value, str):
-        value = value.strip()
-        if kind == "int":
-            return whole_number(value), None
-        return value, None
-    if isinstance(value, datetime):
-        if kind in ("date", "text", "choice") and value.time() == datetime.min.time():
-            return (value.date() if kind == "date" else value.date().isoformat()), None
-        return None, f"expected {_expected(kind)}, got the date and time {value.isoformat(sep=' ')}"
-    if isinstance(value, bool):
-        return None, f"expected {_expected(kind)}, got {str(value).upper()}"
-    if isinstance(value, int | float):
-        if kind == "date":
-            return None, f"expected a date (YYYY-MM-DD), got the number {value}; format the cell as a date"
-        integral = isinstance(value, int) or value.is_integer()
-        if kind == "decimal":
-            return (int(value) if integral else Decimal(repr(value))), None
-        if kind == "int":
-            return (int(value) if integral else value), None
-        return (str(int(value)) if integral else repr(value)), None
-    if isinstance(value, date):
-        return (value if kind == "date" else value.isoformat()), None
-    return None, f"expected {_expected(kind)}, got {value!r}"
-
-
-def _expected(kind: str) -> str:
-    return {"int": "a whole number", "decimal": "a number", "date": "a date (YYYY-MM-DD)"}.get(kind, "text")
-
-
-def read_workbook(path: Path, root: str, limits: XlsxLimits) -> WorkbookData:
-    """A workbook's ``submission`` or ``ownership`` part as located data; structural problems raise at once."""
     package, warnings = open_workbook(path, limits)
-    reader = _Reader(path, root)
+    reader = _Reader(path, root, vocabulary_for or (lambda _ref: vocabulary(None)))
     reader.warnings.extend(warnings)
     try:
         data = reader.read(package, limits)
@@ -375,7 +407,7 @@ def read_workbook(path: Path, root: str, limits: XlsxLimits) -> WorkbookData:
     if reader.structure:
         raise InputError(reader.structure + reader.values)
     document = Document(data=data, file=reader.shown, locations=reader.locations)
-    return WorkbookData(document, reader.values, reader.warnings)
+    return WorkbookData(document, reader.values, reader.warnings + reader.notes.problems())
 
 
 def _has_records(package: Package, sheet: SheetPart) -> bool:
@@ -392,9 +424,7 @@ def _embedded_ownership(reader: _Reader, package: Package, data: dict[str, Any])
         return
     if data.get("ownership"):
         where = reader.locations[("ownership",)]
-        reader.structure.append(
-            Problem(where, "the ownership is given twice: as a file here and in this workbook's sheets")
-        )
+        reader.structure.append(Problem.of(where, "xlsx.ownership_twice"))
     else:
         data["ownership"] = reader.path.name
 

@@ -45,7 +45,16 @@ TITLE_FONT = Font(bold=True, size=14)
 WRAP = Alignment(wrap_text=True, vertical="top")
 STAMP = datetime(2026, 1, 1)
 LAST_ROW = 1_048_576
-FORMATS = {"int": "0", "tonnes": "#,##0", "decimal": "General", "date": "yyyy-mm-dd", "text": "@", "choice": "@"}
+FORMATS = {
+    "int": "0",
+    "fy": "0",
+    "tonnes": "#,##0",
+    "decimal": "General",
+    "date": "yyyy-mm-dd",
+    "text": "@",
+    "choice": "@",
+    "country": "@",
+}
 
 
 @dataclass(frozen=True)
