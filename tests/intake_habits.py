@@ -78,7 +78,7 @@ CSV_LINES = [
     "id,kind,quantity_t,registry,certification_number,serial_start,serial_end,vintage,tse_category,project.id,"
     "project.name,project.country,project.programme,project.methodology_code,project.registration_id,"
     "project.registration_applied_on,status,status_date,status_note,備考",
-    "L3,ボランタリー・クレジット,\"150,000\",isometric,ISO-DAC-JP-0007-2025,1,150000,2025年度,,isometric-jp-dac-0007,"
+    'L3,ボランタリー・クレジット,"150,000",isometric,ISO-DAC-JP-0007-2025,1,150000,2025年度,,isometric-jp-dac-0007,'
     "Hokkaido direct air capture with geological storage,JP,Isometric,direct-air-capture,GX-VC-2025-0031,"
     "2025/6/2,held,,,北海道",
     "L4,voluntary,５００００,verra,VCS-1234-2021,9000001,9050000,FY2021,,VCS-1234,Amazon avoided deforestation (REDD+),"
@@ -115,9 +115,16 @@ def habits_workbook(folder: Path) -> Path:
     wb = openpyxl.load_workbook(folder / "template.xlsx")
     form(
         wb["提出"],
-        {"評価日": "令和8年12月7日", "制度開始前の排出実績（3カ年度平均、t-CO2）": "1,380,000", "ロットCSV": "lots.csv"},
+        {
+            "評価日": "令和8年12月7日",
+            "制度開始前の排出実績（3カ年度平均、t-CO2）": "1,380,000",
+            "ロットCSV": "lots.csv",
+        },
     )
-    form(wb["企業"], {"企業ID": "acme-steel", "企業名": "ACME Steel K.K.（エーシーエムイー製鉄株式会社）", "グループ": "Ｇ"})
+    form(
+        wb["企業"],
+        {"企業ID": "acme-steel", "企業名": "ACME Steel K.K.（エーシーエムイー製鉄株式会社）", "グループ": "Ｇ"},
+    )
     form(
         wb["基準年度"],
         {

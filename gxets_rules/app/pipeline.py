@@ -19,6 +19,7 @@ from gxets_rules.evaluate.stdlib.ownership import OWNERSHIP_KEY
 from gxets_rules.io.market_reader import load_market
 from gxets_rules.io.ownership_reader import LoadedOwnership, load_ownership
 from gxets_rules.io.submission_reader import load_submission
+from gxets_rules.io.vocabulary import words_of
 from gxets_rules.io.xlsx.guard import DEFAULT_MAX_ROWS
 from gxets_rules.model.loaded import LoadedMarket, LoadedSubmission
 from gxets_rules.model.problems import InputError, Location, Problem
@@ -102,7 +103,8 @@ def load_inputs(
     problems: list[Problem] = []
     loaded = market = None
     try:
-        loaded = load_submission(request.submission, max_bytes=request.max_bytes, max_rows=request.max_rows)
+        words = words_of(shared.ruleset, request.ruleset)
+        loaded = load_submission(request.submission, request.max_bytes, request.max_rows, words)
     except InputError as exc:
         problems.extend(exc.problems)
     if request.market is not None:

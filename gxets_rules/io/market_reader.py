@@ -19,7 +19,7 @@ from gxets_rules.ruleset.strict_yaml import DEFAULT_MAX_BYTES, read_yaml_file
 def load_market(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> LoadedMarket:
     """Read and validate a ``gxets.market.v1`` YAML file."""
     doc = read_yaml_file(path, max_bytes=max_bytes)
-    snapshot = validate_format(doc, MarketSnapshot, MARKET_FORMAT, "a market snapshot", "market")
+    snapshot = validate_format(doc, MarketSnapshot, MARKET_FORMAT, "market")
     first: dict[str, Location] = {}
     problems = []
     for index, product in enumerate(snapshot.products):

@@ -20,6 +20,9 @@ from typing import Any
 from gxets_rules.io.vocabulary import ChoiceList
 from gxets_rules.model.wording import Words, words
 
+TOTAL_WORDS = {"合計", "小計", "総計", "計", "total", "subtotal", "sum", "grand total"}
+"""What a person writes in a row that adds up the rows above it (compared folded: NFKC, lower case)."""
+
 # 和暦: the eras a date in this scheme can fall in, with their first day (the Cabinet orders fixing 平成 and 令和).
 ERAS = {"令和": date(2019, 5, 1), "平成": date(1989, 1, 8)}
 _ERA_END = {"平成": date(2019, 4, 30)}
@@ -150,7 +153,7 @@ def typed_text(value: str, kind: str, choices: ChoiceList | None, heading: Words
         return decimal(value)
     if kind == "date":
         return a_date(value)
-    if kind == "choice":
+    if kind == "choice" or (kind == "text" and choices is not None):
         return choice(value, choices, heading)
     if kind == "country":
         return country(value, choices, heading)

@@ -46,5 +46,7 @@ class Notes:
                 found.append(first)
                 continue
             said = (wording("ja", first.code, first.args), wording("en", first.code, first.args))
-            found.append(Problem.of(first.location, "note.repeated", field=first.field, note=said, more=len(places) - 1))
+            found.append(
+                Problem.of(first.location, "note.repeated", field=first.field, note=said, more=len(places) - 1)
+            )
         return found

@@ -67,7 +67,7 @@ def load_ownership(path: Path, max_bytes: int = DEFAULT_MAX_BYTES, max_rows: int
 
 def load_ownership_document(doc: Document, path: Path) -> LoadedOwnership:
     """Validate parsed ownership data and build its graph; ``path`` names the input in the run record."""
-    ownership = validate_format(doc, Ownership, OWNERSHIP_FORMAT, "an ownership file", "ownership")
+    ownership = validate_format(doc, Ownership, OWNERSHIP_FORMAT, "ownership")
     problems = _reference_problems(ownership, doc)
     problems += [Problem(doc.location_of(("holdings", index)), message) for index, message in share_problems(ownership)]
     if problems:

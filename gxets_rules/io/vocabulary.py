@@ -11,14 +11,16 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
 from gxets_rules.io.countries import countries
 from gxets_rules.io.xlsx.layout import ROOTS, Column, SheetSpec, layout, words
-from gxets_rules.resources import data_dir
+from gxets_rules.evaluate.rulesets import load_ruleset
+from gxets_rules.model.problems import InputError
+from gxets_rules.resources import data_dir, resolve_ruleset
 from gxets_rules.ruleset.compiled import RuleSet
 from gxets_rules.ruleset.strict_yaml import read_yaml_file
 
@@ -92,6 +94,8 @@ class ChoiceList:
 
 Vocabulary = dict[str, ChoiceList]
 """Column data path (``lots.status``, ``lots.project.country``) → its values."""
+VocabularyFor = Callable[[str | None], Vocabulary]
+"""The vocabulary for the rule set a submission names (None: it names none)."""
 
 
 def column_path(spec: SheetSpec, column: Column) -> str:
@@ -183,3 +187,29 @@ def offered(ruleset: RuleSet | None) -> Vocabulary:
         kinds = set(ruleset.manifest.kinds)
         found["lots.kind"] = ChoiceList(tuple(c for c in found["lots.kind"].choices if c.code in kinds), closed=True)
     return found
+
+
+def _bundled(ref: str) -> RuleSet:
+    try:
+        return load_ruleset(resolve_ruleset(ref))
+    except FileNotFoundError:
+        raise InputError([]) from None
+
+
+def words_of(load: Callable[[str], RuleSet] = _bundled, chosen: str | None = None) -> VocabularyFor:
+    """The vocabulary of the rule set ``chosen`` (``--ruleset``), else of the one the submission names.
+
+    A rule set that cannot be loaded leaves the model's words and the countries: what the rule set's lists would
+    have read is then taken as typed, and the rule set's problem is reported where it is loaded for the check.
+    """
+
+    def pick(named: str | None) -> Vocabulary:
+        ref = chosen or named
+        if ref is None:
+            return vocabulary(None)
+        try:
+            return vocabulary(load(ref))
+        except InputError:
+            return vocabulary(None)
+
+    return pick

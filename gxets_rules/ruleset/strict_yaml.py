@@ -60,6 +60,11 @@ class Document:
     file: str
     locations: dict[YamlPath, Location] | None = None
     text: str = field(default="", repr=False)
+    names: dict[YamlPath, tuple[str, str]] | None = None  # a workbook's column headings (ja, en) by value path
+
+    def name_of(self, path: YamlPath) -> tuple[str, str] | None:
+        """What the person calls the field at ``path`` (a workbook column's heading), or None (YAML: its path)."""
+        return None if self.names is None else self.names.get(tuple(path))
 
     def location_of(self, path: YamlPath) -> Location:
         """The location of ``path`` or of its nearest ancestor that has one."""

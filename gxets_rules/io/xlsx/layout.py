@@ -15,6 +15,7 @@ table (``reports/template/headers.yaml``). A new optional field in the model is 
 
 from __future__ import annotations
 
+import difflib
 import types
 import typing
 import unicodedata
@@ -289,3 +290,16 @@ def word(key: str, lang: str) -> str:
 
 def form_header(key: str, lang: str) -> str:
     return str(words()["form"][key][lang])
+
+
+def heading(column: Column) -> tuple[str, str]:
+    """A column's heading in both languages, to name it in a message."""
+    return (header(column, "ja"), header(column, "en"))
+
+
+def suggestion(name: str, columns: list[Column]) -> tuple[str, str] | None:
+    """The heading a mistyped one most likely meant, in both languages, or None when nothing is close."""
+    candidates = {fold(header(column, lang)): column for column in columns for lang in LANGS}
+    candidates |= {fold(column.dotted): column for column in columns}
+    close = difflib.get_close_matches(fold(name), list(candidates), n=1, cutoff=0.75)
+    return heading(candidates[close[0]]) if close else None

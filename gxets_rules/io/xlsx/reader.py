@@ -14,7 +14,6 @@ with a warning.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,9 +21,9 @@ from typing import Any, TypeVar
 
 from openpyxl.utils import get_column_letter
 
-from gxets_rules.io.normalise import typed_cell
+from gxets_rules.io.normalise import TOTAL_WORDS, typed_cell
 from gxets_rules.io.notes import Notes
-from gxets_rules.io.vocabulary import Vocabulary, column_path, vocabulary
+from gxets_rules.io.vocabulary import Vocabulary, VocabularyFor, column_path, vocabulary
 from gxets_rules.io.xlsx.cells import Cell, SheetCells, read_cells
 from gxets_rules.io.xlsx.guard import UNREADABLE, Package, SheetPart, XlsxLimits, open_workbook, unreadable
 from gxets_rules.io.xlsx.layout import (
@@ -37,29 +36,20 @@ from gxets_rules.io.xlsx.layout import (
     aliases,
     fold,
     form_header,
-    header,
+    heading,
     layout,
     sheet_aliases,
     sheet_name,
+    suggestion,
     value_at,
 )
 from gxets_rules.model.ownership import OWNERSHIP_FORMAT
 from gxets_rules.model.problems import InputError, Location, Problem, display_path
-from gxets_rules.model.wording import Words
 from gxets_rules.model.submission import SUBMISSION_FORMAT
 from gxets_rules.ruleset.strict_yaml import Document, YamlPath
 
 FORMATS = {"submission": SUBMISSION_FORMAT, "ownership": OWNERSHIP_FORMAT}
 T = TypeVar("T")
-VocabularyFor = Callable[[str | None], Vocabulary]
-"""The vocabulary for the rule set a submission names (None: it names none): its code lists' words."""
-TOTAL_WORDS = {"合計", "小計", "総計", "計", "total", "subtotal", "sum", "grand total"}
-"""What a person writes in the first cell of a row that adds up the rows above it."""
-
-
-def heading(column: Column) -> Words:
-    """A column's heading in both languages, to name it in a message."""
-    return (header(column, "ja"), header(column, "en"))
 
 
 @dataclass
@@ -84,12 +74,13 @@ class WorkbookData:
 
 @dataclass
 class _Record:
-    """One table row: its data, where each column's cell is, and the row's own place."""
+    """One table row: its data, where each column's cell is (and its heading), and the row's own place."""
 
     number: int
     data: dict[str, Any]
     cells: dict[tuple[str, ...], Location]
     where: Location
+    names: dict[tuple[str, ...], tuple[str, str]] = field(default_factory=dict)
 
 
 class _Reader:
@@ -105,6 +96,7 @@ class _Reader:
         self.ruleset_ref: str | None = None
         self._vocabulary: Vocabulary | None = None
         self.locations: dict[YamlPath, Location] = {(): Location(self.shown)}
+        self.names: dict[YamlPath, tuple[str, str]] = {}
         self.records: dict[str, list[_Record]] = {}
         self.foreign: list[SheetPart] = []  # sheets of the other part (the ownership sheets of a submission workbook)
 
@@ -157,9 +149,10 @@ class _Reader:
         return found
 
     # values ------------------------------------------------------------------------------------------------------
-    def value(self, cell: Cell, column: Column, path: str, title: str) -> Any:
+    def value(self, cell: Cell, column: Column, path: str | None, title: str) -> Any:
         """A cell's value in the form the model reads, or None (blank, or a problem recorded); how a typed value was
-        read, where that differs from what was typed, is noted."""
+        read, where that differs from what was typed, is noted. ``path`` (None on the submission's own form, which
+        names the rule set) looks the column up in the rule set's vocabulary."""
         where = self.at(title, cell.ref)
         named = heading(column)
         if cell.error:
@@ -172,7 +165,8 @@ class _Reader:
             self.warnings.append(
                 Problem.of(where, "xlsx.formula_read", field=named, formula=cell.formula, value=cell.value)
             )
-        read = typed_cell(cell.value, column.kind, self.vocabulary.get(path), named)
+        listed = None if path is None else self.vocabulary.get(path)
+        read = typed_cell(cell.value, column.kind, listed, named)
         if read.error is not None:
             code, args = read.error
             self.values.append(Problem.of(where, code, field=named, **args))
@@ -214,7 +208,9 @@ class _Reader:
             item = row.get(item_col)
             if item is None:
                 if value_col in row:
-                    self.structure.append(Problem.of(self.at(cells.title, row[value_col].ref), "xlsx.value_without_item"))
+                    self.structure.append(
+                        Problem.of(self.at(cells.title, row[value_col].ref), "xlsx.value_without_item")
+                    )
                 continue
             column = by_alias.get(fold(str(item.value)))
             if column is None:
@@ -229,8 +225,10 @@ class _Reader:
                 continue
             seen[column.dotted] = f"{cells.title}!{item.ref}"
             self.locations[(*spec.at, *column.path)] = where
+            self.names[(*spec.at, *column.path)] = heading(column)
             cell = row.get(value_col)
-            value = None if cell is None else self.value(cell, column, column_path(spec, column), cells.title)
+            path = column_path(spec, column) if spec.at else None
+            value = None if cell is None else self.value(cell, column, path, cells.title)
             if value is not None:
                 self.put(data, column.path, value, where)
         return data
@@ -279,6 +277,7 @@ class _Reader:
             for index, column in columns.items():
                 where = self.at(cells.title, f"{get_column_letter(index)}{number}")
                 record.cells[column.path] = where
+                record.names[column.path] = heading(column)
                 cell = row.get(index)
                 value = None if cell is None else self.value(cell, column, column_path(spec, column), cells.title)
                 if value is not None:
@@ -319,6 +318,7 @@ class _Reader:
                     continue
                 owner.setdefault(field_name, {})[key] = record.data[field_name]
                 self.locations[(*base, key)] = record.cells[(field_name,)]
+                self.names[(*base, key)] = record.names[(field_name,)]
             else:
                 j = counts.get(pi, 0)
                 counts[pi] = j + 1
@@ -333,6 +333,7 @@ class _Reader:
         self.locations[base] = record.where
         for path, where in record.cells.items():
             self.locations[(*base, *path)] = where
+            self.names[(*base, *path)] = record.names[path]
 
     # the whole workbook ---------------------------------------------------------------------------------------
     def read(self, package: Package, limits: XlsxLimits) -> dict[str, Any]:
@@ -358,15 +359,6 @@ class _Reader:
 def _find_heading(row: dict[int, Cell], key: str) -> int | None:
     names = {fold(form_header(key, lang)) for lang in LANGS} | {key}
     return next((index for index, cell in row.items() if fold(str(cell.value)) in names), None)
-
-
-def suggestion(name: str, columns: list[Column]) -> Words | None:
-    """The heading a mistyped one most likely meant, in both languages, or None when nothing is close."""
-    typed = fold(name)
-    candidates = {fold(header(column, lang)): column for column in columns for lang in LANGS}
-    candidates |= {fold(column.dotted): column for column in columns}
-    close = difflib.get_close_matches(typed, list(candidates), n=1, cutoff=0.75)
-    return heading(candidates[close[0]]) if close else None
 
 
 def _is_total(cell: Cell) -> bool:
@@ -406,7 +398,7 @@ def read_workbook(
         package.close()
     if reader.structure:
         raise InputError(reader.structure + reader.values)
-    document = Document(data=data, file=reader.shown, locations=reader.locations)
+    document = Document(data=data, file=reader.shown, locations=reader.locations, names=reader.names)
     return WorkbookData(document, reader.values, reader.warnings + reader.notes.problems())
 
 
