@@ -1,9 +1,9 @@
 """The ACME example typed into the Japanese template the way Japanese compliance staff type it (issue 15).
 
 Labels instead of codes (保有, J-クレジット, 直接, 単年度, 限定的保証), a code in capitals (JCM), full-width letters and
-digits (Ｇ, ３４５，０００), thousands separators, slash and 和暦 dates (2026/11/20, 令和8年12月7日), fiscal years as
-2013年度 and FY2023, 日本 for the country, a 備考 column, a 合計 row with =SUM, and the last three lots in a CSV saved by
-Japanese Excel (CP932). Read, it must give the same result as ``examples/acme-steel/submission.yaml``.
+digits (Ｇ, ３４５，０００), thousands separators, slash and 和暦 dates (2026/11/20, 令和8年12月7日), fiscal years
+as 2013年度 and FY2023, 日本 for the country, a 備考 column, a 合計 row with =SUM, and the last three lots in a CSV
+saved by Japanese Excel (CP932). Read, it must give the same result as ``examples/acme-steel/submission.yaml``.
 """
 
 from __future__ import annotations

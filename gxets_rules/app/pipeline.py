@@ -24,7 +24,7 @@ from gxets_rules.io.xlsx.guard import DEFAULT_MAX_ROWS
 from gxets_rules.model.loaded import LoadedMarket, LoadedSubmission
 from gxets_rules.model.problems import InputError, Location, Problem
 from gxets_rules.model.result import Result
-from gxets_rules.resources import resolve_ruleset
+from gxets_rules.resources import bundled_rulesets, resolve_ruleset
 from gxets_rules.ruleset.compiled import RuleSet
 from gxets_rules.ruleset.strict_yaml import DEFAULT_MAX_BYTES
 
@@ -48,8 +48,9 @@ def ruleset_for(ref: str) -> RuleSet:
     """The rule set named by an id of a bundled one or a folder; a bad reference is an input error."""
     try:
         folder = resolve_ruleset(ref)
-    except FileNotFoundError as exc:
-        raise InputError([Problem(Location(ref), str(exc))]) from None
+    except FileNotFoundError:
+        known = ", ".join(bundled_rulesets()) or "-"
+        raise InputError([Problem.of(Location(ref), "input.no_ruleset", ref=ref, known=known)]) from None
     return load_ruleset(folder)
 
 

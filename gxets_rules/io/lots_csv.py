@@ -34,12 +34,16 @@ ENCODINGS = (("utf-8-sig", "UTF-8"), ("cp932", "CP932 (Shift_JIS)"))
 _LOTS = TypeAdapter(list[CreditLot])
 _LOTS_SPEC = next(spec for spec in layout("submission") if spec.key == "lots")
 """The workbook's lots sheet: the CSV has its columns (one source for both)."""
+ALL_COLUMNS = [column.dotted for column in _LOTS_SPEC.columns]
+"""The CSV's column names as fields (``quantity_t``, ``project.country``), for a program that writes one."""
 
 
 def decoded(path: Path, shown: str) -> tuple[str, str]:
     """The file's text and the name of the encoding it was read in: UTF-8 (BOM or not), else CP932."""
     try:
         raw = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError([Problem.of(Location(shown), "csv.missing")]) from None
     except OSError as exc:
         raise InputError([Problem.of(Location(shown), "csv.unreadable", why=exc.strerror or str(exc))]) from None
     for codec, name in ENCODINGS:

@@ -25,7 +25,9 @@ def load_market(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> LoadedMarket:
     for index, product in enumerate(snapshot.products):
         where = doc.location_of(("products", index))
         if product.id in first:
-            problems.append(Problem(where, f"duplicate product id {product.id!r} (first at {first[product.id].place})"))
+            problems.append(
+                Problem.of(where, "market.duplicate_product", id=product.id, first=first[product.id].place_words)
+            )
         first.setdefault(product.id, where)
     if problems:
         raise InputError(problems)

@@ -2,10 +2,10 @@
 
 The models stay strict (a quoted number in YAML is not a number). A workbook cell or a CSV field, though, is text a
 person typed, so the readers of those read it the way the person meant it where that is unambiguous: full-width digits
-and letters (NFKC), thousands separators, a code in another case, a code's Japanese or English label, dates as
-``YYYY/MM/DD``, ``2026年11月20日`` or 和暦 (``令和8年11月20日``), fiscal years as ``2023年度`` or ``FY2023``, a country's
-name. Whatever was read differently from how it was typed comes back as a note (what was read as what), so nothing
-changes silently. What could mean two things (``1/2/2025``) is an error, never a guess.
+and letters (NFKC), thousands separators, a code in another case, a code's Japanese or English label, dates
+as ``YYYY/MM/DD``, ``2026年11月20日`` or 和暦 (``令和8年11月20日``), fiscal years as ``2023年度`` or ``FY2023``,
+a country's name. Whatever was read differently from how it was typed comes back as a note (what was read as
+what), so nothing changes silently. What could mean two things (``1/2/2025``) is an error, never a guess.
 """
 
 from __future__ import annotations
@@ -144,7 +144,8 @@ def country(typed: str, choices: ChoiceList | None, heading: Words) -> Typed:
 
 
 def typed_text(value: str, kind: str, choices: ChoiceList | None, heading: Words) -> Typed:
-    """Text typed into a column of ``kind`` (``int``, ``fy``, ``decimal``, ``date``, ``choice``, ``country``, ``text``)."""
+    """Text typed into a column of ``kind`` (``int``, ``fy``, ``decimal``, ``date``, ``choice``, ``country``,
+    ``text``: a text column with a rule set's list is read as a choice of it)."""
     if kind == "int":
         return integer(value)
     if kind == "fy":

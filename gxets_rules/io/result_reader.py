@@ -29,7 +29,7 @@ def _fail(where: Location, message: str) -> InputError:
 def load_result(path: Path, max_bytes: int = DEFAULT_MAX_RESULT_BYTES) -> dict[str, Any]:
     """The result in a file as plain JSON data, validated against ``gxets.result.v1``."""
     name = display_path(path)
-    require_size_within(path, name, max_bytes, "--max-bytes")
+    require_size_within(path, name, max_bytes, "advice.max_bytes")
     try:
         raw = path.read_bytes()
     except OSError as exc:

@@ -32,7 +32,7 @@ def _identity_problems(submission: Submission, doc: Document) -> list[Problem]:
             where = doc.location_of(("lots", index, "id"))
             field = doc.name_of(("lots", index, "id"))
             problems.append(
-                Problem.of(where, "input.duplicate_lot", f"lots[{index}].id", field, id=lot.id, first=first.place)
+                Problem.of(where, "input.duplicate_lot", f"lots[{index}].id", field, id=lot.id, first=first.place_words)
             )
         else:
             first_lot[lot.id] = index
@@ -59,7 +59,7 @@ def _duplicate_actuals(actuals: list[Actual], at: tuple[str | int, ...], doc: Do
                     dotted((*at, index)),
                     scope=row.scope,
                     fy=str(row.fiscal_year),
-                    first=first.place,
+                    first=first.place_words,
                 )
             )
         else:

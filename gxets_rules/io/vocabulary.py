@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
+from gxets_rules.evaluate.rulesets import load_ruleset
 from gxets_rules.io.countries import countries
 from gxets_rules.io.xlsx.layout import ROOTS, Column, SheetSpec, layout, words
-from gxets_rules.evaluate.rulesets import load_ruleset
 from gxets_rules.model.problems import InputError
 from gxets_rules.resources import data_dir, resolve_ruleset
 from gxets_rules.ruleset.compiled import RuleSet

@@ -94,7 +94,7 @@ def worded(error: Any, schema_hint: str | None) -> tuple[str, dict[str, Any], st
     if key == "unknown_field":
         args = {"schema": schema_hint or "gxets schema"}
     elif key == "choice":
-        args["expected"] = str(context.get("expected", "")).replace("'", "")
+        args["expected"] = str(context.get("expected", "")).replace("'", "").replace(" or ", ", ")
     elif key in ("at_least", "more_than", "at_most", "less_than"):
         bound = next(iter(v for k, v in context.items() if k in ("ge", "gt", "le", "lt")), "")
         args["bound"] = f"{bound:,}" if isinstance(bound, int) else str(bound)

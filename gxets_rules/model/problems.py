@@ -34,6 +34,15 @@ class Location:
             return self.cell
         return f"line {self.line}" if self.line is not None else self.file
 
+    @property
+    def place_words(self) -> tuple[str, str]:
+        """:attr:`place` in Japanese and English (``18行目`` / ``line 18``), for a message in either language."""
+        if self.cell is not None:
+            return (self.cell, self.cell)
+        if self.line is not None:
+            return (f"{self.line}行目", f"line {self.line}")
+        return (self.file, self.file)
+
     def __str__(self) -> str:
         if self.cell is not None:
             return f"{self.file}:{self.cell}"
