@@ -111,7 +111,7 @@ def _variant(tmp_path: Path, old: str, new: str, source: Path = PHASE2_EXAMPLE) 
 )
 def test_input_errors_are_located(tmp_path: Path, old: str, new: str, where: str, message: str) -> None:
     path = _variant(tmp_path, old, new)
-    result = run_cli("check", path, "--out", tmp_path / "out")
+    result = run_cli("check", path, "--out", tmp_path / "out", "--lang", "en")
     assert result.exit_code == 2, result.output
     assert f"submission.yaml{where}" in result.stderr
     assert message in result.stderr
@@ -119,11 +119,11 @@ def test_input_errors_are_located(tmp_path: Path, old: str, new: str, where: str
 
 
 def test_a_phase1_submission_is_refused_by_phase2_and_the_other_way_round(tmp_path: Path) -> None:
-    result = run_cli("check", ACME, "--ruleset", "gxets-phase2")
+    result = run_cli("check", ACME, "--ruleset", "gxets-phase2", "--lang", "en")
     assert result.exit_code == 2
     assert "fiscal_year: required field is missing" in result.stderr
     assert "kind 'voluntary'" not in result.stderr  # voluntary lots are a kind Phase 2 accepts (and rules out)
-    result = run_cli("check", PHASE2_EXAMPLE, "--ruleset", "gxets-phase1")
+    result = run_cli("check", PHASE2_EXAMPLE, "--ruleset", "gxets-phase1", "--lang", "en")
     assert result.exit_code == 2
     for field, line in (("fiscal_year", 7), ("firm.group", 10), ("base_year", 4), ("targets", 4)):
         assert re.search(rf"submission.yaml:{line}:\d+: .*{re.escape(field)}", result.stderr), (field, result.stderr)

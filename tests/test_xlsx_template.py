@@ -87,10 +87,10 @@ def test_a_rule_set_without_a_list_offers_none(tmp_path: Path) -> None:
 
 def test_the_template_checks_as_an_incomplete_submission(tmp_path: Path) -> None:
     template(tmp_path)
-    result = run_cli("check", tmp_path / "template.xlsx")
+    result = run_cli("check", tmp_path / "template.xlsx", "--lang", "en")
     assert result.exit_code == 2
-    assert "template.xlsx:企業!B2: firm.id: required field is missing" in result.stderr
-    assert "template.xlsx:企業!B3: firm.name: required field is missing" in result.stderr
+    assert "template.xlsx:企業!B2: Firm id: required field is missing" in result.stderr
+    assert "template.xlsx:企業!B3: Firm name: required field is missing" in result.stderr
 
 
 def test_the_output_must_be_an_xlsx(tmp_path: Path) -> None:

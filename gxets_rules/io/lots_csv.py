@@ -132,7 +132,7 @@ def read_lots_csv(
     places: list[Location] = []
     for line, row in enumerate(rows, start=2):
         if len(records) >= max_rows:
-            raise InputError([Problem.of(Location(shown, line), "csv.too_many_rows", limit=max_rows)])
+            raise InputError([Problem.of(Location(shown, line), "csv.too_many_rows", limit=f"{max_rows:,}")])
         if not any(cell.strip() for cell in row):
             continue
         record = reader.record(line, row)

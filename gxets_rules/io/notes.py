@@ -28,20 +28,21 @@ class Notes:
     """Notes as they are found, grouped by column and by what was read as what."""
 
     _groups: dict[tuple[Any, ...], list[Location]] = field(default_factory=dict)
-    _made: dict[tuple[Any, ...], Problem] = field(default_factory=dict)
+    _args: dict[tuple[Any, ...], dict[str, Any]] = field(default_factory=dict)
 
     def add(self, where: Location, note: tuple[str, dict[str, Any]], named: Words | None) -> None:
+        """Count a note in its group (worded only once, when the notes are collected: a big sheet has many)."""
         code, args = note
-        first = Problem.of(where, code, field=named, **args)
-        key = (_column_of(where), code, first.args, named)
-        self._made.setdefault(key, first)
+        key = (_column_of(where), code, tuple(sorted((k, str(v)) for k, v in args.items())), named)
+        self._args.setdefault(key, args)
         self._groups.setdefault(key, []).append(where)
 
     def problems(self) -> list[Problem]:
         """One note per group, at its first place; a group of several says how many more places it covers."""
         found = []
         for key, places in self._groups.items():
-            first = self._made[key]
+            _, code, _, named = key
+            first = Problem.of(places[0], code, field=named, **self._args[key])
             if len(places) == 1:
                 found.append(first)
                 continue

@@ -35,8 +35,6 @@ def phrase(value: object) -> str | Words:
     """An argument as kept in a problem: a pair of words as it is, anything else as text."""
     if isinstance(value, tuple) and len(value) == 2 and all(isinstance(v, str) for v in value):
         return (value[0], value[1])
-    if isinstance(value, int) and not isinstance(value, bool):
-        return f"{value:,}"
     return str(value)
 
 

@@ -22,7 +22,11 @@ def require_size_within(path: Path, shown: str, max_bytes: int, advice: str) -> 
         raise InputError([Problem.of(Location(shown), "input.unreadable", why=exc.strerror)]) from None
     if size > max_bytes:
         raise InputError(
-            [Problem.of(Location(shown), "input.too_big", size=size, limit=max_bytes, advice=words(advice))]
+            [
+                Problem.of(
+                    Location(shown), "input.too_big", size=f"{size:,}", limit=f"{max_bytes:,}", advice=words(advice)
+                )
+            ]
         )
 
 

@@ -83,18 +83,18 @@ def review_submission(index: int, path: Path, options: ReviewOptions, shared: Sh
     try:
         loaded, market = load_inputs(request, shared)
     except InputError as exc:
-        return FirmOutcome(index, file, None, problems=_texts(exc.problems))
+        return FirmOutcome(index, file, None, problems=_texts(exc.problems, options.lang))
     firm_id = loaded.submission.firm.id
     claims = claims_of(loaded.submission.lots, firm_id, index, file)
     try:
         evaluation = evaluate_loaded(request, loaded, market, options.today, shared)
     except InputError as exc:
-        return FirmOutcome(index, file, firm_id, claims, problems=_texts(exc.problems))
+        return FirmOutcome(index, file, firm_id, claims, problems=_texts(exc.problems, options.lang))
     data = build_result(evaluation).model_dump(mode="json")
     folder = folder_name(index, firm_id)
     write_json(options.out / folder / "result.json", data)
     write_reports(data, options.reports, options.lang, options.out / folder)
-    row = firm_row(data, file, f"{folder}/result.json", _texts(evaluation.loaded.warnings))
+    row = firm_row(data, file, f"{folder}/result.json", _texts(evaluation.loaded.warnings, options.lang))
     return FirmOutcome(
         index,
         file,
@@ -107,8 +107,9 @@ def review_submission(index: int, path: Path, options: ReviewOptions, shared: Sh
     )
 
 
-def _texts(problems: Sequence[Problem]) -> tuple[str, ...]:
-    return tuple(str(problem) for problem in problems)
+def _texts(problems: Sequence[Problem], lang: str) -> tuple[str, ...]:
+    """Problems and intake notes as the summary shows them: in the reviewer's language (``--lang``)."""
+    return tuple(problem.render(lang) for problem in problems)
 
 
 def firm_row(result: dict[str, Any], file: str, result_path: str, warnings: Sequence[str]) -> FirmRow:

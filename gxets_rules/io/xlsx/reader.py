@@ -143,7 +143,7 @@ class _Reader:
             return SheetCells(sheet.title)
         if found.over_limit_at is not None:
             where = self.at(found.title, f"A{found.over_limit_at}")
-            self.structure.append(Problem.of(where, "xlsx.too_many_rows", limit=limits.max_rows))
+            self.structure.append(Problem.of(where, "xlsx.too_many_rows", limit=f"{limits.max_rows:,}"))
         for ref in found.merged:
             self.structure.append(Problem.of(self.at(found.title, ref), "xlsx.merged"))
         return found
