@@ -210,7 +210,7 @@ class _Reader:
         except InvalidOperation:
             value = None
         if value is None or not value.is_finite():
-            self.problem(event, f"{event.value!r} is not a finite number")
+            self.problem(event, "yaml.not_finite", typed=event.value)
             return None
         return value
 
