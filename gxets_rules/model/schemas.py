@@ -8,11 +8,12 @@ from pydantic import BaseModel
 
 from gxets_rules.model.market import MARKET_FORMAT, MarketSnapshot
 from gxets_rules.model.ownership import OWNERSHIP_FORMAT, Ownership
+from gxets_rules.model.problem_list import PROBLEMS_FORMAT, ProblemList
 from gxets_rules.model.result import RESULT_FORMAT, Result
 from gxets_rules.model.review import REVIEW_FORMAT, ReviewSummary
 from gxets_rules.model.submission import SUBMISSION_FORMAT, Submission
 
-OUTPUTS = {"result", "review"}
+OUTPUTS = {"result", "review", "problems"}
 """Formats gxets writes (their schema describes what is written) rather than reads."""
 
 FORMATS: dict[str, tuple[type[BaseModel], str]] = {
@@ -21,6 +22,7 @@ FORMATS: dict[str, tuple[type[BaseModel], str]] = {
     "result": (Result, RESULT_FORMAT),
     "market": (MarketSnapshot, MARKET_FORMAT),
     "review": (ReviewSummary, REVIEW_FORMAT),
+    "problems": (ProblemList, PROBLEMS_FORMAT),
 }
 
 

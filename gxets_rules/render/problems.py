@@ -11,10 +11,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from gxets_rules.model.problem_list import Place, ProblemList, ReportedProblem
 from gxets_rules.model.problems import Problem
 from gxets_rules.model.wording import word
-
-PROBLEMS_FORMAT = "gxets.problems.v1"
 
 
 def severity(problem: Problem, default: str) -> str:
@@ -36,26 +35,23 @@ def warning_lines(warnings: Iterable[Problem], lang: str) -> list[str]:
     return [f"{word(lang, 'cli.' + severity(w, 'warning'))}: {w.render(lang)}" for w in warnings]
 
 
-def problem_record(problem: Problem, lang: str, default: str) -> dict[str, Any]:
-    """One problem as JSON: where, about which field, its catalogue key and arguments, and its message."""
+def reported(problem: Problem, lang: str, default: str) -> ReportedProblem:
+    """One problem as the JSON reports it: where, about which field, its catalogue key and its message."""
     where = problem.location
-    location = {"file": where.file, "line": where.line, "column": where.column, "cell": where.cell}
-    return {
-        "severity": severity(problem, default),
-        "location": {key: value for key, value in location.items() if value is not None},
-        "place": str(where),
-        "field": problem.where(lang) or None,
-        "path": problem.path or None,
-        "code": problem.code or None,
-        "message": problem.text(lang),
-    }
+    return ReportedProblem(
+        severity=severity(problem, default),  # type: ignore[arg-type]
+        location=Place(file=where.file, line=where.line, column=where.column, cell=where.cell),
+        place=str(where),
+        field=problem.where(lang) or None,
+        path=problem.path or None,
+        code=problem.code or None,
+        message=problem.text(lang),
+    )
 
 
 def problems_document(problems: list[Problem], lang: str) -> dict[str, Any]:
-    """Every problem of a refused input as one JSON document."""
-    return {
-        "format": PROBLEMS_FORMAT,
-        "lang": lang,
-        "count": len(problems),
-        "problems": [problem_record(p, lang, "error") for p in problems],
-    }
+    """Every problem of a refused input as one JSON document (``gxets.problems.v1``)."""
+    found = [reported(p, lang, "error") for p in problems]
+    document = ProblemList(lang=lang, count=len(found), problems=found)  # type: ignore[arg-type]
+    data: dict[str, Any] = document.model_dump(mode="json", exclude_none=True)
+    return data
