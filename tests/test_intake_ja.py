@@ -54,14 +54,16 @@ def test_every_reading_of_the_habits_workbook_is_a_note(tmp_path: Path) -> None:
         "habits.xlsx:排出実績!A2: 年度: 「FY2023」を 2023 として読み取りました",
         "habits.xlsx:排出実績!A5: 年度: 「令和5年度」を 2023 として読み取りました",
         "habits.xlsx:排出実績!B2: 区分: 「直接」を direct として読み取りました",
-        "habits.xlsx:排出実績!D2: 第三者検証: 「限定的保証」を limited として読み取りました（同様のセルがほかに3個あります）",
+        "habits.xlsx:排出実績!D2: 第三者検証: 「限定的保証」を limited として読み取りました"
+        "（同様のセルがほかに3個あります）",
         "habits.xlsx:排出実績!A8: 8行目は上の行の合計（合計欄または数式）でIDがないため、読み飛ばしました",
         "habits.xlsx:クレジット!B2: 種類: 「J-クレジット」を j_credit として読み取りました",
         "habits.xlsx:クレジット!B3: 種類: 「JCM」を jcm として読み取りました",
         "habits.xlsx:クレジット!C2: 数量（t-CO2）: 「３０，０００」を 30000 として読み取りました",
         "habits.xlsx:クレジット!L2: プロジェクト・実施国: 「日本」を JP として読み取りました",
         "habits.xlsx:クレジット!L3: プロジェクト・実施国: 「モンゴル」を MN として読み取りました",
-        "habits.xlsx:クレジット!I2: 売買の区分: 「再生可能エネルギー（電力）」を renewable_electricity として読み取りました",
+        "habits.xlsx:クレジット!I2: 売買の区分: 「再生可能エネルギー（電力）」を renewable_electricity "
+        "として読み取りました",
         "habits.xlsx:クレジット!O2: 状態: 「保有」を held として読み取りました",
         "habits.xlsx:クレジット!P3: 状態の日付: 「令和8年12月5日」を 2026-12-05 として読み取りました",
         "habits.xlsx:クレジット!A4: 4行目は上の行の合計（合計欄または数式）でIDがないため、読み飛ばしました",
@@ -125,7 +127,9 @@ def test_ten_independent_mistakes_are_all_reported_in_one_run_in_japanese(ten_mi
     assert result.stderr.splitlines()[0] == "エラー：入力に 10 件の問題があります"
     lines = _problem_lines(result.stderr)
     assert sorted(line.split(": ", 1)[0].split(":", 1)[1] for line in lines) == sorted(PLACES)
-    assert any("クレジット!G3: シリアル番号（終了）: シリアル番号の終了 5001 が開始 15000 より前です" in line for line in lines)
+    assert any(
+        "クレジット!G3: シリアル番号（終了）: シリアル番号の終了 5001 が開始 15000 より前です" in line for line in lines
+    )
     assert any("クレジット!U3: 状態の日付: 「1/2/2025」は日/月とも月/日とも読めます" in line for line in lines)
     assert any("企業!B4: グループ: 「Z」は「グループ」の選択肢にありません" in line for line in lines)
 
@@ -137,7 +141,9 @@ def test_the_same_ten_mistakes_in_english(ten_mistakes: Path) -> None:
     lines = _problem_lines(result.stderr)
     assert sorted(line.split(": ", 1)[0].split(":", 1)[1] for line in lines) == sorted(PLACES)
     assert any("クレジット!G3: Serial end: serial_end 5001 is before serial_start 15000" in line for line in lines)
-    assert any("クレジット!K5: Project – country: 'アトランティス' is not an ISO 3166-1 country code" in line for line in lines)
+    assert any(
+        "クレジット!K5: Project – country: 'アトランティス' is not an ISO 3166-1 country code" in line for line in lines
+    )
 
 
 def test_the_same_ten_mistakes_as_json_valid_against_the_published_schema(ten_mistakes: Path) -> None:
@@ -149,7 +155,11 @@ def test_the_same_ten_mistakes_as_json_valid_against_the_published_schema(ten_mi
     assert data["count"] == 10
     assert sorted(p["location"]["cell"] for p in data["problems"]) == sorted(PLACES)
     serial = next(p for p in data["problems"] if p["location"]["cell"] == "クレジット!G3")
-    assert (serial["field"], serial["code"], serial["severity"]) == ("シリアル番号（終了）", "model.serial_order", "error")
+    assert (serial["field"], serial["code"], serial["severity"]) == (
+        "シリアル番号（終了）",
+        "model.serial_order",
+        "error",
+    )
 
 
 # --- no English in Japanese ---------------------------------------------------------------------------------------
@@ -226,7 +236,14 @@ def test_dates_that_cannot_be_read_are_errors_never_guesses(typed: str, error: s
 
 @pytest.mark.parametrize(
     ("typed", "expected"),
-    [("2023", 2023), ("2023年度", 2023), ("FY2023", 2023), ("fy 2023", 2023), ("令和5年度", 2023), ("平成25年度", 2013)],
+    [
+        ("2023", 2023),
+        ("2023年度", 2023),
+        ("FY2023", 2023),
+        ("fy 2023", 2023),
+        ("令和5年度", 2023),
+        ("平成25年度", 2013),
+    ],
 )
 def test_fiscal_years_as_people_write_them(typed: str, expected: int) -> None:
     assert fiscal_year(typed).value == expected
@@ -252,7 +269,7 @@ def test_codes_labels_and_countries_come_from_one_vocabulary() -> None:
 
 
 # --- lots CSV in the encodings Japanese Excel writes ----------------------------------------------------------------
-CSV_TEXT = "id,kind,quantity_t,status,era_note\nE1,超過削減枠,\"1,000\",保有,メモ\n,,1000,,合計\n"
+CSV_TEXT = 'id,kind,quantity_t,status,era_note\nE1,超過削減枠,"1,000",保有,メモ\n,,1000,,合計\n'
 
 
 @pytest.mark.parametrize(

@@ -35,7 +35,9 @@ class ReportedProblem(StrictModel):
         description="The field: a workbook column's heading in the language asked for, or a path."
     )
     path: str | None = Field(default=None, description="The data path, e.g. lots[0](L1).quantity_t, where known.")
-    code: str | None = Field(default=None, description="Catalogue key of the wording (reports/messages/problems.<lang>.yaml).")
+    code: str | None = Field(
+        default=None, description="Catalogue key of the wording (reports/messages/problems.<lang>.yaml)."
+    )
     message: str = Field(description="The problem in the language asked for.")
 
 
