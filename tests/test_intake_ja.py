@@ -278,7 +278,7 @@ CSV_TEXT = 'id,kind,quantity_t,status,era_note\nE1,超過削減枠,"1,000",保�
 def test_a_lots_csv_in_each_encoding_japanese_excel_writes(tmp_path: Path, encoding: str, name: str) -> None:
     path = tmp_path / "lots.csv"
     path.write_bytes(CSV_TEXT.replace("era_note", "備考").encode(encoding))
-    lots, rows, notes = read_lots_csv(path, vocabulary(None))
+    lots, _, notes = read_lots_csv(path, vocabulary(None))
     assert [(lot.id, lot.kind, lot.quantity_t, lot.status) for lot in lots] == [("E1", "era", 1000, "held")]
     texts = [note.text("en") for note in notes]
     assert f"read as {name}" in texts
