@@ -29,6 +29,7 @@ def check_json(*args: object) -> dict:
     assert result.exit_code == 0, result.stderr
     data = json.loads(result.stdout)
     data["run"]["inputs"] = {}  # the input files differ by name and hash; everything decided must not
+    data["intake"] = []  # and how they were read, which is said in notes
     return data
 
 
@@ -40,9 +41,13 @@ def test_a_workbook_typed_with_japanese_habits_checks_like_the_yaml_example(tmp_
 
 def test_every_reading_of_the_habits_workbook_is_a_note(tmp_path: Path) -> None:
     path = habits_workbook(tmp_path)
-    result = run_cli("check", path, "--lang", "ja")
+    result = run_cli("check", path, "--lang", "ja", "--format", "json")
     assert result.exit_code == 0, result.stderr
-    notes = [line.removeprefix("注記: ").replace(f"{tmp_path}/", "") for line in result.stderr.splitlines()]
+    intake = json.loads(result.stdout)["intake"]
+    assert {note["severity"] for note in intake} == {"note"}
+    notes = [
+        f"{n['location']}: " + (f"{n['field']['ja']}: " if n.get("field") else "") + n["message"]["ja"] for n in intake
+    ]
     expected = [
         "habits.xlsx:提出!B3: 評価日: 「令和8年12月7日」を 2026-12-07 として読み取りました",
         "habits.xlsx:企業!B4: グループ: 「Ｇ」を G として読み取りました",
@@ -76,7 +81,12 @@ def test_every_reading_of_the_habits_workbook_is_a_note(tmp_path: Path) -> None:
         "lots.csv:4:18: 状態の日付: 「令和7年6月30日」を 2025-06-30 として読み取りました",
     ]
     assert sorted(set(expected) - set(notes)) == []
-    assert all(line.startswith("注記: ") for line in result.stderr.splitlines())
+    assert result.stderr == ""  # notes are in the result (and the text summary), not on stderr
+    summary = run_cli("check", path, "--lang", "ja").stdout
+    assert (
+        "入力の読み取り（注記）" in summary
+        and "habits.xlsx:企業!B4: グループ: 「Ｇ」を G として読み取りました" in summary
+    )
 
 
 # --- ten mistakes, one run ------------------------------------------------------------------------------------------

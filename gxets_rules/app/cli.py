@@ -181,7 +181,7 @@ def checked(
     when = as_of.date() if as_of else None
     request = CheckRequest(submission, ruleset_ref, when, max_bytes, ownership, market, max_rows)
     evaluation = run_evaluation(request, today=date.today())
-    report_warnings(evaluation.loaded.warnings, lang)
+    report_warnings([w for w in evaluation.loaded.warnings if not w.code.startswith("note.")], lang)
     return build_result(evaluation)
 
 

@@ -23,11 +23,12 @@ from gxets_rules.evaluate.engine import Evaluation
 from gxets_rules.evaluate.position import QuantityTrace
 from gxets_rules.evaluate.trace import unique_params
 from gxets_rules.model.base import LocalizedText, ParamUse
-from gxets_rules.model.problems import Location
+from gxets_rules.model.problems import Location, Problem
 from gxets_rules.model.result import (
     CriterionResult,
     EvidenceItem,
     FirmRef,
+    IntakeNote,
     InterpretationUse,
     Issue,
     LotResult,
@@ -264,9 +265,21 @@ class _Builder:
                 SourceRef(id=s.id, title=s.title, issuer=s.issuer, url=s.url, kind=s.kind) for s in rs.manifest.sources
             ],
             issues=issues,
+            intake=[_intake(problem) for problem in ev.loaded.warnings],
             plan=ev.plan,
             run=RunRecord(engine=__version__, ruleset=ruleset, inputs=dict(sorted(inputs.items())), as_of=ev.as_of),
         )
+
+
+def _intake(problem: Problem) -> IntakeNote:
+    """A reading's note or warning as the result keeps it: in both languages, located by file name."""
+    field = LocalizedText(ja=problem.where("ja"), en=problem.where("en")) if problem.field else None
+    return IntakeNote(
+        severity="note" if problem.code.startswith("note.") else "warning",
+        location=portable(problem.location),
+        field=field,
+        message=LocalizedText(ja=problem.text("ja"), en=problem.text("en")),
+    )
 
 
 def build_result(ev: Evaluation) -> Result:

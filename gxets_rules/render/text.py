@@ -102,9 +102,21 @@ def render_text(result: dict[str, Any], lang: str = "ja") -> str:
         for issue in result["issues"]:
             lot = f"{issue['lot']}: " if issue["lot"] else ""
             lines.append(f"  {issue['severity']} {issue['check']} {lot}{t.localized(issue['message'])}")
+    lines.extend(_intake_rows(result.get("intake") or [], t))
     lines.append("")
     lines.append(f"{t('interpretations')}: " + ", ".join(i["id"] for i in result["interpretations"]))
     return "\n".join(lines) + "\n"
+
+
+def _intake_rows(notes: list[dict[str, Any]], t: Text) -> list[str]:
+    """How the inputs were read, where that differs from how they were typed (none: no section)."""
+    if not notes:
+        return []
+    rows = ["", t("intake")]
+    for note in notes:
+        field = f"{t.localized(note['field'])}: " if note.get("field") else ""
+        rows.append(f"  {note['location']}: {field}{t.localized(note['message'])}")
+    return rows
 
 
 def _session(session: dict[str, Any], words: Callable[[str], str]) -> str:
