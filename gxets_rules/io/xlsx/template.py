@@ -23,7 +23,8 @@ from gxets_rules.ruleset.compiled import RuleSet
 
 def _about(ruleset: RuleSet, lang: str) -> list[str]:
     title = ruleset.manifest.title.get(lang)
-    return [f"{word('ruleset', lang)}: {ruleset.id} {ruleset.version} — {title}"]
+    summary = ruleset.manifest.summary.get(lang)  # what the rule set decides, and on which figures
+    return [f"{word('ruleset', lang)}: {ruleset.id} {ruleset.version} — {title}", summary]
 
 
 def _parts(ruleset: RuleSet, data: dict[str, Any]) -> set[str] | None:
