@@ -292,6 +292,7 @@ def form_header(key: str, lang: str) -> str:
     return str(words()["form"][key][lang])
 
 
+@cache
 def heading(column: Column) -> tuple[str, str]:
     """A column's heading in both languages, to name it in a message."""
     return (header(column, "ja"), header(column, "en"))
