@@ -21,6 +21,7 @@ from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
+from gxets_rules.io.csv_text import excel_csv_text
 from gxets_rules.io.normalise import TOTAL_WORDS, typed_text
 from gxets_rules.io.notes import Notes
 from gxets_rules.io.vocabulary import Vocabulary, column_path
@@ -30,7 +31,6 @@ from gxets_rules.model.problems import InputError, Location, Problem, display_pa
 from gxets_rules.model.submission import CreditLot
 from gxets_rules.model.wording import Words
 
-ENCODINGS = (("utf-8-sig", "UTF-8"), ("cp932", "CP932 (Shift_JIS)"))
 _LOTS = TypeAdapter(list[CreditLot])
 _LOTS_SPEC = next(spec for spec in layout("submission") if spec.key == "lots")
 """The workbook's lots sheet: the CSV has its columns (one source for both)."""
@@ -46,13 +46,10 @@ def decoded(path: Path, shown: str) -> tuple[str, str]:
         raise InputError([Problem.of(Location(shown), "csv.missing")]) from None
     except OSError as exc:
         raise InputError([Problem.of(Location(shown), "csv.unreadable", why=exc.strerror or str(exc))]) from None
-    for codec, name in ENCODINGS:
-        try:
-            text = raw.decode(codec)
-        except UnicodeDecodeError:
-            continue
-        return text, ("UTF-8 (BOM)" if raw.startswith(b"\xef\xbb\xbf") else name)
-    raise InputError([Problem.of(Location(shown), "csv.encoding")])
+    found = excel_csv_text(raw)
+    if found is None:
+        raise InputError([Problem.of(Location(shown), "csv.encoding")])
+    return found
 
 
 class _LotsReader:
