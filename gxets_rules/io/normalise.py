@@ -115,7 +115,7 @@ def fiscal_year(typed: str) -> Typed:
     found = _ERA_FISCAL_YEAR.match(text)
     if found:
         return _read_as(typed, _era_year(*found.groups()))
-    return Typed(typed)
+    return _expected("fy", typed)
 
 
 def choice(typed: str, choices: ChoiceList | None, heading: Words) -> Typed:
@@ -130,7 +130,11 @@ def choice(typed: str, choices: ChoiceList | None, heading: Words) -> Typed:
     if could_be:
         return Typed(error=("value.ambiguous_choice", {"typed": typed, "codes": ", ".join(could_be)}))
     if choices.closed:
-        listed = ", ".join(choices.codes[:12]) + (" …" if len(choices.codes) > 12 else "")
+        more = " …" if len(choices.codes) > 12 else ""
+        listed = (
+            ", ".join(label for label, _ in choices.shown("ja")[:12]) + more,
+            ", ".join(choices.codes[:12]) + more,
+        )
         return Typed(error=("value.not_a_choice", {"typed": typed, "heading": heading, "codes": listed}))
     return Typed(text)
 
