@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from fractions import Fraction
 
 import pytest
@@ -96,6 +99,42 @@ def test_a_range_is_decided_only_when_wholly_on_one_side() -> None:
 def test_outside_the_language_is_refused_at_compile_time(source: str) -> None:
     with pytest.raises(ExprError):
         compile_expr(source, {}, set(ENV))
+
+
+def test_a_tuple_literal_keeps_its_order_and_its_repeats() -> None:
+    assert ev("mean(x for x in (100, 100, 90))") == Fraction(290, 3)  # not 95, the mean of {100, 90}
+    assert ev("sum(x for x in [5, 5, 1])") == 11
+    assert ev("len(('a', 'a', 'b'))") == 3
+    assert ev("select(s for s in ('held', 'sold', 'held', 'era'))") == ("held", "sold", "held", "era")
+    assert ev("'b' in ('a', 'b', 'b')") is True
+    assert ev("'c' not in ['a', 'b']") is True
+    assert ev("missing in ('a', 'b')") is UNKNOWN
+
+
+def test_select_over_a_tuple_is_the_same_under_any_hash_seed() -> None:
+    """A set's order of strings changes with the hash seed; a tuple literal's must not."""
+    code = (
+        "from gxets_rules.ruleset.expr import compile_expr;"
+        "print(compile_expr(\"select(s for s in ('kappa', 'alpha', 'zeta', 'mu', 'beta', 'alpha'))\", {}, set())({}))"
+    )
+    printed = {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in ("0", "1", "2", "3")
+    }
+    assert printed == {"('kappa', 'alpha', 'zeta', 'mu', 'beta', 'alpha')\n"}
+
+
+@pytest.mark.parametrize("source", ["a is 3", "a is not missing", "1 < a is 3"])
+def test_is_is_refused_with_its_column(source: str) -> None:
+    with pytest.raises(ExprError, match="'is' is not part of the rule language") as caught:
+        compile_expr(source, {}, set(ENV))
+    assert caught.value.column == 1
 
 
 def test_unknown_names_are_refused_at_compile_time() -> None:

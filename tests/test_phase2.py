@@ -7,14 +7,16 @@ rule-set copy with one parameter changed), and the promise that no engine code k
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 import shutil
 from pathlib import Path
 
 import pytest
+import yaml
 
-from tests.conftest import ACME, PHASE2_EXAMPLE, ROOT, run_cli
+from tests.conftest import ACME, EXAMPLES, PHASE2_EXAMPLE, ROOT, run_cli
 from tests.test_plan import ENERGY_SAVING, RENEWABLE, excluded_of, lines_of, plan_of, priced, write_snapshot
 
 PHASE2 = ROOT / "rules" / "gxets-phase2"
@@ -42,6 +44,111 @@ def test_no_engine_code_names_a_rule_set_or_phase() -> None:
         for line in scheme_names_in(path.read_text(encoding="utf-8"))
     }
     assert found == ALLOWED, "engine code must not name a rule set, a phase or a record: put it in rules/<id>/"
+
+
+# The formats that enumerate statuses, kinds and groups: where those codes are defined (their JSON Schemas are where the
+# scan below reads them), so they may spell them.
+CODE_DEFINITIONS = {"gxets_rules/model/submission.py", "gxets_rules/model/market.py"}
+# A code spelled as a name, not branched on: the review format's section of allowance balances is called `era`.
+ALLOWED_CODES = {("gxets_rules/render/review_view.py", "era")}
+FORMAT_ENUMS = {  # schema → (definition, property) whose values are rule-set codes
+    "submission": [("CreditLot", "kind"), ("CreditLot", "status"), ("CreditLot", "j_credit_origin"), ("Firm", "group")],
+    "market": [("MarketProduct", "kind")],
+}
+
+
+def _enum_values(node: object) -> list[str]:
+    if isinstance(node, dict):
+        return [*node.get("enum", []), *(v for item in node.get("anyOf", []) for v in _enum_values(item))]
+    return []
+
+
+def rule_set_codes() -> dict[str, str]:
+    """Every code a rule set speaks in (code → where it is listed): lot statuses, kinds, origins and groups of the
+    formats; the kinds, statuses, cap classes and needs each bundled rule set names; the keys of its code lists."""
+    codes: dict[str, str] = {}
+    for schema, fields in FORMAT_ENUMS.items():
+        defs = json.loads((ROOT / "schemas" / f"{schema}.schema.json").read_text(encoding="utf-8"))["$defs"]
+        for definition, prop in fields:
+            for value in _enum_values(defs[definition]["properties"][prop]):
+                codes.setdefault(value, f"{schema}.schema.json {definition}.{prop}")
+    for folder in sorted((ROOT / "rules").iterdir()):
+        manifest = yaml.safe_load((folder / "ruleset.yaml").read_text(encoding="utf-8"))
+        claims = manifest.get("claims", {})
+        created = claims.get("created") or {}
+        named = [*manifest["kinds"], *claims.get("unclaimed_statuses", []), *claims.get("categorised_kinds", [])]
+        coverage = yaml.safe_load((folder / "position.yaml").read_text(encoding="utf-8"))["coverage"]
+        named += [created["kind"]] if created else []
+        named += coverage["counted_statuses"] + coverage["held_statuses"] + coverage["kind_order"]
+        named += [*coverage["classes"], *(k for kinds in coverage["classes"].values() for k in kinds)]
+        named += [need["id"] for need in coverage["needs"]]
+        for code in named:
+            codes.setdefault(code, f"{folder.name}/ruleset.yaml or position.yaml")
+        for path in sorted(folder.glob("codelists/*.yaml")):
+            codelist = yaml.safe_load(path.read_text(encoding="utf-8"))
+            keys = [k for k in codelist["key"] if k != "country"]  # ISO country codes are no scheme's words
+            found = [e[k] for e in codelist["entries"] for k in keys] + [
+                k for t in codelist.get("tables", {}).values() for k in t
+            ]
+            for code in found:
+                codes.setdefault(str(code), f"{folder.name}/codelists/{path.name}")
+    return codes
+
+
+def codes_in(text: str, codes: dict[str, str]) -> list[tuple[int, str]]:
+    """(line, code) of every string literal that is a rule-set code, except a key that names a field of a format
+    (``summary["era"]``, ``{"era": …}``): a name is not a branch on a code."""
+    tree = ast.parse(text)
+    names = {id(node.slice) for node in ast.walk(tree) if isinstance(node, ast.Subscript)}
+    names |= {id(key) for node in ast.walk(tree) if isinstance(node, ast.Dict) for key in node.keys if key is not None}
+    return sorted(
+        (node.lineno, node.value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and node.value in codes
+        and id(node) not in names
+    )
+
+
+def test_the_code_scan_finds_a_status_a_kind_and_a_group() -> None:
+    codes = rule_set_codes()
+    assert {"held", "sold", "era", "j_credit", "G", "voluntary", "energy_saving", "daccs", "verra_vcs"} <= codes.keys()
+    planted = 'if lot.status == "held":\n    x = 1\nNOT_A_CLAIM = "sold"\ngroup: Literal["G", "X"]\nkinds = ("era",)\n'
+    assert codes_in(planted, codes) == [(1, "held"), (3, "sold"), (4, "G"), (4, "X"), (5, "era")]
+    assert codes_in('summary["era"]\nSHEETS = {"era": "Allowances"}\nlabel = "held_t"\n', codes) == []
+
+
+def test_no_engine_code_spells_a_rule_set_code() -> None:
+    """Statuses that hold, what claims nothing, which kind participants create, which figures are caps: all of it is
+    said by the rule set (ruleset.yaml claims, position.yaml coverage), so that a rule set can say it differently."""
+    codes = rule_set_codes()
+    found = {
+        (path.relative_to(ROOT).as_posix(), code, line)
+        for path in sorted((ROOT / "gxets_rules").rglob("*.py"))
+        if path.relative_to(ROOT).as_posix() not in CODE_DEFINITIONS
+        for line, code in codes_in(path.read_text(encoding="utf-8"), codes)
+    }
+    unexpected = sorted(
+        (file, line, code, codes[code]) for file, code, line in found if (file, code) not in ALLOWED_CODES
+    )
+    assert unexpected == [], "engine code must not spell a rule set's codes (file, line, code, listed in)"
+    assert {(file, code) for file, code, _ in found} == ALLOWED_CODES, "an allowance no longer needed: drop it"
+
+
+def test_which_lots_are_still_held_is_the_rule_sets_to_say(phase1_copy: Path) -> None:
+    """Small Maker's J-credit is cancelled for GX-ETS: already used, so the target is achieved with cancelled credits.
+    A copy that counts that status as held plans the same tonnes instead, and words the status accordingly."""
+    small_maker = EXAMPLES / "small-maker-x" / "submission.yaml"
+    coverage, position = (_check(small_maker)[key] for key in ("coverage", "position"))
+    assert (coverage["cancelled_t"], coverage["planned_t"]) == (6_050, 0)
+    assert position["status"] == "achieved_with_cancelled_credits"
+    path = phase1_copy / "position.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("held_statuses: [held]", "held_statuses: [cancelled_gxets, held]"), encoding="utf-8")
+    coverage, position = (_check(small_maker, "--ruleset", phase1_copy)[key] for key in ("coverage", "position"))
+    assert (coverage["cancelled_t"], coverage["planned_t"]) == (0, 6_050)
+    assert position["status"] == "covered_if_held_lots_cancelled"
 
 
 def _check(*args: object) -> dict:

@@ -9,6 +9,8 @@ A case's submission is either a path (relative to the test file), a full inline
 submission, or ``{extends: PATH, set: {field: value, …}}``: the file with some top-level
 fields replaced, which keeps small variations of one example readable. A case may also
 name a market snapshot (``market:``), so that its expectations can include the plan.
+Every file a case names lies in its rule set's folder (``tests/data/``), so that the
+cases run from an installed wheel or a copied rule set as they do in the repository.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from gxets_rules.io.market_reader import load_market
 from gxets_rules.io.submission_reader import load_submission, load_submission_document
 from gxets_rules.model.loaded import LoadedSubmission
 from gxets_rules.model.locate import problems_from_validation
-from gxets_rules.model.problems import InputError
+from gxets_rules.model.problems import InputError, Location, Problem, display_path
 from gxets_rules.ruleset.compiled import RuleSet
 from gxets_rules.ruleset.schema import Case, CasesFile
 from gxets_rules.ruleset.strict_yaml import Document, read_yaml_file
@@ -55,14 +57,26 @@ def collect_cases(folder: Path) -> list[CollectedCase]:
     return [CollectedCase(path, case) for path in sorted(tests.glob("*.yaml")) for case in read_cases(path)]
 
 
-def _submission(item: CollectedCase) -> LoadedSubmission:
+def _inside(folder: Path, item: CollectedCase, reference: str) -> Path:
+    """A file a case names (relative to its test file), which must lie in the rule set's folder: a rule set's tests
+    then run wherever the folder is — a copy, or the wheel's package data, where nothing beside it is installed."""
+    path = item.file.parent / reference
+    if not path.resolve().is_relative_to(folder.resolve()):
+        where = Location(display_path(item.file))
+        message = (
+            f"case {item.case.id}: {reference} is outside the rule set's folder (keep a case's files in tests/data/)"
+        )
+        raise InputError([Problem(where, message)])
+    return path
+
+
+def _submission(folder: Path, item: CollectedCase) -> LoadedSubmission:
     spec = item.case.submission
-    base = item.file.parent
     if isinstance(spec, str):
-        return load_submission(base / spec)
+        return load_submission(_inside(folder, item, spec))
     data = dict(spec)
     if "extends" in data:
-        extended = base / str(data.pop("extends"))
+        extended = _inside(folder, item, str(data.pop("extends")))
         merged = dict(read_yaml_file(extended).data)
         merged.update(data.pop("set", {}))
         if data:
@@ -75,9 +89,9 @@ def run_case(ruleset: RuleSet, item: CollectedCase) -> list[str]:
     """The differences between a case's expectations and what the rule set gives (empty: pass)."""
     case, expect = item.case, item.case.expect
     try:
-        ownership = item.file.parent / case.ownership if case.ownership else None
-        loaded, extras = load_extras(_submission(item), ownership, SharedInputs())
-        market = load_market(item.file.parent / case.market) if case.market else None
+        ownership = _inside(ruleset.path, item, case.ownership) if case.ownership else None
+        loaded, extras = load_extras(_submission(ruleset.path, item), ownership, SharedInputs())
+        market = load_market(_inside(ruleset.path, item, case.market)) if case.market else None
         evaluation = evaluate(ruleset, loaded, case.as_of, extras, market=market)
     except InputError as exc:
         text = "\n".join(str(p) for p in exc.problems)

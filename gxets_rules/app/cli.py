@@ -14,7 +14,6 @@ import os
 import sys
 import traceback
 from collections.abc import Callable, Iterable
-from datetime import date
 from functools import wraps
 from pathlib import Path
 from typing import Any
@@ -24,7 +23,14 @@ import click
 from gxets_rules._version import __version__
 from gxets_rules.app.cases import collect_cases, run_case
 from gxets_rules.app.convert import convert_file
-from gxets_rules.app.pipeline import DEFAULT_RULESET, CheckRequest, SharedInputs, ruleset_for, run_evaluation
+from gxets_rules.app.pipeline import (
+    DEFAULT_RULESET,
+    CheckRequest,
+    SharedInputs,
+    ruleset_for,
+    run_evaluation,
+    today_in_japan,
+)
 from gxets_rules.app.review.batch import Batch, collect, run_batch
 from gxets_rules.app.review.diff import firm_diff
 from gxets_rules.app.review.export import CSV_TABLES, csv_text
@@ -170,7 +176,7 @@ def evaluation_options(func: Callable[..., Any]) -> Callable[..., Any]:
         click.option(
             "--as-of",
             type=click.DateTime(formats=["%Y-%m-%d"]),
-            help="Evaluation date (default: the submission's, else today).",
+            help="Evaluation date (default: the submission's, else today in Japan).",
         ),
         click.option(
             "--ownership",
@@ -185,7 +191,7 @@ def evaluation_options(func: Callable[..., Any]) -> Callable[..., Any]:
         ),
     ]
     for option in reversed(options):
-        func = option(func)
+        func = option(func)  # type: ignore[operator]
     return func
 
 
@@ -202,7 +208,7 @@ def checked(
     """The result of the check the options ask for, after printing the warnings and notes its inputs gave."""
     when = as_of.date() if as_of else None
     request = CheckRequest(submission, ruleset_ref, when, max_bytes, ownership, market, max_rows)
-    evaluation = run_evaluation(request, today=date.today())
+    evaluation = run_evaluation(request, today=today_in_japan())
     report_warnings([w for w in evaluation.loaded.warnings if not w.code.startswith("note.")], lang)
     return build_result(evaluation)
 
@@ -316,7 +322,7 @@ LEDGER_OPTION = click.option(
 @click.option(
     "--as-of",
     type=click.DateTime(formats=["%Y-%m-%d"]),
-    help="Evaluation date (default: each submission's, else today).",
+    help="Evaluation date (default: each submission's, else today in Japan).",
 )
 @click.option(
     "--jobs",
@@ -366,7 +372,15 @@ def review(
             found = load(path)
             inputs[f"{role}:{found.name}"] = found.sha256
     options = ReviewOptions(
-        out, date.today(), as_of.date() if as_of else None, ownership, market, max_bytes, max_rows, tuple(reports), lang
+        out,
+        today_in_japan(),
+        as_of.date() if as_of else None,
+        ownership,
+        market,
+        max_bytes,
+        max_rows,
+        tuple(reports),
+        lang,
     )
     records = None
     if cancellations is not None:

@@ -1,6 +1,7 @@
 """Cover the firm's needs (shortfalls) with its eligible lots, within the caps.
 
-The rule set decides everything that is policy: which lot statuses count, which lots are
+The rule set decides everything that is policy: which lot statuses count (and which of them are still held, so
+that what they cover is planned rather than already cancelled), which lots are
 used first (already-cancelled ones, then kinds that cannot be banked into a later
 phase), which kinds share a cap, and each need's amount and caps. This module only
 allocates, deterministically: lots in that order, each filling the needs in order,
@@ -58,21 +59,31 @@ class CoverageResult:
             active = [n for n in self.needs if n.amount_t > 0 and cls in n.caps_t]
             cap = sum(n.caps_t[cls] for n in active)
             used = sum(n.used_by_class.get(cls, 0) for n in self.needs)
-            totals[f"{cls}_cap_t"] = cap
-            totals[f"{cls}_usable_t"] = used
+            totals[cap_key(cls)] = cap
+            totals[usable_key(cls)] = used
             totals[f"{cls}_headroom_t"] = cap - sum(n.used_by_class.get(cls, 0) for n in active)
         totals["needs"] = {
             n.id: {
                 "need_t": n.amount_t,
                 "usable_t": n.usable_t,
                 "offsets_to_buy_t": n.offsets_to_buy_t,
-                **{f"{cls}_cap_t": cap for cls, cap in n.caps_t.items()},
-                **{f"{cls}_usable_t": n.used_by_class.get(cls, 0) for cls in n.caps_t},
+                **{cap_key(cls): cap for cls, cap in n.caps_t.items()},
+                **{usable_key(cls): n.used_by_class.get(cls, 0) for cls in n.caps_t},
                 "usable_by_kind": [{"kind": kind, "usable_t": t} for kind, t in n.used_by_kind.items()],
             }
             for n in self.needs
         }
         return totals
+
+
+def cap_key(cls: str) -> str:
+    """The name of a cap class's cap among the coverage totals (``voluntary`` → ``voluntary_cap_t``)."""
+    return f"{cls}_cap_t"
+
+
+def usable_key(cls: str) -> str:
+    """The name of the tonnes a cap class's lots cover among the coverage totals."""
+    return f"{cls}_usable_t"
 
 
 def _whole(value: Any, what: str) -> int:
@@ -95,6 +106,7 @@ def allocate(
     status_rank = {status: i for i, status in enumerate(spec.status_order)}
     kind_rank = {kind: i for i, kind in enumerate(spec.kind_order)}
     counted = set(spec.counted_statuses)
+    held = set(spec.held_statuses)
     usable_lots = [d for d in decisions if d.verdict == ELIGIBLE and d.lot.status in counted]
     usable_lots.sort(
         key=lambda d: (
@@ -125,7 +137,7 @@ def allocate(
             allocations.setdefault(lot.id, {})[need.id] = take
             left -= take
         used = lot.quantity_t - left
-        if lot.status == "held":
+        if lot.status in held:
             planned_t += used
         else:
             cancelled_t += used

@@ -1,7 +1,7 @@
 """Decide, for every credit lot, every criterion of every rule that applies to its kind.
 
-All criteria are evaluated — no first hit — so a report lists *every* reason a lot fails
-(DESIGN.md §4). Outcomes are kept as compact records; their messages are formatted only
+All criteria are evaluated — no first hit — so a report lists *every* reason a lot fails.
+Outcomes are kept as compact records; their messages are formatted only
 when the result is built (evaluate/result.py). A lot's verdict: ``ineligible`` if any
 criterion fails, else ``needs_review`` if any is indeterminate, else ``eligible``.
 """

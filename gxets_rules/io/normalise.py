@@ -96,11 +96,12 @@ def a_date(typed: str) -> Typed:
     for pattern in (_ISO_DATE, _YMD_DATE):
         found = pattern.match(text)
         if found:
-            return _dated(typed, *map(int, found.groups()))
-    found = _ERA_DATE.match(text)
-    if found:
-        era, number, month, day = found.groups()
-        return _dated(typed, _era_year(era, number), int(month), int(day), era)
+            year, month, day = (int(part) for part in found.groups())
+            return _dated(typed, year, month, day)
+    in_era = _ERA_DATE.match(text)
+    if in_era:
+        era, number, month_text, day_text = in_era.groups()
+        return _dated(typed, _era_year(era, number), int(month_text), int(day_text), era)
     if _DAY_FIRST_OR_MONTH_FIRST.match(text):
         return Typed(error=("value.ambiguous_date", {"typed": typed}))
     return Typed(error=("value.not_a_date", {"typed": typed}))

@@ -54,7 +54,7 @@ def _reference_problems(ownership: Ownership, doc: Document) -> list[Problem]:
                     named = doc.name_of((section, index, name))
                     problems.append(Problem.of(where, "ownership.no_entity", path, named, id=ref))
     for index, project in enumerate(ownership.projects):
-        entity = ownership.entities[seen[project.entity]] if project.entity in seen else None
+        entity = ownership.entities[seen[project.entity]] if project.entity in seen else None  # type: ignore[assignment]
         if entity is not None and entity.kind != "project":
             where = doc.location_of(("projects", index, "entity"))
             problems.append(Problem.of(where, "ownership.not_a_project", id=project.entity, kind=entity.kind))

@@ -7,13 +7,17 @@ run later can still point at a line. Each input file's SHA-256 is kept for the r
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from gxets_rules.io.formats import validate_format
 from gxets_rules.io.inputs import read_input
 from gxets_rules.io.lots_csv import read_lots_csv
 from gxets_rules.io.vocabulary import VocabularyFor, words_of
+from gxets_rules.io.writers import canonical_json
 from gxets_rules.io.xlsx.guard import DEFAULT_MAX_ROWS
 from gxets_rules.model.loaded import LoadedSubmission
 from gxets_rules.model.locate import dotted
@@ -85,6 +89,25 @@ def load_submission(
         path, "submission", lambda doc: load_submission_document(doc, path, words), max_bytes, max_rows, words
     )
     return replace(loaded, warnings=warnings + loaded.warnings)
+
+
+MAPPING_NAME = "(mapping)"
+"""How a submission handed over as data, not a file, is named in problems and the run record."""
+
+
+def load_submission_data(
+    data: Mapping[str, Any], base_dir: Path, vocabulary_for: VocabularyFor | None = None
+) -> LoadedSubmission:
+    """Validate a submission given as data (what its YAML file would hold), e.g. by a program embedding the engine.
+
+    Problems are located by field path (``(mapping): lots[0](L1).quantity_t: …``); a ``lots_csv`` or ``ownership``
+    file it names is read relative to ``base_dir``. The run record names it ``submission:(mapping)`` with the SHA-256
+    of its canonical JSON, so that a result still says exactly what it was computed from.
+    """
+    document = Document(dict(data), MAPPING_NAME)
+    loaded = load_submission_document(document, base_dir / MAPPING_NAME, vocabulary_for)
+    digest = hashlib.sha256(canonical_json(dict(data)).encode("utf-8")).hexdigest()
+    return replace(loaded, input_hashes={f"submission:{MAPPING_NAME}": digest, **loaded.input_hashes})
 
 
 def load_submission_document(

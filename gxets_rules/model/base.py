@@ -17,7 +17,7 @@ class Entry:
 
 
 Tonnes = Annotated[int, Field(description="Whole tonnes of CO2 (t-CO2).")]
-"""Quantities are whole t-CO2 (DESIGN.md §6); a fraction is an input error, never rounded."""
+"""Quantities are whole t-CO2 (as money is whole yen); a fraction is an input error, never rounded."""
 
 FiscalYear = Annotated[
     int,

@@ -7,6 +7,7 @@ title, and every number is already computed — a report lays the plan out and n
 
 from __future__ import annotations
 
+import datetime as dt
 from datetime import date
 from typing import Any, Literal
 
@@ -107,8 +108,8 @@ class PlanSession(StrictModel):
     time: str = Field(description="Matching time, HH:MM (JST).")
     orders_open: str
     orders_close: str
-    settlement_date: date
-    cancellable_on: date = Field(description="Settlement plus the registry-cancellation lead time.")
+    settlement_date: dt.date  # dt: the field `date` above shadows the type's name in this class
+    cancellable_on: dt.date = Field(description="Settlement plus the registry-cancellation lead time.")
     sessions_left: int = Field(description="Sessions of this schedule from the evaluation date to this one.")
 
 

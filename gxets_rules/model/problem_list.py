@@ -7,13 +7,13 @@ heading, else the data path), the catalogue key of its wording and the message i
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Final, Literal
 
 from pydantic import Field
 
 from gxets_rules.model.base import StrictModel
 
-PROBLEMS_FORMAT = "gxets.problems.v1"
+PROBLEMS_FORMAT: Final = "gxets.problems.v1"
 
 
 class Place(StrictModel):

@@ -11,14 +11,14 @@ lay it out. The body holds no wall-clock time, so the same inputs give the same 
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, Literal
+from typing import Any, Final, Literal
 
 from pydantic import Field
 
 from gxets_rules.model.base import LocalizedText, ParamUse, StrictModel
 from gxets_rules.model.plan import Plan
 
-RESULT_FORMAT = "gxets.result.v1"
+RESULT_FORMAT: Final = "gxets.result.v1"
 
 Outcome = Literal["pass", "fail", "not_applicable", "indeterminate"]
 Verdict = Literal["eligible", "ineligible", "needs_review"]
@@ -37,7 +37,7 @@ class RulesetRef(StrictModel):
 class FirmRef(StrictModel):
     id: str
     name: str
-    group: Literal["G", "X"] | None = Field(description="GX League group, where the submission gives one.")
+    group: str | None = Field(description="The firm's group as its submission gives it (GX League: G or X), if any.")
 
 
 class EvidenceItem(StrictModel):

@@ -11,14 +11,14 @@ the ledger keeps when each submission was recorded — so the same batch and led
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
+from typing import Final, Literal
 
 from pydantic import Field
 
 from gxets_rules.model.base import LocalizedText, StrictModel
 from gxets_rules.model.desk import Decision, RegistryCheck
 
-REVIEW_FORMAT = "gxets.review.v1"
+REVIEW_FORMAT: Final = "gxets.review.v1"
 
 Scope = Literal["within_submission", "across_submissions", "earlier_round"]
 
@@ -46,8 +46,8 @@ class FirmRow(StrictModel):
     usable_t: int = Field(description="Tonnes of the firm's credits that count toward it, after caps.")
     offsets_to_buy_t: int
     era_creatable_t: int | None = Field(
-        description="Excess reduction allowances the firm may create (position.era.creatable_t); null if the rule "
-        "set creates none."
+        description="Excess reduction allowances the firm may create (the output its rule set names in "
+        "claims.created.creatable, e.g. position.era.creatable_t); null if the rule set names none."
     )
     caps: list[CapUse]
     lots: int

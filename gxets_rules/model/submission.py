@@ -3,7 +3,7 @@
 One submission is one firm's data for one rule set: who the firm is, its base year and
 targets, its verified actual emissions, and its credit lots. Shapes and types are checked
 here; whether a lot *counts* is the rule set's business (``rules/``), so nothing here
-knows a GX-ETS rule. Names follow ``../shared/GLOSSARY.md``.
+knows a GX-ETS rule. Names follow the project's glossary (one name per concept, in Japanese, English and code).
 
 The format grows only by optional fields, so every earlier submission stays valid: a rule
 set that needs a field (the base year and targets of the voluntary scheme; the compliance

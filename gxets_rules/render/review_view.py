@@ -281,7 +281,12 @@ class ReviewView:
 
     def credits(self) -> list[Grid]:
         t = self.t
-        headings = (t("report.kind"), t("review.tse_category"), t("review.lots"), t("review.claimed_t"))
+        headings: tuple[str, ...] = (
+            t("report.kind"),
+            t("review.tse_category"),
+            t("review.lots"),
+            t("review.claimed_t"),
+        )
         headings += (t("report.usable_t"),)
         units = (None, None, None, T, T)
         grids = []

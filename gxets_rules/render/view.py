@@ -302,7 +302,7 @@ class ReportView:
         """Output paths in the order the rule set defines their quantities (the JSON itself is sorted by name)."""
         fields = self.result["fields"]
         last = len(self._order)
-        return sorted(paths, key=lambda p: (self._order.get((fields.get(p) or {}).get("quantity"), last), p))
+        return sorted(paths, key=lambda p: (self._order.get((fields.get(p) or {}).get("quantity"), last), p))  # type: ignore[arg-type]
 
     # the lots -----------------------------------------------------------------------------------------------------
     def failing(self, lot: dict[str, Any]) -> list[dict[str, Any]]:

@@ -33,7 +33,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from fractions import Fraction
-from typing import Any
+from typing import Any, cast
 
 from gxets_rules.ruleset.values import INAPPLICABLE, UNKNOWN, Range, normalize, to_number
 
@@ -474,7 +474,7 @@ class _Compiler:
         return ExprError(message, max(1, getattr(node, "col_offset", 0)))  # 1-based, net of the added "("
 
     def compile(self, node: ast.AST) -> Closure:
-        method = getattr(self, f"_{type(node).__name__}", None)
+        method: Callable[[ast.AST], Closure] | None = getattr(self, f"_{type(node).__name__}", None)
         if method is None:
             raise self.fail(node, f"{type(node).__name__} is not part of the rule language")
         return method(node)
@@ -493,11 +493,21 @@ class _Compiler:
         raise self.fail(node, f"literal {value!r} is not allowed")
 
     def _literal_items(self, node: ast.Tuple | ast.List) -> Closure:
+        """A tuple or list literal keeps its order and repeats (``mean(x for x in (100, 100, 90))`` is 290/3), so an
+        aggregate or ``select`` over it gives the same answer under any hash seed; one of constants is built once."""
         items = [self.compile(elt) for elt in node.elts]
         if all(isinstance(elt, ast.Constant) for elt in node.elts):
-            frozen = frozenset(item({}) for item in items)
-            return lambda env: frozen
+            constant = tuple(item({}) for item in items)
+            return lambda env: constant
         return lambda env: [item(env) for item in items]
+
+    def _members(self, node: ast.expr) -> Closure:
+        """The right side of ``in``: a literal of constants as a set, looked up in constant time."""
+        if isinstance(node, ast.Tuple | ast.List) and all(isinstance(elt, ast.Constant) for elt in node.elts):
+            items = self._literal_items(node)({})
+            members = frozenset(items)
+            return lambda env: members
+        return self.compile(node)
 
     _Tuple = _literal_items
     _List = _literal_items
@@ -572,7 +582,14 @@ class _Compiler:
         return lambda env: kleene_or(part(env) for part in parts)
 
     def _Compare(self, node: ast.Compare) -> Closure:
-        operands = [self.compile(node.left), *(self.compile(c) for c in node.comparators)]
+        for symbol in node.ops:
+            if type(symbol) not in _COMPARE:  # `is` / `is not`: identity means nothing for the language's values
+                raise self.fail(node, "'is' is not part of the rule language: compare with == or !=, or use known(x)")
+        last = len(node.ops) - 1
+        operands = [self.compile(node.left)] + [
+            self._members(c) if isinstance(node.ops[i], ast.In | ast.NotIn) and i == last else self.compile(c)
+            for i, c in enumerate(node.comparators)
+        ]
         ops = [_COMPARE[type(op)] for op in node.ops]
         if len(ops) == 1:
             first, second, op = operands[0], operands[1], ops[0]
@@ -652,7 +669,7 @@ class _Compiler:
             self.expanding.pop()
 
         def call(env: Env) -> Any:
-            return body(ChainMap(dict(zip(params, [arg(env) for arg in args], strict=True)), env))
+            return body(ChainMap(dict(zip(params, [arg(env) for arg in args], strict=True)), cast(dict[str, Any], env)))
 
         return call
 
@@ -716,7 +733,7 @@ class _Compiler:
 
             def items() -> Iterable[Any]:
                 for item in _iterate(values):
-                    scope = ChainMap({var: item}, env)
+                    scope = ChainMap({var: item}, cast(dict[str, Any], env))
                     keep = kleene_and(cond(scope) for cond in conditions)
                     if keep is UNKNOWN:  # an undecidable filter never silently drops an item
                         yield UNKNOWN

@@ -1,4 +1,4 @@
-"""The shapes of a rule set's YAML files (DESIGN.md §4), as strict pydantic models.
+"""The shapes of a rule set's YAML files (docs/rule-language.md), as strict pydantic models.
 
 A rule set is a folder::
 
@@ -73,6 +73,36 @@ class Period(StrictModel):
     )
 
 
+class CreatedKind(StrictModel):
+    """A kind of lot that participants create and others may hold, e.g. an allowance a firm creates by beating its
+    target: a lot's ``origin_firm_id`` names its creator, and the creator's result says how much it may create."""
+
+    kind: LotKind
+    creatable: Name | None = Field(
+        default=None,
+        description="The output (section.field) holding what a firm evaluated under this rule set may create, in "
+        "tonnes; omitted where its firms create none (they may still hold what others created).",
+    )
+
+
+class ClaimVocabulary(StrictModel):
+    """What a lot's status and kind mean across firms, for a secretariat review of many submissions.
+
+    The engine knows no status or kind by name: a review asks the rule set which lots claim their credits, which kind
+    is created by participants (and where a firm's result says how much), and which kinds it sums by TSE category.
+    A rule set without this section claims every lot, creates nothing and sums no kind by category.
+    """
+
+    unclaimed_statuses: list[LotStatus] = Field(
+        default_factory=list,
+        description="A lot of these statuses claims no credits (e.g. sold: the buyer's submission holds them).",
+    )
+    created: CreatedKind | None = Field(default=None, description="The kind participants create, if any.")
+    categorised_kinds: list[LotKind] = Field(
+        default_factory=list, description="Kinds whose lots a review also sums by TSE trading category."
+    )
+
+
 class Manifest(StrictModel):
     ruleset: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$")]
     version: Annotated[str, StringConstraints(pattern=r"^\d+\.\d+\.\d+$")]
@@ -84,6 +114,9 @@ class Manifest(StrictModel):
         default=None,
         description="The submission's top-level fields this rule set reads (firm, lots, allowances …): the template "
         "offers only their sheets and items (`ownership`: the ownership sheets). Omitted: every field.",
+    )
+    claims: ClaimVocabulary = Field(
+        default_factory=ClaimVocabulary, description="Which lots claim credits and which kind participants create."
     )
     sources: list[SourceDocument]
 
@@ -208,6 +241,11 @@ class Coverage(StrictModel):
 
     title: LocalizedText
     counted_statuses: list[LotStatus] = Field(description="Lot statuses that can cover a need.")
+    held_statuses: list[LotStatus] = Field(
+        description="Of the counted statuses, those of lots the firm still holds: what they cover is planned "
+        "(coverage.planned_t, to be cancelled in time); what the other counted lots cover is already cancelled "
+        "(coverage.cancelled_t)."
+    )
     status_order: list[LotStatus] = Field(description="Lots with earlier statuses are used first.")
     kind_order: list[LotKind] = Field(description="Within a status, kinds are used in this order.")
     classes: dict[str, list[LotKind]] = Field(default_factory=dict, description="Cap class → kinds it holds.")

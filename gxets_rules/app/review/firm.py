@@ -18,9 +18,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from gxets_rules.app.pipeline import CheckRequest, SharedInputs, evaluate_loaded, load_inputs
-from gxets_rules.app.review.claims import NOT_A_CLAIM, Claim, claims_of
+from gxets_rules.app.pipeline import CheckRequest, SharedInputs, evaluate_loaded, load_inputs, ruleset_of
+from gxets_rules.app.review.claims import Claim, claimed, claims_of
 from gxets_rules.app.review.ledger import SubmissionRecord
+from gxets_rules.evaluate.coverage import cap_key, usable_key
 from gxets_rules.evaluate.result import build_result
 from gxets_rules.evaluate.trace import result_field
 from gxets_rules.io.writers import atomic_write_bytes, canonical_json
@@ -29,12 +30,11 @@ from gxets_rules.model.problems import InputError, Problem
 from gxets_rules.model.review import CapUse, CreditTotal, FirmRow
 from gxets_rules.model.submission import CreditLot
 from gxets_rules.render.reports import write_reports
+from gxets_rules.ruleset.compiled import RuleSet
+from gxets_rules.ruleset.schema import ClaimVocabulary
 from gxets_rules.ruleset.strict_yaml import DEFAULT_MAX_BYTES
 
 STATUS_FIELD = "position.status"
-ERA_CREATED_FIELD = "position.era.creatable_t"
-"""The output a rule set names what a firm may create under (docs/review.md); a rule set without it creates none."""
-CAP_SUFFIX = "_cap_t"
 HTML_REPORT = "html"
 """The per-firm report the summary links each firm to, when the review writes it."""
 REVIEW_PAGE = "review.html"
@@ -56,14 +56,18 @@ class ReviewOptions:
     max_rows: int = DEFAULT_MAX_ROWS
     reports: tuple[str, ...] = ()
     lang: str = "ja"
+    ruleset: str | None = None  # every submission under this rule set (id or folder), not the one it names
 
     def request(self, path: Path) -> CheckRequest:
-        return CheckRequest(path, None, self.as_of, self.max_bytes, self.ownership, self.market, self.max_rows)
+        return CheckRequest(path, self.ruleset, self.as_of, self.max_bytes, self.ownership, self.market, self.max_rows)
 
 
 @dataclass(frozen=True)
 class FirmOutcome:
-    """What a batch keeps of one submission: a row and a ledger record if it was evaluated, problems if not."""
+    """What a batch keeps of one submission: a row and a ledger record if it was evaluated, problems if not.
+
+    ``categorised_kinds``: the kinds its rule set sums by TSE category (the summary's second credits table).
+    """
 
     index: int
     file: str
@@ -74,6 +78,7 @@ class FirmOutcome:
     credits: tuple[CreditTotal, ...] = ()
     record: SubmissionRecord | None = None
     folder: str | None = None
+    categorised_kinds: frozenset[str] = frozenset()
     firm_name: str | None = None
 
 
@@ -100,7 +105,12 @@ def review_submission(index: int, path: Path, options: ReviewOptions, shared: Sh
     except InputError as exc:
         return FirmOutcome(index, file, None, problems=_texts(exc.problems, options.lang))
     firm_id = loaded.submission.firm.id
-    claims = claims_of(loaded.submission.lots, firm_id, index, file)
+    try:
+        ruleset = ruleset_of(request, loaded, shared)
+    except InputError as exc:  # which lots claim credits is the rule set's to say: without one, none is known
+        return FirmOutcome(index, file, firm_id, problems=_texts(exc.problems, options.lang))
+    vocabulary = ruleset.manifest.claims
+    claims = claims_of(loaded.submission.lots, vocabulary, firm_id, index, file)
     try:
         evaluation = evaluate_loaded(request, loaded, market, options.today, shared)
     except InputError as exc:
@@ -118,7 +128,7 @@ def review_submission(index: int, path: Path, options: ReviewOptions, shared: Sh
     encoded = canonical_json(data).encode("utf-8")
     atomic_write_bytes(result_file, encoded)
     reports = write_reports(data, options.reports, options.lang, options.out / folder)
-    row = firm_row(data, file, f"{folder}/result.json", _texts(evaluation.loaded.warnings, options.lang))
+    row = firm_row(data, ruleset, file, f"{folder}/result.json", _texts(evaluation.loaded.warnings, options.lang))
     if HTML_REPORT in options.reports:
         report = reports[options.reports.index(HTML_REPORT)].name
         row = row.model_copy(update={"report": f"{folder}/{report}", "review_page": f"{folder}/{REVIEW_PAGE}"})
@@ -128,11 +138,12 @@ def review_submission(index: int, path: Path, options: ReviewOptions, shared: Sh
         firm_id,
         claims,
         row=row,
-        credits=credit_totals(loaded.submission.lots, data["lots"]),
+        credits=credit_totals(loaded.submission.lots, vocabulary, data["lots"]),
         record=submission_record(
             data, row, ResultFile(str(result_file.resolve()), hashlib.sha256(encoded).hexdigest())
         ),
         folder=folder,
+        categorised_kinds=frozenset(vocabulary.categorised_kinds),
         firm_name=loaded.submission.firm.name,
     )
 
@@ -142,9 +153,12 @@ def _texts(problems: Sequence[Problem], lang: str) -> tuple[str, ...]:
     return tuple(problem.render(lang) for problem in problems)
 
 
-def firm_row(result: dict[str, Any], file: str, result_path: str, warnings: Sequence[str]) -> FirmRow:
-    """The summary row of a firm's result: figures read from it by the conventions of docs/review.md."""
+def firm_row(result: dict[str, Any], ruleset: RuleSet, file: str, result_path: str, warnings: Sequence[str]) -> FirmRow:
+    """The summary row of a firm's result: figures read from it by the conventions of docs/review.md, and from its
+    rule set what its cap classes are and which output says what the firm may create."""
     coverage = result["coverage"]
+    created = ruleset.manifest.claims.created
+    creatable = created.creatable if created else None
     verdicts = Counter(lot["verdict"] for lot in result["lots"])
     status = result["fields"].get(STATUS_FIELD) or {}
     labels = status.get("labels") or {}
@@ -161,13 +175,10 @@ def firm_row(result: dict[str, Any], file: str, result_path: str, warnings: Sequ
         need_t=coverage["need_t"],
         usable_t=coverage["usable_t"],
         offsets_to_buy_t=coverage["offsets_to_buy_t"],
-        era_creatable_t=result_field(result, ERA_CREATED_FIELD),
+        era_creatable_t=result_field(result, creatable) if creatable else None,
         caps=[
-            CapUse(
-                cap_class=key.removesuffix(CAP_SUFFIX), used_t=coverage[key.replace(CAP_SUFFIX, "_usable_t")], cap_t=cap
-            )
-            for key, cap in sorted(coverage.items())
-            if key.endswith(CAP_SUFFIX)
+            CapUse(cap_class=cls, used_t=coverage[usable_key(cls)], cap_t=coverage[cap_key(cls)])
+            for cls in sorted(ruleset.coverage.classes)
         ],
         lots=len(result["lots"]),
         ineligible_lots=verdicts["ineligible"],
@@ -177,13 +188,13 @@ def firm_row(result: dict[str, Any], file: str, result_path: str, warnings: Sequ
     )
 
 
-def credit_totals(lots: Iterable[CreditLot], results: Iterable[dict[str, Any]]) -> tuple[CreditTotal, ...]:
-    """The firm's claimed credits (lots not sold) by kind and TSE category, with the tonnes that count."""
+def credit_totals(
+    lots: Iterable[CreditLot], vocabulary: ClaimVocabulary, results: Iterable[dict[str, Any]]
+) -> tuple[CreditTotal, ...]:
+    """The firm's claimed credits (its claiming lots) by kind and TSE category, with the tonnes that count."""
     usable = {lot["id"]: lot["usable_t"] for lot in results}
     return sum_credits(
-        (lot.kind, lot.tse_category, 1, lot.quantity_t, usable.get(lot.id, 0))
-        for lot in lots
-        if lot.status != NOT_A_CLAIM
+        (lot.kind, lot.tse_category, 1, lot.quantity_t, usable.get(lot.id, 0)) for lot in claimed(lots, vocabulary)
     )
 
 

@@ -30,6 +30,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from fractions import Fraction
+from typing import Any, cast
 
 import networkx as nx
 
@@ -213,7 +214,7 @@ class OwnershipGraph:
         while queue:
             owner = queue.popleft()
             for record in out.get(owner, ()):
-                owned, start, end, share = record[0], record[1], record[2], record[column]
+                owned, start, end, share = record[0], record[1], record[2], cast(int, record[column])
                 if share == 0 or owned in members or start > day or (end is not None and day > end):
                     continue
                 total = held[owned] + share
@@ -549,13 +550,13 @@ def _path_lines(
             else:
                 heapq.heappush(heap, (-float(step), next(tie), step, holder, ((holder, share[0]), *path)))
     lines = []
-    for step, holder, share, path in found:
-        text = f"{holder} →{pct(share)}→ " + "".join(f"{entity} →{pct(s)}→ " for entity, s in path)
+    for step, holder, first, path in found:
+        text = f"{holder} →{pct(first)}→ " + "".join(f"{entity} →{pct(s)}→ " for entity, s in path)
         lines.append((step, f"look-through: {text}{project} = {pct(step)}"))
     return [text for _, text in sorted(lines, key=lambda item: (-item[0], item[1]))]
 
 
-def share_problems(ownership: Ownership) -> list[tuple[int, dict[str, str]]]:
+def share_problems(ownership: Ownership) -> list[tuple[int, dict[str, Any]]]:
     """(holding index, what is wrong: the entity, the total, the day and the parts) for each entity whose holders'
     minimum shares exceed 100 % on some day; the reader words it."""
     by_owned: dict[str, list[tuple[int, Holding]]] = defaultdict(list)

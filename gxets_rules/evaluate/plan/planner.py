@@ -379,7 +379,7 @@ class _Planner:
             return None
         coverage = self.position.coverage
         assert coverage is not None  # the plan is made after the coverage
-        class_of = {kind: cls for cls, kinds in self.ruleset.coverage.classes.items() for kind in kinds}
+        class_of: dict[str, str] = {kind: cls for cls, kinds in self.ruleset.coverage.classes.items() for kind in kinds}
         candidates: list[_Candidate] = []
         excluded: list[PlanExcluded] = []
         for product in self.loaded.snapshot.products:

@@ -16,6 +16,7 @@ from gxets_rules.evaluate.eligibility import ELIGIBLE
 from gxets_rules.evaluate.serials import overlaps, serial_ranges
 from gxets_rules.model.submission import HasActuals
 from gxets_rules.ruleset.expr import EvaluationError
+from gxets_rules.ruleset.signatures import Implementation
 from gxets_rules.ruleset.values import UNKNOWN
 
 Env = dict[str, Any]
@@ -23,7 +24,8 @@ FISCAL_YEAR_START_MONTH = 4  # the Japanese fiscal year (年度) runs April–Ma
 
 
 def ctx_of(env: Env) -> EvalContext:
-    return env["_ctx"]
+    ctx: EvalContext = env["_ctx"]
+    return ctx
 
 
 def fiscal_year_of(day: date) -> int:
@@ -145,7 +147,7 @@ def input_value(env: Env, path: str) -> Any:
 
 def _serial_index(ctx: EvalContext) -> dict[str, tuple[str, ...]]:
     """Lot id → ids of other lots whose serial ranges overlap it (one sort and sweep, evaluate/serials.py)."""
-    cached = ctx.cache.get("serial_overlaps")
+    cached: dict[str, tuple[str, ...]] | None = ctx.cache.get("serial_overlaps")
     if cached is not None:
         return cached
     found: dict[str, set[str]] = {}
@@ -163,7 +165,7 @@ def serial_overlaps(env: Env, lot: Any) -> tuple[str, ...]:
     return _serial_index(ctx_of(env)).get(lot.id, ())
 
 
-IMPLEMENTATIONS = {
+IMPLEMENTATIONS: dict[str, Implementation] = {
     "param": param,
     "lookup": lookup,
     "listed": listed,

@@ -17,6 +17,7 @@ from gxets_rules.evaluate.context import EvalContext, Evidence
 from gxets_rules.evaluate.ownership.graph import Involvement, OwnershipGraph, Thresholds
 from gxets_rules.evaluate.stdlib.core import Env, ctx_of
 from gxets_rules.ruleset.expr import EvaluationError
+from gxets_rules.ruleset.signatures import Implementation
 from gxets_rules.ruleset.values import UNKNOWN
 
 OWNERSHIP_KEY = "ownership"
@@ -112,7 +113,7 @@ def project_fact(env: Env, lot: Any, name: str) -> Any:
     raise EvaluationError(f"project_fact(): no fact {name!r} (jcm_difficulty, started_on, first_issuance_completed_on)")
 
 
-IMPLEMENTATIONS = {
+IMPLEMENTATIONS: dict[str, Implementation] = {
     "involvement": involvement_facts,
     "project_fact": project_fact,
 }
