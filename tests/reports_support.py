@@ -18,6 +18,16 @@ from tests.conftest import run_cli
 REQUIRE_TOOLS = "GXETS_REQUIRE_TOOLS"
 CHROMIUM = ("chromium", "chromium-browser", "google-chrome")
 LIBREOFFICE = ("libreoffice", "soffice")
+CHROMIUM_FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+)
+"""Headless, and every network and background service off (a fresh --user-data-dir is given beside them)."""
 
 L4_FAILS = {
     "P1-VOL-METHOD-FAMILY": "seed-daiwa-2024 図表6 方法論1",

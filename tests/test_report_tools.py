@@ -23,6 +23,7 @@ from gxets_rules.render.xlsx import render_xlsx
 from tests.conftest import ACME
 from tests.reports_support import (
     CHROMIUM,
+    CHROMIUM_FLAGS,
     L4_FAILS,
     L5_FAILS,
     LIBREOFFICE,
@@ -55,13 +56,7 @@ def chromium(page: Path, tmp_path: Path, *args: str) -> str:
     """Run headless Chromium on a local page, with every network and background service off."""
     command = [
         tool(CHROMIUM, "renders the HTML report"),
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
+        *CHROMIUM_FLAGS,
         f"--user-data-dir={tmp_path / 'chromium-profile'}",
         *args,
         page.as_uri(),

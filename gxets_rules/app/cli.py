@@ -37,6 +37,7 @@ from gxets_rules.app.review.export import CSV_TABLES, csv_text
 from gxets_rules.app.review.firm import ReviewOptions
 from gxets_rules.app.review.ledger import open_ledger, submission_query
 from gxets_rules.app.review.letter import build_letter
+from gxets_rules.app.web.commands import serve, users_group
 from gxets_rules.evaluate.result import build_result
 from gxets_rules.evaluate.rulesets import load_ruleset
 from gxets_rules.io.cancellations_csv import read_cancellations
@@ -653,6 +654,10 @@ def rules_test(ruleset: str | None, pattern: str | None) -> None:
     click.echo(f"{total - failures} passed, {failures} failed")
     if failures:
         sys.exit(EXIT_FINDINGS)
+
+
+main.add_command(serve)  # the web application (gxets_rules/app/web/), with the `web` extra
+main.add_command(users_group)
 
 
 if __name__ == "__main__":

@@ -52,8 +52,9 @@ def remove_stale_temporaries(folder: Path) -> list[Path]:
     return stale
 
 
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` via a temporary file and an atomic rename."""
+def atomic_write_bytes(path: Path, data: bytes, mode: int | None = None) -> None:
+    """Write ``data`` to ``path`` via a temporary file and an atomic rename (``mode``: e.g. 0o600 for a private file,
+    set before the rename so the file is never readable by others; default: an ordinary file under the umask)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=path.parent)
     try:
@@ -61,7 +62,7 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
             out.write(data)
             out.flush()
             os.fsync(out.fileno())
-        os.chmod(temp, 0o666 & ~_umask())  # mkstemp makes 0600; a report is an ordinary file
+        os.chmod(temp, 0o666 & ~_umask() if mode is None else mode)  # mkstemp makes 0600; a report is ordinary
         os.replace(temp, path)
     except BaseException:
         Path(temp).unlink(missing_ok=True)

@@ -101,19 +101,23 @@ def stylesheet() -> Markup:
     return Markup((data_dir("reports") / "html" / "report.css").read_text(encoding="utf-8"))
 
 
+def report_context(result: dict[str, Any], lang: str) -> dict[str, Any]:
+    """What ``report.html.j2`` is rendered with; the web page that extends the report renders it with the same."""
+    view = ReportView(result, lang)
+    series, notes = view.series()
+    return {
+        "v": view,
+        "t": view.t,
+        "r": result,
+        "css": stylesheet(),
+        "needs": [(need, derivation_bars(view, need), coverage_bars(view, need)) for need in view.needs()],
+        "series": series,
+        "series_notes": notes,
+        "plot": plot(series),
+        "plan": view.plan(),
+    }
+
+
 def render_html(result: dict[str, Any], lang: str = "ja") -> str:
     """The review report of a result (the ``gxets.result.v1`` JSON as a dict) in one language."""
-    view = ReportView(result, lang)
-    env = environment()
-    series, notes = view.series()
-    return env.get_template("report.html.j2").render(
-        v=view,
-        t=view.t,
-        r=result,
-        css=stylesheet(),
-        needs=[(need, derivation_bars(view, need), coverage_bars(view, need)) for need in view.needs()],
-        series=series,
-        series_notes=notes,
-        plot=plot(series),
-        plan=view.plan(),
-    )
+    return environment().get_template("report.html.j2").render(report_context(result, lang))
