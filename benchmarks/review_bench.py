@@ -36,7 +36,7 @@ from gxets_rules.evaluate.engine import evaluate  # noqa: E402
 from gxets_rules.evaluate.ownership.graph import OwnershipGraph, Thresholds  # noqa: E402
 from gxets_rules.evaluate.result import build_result  # noqa: E402
 from gxets_rules.evaluate.stdlib.ownership import OWNERSHIP_KEY  # noqa: E402
-from gxets_rules.io.writers import canonical_json  # noqa: E402
+from gxets_rules.io.writers import result_bytes  # noqa: E402
 from gxets_rules.model.submission import CreditLot  # noqa: E402
 from gxets_rules.ruleset.codelists import fold  # noqa: E402
 from gxets_rules.ruleset.compiled import RuleSet  # noqa: E402
@@ -107,9 +107,9 @@ def stages(files: list[Path], shared: SharedInputs, ownership: Path) -> None:
         except Exception:
             continue
         t2 = time.perf_counter()
-        data = build_result(evaluation).model_dump(mode="json")
+        result = build_result(evaluation)
         t3 = time.perf_counter()
-        canonical_json(data)
+        result_bytes(result)
         t4 = time.perf_counter()
         for stage, seconds in zip(totals, (t1 - t0, t2 - t1, t3 - t2, t4 - t3), strict=True):
             totals[stage] += seconds

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import io
-import json
 import os
 import shutil
 import zipfile
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import NoReturn
 
 import pytest
 
+from gxets_rules.io.result_reader import read_result
+from gxets_rules.model.result import Result
 from tests.conftest import run_cli
 
 REQUIRE_TOOLS = "GXETS_REQUIRE_TOOLS"
@@ -56,10 +57,11 @@ LOTS_JA = [
 ]
 
 
-def check_result(submission: Path, *options: str | Path) -> dict[str, Any]:
+def check_result(submission: Path, *options: str | Path) -> Result:
+    """What `gxets check --format json` prints, read back as `gxets render` reads a result (every gate passed)."""
     result = run_cli("check", submission, *options, "--format", "json")
     assert result.exit_code == 0, result.stderr
-    return json.loads(result.output)
+    return read_result(result.output, "check")
 
 
 class _Text(HTMLParser):

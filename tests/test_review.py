@@ -15,6 +15,7 @@ from benchmarks.synthetic_batch import generate_batch
 from gxets_rules.app.pipeline import ruleset_for
 from gxets_rules.app.review.claims import claims_of, era_balances
 from gxets_rules.app.review.firm import folder_name
+from gxets_rules.model.review import EraBalance, ReviewSummary, Totals
 from gxets_rules.model.submission import CreditLot
 from gxets_rules.render.review_text import MAX_LINES, render_review_text
 from gxets_rules.ruleset.schema import ClaimVocabulary
@@ -296,11 +297,30 @@ def test_a_temporary_file_left_by_a_killed_run_is_removed_by_the_next(tmp_path: 
 def test_the_terminal_lists_at_most_fifty_allowance_excesses() -> None:
     """Like the double claims and invalid files: the summary files hold every seller, the terminal the first 50."""
     sellers = [
-        {"seller_firm_id": f"seller-{n:02d}", "created_t": 100, "claimed_t": 100 + excess, "excess_t": excess}
+        EraBalance(
+            seller_firm_id=f"seller-{n:02d}",
+            seller_evaluated=True,
+            created_t=100,
+            claimed_t=100 + excess,
+            excess_t=excess,
+            claims=[],
+        )
         for n, excess in enumerate([0] + [1] * 60)
     ]
-    totals = {"firms": 61, "invalid": 0, "double_claims": 0, "era_excess_sellers": 60}
-    summary = {"totals": totals, "double_claims": [], "era": sellers, "invalid": []}
+    counts = {"need_t": 0, "usable_t": 0, "offsets_to_buy_t": 0, "era_supply_t": 6_100, "era_demand_t": 6_160}
+    totals = Totals(
+        firms=61,
+        invalid=0,
+        double_claims=0,
+        double_claimed_t=0,
+        era_excess_sellers=60,
+        by_kind=[],
+        by_tse_category=[],
+        **counts,
+    )
+    summary = ReviewSummary(
+        engine="test", as_of=None, inputs={}, firms=[], invalid=[], double_claims=[], era=sellers, totals=totals
+    )
     lines = render_review_text(summary, "en").splitlines()[1:]
     assert len(lines) == MAX_LINES == 50
     assert lines[0].split(":")[0].endswith("seller-01") and lines[-1].split(":")[0].endswith("seller-50")

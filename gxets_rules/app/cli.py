@@ -42,7 +42,7 @@ from gxets_rules.evaluate.result import build_result
 from gxets_rules.evaluate.rulesets import load_ruleset
 from gxets_rules.io.cancellations_csv import read_cancellations
 from gxets_rules.io.result_reader import DEFAULT_MAX_RESULT_BYTES, load_result
-from gxets_rules.io.writers import atomic_write_bytes, canonical_json, write_json
+from gxets_rules.io.writers import atomic_write_bytes, canonical_json, result_bytes
 from gxets_rules.io.xlsx.guard import DEFAULT_MAX_ROWS, XLSX_SUFFIX, XlsxLimits
 from gxets_rules.io.xlsx.template import template_bytes
 from gxets_rules.model.desk import DECISIONS
@@ -224,22 +224,22 @@ def checked(
 def check(fmt: str, out: Path | None, reports: list[str], lang: str, **request: Any) -> None:
     """Check a submission: eligibility of every lot and the firm's position.
 
-    Writes the result JSON (gxets.result.v1) to OUT/result.json when --out is given, and the review reports asked for
+    Writes the result JSON (gxets.result.v2) to OUT/result.json when --out is given, and the review reports asked for
     with --report (OUT/report.html, OUT/report.xlsx); prints a summary (text) or the result itself (json). With
     --market, the result also holds a purchase plan: what to buy where, at what cost, and the last order session.
     """
     if reports and out is None:
         raise click.UsageError("--report needs --out: the folder to write the reports into")
     result = checked(**request, lang=lang)
-    data = result.model_dump(mode="json")
+    encoded = result_bytes(result) if out is not None or fmt == "json" else b""  # encoded once, if anyone reads it
     written = []
     if out is not None:
-        write_json(out / "result.json", data)
-        written = [out / "result.json", *write_reports(data, reports, lang, out)]
+        atomic_write_bytes(out / "result.json", encoded)
+        written = [out / "result.json", *write_reports(result, reports, lang, out)]
     if fmt == "json":
-        click.echo(canonical_json(data), nl=False)
+        click.echo(encoded.decode("utf-8"), nl=False)
     else:
-        click.echo(render_text(data, lang), nl=False)
+        click.echo(render_text(result, lang), nl=False)
         for path in written:
             click.echo(f"→ {path}")
 
@@ -254,10 +254,15 @@ def check(fmt: str, out: Path | None, reports: list[str], lang: str, **request: 
 )
 @guarded
 def render(result_file: Path, reports: list[str], lang: str, out: Path, max_bytes: int) -> None:
-    """Write the review reports of a saved result (gxets.result.v1) — a view of it; nothing is evaluated again."""
-    data = load_result(result_file, max_bytes)
-    click.echo(render_text(data, lang), nl=False)
-    for path in write_reports(data, reports, lang, out):
+    """Write the review reports of a saved result (gxets.result.v2) — a view of it; nothing is evaluated again.
+
+    The result is checked completely first — its JSON, its format, its model and the consistency of its figures — and
+    one that fails is refused with the place of the problem (exit code 2), nothing written. A gxets.result.v1 file
+    (from earlier gxets-rules) is refused too: run `gxets check` on the submission again.
+    """
+    result = load_result(result_file, max_bytes)
+    click.echo(render_text(result, lang), nl=False)
+    for path in write_reports(result, reports, lang, out):
         click.echo(f"→ {path}")
 
 
@@ -269,11 +274,11 @@ def render(result_file: Path, reports: list[str], lang: str, out: Path, max_byte
 def explain(lot_id: str, lang: str, **request: Any) -> None:
     """Explain one lot: every criterion with its outcome, citation, the inputs and parameters it read, and the
     ownership paths behind it."""
-    data = checked(**request, lang=lang).model_dump(mode="json")
-    known = [lot["id"] for lot in data["lots"]]
+    result = checked(**request, lang=lang)
+    known = [lot.id for lot in result.lots]
     if lot_id not in known:
         raise click.BadParameter(f"no lot {lot_id!r}; the submission has: {', '.join(known)}", param_hint="LOT_ID")
-    click.echo(render_lot(data, lot_id, lang), nl=False)
+    click.echo(render_lot(result, lot_id, lang), nl=False)
 
 
 def review_exit_code(summary: ReviewSummary) -> int:
@@ -392,9 +397,8 @@ def review(
         click.echo(f"note: new ledger at {ledger.resolve()}", err=True)
     with click.progressbar(length=len(files), label="gxets review", file=sys.stderr, show_pos=True) as bar:
         summary = run_batch(batch, progress=lambda _: bar.update(1))
-    data = summary.model_dump(mode="json")
-    written = write_summary(data, lang, out)
-    click.echo(render_review_text(data, lang), nl=False)
+    written = write_summary(summary, lang, out)
+    click.echo(render_review_text(summary, lang), nl=False)
     for path in written:
         click.echo(f"→ {path}")
     sys.exit(review_exit_code(summary))

@@ -2,14 +2,16 @@
 
 An output file is written to a temporary file in the same folder and renamed over the
 target only when complete, so a crash or a full disk never leaves half a report. JSON
-is canonical: sorted keys, two-space indent, UTF-8, a final newline — the same result
-gives the same bytes, which is what the determinism promise means.
+is canonical: sorted keys, UTF-8, a final newline — the same data gives the same bytes,
+which is what the determinism promise means. Summaries and exports are indented by two
+spaces; a result, read by programs and large, has no whitespace between tokens.
 
 The text is exactly what ``json.dumps(data, ensure_ascii=False, sort_keys=True, indent=2)``
-gives, but encoded by pydantic-core's serializer (Rust; pydantic is already a dependency):
-the standard library encodes indented JSON in pure Python, which made encoding the largest
-single cost of a batch review (a 200-lot result is 1.4 MB). Keys are sorted here first, as
-the standard library sorts them (by the key itself, so integer keys in numeric order).
+gives (with ``indent=None``, what ``separators=(",", ":")`` gives), but encoded by
+pydantic-core's serializer (Rust; pydantic is already a dependency): the standard library
+encodes indented JSON in pure Python, which made encoding the largest single cost of a
+batch review. Keys are sorted here first, as the standard library sorts them (by the key
+itself, so integer keys in numeric order).
 """
 
 from __future__ import annotations
@@ -26,6 +28,8 @@ from typing import Any
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from pydantic import BaseModel
 from pydantic_core import to_json
+
+from gxets_rules.model.result import Result
 
 MAX_CELL_TEXT = 32_767
 _CORE_DATES = re.compile(rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:\2>)")
@@ -86,15 +90,25 @@ def _key_text(key: Any) -> str:
     raise TypeError(f"keys must be str or int, not {type(key).__name__}")
 
 
-def canonical_json(data: Any) -> str:
-    """Deterministic JSON text for plain data or a pydantic model."""
+def canonical_json(data: Any, *, indent: int | None = 2) -> str:
+    """Deterministic JSON text for plain data or a pydantic model; ``indent=None``: no whitespace between tokens."""
     if isinstance(data, BaseModel):
         data = data.model_dump(mode="json")
-    return to_json(_key_sorted(data), indent=2).decode("utf-8") + "\n"
+    return to_json(_key_sorted(data), indent=indent).decode("utf-8") + "\n"
 
 
 def write_json(path: Path, data: Any) -> None:
     atomic_write_bytes(path, canonical_json(data).encode("utf-8"))
+
+
+def result_bytes(result: Result) -> bytes:
+    """A result as its file holds it: canonical JSON without whitespace between tokens, then a newline.
+
+    A result is read by programs (``gxets render``, a secretariat's tools) and can hold 100,000 lots, so it carries no
+    indentation (a third of an indented result's bytes); ``jq .`` shows it indented. Encoded once: the file and
+    ``gxets check --format json`` are these bytes.
+    """
+    return canonical_json(result, indent=None).encode("utf-8")
 
 
 def cell_text(value: str) -> str:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, JsonValue, StringConstraints
 
 
 @dataclass(frozen=True)
@@ -41,6 +41,20 @@ CountryCode = Annotated[
 ]
 
 
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+def _by_key(mapping: dict[K, V]) -> dict[K, V]:
+    return dict(sorted(mapping.items()))
+
+
+SortedDict = Annotated[dict[K, V], AfterValidator(_by_key)]
+"""A mapping held in key order however it was built, so that a model made in memory and the same model read back from
+its (sorted-key) JSON iterate alike — and so render alike: a report made straight after a check and one made later
+from the saved file are the same bytes."""
+
+
 class StrictModel(BaseModel):
     """Immutable, and an unknown key is an error: a typo must never be ignored silently."""
 
@@ -62,6 +76,6 @@ class ParamUse(StrictModel):
 
     name: str
     fy: int
-    value: Any
+    value: JsonValue = Field(description="As JSON holds it without loss: exact fractions as text (51/100), dates ISO.")
     source: str | None
     interpretations: list[str] = Field(default_factory=list)

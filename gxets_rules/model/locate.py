@@ -11,6 +11,8 @@ swapped serial range is located at its serial cells, not at the row.
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -55,6 +57,7 @@ _KEYS = {
     "bool_type": "bool",
 }
 _PATTERNS = {"^[A-Z]{2}$": "country_code"}
+_NAME = re.compile(r"^[A-Za-z0-9_-]+$")
 
 
 def dotted(path: Sequence[str | int], data: Any = None) -> str:
@@ -68,9 +71,32 @@ def dotted(path: Sequence[str | int], data: Any = None) -> str:
             if isinstance(node, dict) and isinstance(node.get("id"), str):
                 out += f"({node['id']})"
         else:
-            out += f".{part}" if out else str(part)
+            if not _NAME.match(part):  # a key such as "lot.status" or "position.status" stays one key
+                out += f"[{json.dumps(part, ensure_ascii=False)}]"
+            else:
+                out += f".{part}" if out else part
             node = node.get(part) if isinstance(node, dict) else None
     return out
+
+
+def _data_path(loc: Sequence[str | int], data: Any) -> tuple[str | int, ...]:
+    """A pydantic error location as a path in the data: the names of union branches (``function-after[…]``) and the
+    tags of discriminated unions (``'whole'`` of a figure whose ``kind`` is whole) are not places in the data."""
+    path: list[str | int] = []
+    node = data
+    for part in loc:
+        if isinstance(part, str) and (
+            "[" in part or (isinstance(node, dict) and part not in node and part in node.values())
+        ):
+            continue
+        path.append(part)
+        if isinstance(node, dict):
+            node = node.get(part) if isinstance(part, str) else None
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            node = node[part]
+        else:
+            node = None
+    return tuple(path)
 
 
 def _shown(value: Any) -> str:
@@ -112,10 +138,10 @@ def worded(error: Any, schema_hint: str | None) -> tuple[str, dict[str, Any], st
 def problems_from_validation(
     exc: ValidationError, locate: Locator, data: Any, schema_hint: str | None = None, name_of: Namer | None = None
 ) -> list[Problem]:
-    """One located, catalogued problem per pydantic error; union branch names are dropped from paths."""
+    """One located, catalogued problem per pydantic error, at its path in the data."""
     problems = []
     for error in exc.errors(include_url=False):
-        path = tuple(part for part in error["loc"] if not (isinstance(part, str) and "[" in part))
+        path = _data_path(error["loc"], data)
         code, args, at = worded(error, schema_hint)
         if at is not None:
             path = (*path, at)

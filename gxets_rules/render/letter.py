@@ -79,7 +79,7 @@ class LetterView:
         rows = tuple(
             PointRow(
                 criterion=f"{p.criterion} ({t.outcome(p.outcome)})",
-                point=f"{t.localized(p.title.model_dump())}: {t.localized(p.message.model_dump())}",
+                point=f"{t.localized(p.title)}: {t.localized(p.message)}",
                 clause=p.source or "–",
             )
             for p in lot.points
@@ -90,11 +90,11 @@ class LetterView:
         return [self.lot_block(lot) for lot in self.letter.lots]
 
     def issues(self) -> list[str]:
-        return [f"{i.location} [{i.check}]: {self.t.localized(i.message.model_dump())}" for i in self.letter.issues]
+        return [f"{i.location} [{i.check}]: {self.t.localized(i.message)}" for i in self.letter.issues]
 
     def position(self) -> list[tuple[str, str]]:
         t, letter = self.t, self.letter
-        rows = [(t("status"), t.localized(letter.status.model_dump()) if letter.status else "–")]
+        rows = [(t("status"), t.localized(letter.status) if letter.status else "–")]
         rows += [
             (t("review.need_t"), t.value(letter.need_t, "t")),
             (t("review.usable_t"), t.value(letter.usable_t, "t")),

@@ -16,17 +16,15 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 from gxets_rules.app.pipeline import CheckRequest, SharedInputs, evaluate_loaded, load_inputs, ruleset_of
 from gxets_rules.app.review.claims import Claim, claimed, claims_of
 from gxets_rules.app.review.ledger import SubmissionRecord
-from gxets_rules.evaluate.coverage import cap_key, usable_key
 from gxets_rules.evaluate.result import build_result
-from gxets_rules.evaluate.trace import result_field
-from gxets_rules.io.writers import atomic_write_bytes, canonical_json
+from gxets_rules.io.writers import atomic_write_bytes, canonical_json, result_bytes
 from gxets_rules.io.xlsx.guard import DEFAULT_MAX_ROWS
 from gxets_rules.model.problems import InputError, Problem
+from gxets_rules.model.result import LabelFigure, LotResult, Result, TextFigure, WholeFigure
 from gxets_rules.model.review import CapUse, CreditTotal, FirmRow
 from gxets_rules.model.submission import CreditLot
 from gxets_rules.render.reports import write_reports
@@ -122,13 +120,13 @@ def review_submission(index: int, path: Path, options: ReviewOptions, shared: Sh
             problems=_texts(exc.problems, options.lang),
             firm_name=loaded.submission.firm.name,
         )
-    data = build_result(evaluation).model_dump(mode="json")
+    result = build_result(evaluation)
     folder = folder_name(index, firm_id)
     result_file = options.out / folder / "result.json"
-    encoded = canonical_json(data).encode("utf-8")
+    encoded = result_bytes(result)
     atomic_write_bytes(result_file, encoded)
-    reports = write_reports(data, options.reports, options.lang, options.out / folder)
-    row = firm_row(data, ruleset, file, f"{folder}/result.json", _texts(evaluation.loaded.warnings, options.lang))
+    reports = write_reports(result, options.reports, options.lang, options.out / folder)
+    row = firm_row(result, ruleset, file, f"{folder}/result.json", _texts(evaluation.loaded.warnings, options.lang))
     if HTML_REPORT in options.reports:
         report = reports[options.reports.index(HTML_REPORT)].name
         row = row.model_copy(update={"report": f"{folder}/{report}", "review_page": f"{folder}/{REVIEW_PAGE}"})
@@ -138,9 +136,9 @@ def review_submission(index: int, path: Path, options: ReviewOptions, shared: Sh
         firm_id,
         claims,
         row=row,
-        credits=credit_totals(loaded.submission.lots, vocabulary, data["lots"]),
+        credits=credit_totals(loaded.submission.lots, vocabulary, result.lots),
         record=submission_record(
-            data, row, ResultFile(str(result_file.resolve()), hashlib.sha256(encoded).hexdigest())
+            result, row, ResultFile(str(result_file.resolve()), hashlib.sha256(encoded).hexdigest())
         ),
         folder=folder,
         categorised_kinds=frozenset(vocabulary.categorised_kinds),
@@ -153,46 +151,43 @@ def _texts(problems: Sequence[Problem], lang: str) -> tuple[str, ...]:
     return tuple(problem.render(lang) for problem in problems)
 
 
-def firm_row(result: dict[str, Any], ruleset: RuleSet, file: str, result_path: str, warnings: Sequence[str]) -> FirmRow:
+def firm_row(result: Result, ruleset: RuleSet, file: str, result_path: str, warnings: Sequence[str]) -> FirmRow:
     """The summary row of a firm's result: figures read from it by the conventions of docs/review.md, and from its
-    rule set what its cap classes are and which output says what the firm may create."""
-    coverage = result["coverage"]
+    rule set which output says what the firm may create."""
+    coverage = result.coverage
     created = ruleset.manifest.claims.created
-    creatable = created.creatable if created else None
-    verdicts = Counter(lot["verdict"] for lot in result["lots"])
-    status = result["fields"].get(STATUS_FIELD) or {}
-    labels = status.get("labels") or {}
-    value = result_field(result, STATUS_FIELD)
+    creatable = result.figure(created.creatable) if created and created.creatable else None
+    verdicts = Counter(lot.verdict for lot in result.lots)
+    status = result.figure(STATUS_FIELD)
+    value = status.value if isinstance(status, LabelFigure | TextFigure) else None
+    labels = result.catalogue.quantities[status.quantity].labels if status and status.quantity else None
     return FirmRow(
-        firm_id=result["firm"]["id"],
-        firm_name=result["firm"]["name"],
+        firm_id=result.firm.id,
+        firm_name=result.firm.name,
         file=file,
         result=result_path,
-        ruleset=f"{result['ruleset']['id']} {result['ruleset']['version']}",
-        as_of=result["as_of"],
+        ruleset=f"{result.ruleset.id} {result.ruleset.version}",
+        as_of=result.as_of.isoformat(),
         status=value,
-        status_label=labels.get(value),
-        need_t=coverage["need_t"],
-        usable_t=coverage["usable_t"],
-        offsets_to_buy_t=coverage["offsets_to_buy_t"],
-        era_creatable_t=result_field(result, creatable) if creatable else None,
-        caps=[
-            CapUse(cap_class=cls, used_t=coverage[usable_key(cls)], cap_t=coverage[cap_key(cls)])
-            for cls in sorted(ruleset.coverage.classes)
-        ],
-        lots=len(result["lots"]),
+        status_label=labels.get(value) if labels and value else None,
+        need_t=coverage.need_t,
+        usable_t=coverage.usable_t,
+        offsets_to_buy_t=coverage.offsets_to_buy_t,
+        era_creatable_t=creatable.value if isinstance(creatable, WholeFigure) else None,
+        caps=[CapUse(cap_class=cls, used_t=use.usable_t, cap_t=use.cap_t) for cls, use in coverage.classes.items()],
+        lots=len(result.lots),
         ineligible_lots=verdicts["ineligible"],
         needs_review_lots=verdicts["needs_review"],
-        issues=len(result["issues"]),
+        issues=len(result.issues),
         intake_warnings=list(warnings),
     )
 
 
 def credit_totals(
-    lots: Iterable[CreditLot], vocabulary: ClaimVocabulary, results: Iterable[dict[str, Any]]
+    lots: Iterable[CreditLot], vocabulary: ClaimVocabulary, results: Iterable[LotResult]
 ) -> tuple[CreditTotal, ...]:
     """The firm's claimed credits (its claiming lots) by kind and TSE category, with the tonnes that count."""
-    usable = {lot["id"]: lot["usable_t"] for lot in results}
+    usable = {lot.id: lot.usable_t for lot in results}
     return sum_credits(
         (lot.kind, lot.tse_category, 1, lot.quantity_t, usable.get(lot.id, 0)) for lot in claimed(lots, vocabulary)
     )
@@ -215,20 +210,19 @@ def sum_credits(rows: Iterable[tuple[str, str | None, int, int, int]]) -> tuple[
     )
 
 
-def submission_record(result: dict[str, Any], row: FirmRow, written: ResultFile) -> SubmissionRecord:
+def submission_record(result: Result, row: FirmRow, written: ResultFile) -> SubmissionRecord:
     """What the ledger keeps: the content hash covers every input file's hash and the evaluation date; the summary
     row is the one the review computed (without what the ledger itself adds to it later: report link, decision)."""
-    run = result["run"]
-    content = canonical_json({"inputs": run["inputs"], "as_of": run["as_of"]}).encode("utf-8")
+    content = canonical_json({"inputs": dict(result.run.inputs), "as_of": result.as_of.isoformat()}).encode("utf-8")
     return SubmissionRecord(
         firm_id=row.firm_id,
         content_sha256=hashlib.sha256(content).hexdigest(),
-        ruleset_id=result["ruleset"]["id"],
-        ruleset_version=result["ruleset"]["version"],
-        ruleset_sha256=result["ruleset"]["sha256"],
-        first_fy=result["period"]["first_fy"],
-        last_fy=result["period"]["last_fy"],
-        as_of=result["as_of"],
+        ruleset_id=result.ruleset.id,
+        ruleset_version=result.ruleset.version,
+        ruleset_sha256=result.ruleset.sha256,
+        first_fy=result.period.first_fy,
+        last_fy=result.period.last_fy,
+        as_of=result.as_of.isoformat(),
         file=row.file,
         summary=row.model_dump(mode="json", exclude=LEDGER_ADDED),
         result_path=written.path,

@@ -8,20 +8,19 @@ read a rule-set folder of its choosing (``ruleset: /some/path``), and a thousand
 from __future__ import annotations
 
 import base64
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 from gxets_rules.app.pipeline import CheckRequest, SharedInputs, run_evaluation
 from gxets_rules.app.web.uploads import confine_lots_csv
 from gxets_rules.evaluate.result import build_result
 from gxets_rules.evaluate.rulesets import load_ruleset
 from gxets_rules.io.ownership_reader import LoadedOwnership
-from gxets_rules.io.writers import canonical_json
+from gxets_rules.io.writers import result_bytes
 from gxets_rules.model.problems import InputError, Location, Problem
+from gxets_rules.model.result import Result
 from gxets_rules.render.reports import REPORTS
 from gxets_rules.resources import bundled_rulesets, rules_root
 from gxets_rules.ruleset.compiled import RuleSet
@@ -87,9 +86,9 @@ class Download:
 
 @dataclass(frozen=True)
 class Checked:
-    """What the result page shows: the result (canonical JSON, as a dict), its downloads and the reading's notes."""
+    """What the result page shows: the typed result, its downloads and the reading's notes."""
 
-    result: dict[str, Any]
+    result: Result
     downloads: tuple[Download, ...]
     warnings: tuple[str, ...]
 
@@ -106,9 +105,8 @@ def precheck(upload: Upload, inputs: BundledInputs, lang: str, today: date) -> C
         upload.submission, None, None, inputs.max_bytes, upload.ownership, upload.market, inputs.max_rows
     )
     evaluation = run_evaluation(request, today, inputs)
-    text = canonical_json(build_result(evaluation).model_dump(mode="json"))
-    result = json.loads(text)
-    downloads = [data_url("result.json", text.encode("utf-8"))]
+    result = build_result(evaluation)
+    downloads = [data_url("result.json", result_bytes(result))]
     downloads += [data_url(name, render(result, lang)) for name, render in (REPORTS["xlsx"], REPORTS["html"])]
     warnings = tuple(
         shown(problem, upload.root, lang).text

@@ -66,7 +66,7 @@ def firm_response(request: Request, problems: tuple[Any, ...] = (), status: int 
         round=round_name,
         desk=desk,
         kinds=DECISIONS,
-        lots=[lot["id"] for lot in result["lots"]],
+        lots=[lot.id for lot in result.lots],
         problems=problems,
         **report_context(result, lang),
     )

@@ -141,7 +141,7 @@ class ReviewJobs:
 
         batch = Batch(files, options, shared, config.ledger, 1, inputs, upload.round, records)
         summary = run_batch(batch, progress=advance)
-        write_summary(summary.model_dump(mode="json"), upload.lang, out)
+        write_summary(summary, upload.lang, out)
         finished = datetime.now(UTC).isoformat(timespec="seconds")
         record = {"by": upload.user, "round": summary.round, "finished": finished, "notes": job.notes}
         write_json(upload.run / RUN_FILE, record)

@@ -20,7 +20,6 @@ from gxets_rules._version import __version__
 from gxets_rules.app.web.security import CSRF_FIELD, csrf_token
 from gxets_rules.render.catalogue import LANGUAGES, Text
 from gxets_rules.render.html import stylesheet
-from gxets_rules.render.view import unit_of_key
 from gxets_rules.resources import data_dir
 from gxets_rules.ruleset.strict_yaml import read_yaml_file
 
@@ -56,9 +55,7 @@ def environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.globals.update(
-        zip=zip, unit_of_key=unit_of_key, csrf_field=CSRF_FIELD, version=__version__, report_css=stylesheet()
-    )
+    env.globals.update(zip=zip, csrf_field=CSRF_FIELD, version=__version__, report_css=stylesheet())
     return env
 
 

@@ -28,7 +28,9 @@ from gxets_rules.app.web.pages import language, page
 from gxets_rules.app.web.runs import latest_decisions, ledger_of, read_summary, run_folder, run_record
 from gxets_rules.app.web.security import require_csrf
 from gxets_rules.app.web.uploads import extract_batch, given, safe_name, save
+from gxets_rules.model.base import LocalizedText
 from gxets_rules.model.desk import DECISIONS, Decision, japan_time
+from gxets_rules.model.review import ReviewSummary
 from gxets_rules.render.catalogue import Text
 from gxets_rules.render.review_view import DECISION_TONES, ReviewView
 
@@ -69,7 +71,7 @@ def firm_rows(summary: dict[str, Any], t: Text, decisions: dict[str, Decision]) 
             "firm_id": row["firm_id"],
             "firm_name": row["firm_name"],
             "status": row["status"] or "",
-            "status_label": t.localized(row["status_label"]) or row["status"] or "–",
+            "status_label": t.localized(_text(row["status_label"])) or row["status"] or "–",
             "need_t": row["need_t"],
             "offsets_to_buy_t": row["offsets_to_buy_t"],
             "lots": row["lots"],
@@ -80,6 +82,11 @@ def firm_rows(summary: dict[str, Any], t: Text, decisions: dict[str, Decision]) 
         }
         for index, row in enumerate(summary["firms"])
     ]
+
+
+def _text(stored: dict[str, str] | None) -> LocalizedText | None:
+    """A text of the summary file (stored as JSON) as the model it was written from."""
+    return LocalizedText.model_validate(stored) if stored else None
 
 
 def _decision_cells(decision: Decision | None, t: Text) -> dict[str, str]:
@@ -216,7 +223,7 @@ async def run_page(request: Request) -> Response:
     folder = run_folder(request)
     summary = read_summary(folder)
     lang = language(request)
-    view = ReviewView(summary, lang)
+    view = ReviewView(ReviewSummary.model_validate(summary), lang)  # the file the review wrote, as its model
     config: WebConfig = request.app.state.config
     rows = firm_rows(summary, view.t, latest_decisions(config, summary["round"]))
     query = {key: str(request.query_params.get(key, "")) for key in ("q", "status", "decision", "sort", "dir")}
