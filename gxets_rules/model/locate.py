@@ -55,6 +55,8 @@ _KEYS = {
     "too_short": "too_few",
     "too_long": "too_many",
     "bool_type": "bool",
+    "union_tag_invalid": "tag",
+    "union_tag_not_found": "no_tag",
 }
 _PATTERNS = {"^[A-Z]{2}$": "country_code"}
 _NAME = re.compile(r"^[A-Za-z0-9_-]+$")
@@ -128,6 +130,13 @@ def worded(error: Any, schema_hint: str | None) -> tuple[str, dict[str, Any], st
         args["limit"] = str(context.get("min_length", context.get("max_length", "")))
     elif key == "pattern":
         args["pattern"] = str(context.get("pattern", ""))
+    elif key in ("tag", "no_tag"):
+        expected = str(context.get("expected_tags", "")).replace("'", "")
+        args = {
+            "tag": str(context.get("tag", "")),
+            "by": str(context.get("discriminator", "")).strip("'"),
+            "expected": expected,
+        }
     elif kind == "value_error":  # a rule-set file's own check (for its author): its sentence as it is
         key, args = "value_error", {"detail": str(error["msg"]).removeprefix("Value error, ")}
     elif key == "invalid":
