@@ -41,18 +41,34 @@ LANG_CHOICE = click.Choice(["ja", "en"])
 DEFAULT_LANG = os.environ.get("GXETS_LANG", "ja")
 
 
-def report_warnings(warnings: Iterable[Problem]) -> None:
-    """What a reviewer should know about an input that did not stop the run (formulas, hidden sheets, links)."""
-    for warning in warnings:
-        click.echo(f"warning: {warning}", err=True)
+def report_warnings(warnings: Iterable[Problem], lang: str = DEFAULT_LANG) -> None:
+    """What a reviewer should know about an input that did not stop the run (formulas, hidden sheets, links), and
+    how typed values were read (notes), in the reader's language."""
+    from gxets_rules.render.problems import warning_lines
+
+    for line in warning_lines(warnings, lang):
+        click.echo(line, err=True)
 
 
 def report_problems(problems: list[Problem], title: str) -> None:
+    """A rule set's problems, for its author (in English, the rule language's)."""
     click.echo(f"error: {title}: {len(problems)} problem(s)", err=True)
     for problem in problems[:MAX_SHOWN]:
         click.echo(f"  {problem}", err=True)
     if len(problems) > MAX_SHOWN:
         click.echo(f"  … and {len(problems) - MAX_SHOWN} more", err=True)
+
+
+def report_input_problems(problems: list[Problem], lang: str, fmt: str | None) -> None:
+    """Every problem of a refused input, in the reader's language: lines on stderr, or JSON on stdout."""
+    from gxets_rules.io.writers import canonical_json
+    from gxets_rules.render.problems import problem_lines, problems_document
+
+    if fmt == "json":
+        click.echo(canonical_json(problems_document(problems, lang)), nl=False)
+        return
+    for line in problem_lines(problems, lang, MAX_SHOWN):
+        click.echo(line, err=True)
 
 
 def stdout_gone() -> None:
@@ -77,7 +93,7 @@ def guarded(func: Callable[..., Any]) -> Callable[..., Any]:
         try:
             return func(*args, **kwargs)
         except InputError as exc:
-            report_problems(exc.problems, "invalid input")
+            report_input_problems(exc.problems, ctx.params.get("lang") or DEFAULT_LANG, ctx.params.get("fmt"))
             ctx.exit(EXIT_INPUT)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
@@ -177,15 +193,16 @@ def checked(
     max_bytes: int,
     max_rows: int,
     market: Path | None,
+    lang: str = DEFAULT_LANG,
 ) -> Result:
-    """The result of the check the options ask for, after printing the warnings its inputs gave."""
+    """The result of the check the options ask for, after printing the warnings and notes its inputs gave."""
     from gxets_rules.app.pipeline import CheckRequest, run_evaluation, today_in_japan
     from gxets_rules.evaluate.result import build_result
 
     when = as_of.date() if as_of else None
     request = CheckRequest(submission, ruleset_ref, when, max_bytes, ownership, market, max_rows)
     evaluation = run_evaluation(request, today=today_in_japan())
-    report_warnings(evaluation.loaded.warnings)
+    report_warnings([w for w in evaluation.loaded.warnings if not w.code.startswith("note.")], lang)
     return build_result(evaluation)
 
 
@@ -208,7 +225,7 @@ def check(fmt: str, out: Path | None, reports: list[str], lang: str, **request: 
 
     if reports and out is None:
         raise click.UsageError("--report needs --out: the folder to write the reports into")
-    result = checked(**request)
+    result = checked(**request, lang=lang)
     encoded = result_bytes(result) if out is not None or fmt == "json" else b""  # encoded once, if anyone reads it
     written = []
     if out is not None:
@@ -268,7 +285,7 @@ def explain(lot_id: str, lang: str, **request: Any) -> None:
     ownership paths behind it."""
     from gxets_rules.render.text import render_lot
 
-    result = checked(**request)
+    result = checked(**request, lang=lang)
     known = [lot.id for lot in result.lots]
     if lot_id not in known:
         raise click.BadParameter(f"no lot {lot_id!r}; the submission has: {', '.join(known)}", param_hint="LOT_ID")
@@ -623,7 +640,7 @@ def convert(
 
     limits = XlsxLimits(max_bytes, max_rows)
     part = "ownership" if ownership_part else None
-    report_warnings(convert_file(source, target, lang, limits, ruleset_ref, part))
+    report_warnings(convert_file(source, target, lang, limits, ruleset_ref, part), lang)
     click.echo(f"→ {target}")
 
 

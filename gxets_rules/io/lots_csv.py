@@ -1,103 +1,159 @@
-"""Credit lots from CSV: the fast path for large holdings.
+"""Credit lots from CSV: the fast path for large holdings (DESIGN.md §8), in the encodings Japanese Excel writes.
 
-YAML is about 100× slower to parse than CSV, so a submission may keep its lots in a CSV
-file with one row per lot. Columns are the lot fields; project fields carry a
-``project.`` prefix (``project.country``). Empty cells mean "not given". Every row is
-validated by the same :class:`CreditLot` model as YAML lots, and problems are reported
-as ``file.csv:row:column``.
+YAML is about 100× slower to parse than CSV, so a submission may keep its lots in a CSV file with one row per lot.
+Columns are the lot fields (``quantity_t``; project fields with a ``project.`` prefix, ``project.country``) or the
+headings of the workbook's lots sheet in Japanese or English (``数量（t-CO2）``). Empty cells mean "not given".
+
+A CSV saved by Japanese Excel is CP932 (Shift_JIS) or UTF-8 with a BOM; the reader tries UTF-8 (with or without BOM)
+and then CP932, strictly, and notes which it used — a file that is neither is reported, never guessed. Values are read
+as a person typed them, like a workbook's cells (``io/normalise.py``), each reading noted; columns that are not lot
+fields (備考) are noted and not read; a row without an id that adds up the others (合計) is skipped with a note.
+Every row is validated by the same :class:`CreditLot` model as YAML lots; problems are reported as
+``file.csv:line:column`` with the column's heading.
 """
 
 from __future__ import annotations
 
 import csv
+import io
 from pathlib import Path
 from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
+from gxets_rules.io.csv_text import excel_csv_text
+from gxets_rules.io.normalise import TOTAL_WORDS, typed_text
+from gxets_rules.io.notes import Notes
+from gxets_rules.io.vocabulary import Vocabulary, column_path
+from gxets_rules.io.xlsx.layout import Column, aliases, fold, heading, layout, suggestion
 from gxets_rules.model.locate import problems_from_validation
 from gxets_rules.model.problems import InputError, Location, Problem, display_path
-from gxets_rules.model.submission import CreditLot, Project
-
-LOT_COLUMNS = [name for name in CreditLot.model_fields if name != "project"]
-PROJECT_COLUMNS = [f"project.{name}" for name in Project.model_fields]
-ALL_COLUMNS = LOT_COLUMNS + PROJECT_COLUMNS
-_INT_FIELDS = {"quantity_t", "serial_start", "serial_end", "vintage"}
+from gxets_rules.model.submission import CreditLot
+from gxets_rules.model.wording import Words
 
 _LOTS = TypeAdapter(list[CreditLot])
+_LOTS_SPEC = next(spec for spec in layout("submission") if spec.key == "lots")
+"""The workbook's lots sheet: the CSV has its columns (one source for both)."""
+ALL_COLUMNS = [column.dotted for column in _LOTS_SPEC.columns]
+"""The CSV's column names as fields (``quantity_t``, ``project.country``), for a program that writes one."""
 
 
-def whole_number(text: str) -> int | str:
-    """Text of a whole number as an int ("30,000" too); anything else stays text for the model to report, located."""
+def decoded(path: Path, shown: str) -> tuple[str, str]:
+    """The file's text and the name of the encoding it was read in: UTF-8 (BOM or not), else CP932."""
     try:
-        return int(text.replace(",", "").replace("_", ""))
-    except ValueError:
-        return text
-
-
-def _cell(column: str, text: str) -> Any:
-    """Whole-number columns become ints; anything else stays text for the model to check."""
-    return whole_number(text) if column in _INT_FIELDS else text
-
-
-def read_lots_csv(path: Path, max_rows: int = 1_000_000) -> tuple[list[CreditLot], list[Location]]:
-    """Read lots from CSV; return them with the location of each one's row."""
-    shown = display_path(path)
-    try:
-        handle = path.open(newline="", encoding="utf-8-sig")
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError([Problem.of(Location(shown), "csv.missing")]) from None
     except OSError as exc:
-        raise InputError([Problem(Location(shown), f"cannot read lots CSV: {exc.strerror}")]) from None
-    problems: list[Problem] = []
-    records: list[dict[str, Any]] = []
-    with handle:
-        reader = csv.reader(handle)
-        header = next(reader, None)
-        if not header:
-            raise InputError([Problem(Location(shown, 1), "the lots CSV has no header row")])
-        header = [name.strip() for name in header]
-        unknown = [name for name in header if name not in ALL_COLUMNS]
-        for name in unknown:
-            column = header.index(name) + 1
-            problems.append(Problem(Location(shown, 1, column), f"unknown column {name!r}"))
-        for column, name in enumerate(header, start=1):
-            first = header.index(name) + 1
-            if first != column:  # which of the two cells counts would be a guess
-                where = Location(shown, 1, column)
-                problems.append(Problem(where, f"column {name!r} is given twice (first in column {first})"))
-        for number, row in enumerate(reader, start=2):
-            if len(records) >= max_rows:
-                raise InputError([Problem(Location(shown, number), f"more than {max_rows:,} lots")])
-            if not any(cell.strip() for cell in row):
-                continue
-            record: dict[str, Any] = {}
-            project: dict[str, Any] = {}
-            for name, cell in zip(header, row, strict=False):
-                text = cell.strip()
-                if not text or name in unknown:
-                    continue
-                if name.startswith("project."):
-                    project[name[len("project.") :]] = _cell(name, text)
-                else:
-                    record[name] = _cell(name, text)
-            if project:
-                record["project"] = project
-            records.append({"row": number, "data": record})
-    if problems:
-        raise InputError(problems)
-    data = [r["data"] for r in records]
-    rows = [Location(shown, r["row"]) for r in records]
+        raise InputError([Problem.of(Location(shown), "csv.unreadable", why=exc.strerror or str(exc))]) from None
+    found = excel_csv_text(raw)
+    if found is None:
+        raise InputError([Problem.of(Location(shown), "csv.encoding")])
+    return found
 
-    def locate(path: tuple[str | int, ...]) -> Location:
-        if len(path) >= 1 and isinstance(path[0], int):
-            row = rows[path[0]]
-            column_name = ".".join(str(p) for p in path[1:3])
-            if column_name in header:
-                return Location(shown, row.line, header.index(column_name) + 1)
-            return row
+
+class _LotsReader:
+    def __init__(self, shown: str, vocabulary: Vocabulary) -> None:
+        self.shown = shown
+        self.vocabulary = vocabulary
+        self.problems: list[Problem] = []
+        self.notes = Notes()
+        self.columns: dict[int, Column] = {}
+
+    def header(self, names: list[str]) -> None:
+        """Which lot field each column holds; an unknown column is a note, or an error when it looks like a typo."""
+        by_alias = {alias: column for column in _LOTS_SPEC.columns for alias in aliases(column)}
+        first: dict[str, int] = {}
+        unknown: list[tuple[int, str]] = []
+        for number, name in enumerate(names, start=1):
+            column = by_alias.get(fold(name))
+            where = Location(self.shown, 1, number)
+            if column is None:
+                unknown.append((number, name))
+            elif column.dotted in first:
+                self.problems.append(Problem.of(where, "csv.column_twice", name=name, first=first[column.dotted]))
+            else:
+                first[column.dotted] = number
+                self.columns[number] = column
+        unused = [column for column in _LOTS_SPEC.columns if column.dotted not in first]
+        for number, name in unknown:
+            guess = suggestion(name, unused)
+            where = Location(self.shown, 1, number)
+            if guess is not None:
+                self.problems.append(Problem.of(where, "xlsx.unknown_column", name=name, guess=guess))
+            else:
+                self.notes.add(where, ("note.not_read", {"name": name}), None)
+
+    def record(self, line: int, row: list[str]) -> dict[str, Any] | None:
+        """A row's lot as the model reads it, or None for a totals row (noted)."""
+        cells = {number: text.strip() for number, text in enumerate(row, start=1) if text.strip()}
+        ids = [n for n, column in self.columns.items() if column.path == ("id",)]
+        if not any(n in cells for n in ids) and any(fold(text) in TOTAL_WORDS for text in cells.values()):
+            self.notes.add(Location(self.shown, line, 1), ("note.totals_row", {"row": line}), None)
+            return None
+        record: dict[str, Any] = {}
+        for number, column in self.columns.items():
+            text = cells.get(number)
+            if text is None:
+                continue
+            where = Location(self.shown, line, number)
+            named = heading(column)
+            read = typed_text(text, column.kind, self.vocabulary.get(column_path(_LOTS_SPEC, column)), named)
+            if read.error is not None:
+                code, args = read.error
+                self.problems.append(Problem.of(where, code, field=named, **args))
+                continue
+            if read.note is not None:
+                self.notes.add(where, read.note, named)
+            node = record
+            for part in column.path[:-1]:
+                node = node.setdefault(part, {})
+            node[column.path[-1]] = read.value
+        return record
+
+
+def read_lots_csv(
+    path: Path, vocabulary: Vocabulary, max_rows: int = 1_000_000
+) -> tuple[list[CreditLot], list[Location], list[Problem]]:
+    """Read lots from CSV: the lots, the location of each one's row, and the notes of the reading."""
+    shown = display_path(path)
+    text, encoding = decoded(path, shown)
+    reader = _LotsReader(shown, vocabulary)
+    reader.notes.add(Location(shown), ("note.encoding", {"encoding": encoding}), None)
+    rows = csv.reader(io.StringIO(text, newline=""))
+    names = next(rows, None)
+    if not names:
+        raise InputError([Problem.of(Location(shown, 1), "csv.no_header")])
+    reader.header([name.strip() for name in names])
+    records: list[dict[str, Any]] = []
+    places: list[Location] = []
+    for line, row in enumerate(rows, start=2):
+        if len(records) >= max_rows:
+            raise InputError([Problem.of(Location(shown, line), "csv.too_many_rows", limit=f"{max_rows:,}")])
+        if not any(cell.strip() for cell in row):
+            continue
+        record = reader.record(line, row)
+        if record is not None:
+            records.append(record)
+            places.append(Location(shown, line))
+    if reader.problems:
+        raise InputError(reader.problems)
+    column_of = {column.path: number for number, column in reader.columns.items()}
+    heading_of = {column.path: heading(column) for column in reader.columns.values()}
+
+    def locate(data_path: tuple[str | int, ...]) -> Location:
+        if data_path and isinstance(data_path[0], int) and data_path[0] < len(places):
+            place = places[data_path[0]]
+            field = tuple(str(p) for p in data_path[1:3])
+            return Location(shown, place.line, column_of[field]) if field in column_of else place
         return Location(shown)
 
+    def name_of(data_path: tuple[str | int, ...]) -> Words | None:
+        return heading_of.get(tuple(str(p) for p in data_path[1:3]))
+
     try:
-        lots = _LOTS.validate_python(data)
+        lots = _LOTS.validate_python(records)
     except ValidationError as exc:
-        raise InputError(problems_from_validation(exc, locate, data, "gxets schema submission")) from None
-    return lots, rows
+        found = problems_from_validation(exc, locate, records, "gxets schema submission", name_of)
+        raise InputError(found) from None
+    return lots, places, reader.notes.problems()

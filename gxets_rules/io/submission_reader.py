@@ -16,6 +16,7 @@ from typing import Any
 from gxets_rules.io.formats import validate_format
 from gxets_rules.io.inputs import read_input
 from gxets_rules.io.lots_csv import read_lots_csv
+from gxets_rules.io.vocabulary import VocabularyFor, words_of
 from gxets_rules.io.writers import canonical_json
 from gxets_rules.io.xlsx.guard import DEFAULT_MAX_ROWS
 from gxets_rules.model.loaded import LoadedSubmission
@@ -32,12 +33,10 @@ def _identity_problems(submission: Submission, doc: Document) -> list[Problem]:
     for index, lot in enumerate(submission.lots):
         if lot.id in first_lot:
             first = doc.location_of(("lots", first_lot[lot.id]))
+            where = doc.location_of(("lots", index, "id"))
+            field = doc.name_of(("lots", index, "id"))
             problems.append(
-                Problem(
-                    doc.location_of(("lots", index, "id")),
-                    f"duplicate lot id {lot.id!r} (first used at {first.place})",
-                    f"lots[{index}].id",
-                )
+                Problem.of(where, "input.duplicate_lot", f"lots[{index}].id", field, id=lot.id, first=first.place_words)
             )
         else:
             first_lot[lot.id] = index
@@ -56,11 +55,15 @@ def _duplicate_actuals(actuals: list[Actual], at: tuple[str | int, ...], doc: Do
         key = (row.fiscal_year, row.scope)
         if key in first_actual:
             first = doc.location_of((*at, first_actual[key]))
+            where = doc.location_of((*at, index))
             problems.append(
-                Problem(
-                    doc.location_of((*at, index)),
-                    f"a second {row.scope} actual for FY{row.fiscal_year} (first at {first.place})",
+                Problem.of(
+                    where,
+                    "input.duplicate_actual",
                     dotted((*at, index)),
+                    scope=row.scope,
+                    fy=str(row.fiscal_year),
+                    first=first.place_words,
                 )
             )
         else:
@@ -69,60 +72,74 @@ def _duplicate_actuals(actuals: list[Actual], at: tuple[str | int, ...], doc: Do
 
 
 def load_submission(
-    path: Path, max_bytes: int = DEFAULT_MAX_BYTES, max_rows: int = DEFAULT_MAX_ROWS
+    path: Path,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_rows: int = DEFAULT_MAX_ROWS,
+    vocabulary_for: VocabularyFor | None = None,
 ) -> LoadedSubmission:
     """Read, validate and index a ``gxets.submission.v1`` file (with its lots CSV): YAML, or a workbook by its suffix.
 
-    Every entry point loads submissions here, so each accepts a workbook without knowing about it.
+    Every entry point loads submissions here, so each accepts a workbook without knowing about it. A workbook's cells
+    and a lots CSV's fields are read as a person typed them, with the words of the rule set the submission names
+    (``vocabulary_for``; default: the bundled or folder rule set of that name); each reading is a note among the
+    warnings.
     """
+    words = vocabulary_for or words_of()
     loaded, warnings = read_input(
-        path, "submission", lambda doc: load_submission_document(doc, path), max_bytes, max_rows
+        path, "submission", lambda doc: load_submission_document(doc, path, words), max_bytes, max_rows, words
     )
-    return replace(loaded, warnings=warnings)
+    return replace(loaded, warnings=warnings + loaded.warnings)
 
 
 MAPPING_NAME = "(mapping)"
 """How a submission handed over as data, not a file, is named in problems and the run record."""
 
 
-def load_submission_data(data: Mapping[str, Any], base_dir: Path) -> LoadedSubmission:
+def load_submission_data(
+    data: Mapping[str, Any], base_dir: Path, vocabulary_for: VocabularyFor | None = None
+) -> LoadedSubmission:
     """Validate a submission given as data (what its YAML file would hold), e.g. by a program embedding the engine.
 
     Problems are located by field path (``(mapping): lots[0](L1).quantity_t: …``); a ``lots_csv`` or ``ownership``
     file it names is read relative to ``base_dir``. The run record names it ``submission:(mapping)`` with the SHA-256
     of its canonical JSON, so that a result still says exactly what it was computed from.
     """
-    loaded = load_submission_document(Document(dict(data), MAPPING_NAME), base_dir / MAPPING_NAME)
+    document = Document(dict(data), MAPPING_NAME)
+    loaded = load_submission_document(document, base_dir / MAPPING_NAME, vocabulary_for)
     digest = hashlib.sha256(canonical_json(dict(data)).encode("utf-8")).hexdigest()
     return replace(loaded, input_hashes={f"submission:{MAPPING_NAME}": digest, **loaded.input_hashes})
 
 
-def load_submission_document(doc: Document, path: Path) -> LoadedSubmission:
+def load_submission_document(
+    doc: Document, path: Path, vocabulary_for: VocabularyFor | None = None
+) -> LoadedSubmission:
     """Validate parsed submission data; ``path`` anchors relative file references and names the input.
 
     Inputs are named by file name (the submission) or by path relative to it (lots CSV), never by the
     working directory, so the run record — and with it the result — is the same wherever gxets runs.
     """
-    submission = validate_format(doc, Submission, SUBMISSION_FORMAT, "a submission", "submission")
+    submission = validate_format(doc, Submission, SUBMISSION_FORMAT, "submission")
 
     locations = [doc.location_of(("lots", i)) for i in range(len(submission.lots))]
     hashes = {f"submission:{path.name}": sha256_file(path)} if path.is_file() else {}
     problems = _identity_problems(submission, doc)
+    notes: list[Problem] = []
     if submission.lots_csv:
         csv_path = path.parent / submission.lots_csv
+        words = vocabulary_for or words_of()
         try:
-            csv_lots, rows = read_lots_csv(csv_path)
+            csv_lots, rows, notes = read_lots_csv(csv_path, words(submission.ruleset))
         except InputError as exc:
             problems.extend(exc.problems)
         else:
             known = {lot.id: loc for lot, loc in zip(submission.lots, locations, strict=True)}
             for index, lot in enumerate(csv_lots):
                 if lot.id in known:
-                    problems.append(Problem(rows[index], f"duplicate lot id {lot.id!r} (also at {known[lot.id]})"))
+                    problems.append(Problem.of(rows[index], "input.duplicate_lot", id=lot.id, first=str(known[lot.id])))
                 known.setdefault(lot.id, rows[index])
             submission = submission.model_copy(update={"lots": [*submission.lots, *csv_lots]})
             locations.extend(rows)
             hashes[f"lots_csv:{submission.lots_csv}"] = sha256_file(csv_path)
     if problems:
         raise InputError(problems)
-    return LoadedSubmission(submission, path, doc, tuple(locations), hashes)
+    return LoadedSubmission(submission, path, doc, tuple(locations), hashes, tuple(notes))

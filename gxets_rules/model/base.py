@@ -2,15 +2,27 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated, TypeVar
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, JsonValue, StringConstraints
+
+
+@dataclass(frozen=True)
+class Entry:
+    """How a person writes a value of this type in a workbook cell or a CSV field (``fy``: 2023, 2023年度, FY2023;
+    ``country``: JP, 日本, Japan). Validation ignores it; the normalising readers (``io/normalise.py``) read it."""
+
+    kind: str
+
 
 Tonnes = Annotated[int, Field(description="Whole tonnes of CO2 (t-CO2).")]
 """Quantities are whole t-CO2 (as money is whole yen); a fraction is an input error, never rounded."""
 
 FiscalYear = Annotated[
-    int, Field(ge=1990, le=2100, description="Japanese fiscal year (April–March), e.g. 2025 = Apr 2025–Mar 2026.")
+    int,
+    Field(ge=1990, le=2100, description="Japanese fiscal year (April–March), e.g. 2025 = Apr 2025–Mar 2026."),
+    Entry("fy"),
 ]
 
 Identifier = Annotated[
@@ -25,6 +37,7 @@ CountryCode = Annotated[
     str,
     StringConstraints(pattern=r"^[A-Z]{2}$"),
     Field(description="ISO 3166-1 alpha-2 country code, e.g. JP, US, ID."),
+    Entry("country"),
 ]
 
 

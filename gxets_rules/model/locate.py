@@ -1,23 +1,64 @@
-"""Turn pydantic validation errors into located problems.
+"""Turn pydantic validation errors into located problems, worded by the problem catalogues.
 
-Pydantic reports *where in the data* a value is wrong (``('lots', 3, 'quantity_t')``);
-a person needs *where in the file*. The strict YAML reader recorded a location for every
-path, so the two meet here. Paths are printed the way a reader would write them,
-``lots[3].quantity_t``, and a lot's id is added so ``lots[3]`` can be found by name.
+Pydantic reports *where in the data* a value is wrong (``('lots', 3, 'quantity_t')``) in English of its own; a person
+needs *where in the file*, in their language. The reader recorded a location for every path, so the two meet here:
+each error type is a catalogue key (``model.<type>``, the error's context as arguments), never pydantic's sentence.
+A path is shown the way a reader writes it, ``lots[3](L4).quantity_t`` (a lot's id added so it can be found by name),
+or — for a workbook or CSV — as the column's heading (``name_of``). An error a model's own check raises
+(:class:`pydantic_core.PydanticCustomError` with type ``gxets.<code>``) may name the field it is about (``at``), so a
+swapped serial range is located at its serial cells, not at the row.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from pydantic import ValidationError
 
 from gxets_rules.model.problems import Location, Problem
+from gxets_rules.model.wording import Words
 
 Locator = Callable[[tuple[str | int, ...]], Location]
+Namer = Callable[[tuple[str | int, ...]], Words | None]
+
+# pydantic error type → catalogue key (``model.<key>``); the rest are ``model.invalid``
+_KEYS = {
+    "missing": "missing",
+    "extra_forbidden": "unknown_field",
+    "int_type": "whole_number",
+    "int_parsing": "whole_number",
+    "int_from_float": "fraction",
+    "decimal_type": "number",
+    "decimal_parsing": "number",
+    "float_type": "number",
+    "float_parsing": "number",
+    "greater_than_equal": "at_least",
+    "greater_than": "more_than",
+    "less_than_equal": "at_most",
+    "less_than": "less_than",
+    "literal_error": "choice",
+    "string_type": "text",
+    "string_too_short": "too_short",
+    "string_too_long": "too_long",
+    "string_pattern_mismatch": "pattern",
+    "date_type": "date",
+    "date_parsing": "date",
+    "date_from_datetime_parsing": "date",
+    "date_from_datetime_inexact": "date",
+    "model_type": "mapping",
+    "model_attributes_type": "mapping",
+    "dict_type": "mapping",
+    "list_type": "list",
+    "too_short": "too_few",
+    "too_long": "too_many",
+    "bool_type": "bool",
+    "union_tag_invalid": "tag",
+    "union_tag_not_found": "no_tag",
+}
+_PATTERNS = {"^[A-Z]{2}$": "country_code"}
 _NAME = re.compile(r"^[A-Za-z0-9_-]+$")
 
 
@@ -60,27 +101,59 @@ def _data_path(loc: Sequence[str | int], data: Any) -> tuple[str | int, ...]:
     return tuple(path)
 
 
-def _message(error: Mapping[str, Any], schema_hint: str | None) -> str:
-    kind = error["type"]
-    if kind == "missing":
-        return "required field is missing"
-    if kind == "extra_forbidden":
-        return "unknown field (check the spelling" + (f"; see `{schema_hint}`)" if schema_hint else ")")
-    message = str(error["msg"])
-    if message.startswith("Value error, "):
-        message = message[len("Value error, ") :]
-    value = error.get("input")
-    if kind not in {"model_type", "dict_type", "list_type"} and not isinstance(value, dict | list):
-        message += f" (got {value!r})"
-    return message
+def _shown(value: Any) -> str:
+    if isinstance(value, bool):
+        return str(value).lower()
+    return "" if isinstance(value, dict | list) else str(value)
+
+
+def worded(error: Any, schema_hint: str | None) -> tuple[str, dict[str, Any], str | None]:
+    """An error's catalogue key, its arguments and the field it names (``at``), if any."""
+    kind = str(error["type"])
+    context = dict(error.get("ctx") or {})
+    typed = _shown(error.get("input"))
+    if kind.startswith("gxets."):
+        at = context.pop("at", None)
+        return f"model.{kind.removeprefix('gxets.')}", context, at
+    key = _KEYS.get(kind, "invalid")
+    if kind == "string_pattern_mismatch":
+        key = _PATTERNS.get(str(context.get("pattern")), "pattern")
+    args: dict[str, Any] = {"typed": typed}
+    if key == "unknown_field":
+        args = {"schema": schema_hint or "gxets schema"}
+    elif key == "choice":
+        args["expected"] = str(context.get("expected", "")).replace("'", "").replace(" or ", ", ")
+    elif key in ("at_least", "more_than", "at_most", "less_than"):
+        bound = next(iter(v for k, v in context.items() if k in ("ge", "gt", "le", "lt")), "")
+        args["bound"] = f"{bound:,}" if isinstance(bound, int) else str(bound)
+    elif key in ("too_short", "too_long", "too_few", "too_many"):
+        args["limit"] = str(context.get("min_length", context.get("max_length", "")))
+    elif key == "pattern":
+        args["pattern"] = str(context.get("pattern", ""))
+    elif key in ("tag", "no_tag"):
+        expected = str(context.get("expected_tags", "")).replace("'", "")
+        args = {
+            "tag": str(context.get("tag", "")),
+            "by": str(context.get("discriminator", "")).strip("'"),
+            "expected": expected,
+        }
+    elif kind == "value_error":  # a rule-set file's own check (for its author): its sentence as it is
+        key, args = "value_error", {"detail": str(error["msg"]).removeprefix("Value error, ")}
+    elif key == "invalid":
+        args["type"] = kind
+    return key if key.startswith("model.") else f"model.{key}", args, None
 
 
 def problems_from_validation(
-    exc: ValidationError, locate: Locator, data: Any, schema_hint: str | None = None
+    exc: ValidationError, locate: Locator, data: Any, schema_hint: str | None = None, name_of: Namer | None = None
 ) -> list[Problem]:
-    """One located problem per pydantic error, at its path in the data."""
+    """One located, catalogued problem per pydantic error, at its path in the data."""
     problems = []
     for error in exc.errors(include_url=False):
         path = _data_path(error["loc"], data)
-        problems.append(Problem(locate(path), _message(error, schema_hint), dotted(path, data)))
+        code, args, at = worded(error, schema_hint)
+        if at is not None:
+            path = (*path, at)
+        field = name_of(path) if name_of is not None else None
+        problems.append(Problem.of(locate(path), code, dotted(path, data), field, **args))
     return problems

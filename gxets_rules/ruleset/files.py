@@ -10,17 +10,23 @@ import hashlib
 from pathlib import Path
 
 from gxets_rules.model.problems import InputError, Location, Problem
+from gxets_rules.model.wording import words
 
 
 def require_size_within(path: Path, shown: str, max_bytes: int, advice: str) -> None:
-    """Refuse a file that cannot be read or is over ``max_bytes``; ``advice`` says what to do instead."""
+    """Refuse a file that cannot be read or is over ``max_bytes``; ``advice`` (a problem-catalogue key) says what to
+    do instead."""
     try:
         size = path.stat().st_size
     except OSError as exc:
-        raise InputError([Problem(Location(shown), f"cannot read file: {exc.strerror}")]) from None
+        raise InputError([Problem.of(Location(shown), "input.unreadable", why=exc.strerror)]) from None
     if size > max_bytes:
         raise InputError(
-            [Problem(Location(shown), f"file is {size:,} bytes, over the limit of {max_bytes:,} bytes ({advice})")]
+            [
+                Problem.of(
+                    Location(shown), "input.too_big", size=f"{size:,}", limit=f"{max_bytes:,}", advice=words(advice)
+                )
+            ]
         )
 
 

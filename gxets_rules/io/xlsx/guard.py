@@ -188,7 +188,7 @@ def open_workbook(path: Path, limits: XlsxLimits) -> tuple[Package, list[Problem
 
     if not openpyxl.DEFUSEDXML:
         raise _refuse(shown, "refusing to read a workbook: openpyxl is not using defusedxml (OPENPYXL_DEFUSEDXML)")
-    require_size_within(path, shown, limits.max_bytes, "--max-bytes")
+    require_size_within(path, shown, limits.max_bytes, "advice.max_bytes")
     warnings = inspect_archive(path, shown, limits)
     try:
         package = _package(path)
