@@ -13,6 +13,7 @@ schema errors found later can still be reported as ``file:line:column``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Hashable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -22,10 +23,16 @@ from typing import Any
 import yaml
 
 from gxets_rules.model.problems import InputError, Location, Problem, display_path
-from gxets_rules.ruleset.files import require_size_within
+from gxets_rules.ruleset.files import read_limited
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 """Largest YAML input accepted; a submission with more lots belongs in a lots CSV."""
+MAX_DEPTH = 64
+"""Deepest nesting of mappings and lists accepted. The formats nest a few levels; a file nested a thousand levels
+deep is an attack on the reader (and on every later walk over the data), so it is refused with its line."""
+_DECIMAL_INT = re.compile(r"[-+]?(?:0|[1-9][0-9_]*)")
+"""How a whole number is written: decimal digits (``_`` groups them). YAML 1.1 also reads ``0x7530`` as hex, ``0755``
+as octal and ``8:20`` as 500 (base 60): a reviewer would read those differently, so they are refused."""
 
 _STANDARD_TAGS = {
     "tag:yaml.org,2002:str",
@@ -38,6 +45,7 @@ _STANDARD_TAGS = {
     "tag:yaml.org,2002:seq",
 }
 _FLOAT_TAG = "tag:yaml.org,2002:float"
+_INT_TAG = "tag:yaml.org,2002:int"
 _STR_TAG = "tag:yaml.org,2002:str"
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 _MAP_TAG = "tag:yaml.org,2002:map"
@@ -82,6 +90,7 @@ class _Reader:
     """
 
     def __init__(self, text: str, file: str, locate: bool = False) -> None:
+        self.text = text
         self.loader = yaml.CSafeLoader(text)
         self.file = file
         self.problems: list[Problem] = []
@@ -104,6 +113,11 @@ class _Reader:
             mark = exc.problem_mark or exc.context_mark
             loc = Location(self.file, mark.line + 1, mark.column + 1) if mark else Location(self.file)
             raise InputError([Problem(loc, f"malformed YAML: {exc.problem or exc}")]) from None
+        except yaml.reader.ReaderError as exc:  # a character YAML does not allow, found before any token
+            where = self.position(exc.position)
+            raise InputError(
+                [Problem(where, f"malformed YAML: the character U+{exc.character:04X} is not allowed")]
+            ) from None
         except yaml.YAMLError as exc:
             raise InputError([Problem(Location(self.file), f"malformed YAML: {exc}")]) from None
         finally:
@@ -111,6 +125,12 @@ class _Reader:
         if self.problems:
             raise InputError(self.problems)
         return data, self.locations or {}
+
+    def position(self, index: int) -> Location:
+        """The line and column of the ``index``-th character of the text."""
+        before = self.text[:index]
+        line = before.count("\n")
+        return Location(self.file, line + 1, index - (before.rfind("\n") + 1) + 1)
 
     def location(self, event: yaml.Event) -> Location:
         mark = event.start_mark
@@ -124,6 +144,10 @@ class _Reader:
             self.locations[path] = self.location(event)
         if isinstance(event, yaml.ScalarEvent):
             return self.scalar(event)
+        if len(path) >= MAX_DEPTH and isinstance(event, yaml.CollectionStartEvent):
+            self.problem(event, f"nested more than {MAX_DEPTH} levels deep")
+            self.skip(event)
+            return None
         if isinstance(event, yaml.MappingStartEvent):
             return self.mapping(event, path)
         if isinstance(event, yaml.SequenceStartEvent):
@@ -192,10 +216,13 @@ class _Reader:
             return value
         if tag == _FLOAT_TAG:
             return self._decimal(event)
+        if tag == _INT_TAG and not _DECIMAL_INT.fullmatch(value):
+            self.problem(event, f"write a whole number in decimal digits, not {_cut(value)} (hex, octal or base 60)")
+            return None
         try:
             return self.loader.yaml_constructors[tag](self.loader, yaml.ScalarNode(tag, value))
         except (yaml.YAMLError, ValueError, KeyError) as exc:
-            self.problem(event, f"cannot read value {value!r}: {exc}")
+            self.problem(event, f"cannot read value {_cut(value)}: {_cut(str(exc), 120)}")
             return None
 
     def _decimal(self, event: yaml.ScalarEvent) -> Decimal | None:
@@ -204,9 +231,14 @@ class _Reader:
         except InvalidOperation:
             value = None
         if value is None or not value.is_finite():
-            self.problem(event, f"{event.value!r} is not a finite number")
+            self.problem(event, f"{_cut(event.value)} is not a finite number")
             return None
         return value
+
+
+def _cut(text: str, limit: int = 60) -> str:
+    """A value quoted in a message, cut short: a message must stay readable whatever was typed."""
+    return repr(text if len(text) <= limit else text[: limit - 1] + "…")
 
 
 def read_yaml_text(text: str, file: str) -> Document:
@@ -218,11 +250,11 @@ def read_yaml_text(text: str, file: str) -> Document:
 def read_yaml_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
     """Read a YAML file with a size limit, strict rules and locations."""
     shown = display_path(path)
-    require_size_within(path, shown, max_bytes, "put bulk credit lots in a lots CSV, or raise --max-bytes")
+    data = read_limited(path, shown, max_bytes, "put bulk credit lots in a lots CSV, or raise --max-bytes")
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise InputError([Problem(Location(shown), f"not UTF-8 text: {exc.reason} at byte {exc.start}")]) from None
-    except OSError as exc:
-        raise InputError([Problem(Location(shown), f"cannot read file: {exc.strerror}")]) from None
+        line = data[: exc.start].count(b"\n") + 1
+        where = Location(shown, line, exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1)
+        raise InputError([Problem(where, f"not UTF-8 text: {exc.reason} (save the file as UTF-8)")]) from None
     return read_yaml_text(text, shown)
