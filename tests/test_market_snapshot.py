@@ -48,7 +48,7 @@ def test_example_snapshots_load_and_say_they_are_examples(path: Path) -> None:
     ("change", "line", "text"),
     [
         (("low_jpy: 4150", "low_jpy: 4800"), 7, "prices must satisfy low ≤ reference ≤ high"),
-        (("reference_price_jpy: 4700", "reference_price_jpy: 4700.5"), 11, "valid integer"),
+        (("reference_price_jpy: 4700", "reference_price_jpy: 4700.5"), 11, "expected a whole number"),
         (
             ("    tse_category: energy_saving\n", "    tse_category: energy_saving\n    colour: green\n"),
             11,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -16,6 +16,7 @@ from gxets_rules.evaluate.engine import Evaluation, evaluate
 from gxets_rules.evaluate.result import build_result
 from gxets_rules.evaluate.rulesets import load_ruleset
 from gxets_rules.evaluate.stdlib.ownership import OWNERSHIP_KEY
+from gxets_rules.io.inputs import named_file
 from gxets_rules.io.market_reader import load_market
 from gxets_rules.io.ownership_reader import LoadedOwnership, load_ownership
 from gxets_rules.io.submission_reader import load_submission
@@ -23,11 +24,19 @@ from gxets_rules.io.xlsx.guard import DEFAULT_MAX_ROWS
 from gxets_rules.model.loaded import LoadedMarket, LoadedSubmission
 from gxets_rules.model.problems import InputError, Location, Problem
 from gxets_rules.model.result import Result
-from gxets_rules.resources import resolve_ruleset
+from gxets_rules.resources import bundled_rulesets, is_bundled, resolve_ruleset
 from gxets_rules.ruleset.compiled import RuleSet
 from gxets_rules.ruleset.strict_yaml import DEFAULT_MAX_BYTES
 
 DEFAULT_RULESET = "gxets-phase1"
+JAPAN = timezone(timedelta(hours=9), "JST")
+"""Japan Standard Time: UTC+9 all year (no daylight saving since 1951), so no time-zone database is needed."""
+
+
+def today_in_japan() -> date:
+    """The date in Japan now: a submission without ``as_of`` is evaluated as of today where the scheme runs, not in
+    the zone of the machine (a reviewer abroad, or a server on UTC, would otherwise be a day off for nine hours)."""
+    return datetime.now(JAPAN).date()
 
 
 @dataclass(frozen=True)
@@ -124,10 +133,29 @@ def evaluate_loaded(
 ) -> Evaluation:
     """Evaluate a loaded submission under its rule set (``today`` is used only when no date is given)."""
     shared = shared or SharedInputs(request.max_bytes, request.max_rows)
-    ruleset = shared.ruleset(request.ruleset or loaded.submission.ruleset or DEFAULT_RULESET)
+    ruleset = shared.ruleset(request.ruleset or submission_ruleset(loaded.submission.ruleset, loaded.locate))
     when = request.as_of or loaded.submission.as_of or today
     loaded, extras = load_extras(loaded, request.ownership, shared)
     return evaluate(ruleset, loaded, when, extras, market=market)
+
+
+def submission_ruleset(named: str | None, locate: Callable[[tuple[str, ...]], Location]) -> str:
+    """The rule set a submission names: only a bundled one, by its id.
+
+    A submission is data from outside; if it could name a folder, it could choose the rules it is judged by. A rule
+    set from a folder is an explicit choice on the command line (``--ruleset PATH``), and every result, report and
+    review row made under one says so, with its hash.
+    """
+    if named is None:
+        return DEFAULT_RULESET
+    if not is_bundled(named):
+        shown = repr(named if len(named) <= 80 else named[:79] + "…")
+        message = (
+            f"{shown} is not a bundled rule set ({', '.join(bundled_rulesets())}); a submission names a rule set by "
+            "its id, and a rule set from a folder is chosen on the command line with --ruleset PATH"
+        )
+        raise InputError([Problem(locate(("ruleset",)), message, "ruleset")])
+    return named
 
 
 def run_evaluation(request: CheckRequest, today: date, shared: SharedInputs | None = None) -> Evaluation:
@@ -145,7 +173,10 @@ def load_extras(
     Their hashes join the submission's in the run record, and their reading's warnings the submission's.
     """
     extras: dict[str, Any] = {}
-    path = ownership or (loaded.base_dir / loaded.submission.ownership if loaded.submission.ownership else None)
+    path = ownership
+    if path is None and loaded.submission.ownership is not None:
+        where = loaded.locate(("ownership",))
+        path = named_file(loaded.base_dir, loaded.submission.ownership, where, "ownership")
     if path is not None:
         found = shared.ownership(path)
         extras[OWNERSHIP_KEY] = found.graph

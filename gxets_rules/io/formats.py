@@ -26,6 +26,9 @@ def dumped(model: BaseModel) -> dict[str, Any]:
 def validate_format(doc: Document, model: type[M], format_id: str, what: str, schema: str) -> M:
     """The document as ``model``; an input error naming every located problem otherwise.
 
+    Validation is strict: a value must already have its type (``true`` is not a tonne, ``"345000"`` is text, a number
+    is not a date). A YAML file states types itself; the workbook and CSV readers turn their text cells into typed
+    values first, so a person's typing is normalised there, where the cell can be named, and never guessed here.
     ``what`` names the format with its article ("a submission", "an ownership file").
     """
     data = doc.data
@@ -42,6 +45,6 @@ def validate_format(doc: Document, model: type[M], format_id: str, what: str, sc
             ]
         )
     try:
-        return model.model_validate(data)
+        return model.model_validate(data, strict=True)
     except ValidationError as exc:
         raise InputError(problems_from_validation(exc, doc.location_of, data, f"gxets schema {schema}")) from None

@@ -11,9 +11,10 @@ from dataclasses import replace
 from pathlib import Path
 
 from gxets_rules.io.formats import validate_format
-from gxets_rules.io.inputs import read_input
+from gxets_rules.io.inputs import named_file, read_input
 from gxets_rules.io.lots_csv import read_lots_csv
 from gxets_rules.io.xlsx.guard import DEFAULT_MAX_ROWS
+from gxets_rules.model.canonical import canonical_text
 from gxets_rules.model.loaded import LoadedSubmission
 from gxets_rules.model.locate import dotted
 from gxets_rules.model.problems import InputError, Problem
@@ -26,22 +27,25 @@ def _identity_problems(submission: Submission, doc: Document) -> list[Problem]:
     problems = []
     first_lot: dict[str, int] = {}
     for index, lot in enumerate(submission.lots):
-        if lot.id in first_lot:
-            first = doc.location_of(("lots", first_lot[lot.id]))
-            problems.append(
-                Problem(
-                    doc.location_of(("lots", index, "id")),
-                    f"duplicate lot id {lot.id!r} (first used at {first.place})",
-                    f"lots[{index}].id",
-                )
-            )
+        key = canonical_text(lot.id)
+        if key in first_lot:
+            first = doc.location_of(("lots", first_lot[key]))
+            written = _as_written(submission, first_lot[key], lot.id)
+            message = f"duplicate lot id {lot.id!r} (first used at {first.place}{written})"
+            problems.append(Problem(doc.location_of(("lots", index, "id")), message, f"lots[{index}].id"))
         else:
-            first_lot[lot.id] = index
+            first_lot[key] = index
     problems.extend(_duplicate_actuals(submission.actuals, ("actuals",), doc))
     members = submission.group_filing.members if submission.group_filing else []
     for index, member in enumerate(members):
         problems.extend(_duplicate_actuals(member.actuals, ("group_filing", "members", index, "actuals"), doc))
     return problems
+
+
+def _as_written(submission: Submission, first: int, again: str) -> str:
+    """How the first lot spelled an id met again in another spelling (full width, other case, another dash)."""
+    written = submission.lots[first].id
+    return "" if written == again else f" as {written!r}"
 
 
 def _duplicate_actuals(actuals: list[Actual], at: tuple[str | int, ...], doc: Document) -> list[Problem]:
@@ -88,18 +92,19 @@ def load_submission_document(doc: Document, path: Path) -> LoadedSubmission:
     locations = [doc.location_of(("lots", i)) for i in range(len(submission.lots))]
     hashes = {f"submission:{path.name}": sha256_file(path)} if path.is_file() else {}
     problems = _identity_problems(submission, doc)
-    if submission.lots_csv:
-        csv_path = path.parent / submission.lots_csv
+    if submission.lots_csv is not None:
         try:
+            csv_path = named_file(path.parent, submission.lots_csv, doc.location_of(("lots_csv",)), "lots_csv")
             csv_lots, rows = read_lots_csv(csv_path)
         except InputError as exc:
             problems.extend(exc.problems)
         else:
-            known = {lot.id: loc for lot, loc in zip(submission.lots, locations, strict=True)}
+            known = {canonical_text(lot.id): loc for lot, loc in zip(submission.lots, locations, strict=True)}
             for index, lot in enumerate(csv_lots):
-                if lot.id in known:
-                    problems.append(Problem(rows[index], f"duplicate lot id {lot.id!r} (also at {known[lot.id]})"))
-                known.setdefault(lot.id, rows[index])
+                key = canonical_text(lot.id)
+                if key in known:
+                    problems.append(Problem(rows[index], f"duplicate lot id {lot.id!r} (also at {known[key]})"))
+                known.setdefault(key, rows[index])
             submission = submission.model_copy(update={"lots": [*submission.lots, *csv_lots]})
             locations.extend(rows)
             hashes[f"lots_csv:{submission.lots_csv}"] = sha256_file(csv_path)

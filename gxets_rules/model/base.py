@@ -2,12 +2,81 @@
 
 from __future__ import annotations
 
+import re
+from datetime import date
+from decimal import Decimal
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
-Tonnes = Annotated[int, Field(description="Whole tonnes of CO2 (t-CO2).")]
+MAX_TONNES = 10**12
+"""Largest tonnage an input may state: a million million t-CO2, some twenty years of the world's emissions. Anything
+larger is a typo or an attack, and bounding it keeps every sum within the ledger's 64-bit integers."""
+
+Tonnes = Annotated[int, Field(le=MAX_TONNES, description="Whole tonnes of CO2 (t-CO2).")]
 """Quantities are whole t-CO2 (DESIGN.md §6); a fraction is an input error, never rounded."""
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
+"""Control, zero-width and bidirectional-override characters: invisible, so two ids that look the same would differ,
+and on a terminal they can rewrite what a reviewer sees."""
+
+
+def _no_control_characters(text: str) -> str:
+    found = _CONTROL.search(text)
+    if found:
+        raise ValueError(f"contains the invisible or control character U+{ord(found.group()):04X}; type the id again")
+    return text
+
+
+def exact_number(value: Any) -> Any:
+    """A whole number or an exact decimal as :class:`Decimal`; text, true/false and binary floats are refused.
+
+    Inputs are validated strictly (a quoted "0.35" is text, not a number), but an exact amount may be written as a
+    whole number (``share: 1``), which strict validation of a Decimal would refuse.
+    """
+    if isinstance(value, bool) or not isinstance(value, int | Decimal):
+        raise ValueError(f"expected a number, got {describe(value)}")
+    return Decimal(value)
+
+
+def describe(value: Any, limit: int = 60) -> str:
+    """An input value as a message quotes it: its kind in words, and its text cut to ``limit`` characters."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "nothing (null)"
+    text = repr(value) if isinstance(value, str) else str(value)
+    if len(text) > limit:
+        text = text[: limit - 1] + "…"
+    if isinstance(value, str):
+        return f"the text {text}"
+    if isinstance(value, int | Decimal | float):
+        return f"the number {text}"
+    return text
+
+
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def iso_day(value: Any) -> Any:
+    """A date written as text exactly ``YYYY-MM-DD`` (a YAML writer quotes dates it holds as text) as a date.
+
+    Nothing else becomes a date: an integer (20261205, or a spreadsheet's serial 46361), a date with a time, or any
+    other text is left for strict validation to refuse with the field's location.
+    """
+    if isinstance(value, str) and _ISO_DAY.fullmatch(value):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            raise ValueError(f"{value!r} is not a date of the calendar") from None
+    return value
+
+
+Day = Annotated[date, BeforeValidator(iso_day)]
+"""A calendar date: a YAML date, or the same written as quoted text; never a number or a date with a time."""
+
+Exact = Annotated[Decimal, BeforeValidator(exact_number)]
+"""An exact amount: a whole number or a decimal written as such (never text, never a float)."""
 
 FiscalYear = Annotated[
     int, Field(ge=1990, le=2100, description="Japanese fiscal year (April–March), e.g. 2025 = Apr 2025–Mar 2026.")
@@ -16,6 +85,7 @@ FiscalYear = Annotated[
 Identifier = Annotated[
     str,
     StringConstraints(min_length=1, max_length=200, strip_whitespace=True),
+    AfterValidator(_no_control_characters),
     Field(description="An identifier chosen by the submitter; unique where the field says so."),
 ]
 

@@ -23,7 +23,7 @@ from typing import Any, TypeVar
 
 from openpyxl.utils import get_column_letter
 
-from gxets_rules.io.lots_csv import whole_number
+from gxets_rules.io.lots_csv import typed_text
 from gxets_rules.io.xlsx.cells import Cell, SheetCells, read_cells
 from gxets_rules.io.xlsx.guard import UNREADABLE, Package, SheetPart, XlsxLimits, open_workbook, unreadable
 from gxets_rules.io.xlsx.layout import (
@@ -333,10 +333,7 @@ def convert(value: Any, column: Column) -> tuple[Any, str | None]:
     """
     kind = column.kind
     if isinstance(value, str):
-        value = value.strip()
-        if kind == "int":
-            return whole_number(value), None
-        return value, None
+        return typed_text(value.strip(), kind), None
     if isinstance(value, datetime):
         if kind in ("date", "text", "choice") and value.time() == datetime.min.time():
             return (value.date() if kind == "date" else value.date().isoformat()), None
