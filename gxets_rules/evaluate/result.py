@@ -38,6 +38,7 @@ from gxets_rules.model.result import (
     RunRecord,
     SourceRef,
 )
+from gxets_rules.resources import is_bundled_folder
 from gxets_rules.ruleset.compiled import CompiledCriterion, CompiledRule, RuleSet
 from gxets_rules.ruleset.expr import EvaluationError, get_field
 from gxets_rules.ruleset.params import ParamRead
@@ -245,7 +246,8 @@ class _Builder:
         inputs = dict(ev.loaded.input_hashes)
         if ev.market is not None:
             inputs[f"market:{ev.market.name}"] = ev.market.sha256
-        ruleset = RulesetRef(id=rs.id, version=rs.version, sha256=rs.sha256, title=rs.manifest.title)
+        source = "bundled" if is_bundled_folder(rs.path) else "path"
+        ruleset = RulesetRef(id=rs.id, version=rs.version, sha256=rs.sha256, title=rs.manifest.title, source=source)
         used = [rs.interpretations[i] for i in sorted(self.interpretations) if i in rs.interpretations]
         return Result(
             firm=FirmRef(id=sub.firm.id, name=sub.firm.name, group=sub.firm.group),

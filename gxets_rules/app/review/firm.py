@@ -123,7 +123,7 @@ def firm_row(result: dict[str, Any], file: str, result_path: str, warnings: Sequ
         firm_name=result["firm"]["name"],
         file=file,
         result=result_path,
-        ruleset=f"{result['ruleset']['id']} {result['ruleset']['version']}",
+        ruleset=ruleset_label(result["ruleset"]),
         as_of=result["as_of"],
         status=value,
         status_label=labels.get(value),
@@ -144,6 +144,14 @@ def firm_row(result: dict[str, Any], file: str, result_path: str, warnings: Sequ
         issues=len(result["issues"]),
         intake_warnings=list(warnings),
     )
+
+
+def ruleset_label(ruleset: dict[str, Any]) -> str:
+    """A row's rule set: id and version; one chosen from a folder says so, with its hash (it is no bundled one)."""
+    label = f"{ruleset['id']} {ruleset['version']}"
+    if ruleset.get("source") == "path":
+        label += f" (--ruleset PATH, SHA-256 {ruleset['sha256'][:12]})"
+    return label
 
 
 def credit_totals(lots: Iterable[CreditLot], results: Iterable[dict[str, Any]]) -> tuple[CreditTotal, ...]:
