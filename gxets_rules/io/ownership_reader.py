@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from gxets_rules.evaluate.ownership.cycles import cycle_problems
 from gxets_rules.evaluate.ownership.graph import OwnershipGraph, share_problems
 from gxets_rules.io.formats import validate_format
 from gxets_rules.io.inputs import read_input
@@ -69,7 +70,10 @@ def load_ownership_document(doc: Document, path: Path) -> LoadedOwnership:
     """Validate parsed ownership data and build its graph; ``path`` names the input in the run record."""
     ownership = validate_format(doc, Ownership, OWNERSHIP_FORMAT, "an ownership file", "ownership")
     problems = _reference_problems(ownership, doc)
-    problems += [Problem(doc.location_of(("holdings", index)), message) for index, message in share_problems(ownership)]
+    problems += [
+        Problem(doc.location_of(("holdings", index)), message)
+        for index, message in (*share_problems(ownership), *cycle_problems(ownership))
+    ]
     if problems:
         raise InputError(problems)
     return LoadedOwnership(OwnershipGraph(ownership), path.name, sha256_file(path))
