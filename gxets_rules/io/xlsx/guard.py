@@ -46,6 +46,8 @@ UNZIP_FACTOR = 5
 """The uncompressed parts of a workbook may add up to this many times ``max_bytes``."""
 MAX_PARTS = 2_000
 MACRO_PARTS = ("vbaproject.bin", "vbaprojectsignature.bin")
+XLSX_METHODS = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
+"""The compression methods of the Office Open XML package format; any other is refused before decompressing."""
 # Exceptions openpyxl and the zip and XML layers raise on a malformed or hostile file (anything else is a bug).
 UNREADABLE = (
     zipfile.BadZipFile,
@@ -58,6 +60,7 @@ UNREADABLE = (
     IndexError,
     EOFError,
     OSError,
+    NotImplementedError,
 )
 
 
@@ -142,6 +145,13 @@ def inspect_archive(path: Path, shown: str, limits: XlsxLimits) -> list[Problem]
                 raise _refuse(shown, "the workbook is encrypted or password-protected; save it without a password")
             if any(PurePosixPath(name).name.lower() in MACRO_PARTS for name in names):
                 raise _refuse(shown, "the workbook contains macros (a VBA project); save it as .xlsx without macros")
+            for info in infos:
+                if info.compress_type not in XLSX_METHODS:
+                    raise _refuse(
+                        shown,
+                        f"the workbook's part {info.filename[:80]!r} is compressed with method {info.compress_type}, "
+                        "which an .xlsx workbook does not use (only stored and deflate); save it again from Excel",
+                    )
             links = _external_links(archive, names)
     except zipfile.BadZipFile:
         raise _refuse(shown, "not an .xlsx workbook (it is not a zip archive)") from None
@@ -169,7 +179,7 @@ def _package(path: Path) -> Package:
         sheets = [
             SheetPart(sheet.name, rel.target, sheet.state or "visible")
             for sheet, rel in reader.parser.find_sheets()
-            if rel.target in reader.valid_files and "chartsheet" not in rel.Type
+            if "chartsheet" not in rel.Type
         ]
     except BaseException:
         reader.archive.close()
@@ -192,6 +202,19 @@ def open_workbook(path: Path, limits: XlsxLimits) -> tuple[Package, list[Problem
         package = _package(path)
     except UNREADABLE as exc:
         raise _refuse(shown, f"cannot read the workbook: {unreadable(exc)}") from None
+    held = set(package.archive.namelist())
+    missing = [sheet for sheet in package.sheets if sheet.part not in held]
+    if missing:  # a sheet the workbook lists but does not hold: refused, never read as a sheet without rows
+        package.close()
+        raise InputError(
+            [
+                Problem(
+                    Location(shown, cell=sheet.title),
+                    f"the workbook lists this sheet but does not hold its part ({sheet.part[:80]}); save it again",
+                )
+                for sheet in missing
+            ]
+        )
     for sheet in package.sheets:
         if sheet.state != "visible":
             state = "very hidden" if sheet.state == "veryHidden" else "hidden"
