@@ -2,9 +2,13 @@
 as it completes, then find what only the whole batch shows and write the summary.
 
 Submissions are evaluated in batch order whatever the number of workers, and the summary is built from them in that
-order, so the same batch gives the same bytes with one worker or many. Workers only evaluate and write their firm's
-result; the ledger is written by this process alone, one transaction per submission, so a crash at any moment leaves
-it consistent and the next run records what is missing.
+order, so the same batch gives the same bytes with one worker or many; the batch order is the files' path order, so
+it is also the same whatever order the paths were given in. One firm can never stop the batch: whatever goes wrong
+with it — bad input, or an exception nobody foresaw (then reported as that firm's internal error) — becomes that
+firm's reported problem, and every other firm is still evaluated, recorded and summarised.
+
+Workers only evaluate and write their firm's result; the ledger is written by this process alone, one transaction per
+submission, so a crash at any moment leaves it consistent and the next run records what is missing.
 """
 
 from __future__ import annotations
@@ -64,11 +68,16 @@ def collect(paths: Sequence[Path], limits: XlsxLimits) -> tuple[list[Path], list
         raise InputError(problems)
     seen: set[Path] = set()
     unique = []
-    for file in files:
+    for file in sorted(files, key=_path_order):
         if file.resolve() not in seen:
             seen.add(file.resolve())
             unique.append(file)
     return unique, passed_over
+
+
+def _path_order(path: Path) -> tuple[str, ...]:
+    """Batch order: by path, folder by folder, so that the order the paths were typed in changes nothing."""
+    return path.parts
 
 
 _WORKER: tuple[ReviewOptions, SharedInputs] | None = None
@@ -77,7 +86,27 @@ _WORKER: tuple[ReviewOptions, SharedInputs] | None = None
 
 def _review_in_worker(task: tuple[int, Path]) -> FirmOutcome:
     assert _WORKER is not None
-    return review_submission(*task, *_WORKER)
+    return review_isolated(*task, *_WORKER)
+
+
+def review_isolated(index: int, path: Path, options: ReviewOptions, shared: SharedInputs) -> FirmOutcome:
+    """:func:`review_submission`, with any exception it raises turned into the firm's reported internal error.
+
+    Input errors are already outcomes; anything else that escapes is a bug met on this firm's data (a value nobody
+    foresaw), which must not cost the other firms their review. Its result folder, if half-written, is removed.
+    """
+    try:
+        return review_submission(index, path, options, shared)
+    except Exception as exc:  # isolation is the point: one firm's failure is that firm's problem
+        return _failed(index, path, options.out, exc)
+
+
+def _failed(index: int, path: Path, out: Path, exc: BaseException) -> FirmOutcome:
+    """The outcome of a firm whose review raised ``exc``: its problem, and no half-written result left behind."""
+    for folder in (out / "firms").glob(f"{index + 1:04d}-*"):
+        shutil.rmtree(folder, ignore_errors=True)
+    reason = f"{type(exc).__name__}: {str(exc)[:300]}"
+    return FirmOutcome(index, str(path), None, problems=(f"{path}: internal error (a bug in gxets-rules): {reason}",))
 
 
 def evaluate_all(
@@ -86,7 +115,7 @@ def evaluate_all(
     """Each submission's outcome, in batch order; with ``jobs`` > 1 evaluated by that many forked processes."""
     tasks = list(enumerate(files))
     if jobs <= 1 or len(tasks) < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        yield from (review_submission(index, path, options, shared) for index, path in tasks)
+        yield from (review_isolated(index, path, options, shared) for index, path in tasks)
         return
     global _WORKER  # noqa: PLW0603 - read by the forked workers, which inherit it
     _WORKER = (options, shared)
@@ -132,7 +161,10 @@ def run_batch(batch: Batch, progress: Callable[[FirmOutcome], None]) -> ReviewSu
         for evaluated in evaluate_all(batch.files, batch.options, batch.shared, batch.jobs):
             outcome = _one_per_firm(evaluated, firms, batch.options.out)
             if outcome.record is not None:
-                ledger.record(outcome.record, outcome.claims)
+                try:
+                    ledger.record(outcome.record, outcome.claims)
+                except Exception as exc:  # rolled back: reported, not recorded
+                    outcome = _failed(outcome.index, Path(outcome.file), batch.options.out, exc)
             outcomes.append(outcome)
             progress(outcome)
         earlier = ledger.earlier_claims([o.record for o in outcomes if o.record is not None])
