@@ -1,10 +1,15 @@
 """The ``gxets`` command.
 
 Exit codes: 0 success; 1 an internal error (a bug: the message says so, ``--debug`` shows
-the traceback); 2 bad input (every problem listed with its file and line); 3 a rule-set
-test or lint finding. ``gxets review`` adds: 4 a submission of the batch was invalid
-(reported and skipped), 5 a double claim was found (or allowances claimed beyond what was
-created), 6 both.
+the traceback); 2 bad input (every problem listed with its file and line) — an output folder
+or file that cannot be written included; 3 a rule-set test or lint finding. ``gxets review``
+adds: 4 a submission of the batch was invalid (reported and skipped), 5 a double claim was
+found (or allowances claimed beyond what was created), 6 both.
+
+Everything printed goes through :func:`say`: text from a submission is escaped for the
+terminal, and a reader that closes the pipe early (``gxets … | head``) ends the printing,
+not the command, which still finishes and exits with its own code. Warnings a library
+raises are printed as one line without the library's file path.
 """
 
 from __future__ import annotations
@@ -13,8 +18,8 @@ import json
 import os
 import sys
 import traceback
+import warnings
 from collections.abc import Callable, Iterable
-from datetime import date
 from functools import wraps
 from pathlib import Path
 from typing import Any
@@ -24,7 +29,15 @@ import click
 from gxets_rules._version import __version__
 from gxets_rules.app.cases import collect_cases, run_case
 from gxets_rules.app.convert import convert_file
-from gxets_rules.app.pipeline import DEFAULT_RULESET, CheckRequest, SharedInputs, ruleset_for, run_evaluation
+from gxets_rules.app.outputs import output_set, writable_folder
+from gxets_rules.app.pipeline import (
+    DEFAULT_RULESET,
+    CheckRequest,
+    SharedInputs,
+    ruleset_for,
+    run_evaluation,
+    today_in_japan,
+)
 from gxets_rules.app.review.batch import Batch, collect, run_batch
 from gxets_rules.app.review.firm import ReviewOptions
 from gxets_rules.app.review.ledger import open_ledger
@@ -34,12 +47,13 @@ from gxets_rules.io.result_reader import DEFAULT_MAX_RESULT_BYTES, load_result
 from gxets_rules.io.writers import atomic_write_bytes, canonical_json, write_json
 from gxets_rules.io.xlsx.guard import DEFAULT_MAX_ROWS, XLSX_SUFFIX, XlsxLimits
 from gxets_rules.io.xlsx.template import template_bytes
-from gxets_rules.model.problems import EXIT_BUG, EXIT_INPUT, InputError, Problem
+from gxets_rules.model.problems import EXIT_BUG, EXIT_INPUT, InputError, Location, Problem, display_path
 from gxets_rules.model.result import Result
 from gxets_rules.model.review import ReviewSummary
 from gxets_rules.model.schemas import FORMATS, json_schema
 from gxets_rules.render.reports import REPORTS, parse_kinds, write_reports, write_summary
 from gxets_rules.render.review_text import render_review_text
+from gxets_rules.render.terminal import json_safe, terminal_safe
 from gxets_rules.render.text import render_lot, render_text
 from gxets_rules.resources import bundled_rulesets, resolve_ruleset
 from gxets_rules.ruleset.compiled import RuleSet
@@ -55,22 +69,59 @@ LANG_CHOICE = click.Choice(["ja", "en"])
 DEFAULT_LANG = os.environ.get("GXETS_LANG", "ja")
 
 
+_CLOSED: set[int] = set()
+"""File descriptors whose reader has gone (a closed pipe): nothing more is written to them."""
+
+
+def say(text: str = "", nl: bool = True, err: bool = False, json_text: bool = False) -> None:
+    """Print for a person (or, with ``json_text``, JSON for a program), safely.
+
+    Control and direction-override characters from a submission are escaped (``terminal.py``). If the reader has
+    closed the pipe, the stream is pointed at the null device (so the final flush is quiet too) and printing stops;
+    the command carries on to its own exit code.
+    """
+    stream = sys.stderr if err else sys.stdout
+    try:
+        descriptor = stream.fileno()
+    except (OSError, ValueError):
+        descriptor = -1
+    if descriptor in _CLOSED:
+        return
+    try:
+        click.echo(json_safe(text) if json_text else terminal_safe(text), nl=nl, err=err)
+    except BrokenPipeError:
+        if descriptor >= 0:
+            _CLOSED.add(descriptor)
+            null = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(null, descriptor)
+            os.close(null)
+
+
+def _show_warning(message: Warning | str, category: type[Warning], *_: Any, **__: Any) -> None:
+    """A library's warning as one line, without the path of the library file that raised it."""
+    say(f"warning: {category.__name__}: {message}", err=True)
+
+
 def report_warnings(warnings: Iterable[Problem]) -> None:
     """What a reviewer should know about an input that did not stop the run (formulas, hidden sheets, links)."""
     for warning in warnings:
-        click.echo(f"warning: {warning}", err=True)
+        say(f"warning: {warning}", err=True)
 
 
 def report_problems(problems: list[Problem], title: str) -> None:
-    click.echo(f"error: {title}: {len(problems)} problem(s)", err=True)
+    say(f"error: {title}: {len(problems)} problem(s)", err=True)
     for problem in problems[:MAX_SHOWN]:
-        click.echo(f"  {problem}", err=True)
+        say(f"  {problem}", err=True)
     if len(problems) > MAX_SHOWN:
-        click.echo(f"  … and {len(problems) - MAX_SHOWN} more", err=True)
+        say(f"  … and {len(problems) - MAX_SHOWN} more", err=True)
 
 
 def guarded(func: Callable[..., Any]) -> Callable[..., Any]:
-    """Map input errors to exit 2 and anything unexpected to exit 1 with a short message."""
+    """Map input errors to exit 2 and anything unexpected to exit 1 with a short message.
+
+    A file the command cannot write (an output on a full or read-only disk, a path through a file) is an input
+    error too: the command line named it.
+    """
 
     @wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -82,11 +133,15 @@ def guarded(func: Callable[..., Any]) -> Callable[..., Any]:
             ctx.exit(EXIT_INPUT)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
+        except OSError as exc:
+            where = display_path(Path(exc.filename)) if exc.filename else "standard output"
+            report_problems([Problem(Location(where), f"cannot write: {exc.strerror or exc}")], "cannot write")
+            ctx.exit(EXIT_INPUT)
         except Exception as exc:
             if ctx.find_root().params.get("debug"):
                 traceback.print_exc()
-            click.echo(f"internal error (a bug in gxets-rules): {type(exc).__name__}: {exc}", err=True)
-            click.echo("run again with --debug for the traceback, and report it", err=True)
+            say(f"internal error (a bug in gxets-rules): {type(exc).__name__}: {exc}", err=True)
+            say("run again with --debug for the traceback, and report it", err=True)
             ctx.exit(EXIT_BUG)
 
     return wrapper
@@ -110,19 +165,24 @@ REPORT_HELP = f"Reports to write into --out, comma-separated: {', '.join(REPORTS
 @click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
 def main(debug: bool) -> None:
     """GX-ETS compliance rules engine: which credits count, the firm's position, and what is left to buy."""
+    warnings.showwarning = _show_warning
 
 
 def limit_options(func: Callable[..., Any]) -> Callable[..., Any]:
     """How large an input may be: its bytes, and a workbook's rows per sheet (every command that reads inputs)."""
     func = click.option(
         "--max-rows",
-        type=int,
+        type=click.IntRange(min=1),
         default=DEFAULT_MAX_ROWS,
         show_default=True,
         help="Most rows a sheet of an input workbook may hold.",
     )(func)
     return click.option(
-        "--max-bytes", type=int, default=DEFAULT_MAX_BYTES, show_default=True, help="Largest input file."
+        "--max-bytes",
+        type=click.IntRange(min=1),
+        default=DEFAULT_MAX_BYTES,
+        show_default=True,
+        help="Largest input file.",
     )(func)
 
 
@@ -167,7 +227,7 @@ def checked(
     """The result of the check the options ask for, after printing the warnings its inputs gave."""
     when = as_of.date() if as_of else None
     request = CheckRequest(submission, ruleset_ref, when, max_bytes, ownership, market, max_rows)
-    evaluation = run_evaluation(request, today=date.today())
+    evaluation = run_evaluation(request, today=today_in_japan())
     report_warnings(evaluation.loaded.warnings)
     return build_result(evaluation)
 
@@ -192,14 +252,17 @@ def check(fmt: str, out: Path | None, reports: list[str], lang: str, **request: 
     data = result.model_dump(mode="json")
     written = []
     if out is not None:
-        write_json(out / "result.json", data)
-        written = [out / "result.json", *write_reports(data, reports, lang, out)]
+        with output_set(out) as staging:
+            write_json(staging / "result.json", data)
+            written = [
+                out / path.name for path in (staging / "result.json", *write_reports(data, reports, lang, staging))
+            ]
     if fmt == "json":
-        click.echo(canonical_json(data), nl=False)
+        say(canonical_json(data), nl=False, json_text=True)
     else:
-        click.echo(render_text(data, lang), nl=False)
+        say(render_text(data, lang), nl=False)
         for path in written:
-            click.echo(f"→ {path}")
+            say(f"→ {path}")
 
 
 @main.command()
@@ -214,9 +277,11 @@ def check(fmt: str, out: Path | None, reports: list[str], lang: str, **request: 
 def render(result_file: Path, reports: list[str], lang: str, out: Path, max_bytes: int) -> None:
     """Write the review reports of a saved result (gxets.result.v1) — a view of it; nothing is evaluated again."""
     data = load_result(result_file, max_bytes)
-    click.echo(render_text(data, lang), nl=False)
-    for path in write_reports(data, reports, lang, out):
-        click.echo(f"→ {path}")
+    with output_set(out) as staging:
+        written = [out / path.name for path in write_reports(data, reports, lang, staging)]
+    say(render_text(data, lang), nl=False)
+    for path in written:
+        say(f"→ {path}")
 
 
 @main.command()
@@ -231,7 +296,7 @@ def explain(lot_id: str, lang: str, **request: Any) -> None:
     known = [lot["id"] for lot in data["lots"]]
     if lot_id not in known:
         raise click.BadParameter(f"no lot {lot_id!r}; the submission has: {', '.join(known)}", param_hint="LOT_ID")
-    click.echo(render_lot(data, lot_id, lang), nl=False)
+    say(render_lot(data, lot_id, lang), nl=False)
 
 
 def review_exit_code(summary: ReviewSummary) -> int:
@@ -306,8 +371,9 @@ def review(
     invalid submission, 5 a double claim, 6 both.
     """
     files, passed_over = collect(list(paths), XlsxLimits(max_bytes, max_rows))
+    writable_folder(out)
     for file, why in passed_over:
-        click.echo(f"note: {file} passed over ({why})", err=True)
+        say(f"note: {file} passed over ({why})", err=True)
     shared = SharedInputs(max_bytes, max_rows)
     inputs = {}
     for role, path, load in (("ownership", ownership, shared.ownership), ("market", market, shared.market)):
@@ -315,16 +381,24 @@ def review(
             found = load(path)
             inputs[f"{role}:{found.name}"] = found.sha256
     options = ReviewOptions(
-        out, date.today(), as_of.date() if as_of else None, ownership, market, max_bytes, max_rows, tuple(reports), lang
+        out,
+        today_in_japan(),
+        as_of.date() if as_of else None,
+        ownership,
+        market,
+        max_bytes,
+        max_rows,
+        tuple(reports),
+        lang,
     )
     batch = Batch(files, options, shared, ledger, jobs, inputs)
     with click.progressbar(length=len(files), label="gxets review", file=sys.stderr, show_pos=True) as bar:
         summary = run_batch(batch, progress=lambda _: bar.update(1))
     data = summary.model_dump(mode="json")
     written = write_summary(data, lang, out)
-    click.echo(render_review_text(data, lang), nl=False)
+    say(render_review_text(data, lang), nl=False)
     for path in written:
-        click.echo(f"→ {path}")
+        say(f"→ {path}")
     sys.exit(review_exit_code(summary))
 
 
@@ -341,7 +415,7 @@ def ledger_list(ledger: Path) -> None:
     with open_ledger(ledger) as book:
         for s in book.submissions():
             status = s["summary"].get("status") or "-"
-            click.echo(
+            say(
                 f"{s['id']:>6}  {s['recorded_at']}  {s['firm_id']}  {s['ruleset_id']} {s['ruleset_version']}  "
                 f"{s['content_sha256'][:12]}  {status}  {s['claims']} ranges  {s['file']}"
             )
@@ -357,7 +431,7 @@ def ledger_show(ref: str, ledger: Path) -> None:
         found = book.submissions(ref)
         if len(found) != 1:
             raise click.BadParameter(f"{len(found)} recorded submissions match {ref!r}", param_hint="NUMBER|HASH")
-        click.echo(canonical_json({**found[0], "claims": book.claims_of(found[0]["id"])}), nl=False)
+        say(canonical_json({**found[0], "claims": book.claims_of(found[0]["id"])}), nl=False, json_text=True)
 
 
 @ledger_group.command("export")
@@ -371,7 +445,7 @@ def ledger_export(ledger: Path, target: Path | None) -> None:
     with open_ledger(ledger) as book:
         data = book.export()
     if target is None:
-        click.echo(canonical_json(data), nl=False)
+        say(canonical_json(data), nl=False, json_text=True)
     else:
         write_json(target, data)
 
@@ -387,7 +461,7 @@ def template(lang: str, ruleset_ref: str, out: Path) -> None:
     if out.suffix.lower() != XLSX_SUFFIX:
         raise click.BadParameter("the template is an .xlsx workbook", param_hint="--out")
     atomic_write_bytes(out, template_bytes(ruleset_for(ruleset_ref), lang))
-    click.echo(f"→ {out}")
+    say(f"→ {out}")
 
 
 @main.command()
@@ -409,14 +483,14 @@ def convert(
     limits = XlsxLimits(max_bytes, max_rows)
     part = "ownership" if ownership_part else None
     report_warnings(convert_file(source, target, lang, limits, ruleset_ref, part))
-    click.echo(f"→ {target}")
+    say(f"→ {target}")
 
 
 @main.command()
 @click.argument("what", type=click.Choice(sorted(FORMATS)))
 def schema(what: str) -> None:
     """Print the JSON Schema of an input or output format."""
-    click.echo(json.dumps(json_schema(what), ensure_ascii=False, indent=2, sort_keys=True))
+    say(json.dumps(json_schema(what), ensure_ascii=False, indent=2, sort_keys=True), json_text=True)
 
 
 @main.group()
@@ -445,7 +519,7 @@ def rules_lint(ruleset: str | None) -> None:
             report_problems(exc.problems, f"rule set {folder}")
             found = True
             continue
-        click.echo(_lint_summary(compiled))
+        say(_lint_summary(compiled))
     if found:
         sys.exit(EXIT_FINDINGS)
 
@@ -476,12 +550,12 @@ def rules_test(ruleset: str | None, pattern: str | None) -> None:
         for item in cases:
             errors = run_case(compiled, item)
             mark = "ok  " if not errors else "FAIL"
-            click.echo(f"{mark} {compiled.id} {item.file.name}::{item.case.id}  {item.case.title}")
+            say(f"{mark} {compiled.id} {item.file.name}::{item.case.id}  {item.case.title}")
             for error in errors:
-                click.echo(f"       {error}")
+                say(f"       {error}")
             failures += bool(errors)
         total += len(cases)
-    click.echo(f"{total - failures} passed, {failures} failed")
+    say(f"{total - failures} passed, {failures} failed")
     if failures:
         sys.exit(EXIT_FINDINGS)
 
