@@ -78,7 +78,7 @@ class TreeMemory(threading.Thread):
 def end_to_end(folder: Path, jobs: int) -> tuple[float, float, int]:
     """Run ``gxets review`` on the batch; its wall time, peak tree memory in MB, and exit code."""
     out, ledger = folder / "out", folder / "ledger.sqlite"
-    command = [sys.executable, "-m", "gxets_rules.app.cli", "review", str(folder / "submissions")]
+    command = [sys.executable, "-m", "gxets_rules.app.cli", "review", "--new-ledger", str(folder / "submissions")]
     command += ["--ownership", str(folder / "ownership.yaml"), "--ledger", str(ledger), "--out", str(out)]
     command += ["--jobs", str(jobs), "--lang", "en"]
     started = time.perf_counter()

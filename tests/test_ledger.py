@@ -14,8 +14,10 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from benchmarks.synthetic_batch import generate_batch
+from gxets_rules.app.cli import main
 from gxets_rules.app.review.claims import Claim
 from gxets_rules.app.review.ledger import MIGRATIONS, Ledger, SubmissionRecord
 from tests.conftest import ACME, EXAMPLES, ROOT, run_cli
@@ -23,8 +25,11 @@ from tests.conftest import ACME, EXAMPLES, ROOT, run_cli
 SMALL_MAKER = EXAMPLES / "small-maker-x" / "submission.yaml"
 
 
-def review(tmp_path: Path, *args: object, out: str = "out") -> tuple[int, dict]:
-    result = run_cli("review", *args, "--ledger", tmp_path / "ledger.sqlite", "--out", tmp_path / out, "--jobs", "1")
+def review(tmp_path: Path, *args: object, out: str = "out", round_name: str = "1") -> tuple[int, dict]:
+    result = run_cli(
+        "review", "--new-ledger", *args, "--ledger", tmp_path / "ledger.sqlite", "--out", tmp_path / out,
+        "--jobs", "1", "--round", round_name,
+    )  # fmt: skip
     return result.exit_code, json.loads((tmp_path / out / "summary.json").read_text(encoding="utf-8"))
 
 
@@ -53,7 +58,7 @@ def ledger_rows(tmp_path: Path) -> list[dict]:
 def test_a_range_claimed_in_an_earlier_round_is_reported_in_a_later_one(tmp_path: Path) -> None:
     assert review(tmp_path, ACME, out="round1")[0] == 0
     (recorded,) = ledger_rows(tmp_path)
-    code, summary = review(tmp_path, newcomer(tmp_path), out="round2")
+    code, summary = review(tmp_path, newcomer(tmp_path), out="round2", round_name="2")
     assert code == 5
     assert summary["double_claims"] == [
         {
@@ -95,45 +100,82 @@ def test_the_same_submission_twice_is_one_record_and_no_claim_against_itself(tmp
     listing = run_cli("ledger", "list", "--ledger", tmp_path / "ledger.sqlite")
     assert listing.exit_code == 0
     assert len(listing.output.splitlines()) == 2
-    assert "acme-steel  gxets-phase1 1.1.0" in listing.output and "5 ranges" in listing.output
+    assert "acme-steel  gxets-phase1 1.1.0" in listing.output and "ロット数 5" in listing.output
 
 
 def test_a_resubmission_replaces_its_filing_and_does_not_claim_against_itself(tmp_path: Path) -> None:
     review(tmp_path, ACME, out="first")
-    code, summary = review(tmp_path, ACME, "--as-of", "2026-12-08", out="corrected")
+    code, summary = review(tmp_path, ACME, "--as-of", "2026-12-08", out="corrected", round_name="2")
     assert (code, summary["double_claims"]) == (0, [])
-    assert [row["as_of"] for row in ledger_rows(tmp_path)] == ["2026-12-07", "2026-12-08"]
+    rows = ledger_rows(tmp_path)
+    assert [(row["round"], row["as_of"], row["supersedes"]) for row in rows] == [
+        ("1", "2026-12-07", None),
+        ("2", "2026-12-08", 1),
+    ], "the correction supersedes the first submission, and the link is recorded"
+    assert summary["round"] == "2" and summary["firms"][0]["supersedes_round"] == "1"
 
 
-def test_ledger_show_by_number_or_hash(tmp_path: Path) -> None:
+def test_ledger_show_by_row_number_firm_round_or_hash_never_guessing(tmp_path: Path) -> None:
     review(tmp_path, ACME)
     (row,) = ledger_rows(tmp_path)
-    for ref in ("1", row["content_sha256"][:10]):
-        shown = run_cli("ledger", "show", ref, "--ledger", tmp_path / "ledger.sqlite")
+    for ref in (["#1"], ["acme-steel"], [f"sha256:{row['content_sha256'][:10]}"], ["--round", "1"]):
+        shown = run_cli("ledger", "show", *ref, "--ledger", tmp_path / "ledger.sqlite")
         assert shown.exit_code == 0, shown.stderr
-        assert json.loads(shown.output) == row
-    missing = run_cli("ledger", "show", "99", "--ledger", tmp_path / "ledger.sqlite")
-    assert missing.exit_code == 2
-    assert "0 recorded submissions match '99'" in missing.stderr
+        assert json.loads(shown.output) == {"submissions": [row], "decisions": []}
+    for ref in ("#99", "1", row["content_sha256"][:10]):  # a bare number or hex is a firm id, and no firm has it
+        missing = run_cli("ledger", "show", ref, "--ledger", tmp_path / "ledger.sqlite")
+        assert missing.exit_code == 2
+        assert f"no recorded submission matches {ref!r}" in missing.stderr
     nowhere = run_cli("ledger", "list", "--ledger", tmp_path / "nowhere.sqlite")
     assert nowhere.exit_code == 2
     assert "no ledger here" in nowhere.stderr
     assert not (tmp_path / "nowhere.sqlite").exists()
 
 
-def test_migrations_upgrade_a_ledger_and_a_newer_one_is_refused(tmp_path: Path) -> None:
+def _v1_ledger(path: Path) -> None:
+    """A ledger as gxets wrote it before rounds (schema version 1): ACME recorded twice (a correction), with ranges."""
+    with Ledger(path, MIGRATIONS[:1]) as ledger:
+        for number, as_of in ((1, "2026-12-07"), (2, "2026-12-08")):
+            ledger.db.execute(
+                "INSERT INTO submissions VALUES (?, 'acme-steel', ?, 'gxets-phase1', '1.1.0', ?, 2023, 2025, ?, "
+                "'acme.yaml', '{\"status\": \"shortfall\"}', '2026-12-07T01:00:00+00:00')",
+                (number, f"{number}" * 64, "r" * 64, as_of),
+            )
+            ledger.db.execute("INSERT INTO claims VALUES (?, 'L1', 'j_credit', 10, 'reg', 'CERT', 1, 10)", (number,))
+
+
+def test_migrating_a_v1_ledger_keeps_every_row_puts_it_in_round_1_links_corrections_and_chains_it(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "ledger.sqlite"
+    _v1_ledger(path)
+    with Ledger(path) as ledger:
+        assert ledger.version == len(MIGRATIONS) == 2
+        assert [r.name for r in ledger.rounds()] == ["1"]
+        rows = ledger.submissions(with_claims=True)
+        assert [(s.id, s.round, s.as_of, s.supersedes, len(s.claims)) for s in rows] == [
+            (1, "1", "2026-12-07", None, 1),
+            (2, "1", "2026-12-08", 1, 1),
+        ]
+        assert rows[0].summary == {"status": "shortfall"}
+        check = ledger.verify()
+        assert (check.ok, check.rows) == (True, 5), "1 round + 2 submissions + 2 claims, chained"
+        assert ledger.earlier_claims([]) == [
+            Claim("acme-steel", "L1", "j_credit", 10, "reg", "CERT", 1, 10, recorded="2" * 64)
+        ], "the superseded submission's claims no longer count"
+
+
+def test_a_newer_ledger_is_refused_and_garbage_is_not_a_ledger(tmp_path: Path) -> None:
     review(tmp_path, ACME)
     path = tmp_path / "ledger.sqlite"
     upgraded = (*MIGRATIONS, "ALTER TABLE submissions ADD COLUMN note TEXT")
     with Ledger(path, upgraded) as ledger:
-        assert ledger.version == 2
+        assert ledger.version == 3
         (row,) = ledger.submissions()
-        assert ledger.submissions(row["content_sha256"][:1] + "%") == [], "a reference is text, not a pattern"
-        assert [s["note"] for s in ledger.submissions()] == [None]
-        assert len(ledger.claims_of(1)) == 5
+        assert ledger.submissions(content_prefix=row.content_sha256[:1] + "%") == [], "text, not a pattern"
     result = run_cli("ledger", "list", "--ledger", path)
     assert result.exit_code == 2
-    assert "the ledger's schema is version 2, newer than this gxets knows (1)" in result.stderr
+    assert "the ledger's schema is version 3, newer than this gxets knows (2)" in result.stderr
     garbage = tmp_path / "garbage.sqlite"
     garbage.write_bytes(b"not a database at all" * 100)
     result = run_cli("ledger", "list", "--ledger", garbage)
@@ -155,8 +197,8 @@ def test_kill_9_in_the_middle_of_a_batch_leaves_the_ledger_consistent_and_the_ne
 ) -> None:
     generate_batch(tmp_path, firms=40, lots=200, entities=0, seed=5, across=0, within=0, excess=0)
     ledger = tmp_path / "ledger.sqlite"
-    command = [sys.executable, "-m", "gxets_rules.app.cli", "review", str(tmp_path / "submissions")]
-    command += ["--ledger", str(ledger), "--out", str(tmp_path / "out"), "--jobs", jobs]
+    command = [sys.executable, "-m", "gxets_rules.app.cli", "review", "--new-ledger", str(tmp_path / "submissions")]
+    command += ["--ledger", str(ledger), "--out", str(tmp_path / "out"), "--jobs", jobs, "--round", "1"]
     process = subprocess.Popen(
         command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
     )
@@ -190,10 +232,29 @@ def test_recording_is_one_transaction_and_the_same_key_is_a_no_op(tmp_path: Path
         Claim("firm-a", "L2", "era", 5, None, None, None, None, origin_firm_id="firm-b"),  # no range: not recorded
     ]
     with Ledger(tmp_path / "l.sqlite") as ledger:
-        assert ledger.record(record, claims) is True
-        assert ledger.record(record, claims) is False
+        first = ledger.open_round(None).id
+        assert ledger.record(record, claims, first) == 1
+        assert ledger.record(record, claims, first) is None
         with pytest.raises(sqlite3.IntegrityError):  # a lot id twice: the whole submission is rolled back
-            ledger.record(replace(record, content_sha256="d" * 64), [claims[0], claims[0]])
-        assert [(s["firm_id"], s["claims"]) for s in ledger.submissions()] == [("firm-a", 1)]
+            ledger.record(replace(record, content_sha256="d" * 64), [claims[0], claims[0]], first)
+        assert [(s.firm_id, len(s.claims)) for s in ledger.submissions(with_claims=True)] == [("firm-a", 1)]
+        assert ledger.verify().ok and ledger.verify().rows == 3, "the rolled-back submission left no chain entry"
         assert ledger.earlier_claims([]) == [replace(claims[0], recorded="c" * 64)]
         assert ledger.earlier_claims([replace(record, content_sha256="e" * 64)]) == [], "a newer filing replaces it"
+
+
+def test_the_ledger_is_named_or_read_from_the_environment_and_created_only_when_asked(tmp_path: Path) -> None:
+    out = ("--out", tmp_path / "out", "--jobs", "1")
+    unnamed = CliRunner().invoke(main, ["review", str(ACME), *map(str, out)], env={"GXETS_LEDGER": None})
+    assert unnamed.exit_code == 2 and "Missing option '--ledger'" in unnamed.stderr
+    path = tmp_path / "elsewhere" / "ledger.sqlite"
+    absent = CliRunner().invoke(main, ["review", str(ACME), *map(str, out)], env={"GXETS_LEDGER": str(path)})
+    assert absent.exit_code == 2 and "no ledger here; --new-ledger starts one" in absent.stderr
+    assert not path.exists()
+    started = CliRunner().invoke(
+        main, ["review", str(ACME), "--new-ledger", *map(str, out)], env={"GXETS_LEDGER": str(path)}
+    )
+    assert started.exit_code == 0, started.stderr
+    assert f"note: new ledger at {path}" in started.stderr and path.is_file()
+    listed = CliRunner().invoke(main, ["ledger", "list"], env={"GXETS_LEDGER": str(path)})
+    assert listed.exit_code == 0 and "acme-steel" in listed.output

@@ -7,7 +7,7 @@ from datetime import date, time, timedelta
 import holidays
 import pytest
 
-from gxets_rules.evaluate.plan.planner import calendar_of, schedule_of
+from gxets_rules.evaluate.plan.planner import schedule_of
 from gxets_rules.evaluate.rulesets import load_ruleset
 from gxets_rules.market.calendar import AuctionSchedule, last_session, settlement_date
 from tests.conftest import PHASE1
@@ -15,7 +15,7 @@ from tests.conftest import PHASE1
 RULESET = load_ruleset(PHASE1)
 MARKET = RULESET.market
 assert MARKET is not None
-CAL = calendar_of(MARKET.spec.calendar)
+CAL = MARKET.calendar
 SETTLEMENT = RULESET.params.get("market.settlement_business_day", 2025)
 J_CREDIT = schedule_of(MARKET.schedules["tse_j_credit"].spec)
 ERA = schedule_of(MARKET.schedules["tse_era"].spec, RULESET.params.get("market.era_auction_months", 2025))

@@ -54,7 +54,7 @@ def test_acceptance_example_through_the_cli() -> None:
     data = _check(PHASE2_EXAMPLE, "--ruleset", "gxets-phase2")
     position = data["position"]
     assert position["emissions"]["actual_direct_t"] == 1_600_000
-    assert position["emissions"]["credits_usable_t"] == 160_000
+    assert position["emissions"]["credits_deducted_t"] == 160_000
     assert position["emissions"]["obligation_t"] == 1_440_000
     assert position["allowances"]["held_t"] == 1_400_000
     assert position["compliance"]["shortfall_t"] == 40_000
@@ -82,7 +82,8 @@ def test_terminal_summary_in_english() -> None:
     result = run_cli("check", PHASE2_EXAMPLE, "--lang", "en")
     assert result.exit_code == 0, result.stderr
     assert "gxets-phase2 1.1.0" in result.output and "· FY2026 ·" in result.output
-    assert "Offsets still to buy: 40,000 t-CO2" in result.output
+    assert "Allowances still to surrender, or pay for at the ceiling price: 40,000 t-CO2" in result.output
+    assert "Offsets still to buy" not in result.output
     assert "Ceiling payment (shortfall × upper price)        172,000,000 yen" in result.output
     assert "✗ P2-ERA-NOT-SURRENDERABLE" in result.output
 
@@ -101,7 +102,7 @@ def _variant(tmp_path: Path, old: str, new: str, source: Path = PHASE2_EXAMPLE) 
         ("fiscal_year: 2026\n", "", ":4:1: fiscal_year: required field is missing", "evaluates one fiscal year"),
         ("fiscal_year: 2026", "fiscal_year: 2031", ":7:14: fiscal_year:", "FY2031 is outside rule set gxets-phase2's"),
         (
-            "  - {fiscal_year: 2026, scope: direct, emissions_t: 1_600_000, assurance: limited}\n",
+            "  - {fiscal_year: 2026, scope: direct, emissions_t: 1_600_000, assurance: limited, gases: co2}\n",
             "",
             ":16:3: actuals[FY2026].direct.emissions_t is missing",
             "the rule set needs it",
@@ -147,9 +148,9 @@ def test_strictly_more_than_reading_of_the_threshold(tmp_path: Path) -> None:
     ]
     path = _variant(
         tmp_path,
-        "  - {fiscal_year: 2023, scope: direct, emissions_t: 1_650_000, assurance: limited}\n"
-        "  - {fiscal_year: 2024, scope: direct, emissions_t: 1_620_000, assurance: limited}\n"
-        "  - {fiscal_year: 2025, scope: direct, emissions_t: 1_610_000, assurance: limited}\n",
+        "  - {fiscal_year: 2023, scope: direct, emissions_t: 1_650_000, assurance: limited, gases: co2}\n"
+        "  - {fiscal_year: 2024, scope: direct, emissions_t: 1_620_000, assurance: limited, gases: co2}\n"
+        "  - {fiscal_year: 2025, scope: direct, emissions_t: 1_610_000, assurance: limited, gases: co2}\n",
         "".join(ties) + "  - {fiscal_year: 2025, scope: direct, emissions_t: 100_000, assurance: limited}\n",
     )
     data = _check(path, "--ruleset", ruleset)

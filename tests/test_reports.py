@@ -354,7 +354,7 @@ def test_a_payment_in_lieu_is_a_plan_row_in_both_reports() -> None:
     text, _ = page_text(html[html.index('id="plan"') : html.index('id="reconciliation"')])
     assert "Settled by payment" in text and "Pay by" in text and "Payment per t" in text
     assert "Ceiling payment at the reference upper price 4,300" in text  # title, then the price per tonne
-    assert "shortfall: 15,000 64,500,000 yen 64,500,000 yen 2028-01-31" in text
+    assert "credits: 15,000 64,500,000 yen 64,500,000 yen 2028-01-31" in text
     plan = openpyxl.load_workbook(io.BytesIO(render_xlsx(result, "en")))["Plan"]
     (row,) = [r for r in plan.iter_rows() if "Ceiling payment at the reference upper price" in [c.value for c in r]]
     cells = {c.value: c.number_format for c in row if isinstance(c.value, int)}

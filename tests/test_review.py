@@ -20,8 +20,12 @@ EXAMPLE_SUBMISSIONS = sorted(EXAMPLES.glob("*/submission.yaml"))
 
 
 def review(tmp_path: Path, *args: object, ledger: str = "ledger.sqlite", out: str = "out") -> tuple[int, dict]:
-    """Run `gxets review` in-process; its exit code and summary.json."""
-    result = run_cli("review", *args, "--ledger", tmp_path / ledger, "--out", tmp_path / out, "--jobs", "1")
+    """Run `gxets review` in-process (each run a round of its own, named after its output folder); its exit code and
+    summary.json."""
+    result = run_cli(
+        "review", "--new-ledger", *args, "--ledger", tmp_path / ledger, "--out", tmp_path / out, "--jobs", "1",
+        "--round", out,
+    )  # fmt: skip
     assert "Traceback" not in result.stderr
     return result.exit_code, json.loads((tmp_path / out / "summary.json").read_text(encoding="utf-8"))
 
@@ -73,8 +77,11 @@ def test_excess_allowances_are_found_per_creator(planted: tuple) -> None:
         assert balance["excess_t"] == balance["claimed_t"] - balance["created_t"]
         assert len(balance["claims"]) == 3
     green = next(b for b in summary["era"] if b["seller_firm_id"] == "green-steel")
-    assert (green["created_t"], green["claimed_t"], green["excess_t"]) == (55_294, 30_000, 0)
-    assert green["claims"] == [{"firm_id": "kanto-cement", "lot_id": "ERA-2026-01", "quantity_t": 30_000}]
+    assert (green["created_t"], green["claimed_t"], green["excess_t"]) == (55_294, 55_000, 0)
+    assert green["claims"] == [
+        {"firm_id": "hokuriku-paper", "lot_id": "ERA-CANCELLED", "quantity_t": 25_000},
+        {"firm_id": "kanto-cement", "lot_id": "ERA-2026-01", "quantity_t": 30_000},
+    ]
     assert summary["totals"]["era_excess_sellers"] == 1
 
 
@@ -84,7 +91,7 @@ def test_the_firm_claiming_a_range_twice_is_reported_and_the_rest_evaluated(plan
     assert invalid["firm_id"] == manifest["within_firms"][0]
     assert any("CHK-LOT-SERIAL-ONCE" in p or "overlaps lot" in p for p in invalid["problems"]), invalid["problems"]
     assert summary["totals"]["firms"] == len(EXAMPLE_SUBMISSIONS) + 12 - 1
-    examples = ["acme-steel", "green-steel", "kaisei-chemical", "kanto-cement", "small-maker"]
+    examples = ["acme-steel", "hokuriku-paper", "green-steel", "kaisei-chemical", "kanto-cement", "small-maker"]
     assert [row["firm_id"] for row in summary["firms"] if row["firm_id"] in examples] == examples, "in path order"
 
 
@@ -107,9 +114,7 @@ def test_a_firm_result_is_the_one_gxets_check_writes(planted: tuple) -> None:
 def test_the_summary_workbook_lists_every_double_claim(planted: tuple) -> None:
     folder, manifest, _, summary = planted
     workbook = load_workbook(folder / "out" / "summary.xlsx", read_only=True)
-    rows = [
-        [str(c) if c is not None else "" for c in row] for row in workbook["Double claims"].iter_rows(values_only=True)
-    ]
+    rows = [[str(c) if c is not None else "" for c in row] for row in workbook["二重計上"].iter_rows(values_only=True)]
     assert len(rows) == 1 + len(manifest["double_claims"])
     for claim in manifest["double_claims"]:
         (firm_a, lot_a), (firm_b, lot_b) = claim["lots"]
@@ -122,16 +127,20 @@ def test_the_summary_workbook_lists_every_double_claim(planted: tuple) -> None:
         assert len(matching) == 1, claim
         sides = " ".join(matching[0][5:7])
         assert f"{firm_a} · {lot_a}" in sides and f"{firm_b} · {lot_b}" in sides
-    firms = list(workbook["Firms"].iter_rows(values_only=True))
+    firms = list(workbook["企業別"].iter_rows(values_only=True))
     assert len(firms) == 1 + summary["totals"]["firms"]
-    assert firms[0][:5] == ("企業", "状況", "不足量", "充当可能量", "市場調達が必要な量")
-    assert next(row for row in firms if row[0] == "acme-steel")[:5] == (
+    assert firms[0][:7] == ("企業", "名称", "状況", "判断", "不足量", "充当可能量", "市場調達が必要な量")
+    assert next(row for row in firms if row[0] == "acme-steel")[:7] == (
         "acme-steel",
+        "ACME Steel K.K.（エーシーエムイー製鉄株式会社）",
         "不足あり（提出期間内に調達するか、未達の理由を説明）",
+        "未判断",
         250_000,
         172_500,
         77_500,
     )
+    assert firms[0][-2:] == ("報告書", "結果")
+    assert firms[1][-1] == "結果（JSON）"
 
 
 def test_the_summary_page_shows_the_findings(planted: tuple) -> None:
@@ -181,7 +190,7 @@ def test_the_summary_is_the_same_bytes_with_one_worker_or_two(tmp_path: Path, pl
     outputs = []
     for jobs in ("1", "2"):
         result = run_cli(
-            "review", *EXAMPLE_SUBMISSIONS, folder / "submissions", "--jobs", jobs,
+            "review", "--new-ledger", *EXAMPLE_SUBMISSIONS, folder / "submissions", "--jobs", jobs, "--round", "out",
             "--ledger", tmp_path / f"l{jobs}.sqlite", "--out", tmp_path / jobs,
         )  # fmt: skip
         assert result.exit_code == 6
@@ -193,7 +202,9 @@ def test_the_summary_is_the_same_bytes_with_one_worker_or_two(tmp_path: Path, pl
 
 
 def test_a_missing_path_is_an_input_error(tmp_path: Path) -> None:
-    result = run_cli("review", tmp_path / "nowhere", "--ledger", tmp_path / "l.sqlite", "--out", tmp_path / "out")
+    result = run_cli(
+        "review", "--new-ledger", tmp_path / "nowhere", "--ledger", tmp_path / "l.sqlite", "--out", tmp_path / "out"
+    )
     assert result.exit_code == 2
     assert "nowhere: no such file or folder" in result.stderr
     assert not (tmp_path / "out").exists()
@@ -215,7 +226,7 @@ def test_hostile_firm_text_stays_inert_in_the_summary(tmp_path: Path) -> None:
     assert "<script>alert(1)</script>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     workbook = load_workbook(tmp_path / "out" / "summary.xlsx")
-    cell = workbook["Firms"]["A2"]
+    cell = workbook["企業別"]["A2"]
     assert (cell.value, cell.data_type) == ('=HYPERLINK("http://x")', "s")
 
 
@@ -229,7 +240,7 @@ def test_a_workbook_submission_is_reviewed_with_its_intake_warnings(tmp_path: Pa
     (row,) = summary["firms"]
     assert (row["firm_id"], row["offsets_to_buy_t"]) == ("acme-steel", 77_500)
     assert row["intake_warnings"] == [f"{path}:メモ!A1: not a sheet of the format; not read"]
-    sheet = load_workbook(tmp_path / "out" / "summary.xlsx")["Intake warnings"]
+    sheet = load_workbook(tmp_path / "out" / "summary.xlsx")["読込み時の警告"]
     assert [c.value for c in sheet[2]] == [str(path), "acme-steel", row["intake_warnings"][0]]
 
 
@@ -252,7 +263,9 @@ def test_an_ownership_file_beside_the_submissions_in_a_folder_is_passed_over_and
     folder.mkdir()
     for name in ("submission.yaml", "ownership.yaml"):
         (folder / name).write_text((EXAMPLES / "overseas-daccs" / name).read_text(encoding="utf-8"), encoding="utf-8")
-    result = run_cli("review", folder, "--ledger", tmp_path / "l.sqlite", "--out", tmp_path / "out", "--jobs", "1")
+    result = run_cli(
+        "review", "--new-ledger", folder, "--ledger", tmp_path / "l.sqlite", "--out", tmp_path / "out", "--jobs", "1"
+    )
     assert result.exit_code == 0, result.stderr
     assert f"note: {folder / 'ownership.yaml'} passed over (gxets.ownership.v1, not a submission)" in result.stderr
     summary = json.loads((tmp_path / "out" / "summary.json").read_text(encoding="utf-8"))

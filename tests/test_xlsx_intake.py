@@ -24,7 +24,9 @@ from tests.conftest import ACME, ROOT, run_cli
 
 BAD = ROOT / "tests" / "bad_workbooks"
 CASES = sorted(p for p in BAD.iterdir() if p.suffix in (".xlsx", ".xlsm"))
-SECONDS = 5
+# A guard against a refusal that hangs or grows with the bomb, not a benchmark (benchmarks/ measure speed): the
+# bound is wide enough for a loaded 2-core CI machine and far below what expanding a bomb would take.
+SECONDS = 30
 MAX_RSS_MB = 400
 WORKBOOK = ACME.with_suffix(".xlsx")
 
@@ -82,7 +84,7 @@ def test_entity_expansion_in_the_shared_strings_is_refused_quickly(tmp_path: Pat
     laughs = LAUGHS.replace("<worksheet", "<sst").split("<sheetData>")[0] + "<si><t>&lol9;</t></si></sst>"
     started = time.monotonic()
     code, stderr = _check(rezip(acme, {}, {"xl/sharedStrings.xml": laughs.encode()}), tmp_path)
-    assert time.monotonic() - started < 2
+    assert time.monotonic() - started < SECONDS
     if code == 2 and "refused for safety" in stderr:
         return
     # openpyxl reads shared strings only when the manifest names the part; name it and try again
@@ -95,7 +97,7 @@ def test_entity_expansion_in_the_shared_strings_is_refused_quickly(tmp_path: Pat
     code, stderr = _check(rezip(data, {}, {"xl/sharedStrings.xml": laughs.encode()}), tmp_path)
     assert code == 2
     assert "wb.xlsx: cannot read the workbook: it contains XML that is refused for safety" in stderr
-    assert time.monotonic() - started < 4
+    assert time.monotonic() - started < SECONDS
 
 
 def test_a_vba_project_inside_an_xlsx_is_refused(tmp_path: Path) -> None:

@@ -33,7 +33,7 @@ def check_json(*args: object) -> dict:
 
 
 def test_there_is_an_example_workbook_per_yaml_example() -> None:
-    assert len(EXAMPLE_PAIRS) == 6
+    assert len(EXAMPLE_PAIRS) == 7
     assert all(target.is_file() for _, target in EXAMPLE_PAIRS)
 
 

@@ -39,18 +39,25 @@ from gxets_rules.app.pipeline import (
     today_in_japan,
 )
 from gxets_rules.app.review.batch import Batch, collect, run_batch
+from gxets_rules.app.review.diff import firm_diff
+from gxets_rules.app.review.export import CSV_TABLES, csv_text
 from gxets_rules.app.review.firm import ReviewOptions
-from gxets_rules.app.review.ledger import open_ledger
+from gxets_rules.app.review.ledger import open_ledger, submission_query
+from gxets_rules.app.review.letter import build_letter
 from gxets_rules.evaluate.result import build_result
 from gxets_rules.evaluate.rulesets import load_ruleset
+from gxets_rules.io.cancellations_csv import read_cancellations
 from gxets_rules.io.result_reader import DEFAULT_MAX_RESULT_BYTES, load_result
 from gxets_rules.io.writers import atomic_write_bytes, canonical_json, write_json
 from gxets_rules.io.xlsx.guard import DEFAULT_MAX_ROWS, XLSX_SUFFIX, XlsxLimits
 from gxets_rules.io.xlsx.template import template_bytes
+from gxets_rules.model.desk import DECISIONS
 from gxets_rules.model.problems import EXIT_BUG, EXIT_INPUT, InputError, Location, Problem, display_path
 from gxets_rules.model.result import Result
 from gxets_rules.model.review import ReviewSummary
 from gxets_rules.model.schemas import FORMATS, json_schema
+from gxets_rules.render.desk_text import ledger_line, render_decision, render_diff_text
+from gxets_rules.render.letter import write_letter
 from gxets_rules.render.reports import REPORTS, parse_kinds, write_reports, write_summary
 from gxets_rules.render.review_text import render_review_text
 from gxets_rules.render.terminal import json_safe, terminal_safe
@@ -63,7 +70,8 @@ EXIT_FINDINGS = 3
 EXIT_REVIEW_INVALID = 4
 EXIT_REVIEW_DOUBLE_CLAIMS = 5
 EXIT_REVIEW_BOTH = 6
-DEFAULT_LEDGER = Path(os.environ.get("GXETS_LEDGER", "gxets-ledger.sqlite"))
+EXIT_LEDGER_ALTERED = 7
+LEDGER_ENV = "GXETS_LEDGER"
 MAX_SHOWN = 200
 LANG_CHOICE = click.Choice(["ja", "en"])
 DEFAULT_LANG = os.environ.get("GXETS_LANG", "ja")
@@ -116,8 +124,19 @@ def report_problems(problems: list[Problem], title: str) -> None:
         say(f"  … and {len(problems) - MAX_SHOWN} more", err=True)
 
 
+def stdout_gone() -> None:
+    """The reader of our output went away (``gxets ledger list | head``): what is left to print goes nowhere, and
+    Python's own flush at exit must not fail again on the closed pipe."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass  # not a real file descriptor (a test's captured output)
+
+
 def guarded(func: Callable[..., Any]) -> Callable[..., Any]:
-    """Map input errors to exit 2 and anything unexpected to exit 1 with a short message.
+    """Map input errors to exit 2, a closed output pipe to a quiet exit 0, and anything unexpected to exit 1 with a
+    short message.
 
     A file the command cannot write (an output on a full or read-only disk, a path through a file) is an input
     error too: the command line named it.
@@ -133,6 +152,9 @@ def guarded(func: Callable[..., Any]) -> Callable[..., Any]:
             ctx.exit(EXIT_INPUT)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
+        except BrokenPipeError:
+            stdout_gone()
+            ctx.exit(0)
         except OSError as exc:
             where = display_path(Path(exc.filename)) if exc.filename else "standard output"
             report_problems([Problem(Location(where), f"cannot write: {exc.strerror or exc}")], "cannot write")
@@ -302,7 +324,8 @@ def explain(lot_id: str, lang: str, **request: Any) -> None:
 def review_exit_code(summary: ReviewSummary) -> int:
     """0 clean; 4 an invalid submission; 5 a double claim or allowances claimed beyond creation; 6 both."""
     invalid = summary.totals.invalid > 0
-    claimed_twice = summary.totals.double_claims > 0 or summary.totals.era_excess_sellers > 0
+    totals = summary.totals
+    claimed_twice = totals.double_claims > 0 or totals.era_excess_sellers > 0 or totals.registry_mismatches > 0
     if invalid and claimed_twice:
         return EXIT_REVIEW_BOTH
     if claimed_twice:
@@ -313,10 +336,10 @@ def review_exit_code(summary: ReviewSummary) -> int:
 LEDGER_OPTION = click.option(
     "--ledger",
     type=click.Path(path_type=Path, dir_okay=False),
-    default=DEFAULT_LEDGER,
-    show_default=True,
-    help="The ledger (SQLite) that keeps every evaluated submission and claimed range across rounds "
-    "(default from $GXETS_LEDGER).",
+    envvar=LEDGER_ENV,
+    required=True,
+    help=f"The ledger (SQLite) that keeps every evaluated submission, claimed range and decision across rounds "
+    f"(or ${LEDGER_ENV}).",
 )
 
 
@@ -331,6 +354,14 @@ LEDGER_OPTION = click.option(
     "--market", type=click.Path(path_type=Path, dir_okay=False), help="Market snapshot to plan every firm's purchases."
 )
 @LEDGER_OPTION
+@click.option("--new-ledger", is_flag=True, help="Start the ledger at --ledger if there is none yet.")
+@click.option("--round", "round_name", metavar="NAME", help="The review round (required once the ledger has rounds).")
+@click.option(
+    "--registry-cancellations",
+    "cancellations",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="The registry's cancellation records (CSV) to check every claimed cancellation against.",
+)
 @click.option("--out", type=click.Path(path_type=Path, file_okay=False), required=True, help="Folder for the outputs.")
 @click.option("--report", "reports", callback=report_kinds, metavar="html,xlsx", help="Per-firm reports to write too.")
 @click.option("--lang", type=LANG_CHOICE, default=DEFAULT_LANG, show_default=True, help="Language of the reports.")
@@ -353,6 +384,9 @@ def review(
     ownership: Path | None,
     market: Path | None,
     ledger: Path,
+    new_ledger: bool,
+    round_name: str | None,
+    cancellations: Path | None,
     out: Path,
     reports: list[str],
     lang: str,
@@ -367,9 +401,13 @@ def review(
     reports asked for with --report); a file that cannot be evaluated is reported with its problems and skipped.
     Then finds serial ranges claimed twice — within a submission, across submissions, or against a range claimed in
     an earlier round (the ledger) — and excess reduction allowances claimed beyond what their creators may create,
-    and writes OUT/summary.json (gxets.review.v1), OUT/summary.xlsx and OUT/summary.html. Exit code: 0 clean, 4 an
-    invalid submission, 5 a double claim, 6 both.
+    and writes OUT/summary.json (gxets.review.v1), OUT/summary.xlsx, OUT/summary.html and OUT/summary.csv. Each
+    evaluated submission is recorded in the ledger under --round; a firm's later submission supersedes its earlier
+    one. With --registry-cancellations, every claimed cancellation is checked against the registry's records.
+    Exit code: 0 clean, 4 an invalid submission, 5 a double claim or a cancellation the records contradict, 6 both.
     """
+    if not ledger.is_file() and not new_ledger:
+        raise InputError([Problem(Location(str(ledger)), "no ledger here; --new-ledger starts one")])
     files, passed_over = collect(list(paths), XlsxLimits(max_bytes, max_rows))
     writable_folder(out)
     for file, why in passed_over:
@@ -391,7 +429,13 @@ def review(
         tuple(reports),
         lang,
     )
-    batch = Batch(files, options, shared, ledger, jobs, inputs)
+    records = None
+    if cancellations is not None:
+        records = read_cancellations(cancellations, max_bytes)
+        inputs[f"registry_cancellations:{cancellations.name}"] = records.sha256
+    batch = Batch(files, options, shared, ledger, jobs, inputs, round_name, records)
+    if not ledger.is_file():
+        say(f"note: new ledger at {ledger.resolve()}", err=True)
     with click.progressbar(length=len(files), label="gxets review", file=sys.stderr, show_pos=True) as bar:
         summary = run_batch(batch, progress=lambda _: bar.update(1))
     data = summary.model_dump(mode="json")
@@ -404,50 +448,148 @@ def review(
 
 @main.group("ledger")
 def ledger_group() -> None:
-    """Read the review ledger: recorded submissions and the serial ranges they claimed."""
+    """The review ledger: recorded submissions, claimed ranges and decisions; its audit trail; diffs between rounds."""
 
 
 @ledger_group.command("list")
 @LEDGER_OPTION
+@click.option("--round", "round_name", metavar="NAME", help="Only this round's submissions.")
+@click.option("--firm", "firm_id", metavar="FIRM", help="Only this firm's submissions.")
+@click.option("--lang", type=LANG_CHOICE, default=DEFAULT_LANG, show_default=True)
 @guarded
-def ledger_list(ledger: Path) -> None:
-    """One line per recorded submission: number, time, firm, rule set, content hash, status, claimed ranges."""
+def ledger_list(ledger: Path, round_name: str | None, firm_id: str | None, lang: str) -> None:
+    """One line per recorded submission: #number, time (Japan), round, firm, status, latest decision, content hash,
+    claimed ranges, file."""
     with open_ledger(ledger) as book:
-        for s in book.submissions():
-            status = s["summary"].get("status") or "-"
-            say(
-                f"{s['id']:>6}  {s['recorded_at']}  {s['firm_id']}  {s['ruleset_id']} {s['ruleset_version']}  "
-                f"{s['content_sha256'][:12]}  {status}  {s['claims']} ranges  {s['file']}"
-            )
+        if round_name is not None:
+            book.round(round_name)
+        decisions = book.latest_decisions()
+        for submission in book.submissions(firm_id=firm_id, round_name=round_name):
+            say(ledger_line(submission, decisions.get(submission.firm_id), lang))
 
 
 @ledger_group.command("show")
-@click.argument("ref", metavar="NUMBER|HASH")
+@click.argument("ref", metavar="[#N|FIRM|sha256:PREFIX]", required=False)
+@click.option("--round", "round_name", metavar="NAME", help="Only submissions of this round.")
 @LEDGER_OPTION
 @guarded
-def ledger_show(ref: str, ledger: Path) -> None:
-    """One recorded submission (by number or content-hash prefix) with its summary and claimed ranges, as JSON."""
+def ledger_show(ref: str | None, round_name: str | None, ledger: Path) -> None:
+    """Recorded submissions with their claimed ranges and decisions, as JSON: '#N' the submission numbered N (as
+    `ledger list` shows it), FIRM every submission of that firm, sha256:PREFIX the one whose content hash starts so;
+    --round narrows to a round (alone: the whole round)."""
+    if ref is None and round_name is None:
+        raise click.UsageError("name a submission ('#N', a firm id or sha256:PREFIX) or a --round")
     with open_ledger(ledger) as book:
-        found = book.submissions(ref)
-        if len(found) != 1:
-            raise click.BadParameter(f"{len(found)} recorded submissions match {ref!r}", param_hint="NUMBER|HASH")
-        say(canonical_json({**found[0], "claims": book.claims_of(found[0]["id"])}), nl=False, json_text=True)
+        if round_name is not None:
+            book.round(round_name)
+        found = book.submissions(**submission_query(ref), round_name=round_name, with_claims=True)
+        if not found:
+            raise InputError([Problem(Location(str(ledger)), f"no recorded submission matches {ref or round_name!r}")])
+        decided = [d for d in book.decisions() if d.submission_id in {s.id for s in found}]
+    say(canonical_json({"submissions": found, "decisions": decided}), nl=False, json_text=True)
 
 
 @ledger_group.command("export")
 @LEDGER_OPTION
+@click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default="json", show_default=True)
+@click.option(
+    "--table",
+    type=click.Choice(list(CSV_TABLES)),
+    default="submissions",
+    show_default=True,
+    help="The table a CSV export holds.",
+)
 @click.option(
     "--out", "target", type=click.Path(path_type=Path, dir_okay=False), help="File to write (default: stdout)."
 )
 @guarded
-def ledger_export(ledger: Path, target: Path | None) -> None:
-    """The whole ledger as JSON (gxets.ledger.v1): every submission with its summary and claimed ranges."""
+def ledger_export(ledger: Path, fmt: str, table: str, target: Path | None) -> None:
+    """The whole ledger as JSON (gxets.ledger.v2, `gxets schema ledger`), or one table as CSV (UTF-8 with BOM, as
+    Excel opens it)."""
     with open_ledger(ledger) as book:
         data = book.export()
+    text = canonical_json(data) if fmt == "json" else csv_text(data, table)
     if target is None:
-        say(canonical_json(data), nl=False, json_text=True)
+        say(text, nl=False, json_text=fmt == "json")
     else:
-        write_json(target, data)
+        atomic_write_bytes(target, text.encode("utf-8-sig" if fmt == "csv" else "utf-8"))
+
+
+@ledger_group.command("verify")
+@LEDGER_OPTION
+@guarded
+def ledger_verify(ledger: Path) -> None:
+    """Recompute the audit trail's hash chain over every ledger row. Exit 0 intact (prints the head hash: keep it to
+    check against later), 7 altered (names the first altered, deleted or added row)."""
+    with open_ledger(ledger) as book:
+        found = book.verify()
+    if not found.ok:
+        say(f"ledger altered: {found.broken}", err=True)
+        sys.exit(EXIT_LEDGER_ALTERED)
+    say(f"ledger intact: {found.rows} rows chained; head {found.head}")
+
+
+@ledger_group.command("diff")
+@click.argument("firm_id", metavar="FIRM")
+@click.option("--from", "from_round", metavar="ROUND", required=True, help="The earlier round.")
+@click.option("--to", "to_round", metavar="ROUND", required=True, help="The later round.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--lang", type=LANG_CHOICE, default=DEFAULT_LANG, show_default=True)
+@LEDGER_OPTION
+@guarded
+def ledger_diff(firm_id: str, from_round: str, to_round: str, fmt: str, lang: str, ledger: Path) -> None:
+    """What changed for a firm between two rounds: lots added, removed and changed, verdicts changed, position
+    figures changed (gxets.diff.v1 as JSON)."""
+    with open_ledger(ledger) as book:
+        found = firm_diff(book, firm_id, from_round, to_round)
+    say(canonical_json(found) if fmt == "json" else render_diff_text(found, lang), nl=False, json_text=fmt == "json")
+
+
+@main.command()
+@click.argument("firm_id", metavar="FIRM")
+@click.option("--round", "round_name", metavar="NAME", required=True, help="The round of the submission decided on.")
+@click.option("--decision", type=click.Choice(DECISIONS), required=True, help="accepted, returned or query.")
+@click.option("--by", "reviewer", metavar="REVIEWER", required=True, help="Who decides.")
+@click.option("--note", metavar="TEXT", required=True, help="What the firm is told (the letter quotes it).")
+@click.option("--lot", "lot_id", metavar="ID", help="The lot the decision is about (default: the whole submission).")
+@click.option("--deadline", type=click.DateTime(formats=["%Y-%m-%d"]), help="By when the firm must answer.")
+@click.option("--lang", type=LANG_CHOICE, default=DEFAULT_LANG, show_default=True)
+@LEDGER_OPTION
+@guarded
+def decide(
+    firm_id: str,
+    round_name: str,
+    decision: str,
+    reviewer: str,
+    note: str,
+    lot_id: str | None,
+    deadline: Any,
+    lang: str,
+    ledger: Path,
+) -> None:
+    """Record a reviewer's decision on a firm's submission of a round, in the ledger (chained like every row). The
+    decision names the exact result it was made on (its SHA-256)."""
+    with open_ledger(ledger) as book:
+        made = book.decide(firm_id, round_name, decision, reviewer, note, lot_id, deadline.date() if deadline else None)
+    say(render_decision(made, lang))
+
+
+@main.command()
+@click.argument("firm_id", metavar="FIRM")
+@click.option("--round", "round_name", metavar="NAME", required=True, help="The round of the decision.")
+@click.option("--deadline", type=click.DateTime(formats=["%Y-%m-%d"]), help="Overrides the decision's deadline.")
+@click.option("--lang", type=LANG_CHOICE, default=DEFAULT_LANG, show_default=True)
+@click.option("--out", type=click.Path(path_type=Path, file_okay=False), required=True, help="Folder for the letter.")
+@LEDGER_OPTION
+@guarded
+def letter(firm_id: str, round_name: str, deadline: Any, lang: str, out: Path, ledger: Path) -> None:
+    """Write the feedback letter for a firm's decision of a round (差戻し / 確認依頼 / 受理): what must be corrected,
+    lot by lot, with the clause behind each point and the deadline — as OUT/letter-FIRM-ROUND-LANG.docx (the
+    document a secretariat sends) and .html (to read and print)."""
+    with open_ledger(ledger) as book:
+        made = build_letter(book, firm_id, round_name, deadline.date() if deadline else None)
+    for path in write_letter(made, lang, out):
+        say(f"→ {path}")
 
 
 @main.command()

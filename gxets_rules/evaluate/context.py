@@ -14,6 +14,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from gxets_rules.evaluate.eligibility import LotDecision
     from gxets_rules.evaluate.period import EvaluationPeriod
     from gxets_rules.model.submission import Submission
     from gxets_rules.ruleset.compiled import RuleSet
@@ -45,6 +46,7 @@ class EvalContext:
     extras: dict[str, Any] = field(default_factory=dict)
     cache: dict[str, Any] = field(default_factory=dict)
     recorders: list[list[Any]] = field(default_factory=list)
+    decisions: list[LotDecision] | None = None  # the lots' verdicts once eligibility has run (eligible_t())
 
     def record(self, item: Any) -> None:
         if self.recorders:

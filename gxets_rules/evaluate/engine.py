@@ -105,6 +105,8 @@ def evaluate(
         position = PositionEvaluator(ctx, decisions)
         outputs = position.outputs()
         position.coverage_mapping()  # computed once; cached if an output already read it
+        if ruleset.coverage.to_buy_label is not None:  # the headline's words, traced like any quantity
+            position.value(ruleset.coverage.to_buy_label, None)
         plan = plan_purchases(position, ruleset.market, market) if market and ruleset.market else None
     except MissingInputError as exc:
         needs = {

@@ -73,6 +73,7 @@ class PositionEvaluator:
         self.ctx = ctx
         self.ruleset = ctx.ruleset
         self.decisions = decisions
+        ctx.decisions = decisions
         self.env = _QuantityEnv(self, ctx.base_env())
         self.traces: dict[tuple[str, int | None], QuantityTrace] = {}
         self.coverage: CoverageResult | None = None

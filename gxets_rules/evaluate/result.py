@@ -25,6 +25,7 @@ from gxets_rules.evaluate.trace import unique_params
 from gxets_rules.model.base import LocalizedText, ParamUse
 from gxets_rules.model.problems import Location
 from gxets_rules.model.result import (
+    TO_BUY_FIELD,
     CriterionResult,
     EvidenceItem,
     FirmRef,
@@ -197,6 +198,11 @@ class _Builder:
                     unit=spec.unit if spec else None,
                     labels=spec.labels if spec else None,
                 )
+        label = self.rs.coverage.to_buy_label
+        if label is not None:  # the headline's words, where the rule set has its own: its label quantity's value
+            spec = self.rs.quantities[label].spec
+            title = (spec.labels or {}).get(self.ev.position.value(label, None))
+            fields[TO_BUY_FIELD] = OutputField(quantity=label, title=title, unit="t")
         for need in self.rs.needs:  # so that a report can cite the quantity behind a need and each of its caps
             path = f"coverage.needs.{need.spec.id}"
             fields[f"{path}.need_t"] = self._coverage_field(need.spec.amount, need.spec.title)

@@ -115,3 +115,14 @@ def fixed_zip_times(data: bytes, stamp: datetime) -> bytes:
                 content = _CORE_DATES.sub(lambda m: m.group(1) + iso + m.group(3), content)
             dst.writestr(zipfile.ZipInfo(info.filename, date_time=stamp.timetuple()[:6]), content, zipfile.ZIP_DEFLATED)
     return out.getvalue()
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: Any) -> Any:
+    """A CSV cell that a spreadsheet will not run: text starting like a formula gets a leading apostrophe (numbers
+    are left as numbers)."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value

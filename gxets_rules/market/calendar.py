@@ -24,6 +24,12 @@ SEARCH_DAYS = 800
 MonthDay = tuple[int, int]
 
 
+def month_day(text: str) -> MonthDay:
+    """A yearly day as a rule set writes it (``"12-31"``) as (month, day)."""
+    month, day = text.split("-")
+    return int(month), int(day)
+
+
 def holidays_source(country: str) -> str:
     """Names the holiday data a calendar used, for the result (e.g. ``holidays 0.109 (JP)``)."""
     return f"holidays {holidays.__version__} ({country})"
@@ -39,6 +45,11 @@ class BusinessCalendar:
 
     country: str
     closed: tuple[tuple[MonthDay, MonthDay], ...] = ()
+
+    @classmethod
+    def with_closures(cls, country: str, closed: Iterable[tuple[str, str]]) -> BusinessCalendar:
+        """A calendar whose yearly closed ranges are written as ``("12-31", "01-03")`` (they may wrap the new year)."""
+        return cls(country, tuple((month_day(first), month_day(last)) for first, last in closed))
 
     @cached_property
     def _holidays(self) -> holidays.HolidayBase:

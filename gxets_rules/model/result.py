@@ -23,6 +23,8 @@ RESULT_FORMAT = "gxets.result.v1"
 Outcome = Literal["pass", "fail", "not_applicable", "indeterminate"]
 Verdict = Literal["eligible", "ineligible", "needs_review"]
 JsonScalar = int | str | bool | None
+TO_BUY_FIELD = "coverage.offsets_to_buy_t"
+"""The needs' uncovered rest; ``Result.fields`` titles it where the rule set words the headline itself."""
 
 
 class RulesetRef(StrictModel):

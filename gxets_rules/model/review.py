@@ -16,6 +16,7 @@ from typing import Literal
 from pydantic import Field
 
 from gxets_rules.model.base import LocalizedText, StrictModel
+from gxets_rules.model.desk import Decision, RegistryCheck
 
 REVIEW_FORMAT = "gxets.review.v1"
 
@@ -56,6 +57,18 @@ class FirmRow(StrictModel):
     intake_warnings: list[str] = Field(
         description="What reading the file noted without stopping (a workbook's formula read by its saved value, a "
         "sheet not read), as `gxets check` prints it."
+    )
+    report: str | None = Field(
+        default=None, description="The firm's HTML report, relative to the output folder (with --report html)."
+    )
+    review_page: str | None = Field(
+        default=None, description="The firm's review page (decisions, changes since the round it replaces)."
+    )
+    supersedes_round: str | None = Field(
+        default=None, description="The round of the earlier submission of the same filing this one replaces."
+    )
+    decision: Decision | None = Field(
+        default=None, description="The firm's latest decision recorded in the ledger when the summary was written."
     )
 
 
@@ -131,6 +144,7 @@ class Totals(StrictModel):
     double_claims: int
     double_claimed_t: int
     era_excess_sellers: int
+    registry_mismatches: int = Field(default=0, description="Claimed cancellations the registry's records contradict.")
     by_kind: list[CreditTotal]
     by_tse_category: list[CreditTotal] = Field(description="J-credits by TSE trading category (null: none given).")
 
@@ -138,10 +152,14 @@ class Totals(StrictModel):
 class ReviewSummary(StrictModel):
     format: Literal["gxets.review.v1"] = REVIEW_FORMAT
     engine: str = Field(description="gxets-rules version that made the review.")
+    round: str | None = Field(default=None, description="The review round the batch was recorded in.")
     as_of: date | None = Field(description="The latest evaluation date of the batch's firms (null: none evaluated).")
     inputs: dict[str, str] = Field(description="Shared input file (ownership graph, market snapshot) → SHA-256.")
     firms: list[FirmRow]
     invalid: list[InvalidSubmission]
     double_claims: list[DoubleClaim]
     era: list[EraBalance]
+    registry: RegistryCheck | None = Field(
+        default=None, description="Claimed cancellations against the registry's records (--registry-cancellations)."
+    )
     totals: Totals

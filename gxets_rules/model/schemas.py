@@ -6,13 +6,14 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from gxets_rules.model.desk import DIFF_FORMAT, LEDGER_FORMAT, FirmDiff, LedgerExport
 from gxets_rules.model.market import MARKET_FORMAT, MarketSnapshot
 from gxets_rules.model.ownership import OWNERSHIP_FORMAT, Ownership
 from gxets_rules.model.result import RESULT_FORMAT, Result
 from gxets_rules.model.review import REVIEW_FORMAT, ReviewSummary
 from gxets_rules.model.submission import SUBMISSION_FORMAT, Submission
 
-OUTPUTS = {"result", "review"}
+OUTPUTS = {"result", "review", "ledger", "diff"}
 """Formats gxets writes (their schema describes what is written) rather than reads."""
 
 FORMATS: dict[str, tuple[type[BaseModel], str]] = {
@@ -21,6 +22,8 @@ FORMATS: dict[str, tuple[type[BaseModel], str]] = {
     "result": (Result, RESULT_FORMAT),
     "market": (MarketSnapshot, MARKET_FORMAT),
     "review": (ReviewSummary, REVIEW_FORMAT),
+    "ledger": (LedgerExport, LEDGER_FORMAT),
+    "diff": (FirmDiff, DIFF_FORMAT),
 }
 
 

@@ -23,6 +23,7 @@ SUBMISSION_FORMAT = "gxets.submission.v1"
 
 Assurance = Literal["none", "limited", "reasonable"]
 Scope = Literal["direct", "indirect"]
+Gases = Literal["co2", "ghg"]
 LotKind = Literal["era", "j_credit", "jcm", "voluntary"]
 LotStatus = Literal["held", "cancelled_gxets", "cancelled_other", "retired_other", "sold"]
 JCreditOrigin = Literal[
@@ -87,6 +88,11 @@ class Actual(StrictModel):
     scope: Scope
     emissions_t: NonNegativeTonnes
     assurance: Assurance = Field(description="Assurance level of the third-party verification.")
+    gases: Gases | None = Field(
+        default=None,
+        description="What the figure covers: co2 (carbon dioxide only) or ghg (every greenhouse gas, in t-CO2e); "
+        "blank if not stated. Phase 2 counts direct CO2 only (energy and non-energy origin).",
+    )
 
 
 class HasActuals(StrictModel):
@@ -135,6 +141,14 @@ class BenchmarkSite(StrictModel):
         default=None, description="Days the site operated in its opening fiscal year."
     )
     closed_fy: FiscalYear | None = Field(default=None, description="Fiscal year the site closed in.")
+    carried_base_activity: Amount | None = Field(
+        default=None,
+        description="The site's current base activity after an activity-change re-base (the new two-year average); it "
+        "replaces base_activity after carried_base_fy (that year's allocation makes the re-base itself).",
+    )
+    carried_base_fy: FiscalYear | None = Field(
+        default=None, description="The fiscal year whose allocation re-based the site (the first on the carried base)."
+    )
     activity: dict[FiscalYear, Amount] = Field(
         default_factory=dict, description="Actual activity by fiscal year (for the activity-change adjustment)."
     )
@@ -146,6 +160,8 @@ class BenchmarkSite(StrictModel):
             raise ValueError("a new site gives opened_fy, opening_year_activity and opening_year_days together")
         if (self.base_activity is None) == (self.opened_fy is None):
             raise ValueError("give exactly one of base_activity (a site of the base period) and opened_fy (a new site)")
+        if (self.carried_base_activity is None) != (self.carried_base_fy is None):
+            raise ValueError("a re-based site gives carried_base_activity and carried_base_fy together")
         return self
 
 
@@ -186,6 +202,52 @@ class GroupFiling(StrictModel):
     """Closely related parties filing jointly with the firm (the filing parent)."""
 
     members: list[GroupMember] = Field(min_length=1)
+
+
+class SpecialCreation(StrictModel):
+    """Excess reduction allowances the firm actually created by special creation (特別創出) for one fiscal year."""
+
+    fiscal_year: FiscalYear = Field(description="The fiscal year whose emissions the special creation was based on.")
+    created_t: NonNegativeTonnes = Field(description="Allowances created (t-CO2), as the registry records them.")
+
+
+class ChangeApplication(StrictModel):
+    """An application to change base-year emissions or targets during the phase, with the values it asks for.
+
+    Forms of the GX League secretariat: 様式6 (additions to or deductions from base-year emissions), 様式7 (a
+    structural change, e.g. an acquisition), 様式8 (a change of reduction target). Each needs the secretariat's
+    approval; the values are the new figures as applied for, not the differences.
+    """
+
+    id: Identifier
+    form: Literal["form6", "form7", "form8"] = Field(
+        description="form6 (様式6, base-year additions or deductions), form7 (様式7, structural change) or form8 "
+        "(様式8, target change)."
+    )
+    applied_on: Day | None = Field(default=None, description="Date the application was filed.")
+    approved_on: Day | None = Field(
+        default=None, description="Date the secretariat approved it; blank while it is pending (shown, not used)."
+    )
+    base_year_direct_t: NonNegativeTonnes | None = Field(
+        default=None, description="Base-year direct emissions after the change."
+    )
+    base_year_indirect_t: NonNegativeTonnes | None = Field(
+        default=None, description="Base-year indirect emissions after the change."
+    )
+    direct_phase_total_t: NonNegativeTonnes | None = Field(
+        default=None, description="Phase-1 total direct target after the change."
+    )
+    indirect_phase_total_t: NonNegativeTonnes | None = Field(
+        default=None, description="Phase-1 total indirect target after the change."
+    )
+    note: Text | None = None
+
+    @model_validator(mode="after")
+    def _changes_something(self) -> ChangeApplication:
+        values = (self.base_year_direct_t, self.base_year_indirect_t, self.direct_phase_total_t)
+        if all(v is None for v in (*values, self.indirect_phase_total_t)):
+            raise ValueError("an application gives at least one new base-year emission or target figure")
+        return self
 
 
 class Project(StrictModel):
@@ -272,6 +334,15 @@ class Submission(HasActuals):
     allowances: Allowances | None = Field(default=None, description="Allowances held toward the fiscal year.")
     allocation: Allocation | None = Field(default=None, description="Inputs for an allocation estimate.")
     group_filing: GroupFiling | None = Field(default=None, description="Closely related parties filing jointly.")
+    special_creation: list[SpecialCreation] = Field(
+        default_factory=list,
+        description="Excess reduction allowances actually created by special creation, per fiscal year (none if "
+        "not given: special creation is optional).",
+    )
+    change_applications: list[ChangeApplication] = Field(
+        default_factory=list,
+        description="Applications to change base-year emissions or targets (様式6/7/8), approved or pending.",
+    )
     lots: list[CreditLot] = Field(default_factory=list)
     lots_csv: Text | None = Field(
         default=None, description="Path of a CSV file with more lots (same columns), relative to this file."

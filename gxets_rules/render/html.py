@@ -49,12 +49,12 @@ def _magnitude(figure: Cited, exact: dict[str, Any] | None) -> float:
 def derivation_bars(view: ReportView, need: Need) -> list[Bar]:
     """The figures a need was computed from, each drawn from zero on a common scale, then the need itself."""
     sizes = [_magnitude(b, view.quantity(b.quantity)) for b in need.basis]
-    scale = max([*sizes, 1.0])
+    amount = need.need.value or 0
+    scale = max([*sizes, float(amount), 1.0])  # a need may exceed every figure it adds up (a deduction + a shortfall)
     bars = [
         Bar(b.title, b.shown, 0.0, _pct(size, scale), "basis", b.source, b.formula)
         for b, size in zip(need.basis, sizes, strict=True)
     ]
-    amount = need.need.value or 0
     bars.append(
         Bar(need.need.title, need.need.shown, 0.0, _pct(amount, scale), "need", need.need.source, need.need.formula)
     )
@@ -71,7 +71,7 @@ def coverage_bars(view: ReportView, need: Need) -> list[Bar]:
         right -= tonnes
     bars.append(
         Bar(
-            view.t("offsets_to_buy"),
+            view.to_buy_title,
             view.t.value(need.offsets_to_buy_t, "t"),
             0.0,
             _pct(need.offsets_to_buy_t, amount),

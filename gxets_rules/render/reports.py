@@ -13,6 +13,7 @@ from typing import Any
 
 from gxets_rules.io.writers import atomic_write_bytes, canonical_json, write_json
 from gxets_rules.render.html import render_html
+from gxets_rules.render.review_csv import render_review_csv
 from gxets_rules.render.review_html import render_review_html
 from gxets_rules.render.review_xlsx import render_review_xlsx
 from gxets_rules.render.xlsx import render_xlsx
@@ -49,9 +50,11 @@ def write_reports(result: Any, kinds: Sequence[str], lang: str, out: Path) -> li
 
 
 def write_summary(summary: dict[str, Any], lang: str, out: Path) -> list[Path]:
-    """Write a batch review's summary: ``summary.json`` (gxets.review.v1), ``summary.xlsx`` and ``summary.html``."""
-    written = [out / "summary.json", out / "summary.xlsx", out / "summary.html"]
+    """Write a batch review's summary: ``summary.json`` (gxets.review.v1), ``summary.xlsx``, ``summary.html`` and
+    ``summary.csv`` (the firms table)."""
+    written = [out / "summary.json", out / "summary.xlsx", out / "summary.html", out / "summary.csv"]
     write_json(written[0], summary)
     atomic_write_bytes(written[1], render_review_xlsx(summary, lang))
     atomic_write_bytes(written[2], render_review_html(summary, lang).encode("utf-8"))
+    atomic_write_bytes(written[3], render_review_csv(summary, lang).encode("utf-8-sig"))
     return written

@@ -10,10 +10,12 @@ MAX_LINES = 50
 
 
 def render_review_text(summary: dict[str, Any], lang: str) -> str:
-    """The verdict figures, then each double claim, allowance excess and invalid file (at most 50 of each)."""
+    """The round and the verdict figures, then each double claim, allowance excess, registry mismatch and invalid file
+    (at most 50 of each)."""
     view = ReviewView(summary, lang)
     t = view.t
-    lines = [" · ".join(f"{f.title} {t.value(f.value)}" for f in view.figures())]
+    heading = f"{t('desk.round')} {summary['round']}: " if summary.get("round") else ""
+    lines = [heading + " · ".join(f"{f.title} {t.value(f.value)}" for f in view.figures())]
     for claim in summary["double_claims"][:MAX_LINES]:
         scope = t("review.scope." + claim["scope"])
         lines.append(
@@ -25,6 +27,13 @@ def render_review_text(summary: dict[str, Any], lang: str) -> str:
         lines.append(
             f"  {t('review.era_excess_t')} {balance['seller_firm_id']}: {t.value(balance['claimed_t'], 't')} > "
             f"{t.value(balance['created_t'], 't')}"
+        )
+    for finding in ((summary.get("registry") or {}).get("findings") or [])[:MAX_LINES]:
+        serials = f" {finding['serial_start']}–{finding['serial_end']}" if finding["serial_start"] is not None else ""
+        lines.append(
+            f"  {t('desk.registry.problem.' + finding['problem'])}: {finding['firm_id']} {finding['lot_id']} "
+            f"{finding['certification_number'] or ''}{serials}"
+            + (f" ({finding['claimed']} ≠ {finding['recorded']})" if finding["recorded"] is not None else "")
         )
     for invalid in summary["invalid"][:MAX_LINES]:
         lines.append(f"  {t('review.invalid_files')}: {invalid['file']} ({len(invalid['problems'])})")

@@ -11,9 +11,45 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from gxets_rules.model.desk import japan_time
 from gxets_rules.render.catalogue import Text
 
 T = "t"
+
+
+@dataclass(frozen=True)
+class Link:
+    """A cell that leads somewhere: its text, and a path relative to the summary's folder."""
+
+    text: str
+    href: str
+
+    def __str__(self) -> str:
+        return self.href
+
+
+@dataclass(frozen=True)
+class Badge:
+    """A cell shown in a colour: ``ok`` (green), ``warn`` (amber), ``bad`` (red) or ``none``."""
+
+    text: str
+    tone: str
+
+    def __str__(self) -> str:
+        return self.text
+
+
+DECISION_TONES = {"accepted": "ok", "query": "warn", "returned": "bad"}
+
+
+def status_tone(row: dict[str, Any]) -> str:
+    """A firm's colour from its figures, whatever the rule set calls its status: red while credits are still to buy,
+    amber while a lot is ineligible or to review or the data has an issue, green otherwise."""
+    if row["offsets_to_buy_t"] > 0:
+        return "bad"
+    if row["ineligible_lots"] or row["needs_review_lots"] or row["issues"]:
+        return "warn"
+    return "ok"
 
 
 @dataclass(frozen=True)
@@ -43,15 +79,27 @@ class ReviewView:
         self.t = Text(lang)
         self.lang = lang
 
+    @staticmethod
+    def is_badge(value: object) -> bool:
+        return isinstance(value, Badge)
+
+    @staticmethod
+    def is_link(value: object) -> bool:
+        return isinstance(value, Link)
+
     def figures(self) -> list[Figure]:
         """The verdict: what was reviewed and what needs the secretariat's attention."""
         totals, t = self.summary["totals"], self.t
-        return [
+        figures = [
             Figure(t("review.firms_evaluated"), totals["firms"], False),
             Figure(t("review.invalid_files"), totals["invalid"], totals["invalid"] > 0),
             Figure(t("review.double_claims"), totals["double_claims"], totals["double_claims"] > 0),
             Figure(t("review.era_excess_sellers"), totals["era_excess_sellers"], totals["era_excess_sellers"] > 0),
         ]
+        if self.summary.get("registry") is not None:
+            mismatches = totals["registry_mismatches"]
+            figures.append(Figure(t("desk.registry_mismatches"), mismatches, mismatches > 0))
+        return figures
 
     def grids(self) -> list[Grid]:
         return [
@@ -59,6 +107,7 @@ class ReviewView:
             self.firms(),
             self.double_claims(),
             self.era(),
+            *([self.registry()] if self.summary.get("registry") is not None else []),
             *self.credits(),
             self.invalid(),
             self.intake_warnings(),
@@ -80,10 +129,12 @@ class ReviewView:
         return sorted({cap["cap_class"] for row in self.summary["firms"] for cap in row["caps"]})
 
     def firms(self) -> Grid:
-        """One row per firm: the figures first (they are what a reviewer scans), the name and files last."""
+        """One row per firm: who it is, its status in colour and the latest decision, then the figures a reviewer
+        scans, then the round it replaces and the links to its report and result."""
         t = self.t
         classes = self._cap_classes()
-        columns: list[tuple[str, str | None]] = [(t("review.firm_id"), None), (t("status"), None)]
+        columns: list[tuple[str, str | None]] = [(t("review.firm_id"), None), (t("review.firm_name"), None)]
+        columns += [(t("status"), None), (t("desk.decision"), None)]
         columns += [(t("review.need_t"), T), (t("review.usable_t"), T), (t("offsets_to_buy"), T)]
         columns += [(t("review.era_creatable_t"), T)]
         for cap_class in classes:
@@ -91,7 +142,8 @@ class ReviewView:
             columns += [(f"{kind}: {t('used')}", T), (f"{kind}: {t('cap')}", T)]
         columns += [(t("review.lots"), None), (t("review.ineligible_lots"), None)]
         columns += [(t("review.needs_review_lots"), None), (t("issues"), None)]
-        columns += [(t("review.firm_name"), None), (t("ruleset"), None), (t("review.result_file"), None)]
+        columns += [(t("desk.supersedes"), None), (t("ruleset"), None)]
+        columns += [(t("desk.firm_page"), None), (t("desk.report"), None), (t("review.result_file"), None)]
         headings, units = zip(*columns, strict=True)
         rows = []
         for row in self.summary["firms"]:
@@ -104,7 +156,9 @@ class ReviewView:
             rows.append(
                 (
                     row["firm_id"],
-                    t.localized(row["status_label"]) or row["status"],
+                    row["firm_name"],
+                    Badge(t.localized(row["status_label"]) or row["status"] or "–", status_tone(row)),
+                    self.decision(row.get("decision")),
                     row["need_t"],
                     row["usable_t"],
                     row["offsets_to_buy_t"],
@@ -114,12 +168,62 @@ class ReviewView:
                     row["ineligible_lots"],
                     row["needs_review_lots"],
                     row["issues"],
-                    row["firm_name"],
+                    row.get("supersedes_round"),
                     row["ruleset"],
-                    row["result"],
+                    Link(t("desk.firm_page"), row["review_page"]) if row.get("review_page") else None,
+                    Link(t("desk.report"), row["report"]) if row.get("report") else None,
+                    Link(t("desk.result"), row["result"]),
                 )
             )
         return Grid("firms", t("review.firms"), headings, units, tuple(rows), t("review.none"))
+
+    def decision(self, decision: dict[str, Any] | None) -> Badge:
+        """The latest decision in words (and colour): which, on what lot, in which round, by whom, when (Japan)."""
+        t = self.t
+        if decision is None:
+            return Badge(t("desk.no_decision"), "none")
+        lot = f" {t('desk.lot')} {decision['lot_id']}" if decision["lot_id"] else ""
+        when = japan_time(decision["decided_at"])
+        text = (
+            f"{t('desk.decision.' + decision['decision'])}{lot} ({decision['round']}, {decision['reviewer']}, {when})"
+        )
+        return Badge(text, DECISION_TONES[decision["decision"]])
+
+    def registry(self) -> Grid:
+        """Claimed cancellations the registry's records contradict, one row per point."""
+        t = self.t
+        check = self.summary["registry"]
+        headings = (
+            t("desk.registry.problem"),
+            t("review.firm_id"),
+            t("desk.lot"),
+            t("desk.field.status"),
+            t("review.registry"),
+            t("review.certification_number"),
+            t("desk.registry.serials"),
+            t("desk.registry.claimed"),
+            t("desk.registry.recorded"),
+            t("desk.registry.line"),
+            t("review.file"),
+        )
+        rows = tuple(
+            (
+                Badge(t("desk.registry.problem." + f["problem"]), "bad"),
+                f["firm_id"],
+                f["lot_id"],
+                t.lot_status(f["status"]),
+                f["registry"],
+                f["certification_number"],
+                f"{f['serial_start']}–{f['serial_end']}" if f["serial_start"] is not None else None,
+                f["claimed"],
+                f["recorded"],
+                f["record_line"],
+                f["file"],
+            )
+            for f in check["findings"]
+        )
+        units = (None,) * len(headings)
+        return Grid("registry", t("desk.registry.title"), headings, units, rows, t("review.none"))
 
     def double_claims(self) -> Grid:
         t = self.t

@@ -50,7 +50,7 @@ def render_text(result: dict[str, Any], lang: str = "ja") -> str:
     status = view.status
     if status is not None and status.value is not None:
         lines.append(f"{t('status')}: {status.shown}")
-    lines.append(f"{t('offsets_to_buy')}: {t.value(coverage['offsets_to_buy_t'], 't')}")
+    lines.append(f"{view.to_buy_title}: {t.value(coverage['offsets_to_buy_t'], 't')}")
     plan = result.get("plan")
     if plan and (plan["last_order"] or plan.get("payment")):
         lines.append(_plan_headline(plan, t))
@@ -69,10 +69,10 @@ def render_text(result: dict[str, Any], lang: str = "ja") -> str:
             if key.endswith("_cap_t"):
                 cls = key.removesuffix("_cap_t")
                 caps += f" · {cls} {t('cap')} {need[key]:,} {t('used')} {need[cls + '_usable_t']:,}"
-        title = t.get("need." + need_id, need_id)
+        title = view.cited(f"coverage.needs.{need_id}.need_t").title
         lines.append(
             f"  {title}: {t('need')} {need['need_t']:,} · {t('usable')} {need['usable_t']:,}"
-            f" · {t('offsets_to_buy')} {need['offsets_to_buy_t']:,}{caps}"
+            f" · {view.to_buy_title} {need['offsets_to_buy_t']:,}{caps}"
         )
     lines.append(
         f"  {t('eligible_holdings')}: {coverage['usable_t']:,} t ({t('cancelled')} {coverage['cancelled_t']:,} · "

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from gxets_rules.evaluate.trace import result_field
+from gxets_rules.model.result import TO_BUY_FIELD
 from gxets_rules.render.catalogue import Text
 
 SERIES_SECTION = "position.series"
@@ -228,6 +229,12 @@ class ReportView:
     @property
     def offsets_to_buy_t(self) -> int:
         return int(self.result["coverage"]["offsets_to_buy_t"])
+
+    @property
+    def to_buy_title(self) -> str:
+        """What the uncovered rest is called: the rule set's words (allowances to surrender …), else offsets to buy."""
+        spec = self.result["fields"].get(TO_BUY_FIELD) or {}
+        return self.t.localized(spec.get("title")) or self.t("offsets_to_buy")
 
     def dates(self) -> list[Cited]:
         """Every dated output of the position (deadlines, submission period), in the rule set's order."""

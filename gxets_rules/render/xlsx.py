@@ -21,7 +21,7 @@ from datetime import date, datetime
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.chart import Reference, ScatterChart, Series
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -73,6 +73,8 @@ class Sheet:
         return cell
 
     def cell(self, value: Any) -> Any:
+        if isinstance(value, Cell):
+            return value  # made by the caller (coloured, linked, wrapped): stored as it is
         if value is None or value == "":
             return None  # no cell at all: 70,000 criteria rows are mostly short
         if isinstance(value, int) and not isinstance(value, bool):
@@ -122,7 +124,7 @@ def _summary(wb: Workbook, view: ReportView) -> None:
     status = view.status
     if status is not None:
         sheet.append([status.title, status.shown, None, status.source])
-    sheet.append([t("offsets_to_buy"), Num(view.offsets_to_buy_t, "t")])
+    sheet.append([view.to_buy_title, Num(view.offsets_to_buy_t, "t")])
     for figure in view.dates():
         sheet.append([figure.title, figure.shown, None, figure.source])
     sheet.append()
@@ -135,7 +137,7 @@ def _summary(wb: Workbook, view: ReportView) -> None:
             sheet.append([f"− {kind}", Num(tonnes, "t")])
         for cap in need.caps:
             sheet.append([f"{cap.title} ({t('used')})", Num(cap.used_t, "t"), Num(cap.cap_t, "t"), cap.source])
-        sheet.append([f"= {t('offsets_to_buy')}", Num(need.offsets_to_buy_t, "t")])
+        sheet.append([f"= {view.to_buy_title}", Num(need.offsets_to_buy_t, "t")])
         sheet.append()
     _series_block(sheet, view)
     sheet.append()

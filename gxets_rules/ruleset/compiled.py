@@ -9,8 +9,10 @@ exact policy revision it was decided under (as OPA does).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
+from gxets_rules.market.calendar import BusinessCalendar
 from gxets_rules.model.base import LocalizedText
 from gxets_rules.model.problems import Location
 from gxets_rules.ruleset.codelists import Codelist
@@ -164,6 +166,12 @@ class CompiledMarket:
 
     def venue(self, venue_id: str) -> Venue:
         return next(v for v in self.spec.venues if v.id == venue_id)
+
+    @cached_property
+    def calendar(self) -> BusinessCalendar:
+        """The business days of ``calendar``: the plan's, and the registries' lead time (``last_business_day()``)."""
+        spec = self.spec.calendar
+        return BusinessCalendar.with_closures(spec.holidays, ((c.first, c.last) for c in spec.closed))
 
 
 @dataclass

@@ -271,6 +271,10 @@ class _Linter:
             for cls in need.caps:
                 if cls not in coverage.classes:
                     self.add(where, "bad-coverage", f"need {need.id} caps class {cls!r}, which is not in classes")
+        if coverage.to_buy_label is not None:
+            named = self.rs.quantities.get(coverage.to_buy_label)
+            if named is None or named.spec.unit != "label" or named.spec.per_fy:
+                self.add(where, "bad-coverage", f"to_buy_label {coverage.to_buy_label!r} is not a label quantity")
         for check in self.rs.checks:
             at = check.spec.at
             if at is None:

@@ -222,6 +222,11 @@ class Coverage(StrictModel):
     kind_order: list[LotKind] = Field(description="Within a status, kinds are used in this order.")
     classes: dict[str, list[LotKind]] = Field(default_factory=dict, description="Cap class → kinds it holds.")
     needs: list[CoverageNeed]
+    to_buy_label: SimpleName | None = Field(
+        default=None,
+        description="A label quantity whose value's label names the needs' uncovered rest (offsets_to_buy_t) in a "
+        "report's headline, where it is not offsets to buy (allowances to surrender; unmet once too late).",
+    )
     source: Citation | None = None
     interpretations: list[InterpretationId] = Field(default_factory=list)
 

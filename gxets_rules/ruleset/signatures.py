@@ -61,6 +61,13 @@ SIGNATURES: tuple[Signature, ...] = (
     ),
     Signature("fiscal_year", 1, 1, "fiscal_year(date): the Japanese fiscal year (April–March) a date falls in"),
     Signature("fy_date", 3, 3, "fy_date(fy, month, day): that day in fiscal year fy (January–March fall in fy + 1)"),
+    Signature(
+        "last_business_day",
+        2,
+        2,
+        "last_business_day(deadline, lead): the last business day from which lead business days still end by deadline",
+    ),
+    Signature("eligible_t", 1, 1, "eligible_t(statuses): tonnes of eligible lots in those statuses (position only)"),
     Signature("actual", 2, 3, "actual(scope, fy[, entity]): verified emissions of a scope in a fiscal year (t-CO2)"),
     Signature("assurance", 2, 3, "assurance(scope, fy[, entity]): assurance level of that actual"),
     Signature("input", 1, 1, "input(path): a submission field by dotted path, recorded in the trace"),

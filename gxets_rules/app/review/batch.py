@@ -20,9 +20,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from gxets_rules.app.pipeline import SharedInputs
-from gxets_rules.app.review.firm import FirmOutcome, ReviewOptions, review_submission
+from gxets_rules.app.review.firm import HTML_REPORT, FirmOutcome, ReviewOptions, review_submission
 from gxets_rules.app.review.ledger import Ledger
-from gxets_rules.app.review.summary import summarise
+from gxets_rules.app.review.pages import write_firm_pages
+from gxets_rules.app.review.summary import Desk, summarise
+from gxets_rules.io.cancellations_csv import Cancellations
 from gxets_rules.io.inputs import declared_format
 from gxets_rules.io.writers import remove_stale_temporaries
 from gxets_rules.io.xlsx.guard import XlsxLimits
@@ -136,6 +138,8 @@ class Batch:
     ledger: Path
     jobs: int = 1
     inputs: dict[str, str] | None = None
+    round: str | None = None
+    cancellations: Cancellations | None = None
 
 
 def _one_per_firm(outcome: FirmOutcome, firms: dict[str, str], out: Path) -> FirmOutcome:
@@ -158,14 +162,19 @@ def run_batch(batch: Batch, progress: Callable[[FirmOutcome], None]) -> ReviewSu
     firms: dict[str, str] = {}
     remove_stale_temporaries(batch.options.out)
     with Ledger(batch.ledger) as ledger:
+        current = ledger.open_round(batch.round)
         for evaluated in evaluate_all(batch.files, batch.options, batch.shared, batch.jobs):
             outcome = _one_per_firm(evaluated, firms, batch.options.out)
             if outcome.record is not None:
                 try:
-                    ledger.record(outcome.record, outcome.claims)
+                    ledger.record(outcome.record, outcome.claims, current.id)
                 except Exception as exc:  # rolled back: reported, not recorded
                     outcome = _failed(outcome.index, Path(outcome.file), batch.options.out, exc)
             outcomes.append(outcome)
             progress(outcome)
         earlier = ledger.earlier_claims([o.record for o in outcomes if o.record is not None])
-    return summarise(outcomes, earlier, batch.inputs or {})
+        desk = Desk(current.name, ledger.latest_decisions(current.name), ledger.predecessors(current.name))
+        summary = summarise(outcomes, earlier, batch.inputs or {}, desk, batch.cancellations)
+        if HTML_REPORT in batch.options.reports:
+            write_firm_pages(ledger, current.name, outcomes, summary.firms, batch.options.out, batch.options.lang)
+    return summary

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date
 
 from gxets_rules.evaluate.serials import overlaps, serial_ranges
 from gxets_rules.model.review import ClaimRef, DoubleClaim, EraBalance, EraClaim, FirmRow
@@ -37,6 +38,8 @@ class Claim:
     serial_start: int | None
     serial_end: int | None
     origin_firm_id: str | None = None
+    status: str = "held"
+    status_date: date | None = None
     source: int = -1
     file: str | None = None
     recorded: str | None = None
@@ -66,6 +69,8 @@ def claims_of(lots: Iterable[CreditLot], firm_id: str, source: int, file: str) -
             serial_start=lot.serial_start,
             serial_end=lot.serial_end,
             origin_firm_id=lot.origin_firm_id,
+            status=lot.status,
+            status_date=lot.status_date,
             source=source,
             file=file,
         )

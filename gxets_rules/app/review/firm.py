@@ -23,7 +23,7 @@ from gxets_rules.app.review.claims import NOT_A_CLAIM, Claim, claims_of
 from gxets_rules.app.review.ledger import SubmissionRecord
 from gxets_rules.evaluate.result import build_result
 from gxets_rules.evaluate.trace import result_field
-from gxets_rules.io.writers import canonical_json, write_json
+from gxets_rules.io.writers import atomic_write_bytes, canonical_json
 from gxets_rules.io.xlsx.guard import DEFAULT_MAX_ROWS
 from gxets_rules.model.problems import InputError, Problem
 from gxets_rules.model.review import CapUse, CreditTotal, FirmRow
@@ -35,6 +35,12 @@ STATUS_FIELD = "position.status"
 ERA_CREATED_FIELD = "position.era.creatable_t"
 """The output a rule set names what a firm may create under (docs/review.md); a rule set without it creates none."""
 CAP_SUFFIX = "_cap_t"
+HTML_REPORT = "html"
+"""The per-firm report the summary links each firm to, when the review writes it."""
+REVIEW_PAGE = "review.html"
+"""The firm's review page the review writes beside its report (``pages.py``)."""
+LEDGER_ADDED = {"report", "review_page", "decision", "supersedes_round"}
+"""Fields of a summary row that are not the firm's evaluation: the ledger keeps the row without them."""
 
 
 @dataclass(frozen=True)
@@ -68,6 +74,15 @@ class FirmOutcome:
     credits: tuple[CreditTotal, ...] = ()
     record: SubmissionRecord | None = None
     folder: str | None = None
+    firm_name: str | None = None
+
+
+@dataclass(frozen=True)
+class ResultFile:
+    """Where a firm's result was written, and the SHA-256 of its bytes (what a decision names)."""
+
+    path: str
+    sha256: str
 
 
 def folder_name(index: int, firm_id: str) -> str:
@@ -89,12 +104,19 @@ def review_submission(index: int, path: Path, options: ReviewOptions, shared: Sh
     try:
         evaluation = evaluate_loaded(request, loaded, market, options.today, shared)
     except InputError as exc:
-        return FirmOutcome(index, file, firm_id, claims, problems=_texts(exc.problems))
+        return FirmOutcome(
+            index, file, firm_id, claims, problems=_texts(exc.problems), firm_name=loaded.submission.firm.name
+        )
     data = build_result(evaluation).model_dump(mode="json")
     folder = folder_name(index, firm_id)
-    write_json(options.out / folder / "result.json", data)
-    write_reports(data, options.reports, options.lang, options.out / folder)
+    result_file = options.out / folder / "result.json"
+    encoded = canonical_json(data).encode("utf-8")
+    atomic_write_bytes(result_file, encoded)
+    reports = write_reports(data, options.reports, options.lang, options.out / folder)
     row = firm_row(data, file, f"{folder}/result.json", _texts(evaluation.loaded.warnings))
+    if HTML_REPORT in options.reports:
+        report = reports[options.reports.index(HTML_REPORT)].name
+        row = row.model_copy(update={"report": f"{folder}/{report}", "review_page": f"{folder}/{REVIEW_PAGE}"})
     return FirmOutcome(
         index,
         file,
@@ -102,8 +124,11 @@ def review_submission(index: int, path: Path, options: ReviewOptions, shared: Sh
         claims,
         row=row,
         credits=credit_totals(loaded.submission.lots, data["lots"]),
-        record=submission_record(data, row),
+        record=submission_record(
+            data, row, ResultFile(str(result_file.resolve()), hashlib.sha256(encoded).hexdigest())
+        ),
         folder=folder,
+        firm_name=loaded.submission.firm.name,
     )
 
 
@@ -181,8 +206,9 @@ def sum_credits(rows: Iterable[tuple[str, str | None, int, int, int]]) -> tuple[
     )
 
 
-def submission_record(result: dict[str, Any], row: FirmRow) -> SubmissionRecord:
-    """What the ledger keeps: the content hash covers every input file's hash and the evaluation date."""
+def submission_record(result: dict[str, Any], row: FirmRow, written: ResultFile) -> SubmissionRecord:
+    """What the ledger keeps: the content hash covers every input file's hash and the evaluation date; the summary
+    row is the one the review computed (without what the ledger itself adds to it later: report link, decision)."""
     run = result["run"]
     content = canonical_json({"inputs": run["inputs"], "as_of": run["as_of"]}).encode("utf-8")
     return SubmissionRecord(
@@ -195,5 +221,7 @@ def submission_record(result: dict[str, Any], row: FirmRow) -> SubmissionRecord:
         last_fy=result["period"]["last_fy"],
         as_of=result["as_of"],
         file=row.file,
-        summary=row.model_dump(mode="json"),
+        summary=row.model_dump(mode="json", exclude=LEDGER_ADDED),
+        result_path=written.path,
+        result_sha256=written.sha256,
     )

@@ -6,12 +6,24 @@ Totals and findings are computed here, once, so that the summary workbook and pa
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import date
 
 from gxets_rules._version import __version__
 from gxets_rules.app.review.claims import Claim, double_claims, era_balances
 from gxets_rules.app.review.firm import FirmOutcome, sum_credits
-from gxets_rules.model.review import CreditTotal, DoubleClaim, EraBalance, InvalidSubmission, ReviewSummary, Totals
+from gxets_rules.app.review.registry import reconcile
+from gxets_rules.io.cancellations_csv import Cancellations
+from gxets_rules.model.desk import Decision
+from gxets_rules.model.review import (
+    CreditTotal,
+    DoubleClaim,
+    EraBalance,
+    FirmRow,
+    InvalidSubmission,
+    ReviewSummary,
+    Totals,
+)
 
 J_CREDIT_KIND = "j_credit"
 """The kind whose lots carry a TSE trading category (売買の区分)."""
@@ -28,10 +40,37 @@ def _sum_credits(totals: Sequence[CreditTotal], by_category: bool) -> list[Credi
     )
 
 
-def summarise(outcomes: Sequence[FirmOutcome], earlier: Sequence[Claim], inputs: dict[str, str]) -> ReviewSummary:
-    """The batch's summary: firm rows, invalid files, double claims (this batch and against ``earlier`` rounds),
-    allowance balances and totals."""
-    rows = [o.row for o in outcomes if o.row is not None]
+@dataclass(frozen=True)
+class Desk:
+    """What the ledger adds to a batch's summary: the round, each firm's latest decision, and for each submission
+    that supersedes an earlier one ((firm, content hash) → the earlier one's round)."""
+
+    round: str | None = None
+    decisions: dict[str, Decision] = field(default_factory=dict)
+    predecessors: dict[tuple[str, str], str] = field(default_factory=dict)
+
+    def row(self, outcome: FirmOutcome) -> FirmRow:
+        assert outcome.row is not None and outcome.record is not None
+        return outcome.row.model_copy(
+            update={
+                "decision": self.decisions.get(outcome.row.firm_id),
+                "supersedes_round": self.predecessors.get(outcome.record.key[:2]),
+            }
+        )
+
+
+def summarise(
+    outcomes: Sequence[FirmOutcome],
+    earlier: Sequence[Claim],
+    inputs: dict[str, str],
+    desk: Desk | None = None,
+    cancellations: Cancellations | None = None,
+) -> ReviewSummary:
+    """The batch's summary: firm rows (with the ledger's round, decisions and superseded rounds), invalid files,
+    double claims (this batch and against ``earlier`` rounds), allowance balances, the registry reconciliation (with
+    ``cancellations``) and totals."""
+    desk = desk or Desk()
+    rows = [desk.row(o) for o in outcomes if o.row is not None]
     invalid = [
         InvalidSubmission(file=o.file, firm_id=o.firm_id, problems=list(o.problems)) for o in outcomes if o.row is None
     ]
@@ -39,6 +78,10 @@ def summarise(outcomes: Sequence[FirmOutcome], earlier: Sequence[Claim], inputs:
     found: list[DoubleClaim] = double_claims(claims, earlier)
     era: list[EraBalance] = era_balances([c for o in outcomes if o.row is not None for c in o.claims], rows)
     credits = [total for o in outcomes for total in o.credits]
+    registry = None
+    if cancellations is not None:
+        names = {o.firm_id: o.firm_name for o in outcomes if o.firm_id is not None and o.firm_name is not None}
+        registry = reconcile(claims, names, cancellations)
     totals = Totals(
         firms=len(rows),
         invalid=len(invalid),
@@ -50,16 +93,19 @@ def summarise(outcomes: Sequence[FirmOutcome], earlier: Sequence[Claim], inputs:
         double_claims=len(found),
         double_claimed_t=sum(d.overlap_t for d in found),
         era_excess_sellers=sum(1 for b in era if b.excess_t > 0),
+        registry_mismatches=len(registry.findings) if registry else 0,
         by_kind=_sum_credits(credits, by_category=False),
         by_tse_category=_sum_credits(credits, by_category=True),
     )
     return ReviewSummary(
         engine=__version__,
+        round=desk.round,
         as_of=max((date.fromisoformat(r.as_of) for r in rows), default=None),
         inputs=dict(sorted(inputs.items())),
         firms=rows,
         invalid=invalid,
         double_claims=found,
         era=era,
+        registry=registry,
         totals=totals,
     )

@@ -64,7 +64,7 @@ from gxets_rules.ruleset.compiled import MARKET_TERMS, CompiledInstrument, Compi
 from gxets_rules.ruleset.expr import Compiled, EvaluationError, round_whole
 from gxets_rules.ruleset.messages import format_value
 from gxets_rules.ruleset.params import ParamRead
-from gxets_rules.ruleset.schema import MarketCalendar, Schedule
+from gxets_rules.ruleset.schema import Schedule
 from gxets_rules.ruleset.values import UNKNOWN, jsonable
 
 ROUNDING_MODES = ("floor", "ceil", "half_up")
@@ -206,7 +206,7 @@ class _Planner:
     # the calendar -------------------------------------------------------------------------------------
     def calendar(self) -> BusinessCalendar:
         self.interpretations.update(self.market.spec.calendar.interpretations)
-        return calendar_of(self.market.spec.calendar)
+        return self.market.calendar
 
     def schedule(self, schedule_id: str) -> AuctionSchedule:
         if schedule_id not in self.schedules:
@@ -334,7 +334,6 @@ class _Planner:
         compiled = self.market.payment
         if compiled is None:
             return None
-        self.interpretations.update(compiled.spec.interpretations)
         price, price_reads = self.run(compiled.price, "payment_in_lieu price")
         due, due_reads = self.run(compiled.due, "payment_in_lieu due")
         tax_rate, tax_reads = self.run(compiled.tax_rate, "payment_in_lieu tax_rate")
@@ -342,6 +341,9 @@ class _Planner:
             raise EvaluationError(
                 f"the payment in lieu needs whole yen, a date and a tax rate, got {price!r}, {due!r}, {tax_rate!r}"
             )
+        if due < self.as_of:  # its day has passed: what is unpaid is no longer settled by paying
+            return None
+        self.interpretations.update(compiled.spec.interpretations)
         return _Payment(compiled, price, due, tax_rate, [*price_reads, *due_reads, *tax_reads])
 
     def payment_line(self, payment: _Payment, by_need: dict[str, int]) -> PlanPayment:
@@ -365,8 +367,16 @@ class _Planner:
         )
 
     # the plan -----------------------------------------------------------------------------------------
-    def build(self) -> Plan:
+    def too_late(self, payment: _Payment | None) -> bool:
+        """Whether nothing can be done any more: no payment is open and nothing bought could be cancelled in time."""
+        ready = self.cal.latest_ready_day(self.terms["deadline"], self.terms["cancellation_lead_business_days"])
+        return payment is None and (ready is None or ready < self.as_of)
+
+    def build(self) -> Plan | None:
         self.read_terms()
+        payment = self.payment()
+        if self.too_late(payment):
+            return None
         coverage = self.position.coverage
         assert coverage is not None  # the plan is made after the coverage
         class_of = {kind: cls for cls, kinds in self.ruleset.coverage.classes.items() for kind in kinds}
@@ -379,7 +389,6 @@ class _Planner:
             else:
                 excluded.append(_excluded(product, *found))
         demands = [_demand(need) for need in coverage.needs if need.offsets_to_buy_t > 0]
-        payment = self.payment()
         offers = [] if payment is None else [Offer(PAYMENT_KEY, payment.price, None, None)]
         offers += [Offer(_key(c), c.prices.reference, class_of.get(c.product.kind), c.limit_t) for c in candidates]
         mix = least_cost_mix(offers, demands)
@@ -433,12 +442,6 @@ class _Planner:
         )
 
 
-def calendar_of(spec: MarketCalendar) -> BusinessCalendar:
-    """The business-day calendar a rule set's ``market.yaml`` describes."""
-    closed = tuple((_month_day(c.first), _month_day(c.last)) for c in spec.closed)
-    return BusinessCalendar(spec.holidays, closed)
-
-
 def schedule_of(spec: Schedule, months: Any = None) -> AuctionSchedule:
     """A rule set's schedule, held only in ``months`` (the value of its months expression) if given."""
     if months is not None and (
@@ -459,11 +462,6 @@ def _whole(value: Any, least: int) -> bool:
 
 def _ratio(value: Any) -> bool:
     return value is not UNKNOWN and isinstance(value, int | Fraction) and not isinstance(value, bool) and value >= 0
-
-
-def _month_day(text: str) -> tuple[int, int]:
-    month, day = text.split("-")
-    return int(month), int(day)
 
 
 def _key(candidate: _Candidate) -> str:
@@ -545,6 +543,7 @@ def _totals(lines: list[PlanLine], payment: PlanPayment | None, needs: list[Plan
     )
 
 
-def plan_purchases(position: PositionEvaluator, market: CompiledMarket, loaded: LoadedMarket) -> Plan:
-    """The purchase plan for a position's offsets to buy, priced with a market snapshot."""
+def plan_purchases(position: PositionEvaluator, market: CompiledMarket, loaded: LoadedMarket) -> Plan | None:
+    """The purchase plan for a position's offsets to buy, priced with a market snapshot; None once it is too late
+    for anything to count (nothing bought could be cancelled by the deadline, and no payment in lieu is still open)."""
     return _Planner(position, market, loaded).build()

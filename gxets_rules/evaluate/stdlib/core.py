@@ -12,6 +12,7 @@ from datetime import date
 from typing import Any
 
 from gxets_rules.evaluate.context import EvalContext, InputRead
+from gxets_rules.evaluate.eligibility import ELIGIBLE
 from gxets_rules.evaluate.serials import overlaps, serial_ranges
 from gxets_rules.model.submission import HasActuals
 from gxets_rules.ruleset.expr import EvaluationError
@@ -73,6 +74,28 @@ def fiscal_year(env: Env, day: Any) -> int:
     if not isinstance(day, date):
         raise EvaluationError(f"fiscal_year() needs a date, got {day!r}")
     return fiscal_year_of(day)
+
+
+def last_business_day(env: Env, deadline: Any, lead: Any) -> date:
+    """last_business_day(deadline, lead): the last business day from which lead business days still end by deadline."""
+    if not isinstance(deadline, date) or not isinstance(lead, int) or isinstance(lead, bool) or lead < 0:
+        raise EvaluationError(f"last_business_day() needs a date and whole days, got {deadline!r}, {lead!r}")
+    market = ctx_of(env).ruleset.market
+    if market is None:
+        raise EvaluationError("last_business_day() counts on the business days of the rule set's market.yaml calendar")
+    day = market.calendar.latest_ready_day(deadline, lead)
+    if day is None:
+        raise EvaluationError(f"no business day leaves {lead} business days before {deadline}")
+    return day
+
+
+def eligible_t(env: Env, statuses: Any) -> int:
+    """eligible_t(statuses): tonnes of the lots judged eligible whose status is one of statuses (position formulas)."""
+    decisions = ctx_of(env).decisions
+    if decisions is None:
+        raise EvaluationError("eligible_t() reads the lots' verdicts, so only position formulas can use it")
+    wanted = {statuses} if isinstance(statuses, str) else set(statuses)
+    return sum(d.lot.quantity_t for d in decisions if d.verdict == ELIGIBLE and d.lot.status in wanted)
 
 
 def fy_date(env: Env, fy: Any, month: Any, day: Any) -> date:
@@ -148,6 +171,8 @@ IMPLEMENTATIONS = {
     "member_on": member_on,
     "fiscal_year": fiscal_year,
     "fy_date": fy_date,
+    "last_business_day": last_business_day,
+    "eligible_t": eligible_t,
     "actual": actual,
     "assurance": assurance,
     "input": input_value,

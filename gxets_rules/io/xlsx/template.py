@@ -47,7 +47,8 @@ def choices_of(ruleset: RuleSet, lang: str) -> dict[str, Choices]:
 
 def _about(ruleset: RuleSet, lang: str) -> list[str]:
     title = ruleset.manifest.title.get(lang)
-    return [f"{word('ruleset', lang)}: {ruleset.id} {ruleset.version} — {title}"]
+    summary = ruleset.manifest.summary.get(lang)  # what the rule set decides, and on which figures
+    return [f"{word('ruleset', lang)}: {ruleset.id} {ruleset.version} — {title}", summary]
 
 
 def _submission_form(data: dict[str, Any], ruleset: RuleSet, lang: str) -> bytes:
