@@ -14,6 +14,7 @@ from benchmarks.synthetic_batch import generate_batch
 from gxets_rules.app.review.firm import folder_name
 from gxets_rules.render.review_text import MAX_LINES, render_review_text
 from tests.conftest import ACME, EXAMPLES, run_cli
+from tests.hostile.corpus import located, read_expect
 
 BAD = Path(__file__).parent / "bad_submissions"
 EXAMPLE_SUBMISSIONS = sorted(EXAMPLES.glob("*/submission.yaml"))
@@ -162,8 +163,8 @@ def test_malformed_files_are_reported_and_skipped_and_all_others_evaluated(tmp_p
     assert [row["firm_id"] for row in summary["firms"]] == ["acme-steel", "small-maker"]
     assert sorted(i["file"] for i in summary["invalid"]) == sorted(str(path) for path in bad)
     for invalid in summary["invalid"]:
-        expected = Path(invalid["file"]).with_suffix(".expect").read_text(encoding="utf-8").splitlines()[1]
-        assert any(expected in problem for problem in invalid["problems"]), (invalid["file"], invalid["problems"])
+        expect = read_expect(Path(invalid["file"]).with_suffix(".expect"))
+        assert located("\n".join(invalid["problems"]), expect.where, expect.message), (invalid["file"], invalid)
 
 
 def test_a_clean_batch_exits_0_and_a_second_submission_of_a_firm_is_skipped(tmp_path: Path) -> None:

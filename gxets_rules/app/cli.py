@@ -409,7 +409,6 @@ def review(
     if not ledger.is_file() and not new_ledger:
         raise InputError([Problem(Location(str(ledger)), "no ledger here; --new-ledger starts one")])
     files, passed_over = collect(list(paths), XlsxLimits(max_bytes, max_rows))
-    writable_folder(out)
     for file, why in passed_over:
         say(f"note: {file} passed over ({why})", err=True)
     shared = SharedInputs(max_bytes, max_rows)
@@ -433,6 +432,7 @@ def review(
     if cancellations is not None:
         records = read_cancellations(cancellations, max_bytes)
         inputs[f"registry_cancellations:{cancellations.name}"] = records.sha256
+    writable_folder(out)  # last: an input refused above leaves nothing behind
     batch = Batch(files, options, shared, ledger, jobs, inputs, round_name, records)
     if not ledger.is_file():
         say(f"note: new ledger at {ledger.resolve()}", err=True)

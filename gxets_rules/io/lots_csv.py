@@ -98,6 +98,8 @@ def _rows(path: Path, shown: str) -> Iterator[tuple[int, list[str]]]:
                 raise InputError([Problem(_undecodable(path, shown), message)]) from None
             except csv.Error as exc:
                 raise InputError([Problem(Location(shown, reader.line_num or line), _csv_problem(exc))]) from None
+            if any("\x00" in cell for cell in row):  # text holds no NUL: this is a binary file, or a corrupt one
+                raise InputError([Problem(Location(shown, line), "the file holds a NUL byte; it is not a text CSV")])
             yield line, row
             line = reader.line_num + 1
 

@@ -67,5 +67,5 @@ def display_path(path: Path) -> str:
     """The path as a person typed it, relative to the working directory where possible."""
     try:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
+    except (ValueError, OSError, RuntimeError):  # outside the working directory, or a link loop (RuntimeError)
         return str(path)

@@ -5,8 +5,10 @@ A secretariat reads hundreds of workbooks from outside, so nothing is decompress
 - the suffix must be ``.xlsx`` (a macro workbook such as ``.xlsm`` is refused by name, and an ``.xlsx`` that carries a
   VBA project inside is refused by content);
 - the file must be at most ``max_bytes``, and the zip directory — read before anything is decompressed — must declare
-  at most ``max_unzipped_bytes`` in at most ``MAX_PARTS`` parts, none encrypted. Python's zip reader never returns
-  more bytes than a part declares, so the declared sizes bound the work: a zip bomb is refused before decompression;
+  at most ``max_unzipped_bytes`` in at most ``MAX_PARTS`` parts, none encrypted, each stored or deflated (the only
+  methods of the format), and a shared-strings part of at most ``max_bytes`` (its strings are all held at once).
+  Python's zip reader never returns more bytes than a part declares, so the declared sizes bound the work: a zip bomb
+  is refused before decompression;
 - every XML part is parsed by openpyxl through defusedxml (openpyxl uses it when it is installed; here it is a
   dependency, and reading refuses to start if openpyxl has it switched off), so a DTD or an entity expansion attack
   is an error, not a billion laughs.
@@ -146,6 +148,15 @@ def inspect_archive(path: Path, shown: str, limits: XlsxLimits) -> list[Problem]
             if any(PurePosixPath(name).name.lower() in MACRO_PARTS for name in names):
                 raise _refuse(shown, "the workbook contains macros (a VBA project); save it as .xlsx without macros")
             for info in infos:
+                if (
+                    PurePosixPath(info.filename).name.lower() == "sharedstrings.xml"
+                    and info.file_size > limits.max_bytes
+                ):
+                    raise _refuse(
+                        shown,
+                        f"the workbook's shared-strings part unpacks to {info.file_size:,} bytes, more than "
+                        f"--max-bytes ({limits.max_bytes:,}); refused before reading it (its strings are held at once)",
+                    )
                 if info.compress_type not in XLSX_METHODS:
                     raise _refuse(
                         shown,
