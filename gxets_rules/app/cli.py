@@ -270,8 +270,7 @@ def check(fmt: str, out: Path | None, reports: list[str], lang: str, **request: 
     """
     if reports and out is None:
         raise click.UsageError("--report needs --out: the folder to write the reports into")
-    result = checked(**request)
-    data = result.model_dump(mode="json")
+    data = checked(**request).model_dump(mode="json")  # the model is not kept beside its data (a large result)
     written = []
     if out is not None:
         with output_set(out) as staging:

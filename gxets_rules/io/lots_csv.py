@@ -38,6 +38,8 @@ MAX_LOTS = 1_000_000
 """Most lots a lots CSV may hold (README "Limits")."""
 MAX_CSV_BYTES = 512 * 1024 * 1024
 """Largest lots CSV read: about two million lots' worth, so the row limit is what a real file meets first."""
+CHUNK = 5_000
+"""Rows validated at a time."""
 MAX_FIELD = 131_072
 """Longest cell accepted (the csv module's own limit, stated here so that the message can say it)."""
 
@@ -156,21 +158,26 @@ def _record(header: list[str], row: list[str], kinds: dict[str, str], unknown: s
 
 
 def read_lots_csv(path: Path, max_rows: int = MAX_LOTS) -> tuple[list[CreditLot], list[Location]]:
-    """Read lots from CSV; return them with the location of each one's row."""
+    """Read lots from CSV; return them with the location of each one's row.
+
+    Rows are validated in chunks as they stream, so the raw text of at most one chunk is held beside the lots (a
+    300,000-lot file would otherwise hold every row twice); every problem of every chunk is still reported.
+    """
     shown = display_path(path)
     csv.field_size_limit(MAX_FIELD)
     rows = _rows(path, shown)
-    problems: list[Problem] = []
-    records: list[dict[str, Any]] = []
     _, header = next(rows, (1, []))
     if not any(name.strip() for name in header):
         raise InputError([Problem(Location(shown, 1), "the lots CSV has no header row")])
     header = [name.strip() for name in header]
     kinds = _column_kinds()
     unknown = {name for name in header if name not in ALL_COLUMNS}
-    problems.extend(_header_problems(header, shown))
+    problems = _header_problems(header, shown)
+    lots: list[CreditLot] = []
+    lines: list[Location] = []
+    chunk: list[dict[str, Any]] = []
     for number, row in rows:
-        if len(records) >= max_rows:
+        if len(lines) >= max_rows:
             raise InputError([Problem(Location(shown, number), f"more than {max_rows:,} lots")])
         if not any(cell.strip() for cell in row):
             continue
@@ -178,23 +185,38 @@ def read_lots_csv(path: Path, max_rows: int = MAX_LOTS) -> tuple[list[CreditLot]
             where = Location(shown, number, len(header) + 1)
             problems.append(Problem(where, f"the row has {len(row)} cells but the header names {len(header)} columns"))
             continue
-        records.append({"row": number, "data": _record(header, row, kinds, unknown)})
+        chunk.append(_record(header, row, kinds, unknown))
+        lines.append(Location(shown, number))
+        if len(chunk) == CHUNK:
+            lots.extend(_validated(chunk, lines, len(lines) - len(chunk), header, problems))
+            chunk = []
+    lots.extend(_validated(chunk, lines, len(lines) - len(chunk), header, problems))
     if problems:
         raise InputError(problems)
-    data = [r["data"] for r in records]
-    lines = [Location(shown, r["row"]) for r in records]
+    return lots, lines
+
+
+def _validated(
+    chunk: list[dict[str, Any]], lines: list[Location], offset: int, header: list[str], problems: list[Problem]
+) -> list[CreditLot]:
+    """The chunk's lots (rows ``offset`` … of the file's lots); its problems, located by row and column, are added to
+    ``problems`` and its lots dropped (nothing is evaluated once one row is wrong)."""
 
     def locate(path: tuple[str | int, ...]) -> Location:
-        if len(path) >= 1 and isinstance(path[0], int):
-            row = lines[path[0]]
+        if path and isinstance(path[0], int):
+            row = lines[offset + path[0]]
             column_name = ".".join(str(p) for p in path[1:3])
             if column_name in header:
-                return Location(shown, row.line, header.index(column_name) + 1)
+                return Location(row.file, row.line, header.index(column_name) + 1)
             return row
-        return Location(shown)
+        return Location(lines[offset].file if lines else "")
 
     try:
-        lots = _LOTS.validate_python(data, strict=True)
+        return _LOTS.validate_python(chunk, strict=True)
     except ValidationError as exc:
-        raise InputError(problems_from_validation(exc, locate, data, "gxets schema submission")) from None
-    return lots, lines
+        found = problems_from_validation(exc, locate, chunk, "gxets schema submission")
+        problems.extend(
+            Problem(p.location, p.message, re.sub(r"^\[(\d+)\]", lambda m: f"[{offset + int(m.group(1))}]", p.path))
+            for p in found
+        )
+        return []

@@ -89,15 +89,20 @@ def _key_text(key: Any) -> str:
     raise TypeError(f"keys must be str or int, not {type(key).__name__}")
 
 
-def canonical_json(data: Any) -> str:
-    """Deterministic JSON text for plain data or a pydantic model."""
+def canonical_json_bytes(data: Any) -> bytes:
+    """Deterministic JSON, UTF-8 encoded, for plain data or a pydantic model (what files hold: no text copy made)."""
     if isinstance(data, BaseModel):
         data = data.model_dump(mode="json")
-    return to_json(_key_sorted(data), indent=2).decode("utf-8") + "\n"
+    return to_json(_key_sorted(data), indent=2) + b"\n"
+
+
+def canonical_json(data: Any) -> str:
+    """Deterministic JSON text for plain data or a pydantic model."""
+    return canonical_json_bytes(data).decode("utf-8")
 
 
 def write_json(path: Path, data: Any) -> None:
-    atomic_write_bytes(path, canonical_json(data).encode("utf-8"))
+    atomic_write_bytes(path, canonical_json_bytes(data))
 
 
 def cell_text(value: str) -> str:
