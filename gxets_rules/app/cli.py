@@ -89,6 +89,8 @@ def say(text: str = "", nl: bool = True, err: bool = False, json_text: bool = Fa
     the command carries on to its own exit code.
     """
     stream = sys.stderr if err else sys.stdout
+    if stream is None:  # started with the stream closed (`gxets … >&-`): nobody is reading
+        return
     try:
         descriptor = stream.fileno()
     except (OSError, ValueError):
