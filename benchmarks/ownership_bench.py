@@ -23,7 +23,7 @@ from synthetic_ownership import generate
 from gxets_rules.evaluate.ownership.graph import OwnershipGraph, Thresholds, involvement
 from gxets_rules.model.ownership import Ownership
 
-RULES = Thresholds(control=Fraction(1, 2), joint=Fraction(51, 100))
+RULES = Thresholds(control=Fraction(1, 2), joint=Fraction(51, 100), joint_ventures_count=False)
 AS_OF = date(2026, 12, 7)
 
 

@@ -10,8 +10,6 @@ The result is the bundled ACME Steel check with its five lots repeated under new
 from __future__ import annotations
 
 import argparse
-import copy
-import json
 import sys
 import time
 from datetime import date
@@ -21,24 +19,21 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from gxets_rules.app.pipeline import CheckRequest, run_check  # noqa: E402
-from gxets_rules.io.writers import canonical_json  # noqa: E402
+from gxets_rules.model.result import Result  # noqa: E402
 from gxets_rules.render.html import render_html  # noqa: E402
 from gxets_rules.render.xlsx import render_xlsx  # noqa: E402
 
 GOAL_S = 10.0
 
 
-def synthetic_result(lots: int) -> dict:
-    """The ACME result with ``lots`` lots: its own five repeated, each copy under a new id."""
-    request = CheckRequest(ROOT / "examples" / "acme-steel" / "submission.yaml")
-    data = json.loads(canonical_json(run_check(request, today=date(2026, 12, 7))))
-    template = data["lots"]
-    data["lots"] = []
-    for index in range(lots):
-        lot = copy.deepcopy(template[index % len(template)])
-        lot["id"] = f"LOT-{index + 1:06d}"
-        data["lots"].append(lot)
-    return data
+def synthetic_result(lots: int) -> Result:
+    """The ACME result with ``lots`` lots: its own five repeated, each copy under a new id (allocations as its own)."""
+    result = run_check(CheckRequest(ROOT / "examples" / "acme-steel" / "submission.yaml"), today=date(2026, 12, 7))
+    template = result.lots
+    copies = [
+        template[index % len(template)].model_copy(update={"id": f"LOT-{index + 1:06d}"}) for index in range(lots)
+    ]
+    return result.model_copy(update={"lots": copies})
 
 
 def main() -> int:
@@ -48,7 +43,7 @@ def main() -> int:
     parser.add_argument("--out", type=Path, help="Keep the reports in this folder.")
     args = parser.parse_args()
     result = synthetic_result(args.lots)
-    criteria = sum(len(lot["criteria"]) for lot in result["lots"])
+    criteria = sum(len(lot.criteria) for lot in result.lots)
     print(f"synthetic result: {args.lots:,} lots, {criteria:,} criteria outcomes")
     slowest = 0.0
     for name, render in (

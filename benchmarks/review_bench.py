@@ -36,9 +36,8 @@ from gxets_rules.evaluate.engine import evaluate  # noqa: E402
 from gxets_rules.evaluate.ownership.graph import OwnershipGraph, Thresholds  # noqa: E402
 from gxets_rules.evaluate.result import build_result  # noqa: E402
 from gxets_rules.evaluate.stdlib.ownership import OWNERSHIP_KEY  # noqa: E402
-from gxets_rules.io.writers import canonical_json  # noqa: E402
+from gxets_rules.io.writers import result_bytes  # noqa: E402
 from gxets_rules.model.submission import CreditLot  # noqa: E402
-from gxets_rules.ruleset.codelists import fold  # noqa: E402
 from gxets_rules.ruleset.compiled import RuleSet  # noqa: E402
 from gxets_rules.ruleset.values import Range  # noqa: E402
 
@@ -107,9 +106,9 @@ def stages(files: list[Path], shared: SharedInputs, ownership: Path) -> None:
         except Exception:
             continue
         t2 = time.perf_counter()
-        data = build_result(evaluation).model_dump(mode="json")
+        result = build_result(evaluation)
         t3 = time.perf_counter()
-        canonical_json(data)
+        result_bytes(result)
         t4 = time.perf_counter()
         for stage, seconds in zip(totals, (t1 - t0, t2 - t1, t3 - t2, t4 - t3), strict=True):
             totals[stage] += seconds
@@ -131,17 +130,24 @@ class HandWritten:
 
         self.window = (param("submission_window.start"), param("submission_window.end"))
         self.kinds = set(param("instruments.usable_kinds"))
+        self.phase1_only = set(param("cancellation.phase1_only_kinds"))
         self.origins = set(param("j_credit.eligible_origins"))
         self.families = set(param("voluntary.methodology_families"))
         self.least = param("involvement.min_share")
         self.look_through_counts = param("involvement.share_measure") == "look_through"
         self.until_cancellation = param("involvement.continuity_until") == "cancellation"
         self.same_day = bool(param("involvement.same_day_counts"))
-        self.rules = Thresholds(Fraction(param("qualifying.control_share")), Fraction(param("qualifying.joint_share")))
+        self.rules = Thresholds(
+            Fraction(param("qualifying.control_share")),
+            Fraction(param("qualifying.joint_share")),
+            param("qualifying.joint_ventures_count"),
+        )
         partners = ruleset.codelist("jcm_partners").spec.entries
         self.partner_from = {entry["country"]: entry.get("from") for entry in partners}
-        methodologies = ruleset.codelist("methodologies").spec.entries
-        self.family = {(e["programme"], fold(e["code"])): e.get("family") for e in methodologies}
+        self.methodologies = ruleset.codelist("methodologies")
+        self.modules = ruleset.codelist("methodology_modules")
+        self.categories = {e["category"]: e["origin"] for e in ruleset.codelist("tse_categories").spec.entries}
+        self.schemes = ruleset.codelist("jcredit_scheme_codes")
         programmes = ruleset.codelist("programmes").spec.entries
         self.programme = {e["programme"]: e for e in programmes}
         self.graph = graph
@@ -151,12 +157,13 @@ class HandWritten:
             lot.status not in ("cancelled_other", "retired_other"),
             lot.status != "sold",
             self._cancelled_in_window(lot),
+            self._purpose(lot),
             lot.kind in self.kinds,
         ]
         if lot.kind == "j_credit":
-            outcomes.append(True if lot.j_credit_origin in self.origins else REVIEW)
+            outcomes.append(True if self._origin(lot) in self.origins else REVIEW)
         elif lot.kind == "jcm":
-            outcomes.append(lot.project is not None and lot.project.country in self.partner_from)
+            outcomes.append(True if lot.project is not None and lot.project.country in self.partner_from else REVIEW)
         elif lot.kind == "voluntary":
             outcomes.extend(self._voluntary(lot))
         if False in outcomes:
@@ -171,22 +178,57 @@ class HandWritten:
             return False
         return True if lot.status_date >= start else REVIEW  # type: ignore[operator]
 
+    def _purpose(self, lot: CreditLot) -> bool | None:
+        if lot.status != "cancelled_gxets":
+            return True
+        purpose = lot.cancellation_purpose or (f"phase2_fy{lot.cancelled_for_fy}" if lot.cancelled_for_fy else None)
+        if purpose is None:
+            return True if lot.kind in self.phase1_only else REVIEW
+        return purpose == "phase1_target"
+
+    def _origin(self, lot: CreditLot) -> str | None:
+        by_scheme = self.schemes.entry(lot.scheme_code) if lot.scheme_code else None
+        return self.categories.get(lot.tse_category or "") or (by_scheme or {}).get("origin") or lot.j_credit_origin
+
     def _voluntary(self, lot: CreditLot) -> list[bool | None]:
         project = lot.project
         assert project is not None
-        family = self.family.get((project.programme, fold(project.methodology_code)))
+        families = self._families(project)
         programme = self.programme.get(project.programme)
         quality = None if programme is None else programme.get("quality_basis")
         approved = None if programme is None else programme.get("approved_families")
+        settled = (
+            REVIEW if programme is None else (programme["basis"] == "default" and (project.registration_id or REVIEW))
+        )
+        eligible = REVIEW if families is None else _fields(families, self.families)
+        if eligible is REVIEW:  # the priority criterion's `when` is undecided, so it is too
+            priority: bool | None = REVIEW
+        elif eligible is False:  # outside the four fields it does not apply
+            priority = True
+        else:
+            approved_all = REVIEW if approved is None else set(families or ()) <= set(approved)
+            priority = _or(approved_all, None if settled is REVIEW else bool(settled))
         outcomes = [
-            REVIEW if family is None else family in self.families,
-            REVIEW if quality is None else quality in ("quality_criteria", "government_involvement"),
-            REVIEW if family is None or approved is None else family in approved,
+            eligible,
+            _or(
+                REVIEW if quality is None else quality in ("quality_criteria", "government_involvement"),
+                None if settled is REVIEW else bool(settled),
+            ),
+            priority,
             project.registration_id is not None,
         ]
         if project.country != "JP":
             outcomes.extend(self._overseas(lot))
         return outcomes
+
+    def _families(self, project: Any) -> list[str] | None:
+        entry = self.methodologies.entry([project.programme, project.methodology_code])
+        if entry is None:
+            return None
+        if entry.get("framework") and project.methodology_module is not None:
+            module = self.modules.entry(project.methodology_module)
+            return module["families"] if module is not None and module["framework"] == entry["code"] else None
+        return entry["families"]
 
     def _overseas(self, lot: CreditLot) -> list[bool | None]:
         project = lot.project
@@ -194,7 +236,11 @@ class HandWritten:
         facts = self.graph.projects.get(project.id) if self.graph is not None else None
         applied = project.registration_applied_on
         start = self.partner_from.get(project.country)
-        partner = REVIEW if applied is None else (start is not None and applied >= start)
+        partner = (
+            False
+            if project.country not in self.partner_from
+            else (REVIEW if applied is None else (start is not None and applied >= start))
+        )
         difficulty = "none" if facts is None or facts.jcm_difficulty is None else facts.jcm_difficulty.status
         if facts is None:
             difficult = True if partner is False else REVIEW
@@ -209,15 +255,17 @@ class HandWritten:
         begin = None if completed is None else (completed if self.same_day else completed - timedelta(days=1))
         inv = self.graph.involvement(project.id, begin, until, self.rules)  # type: ignore[arg-type]
         counted, initial, now = inv.direct_counted, inv.direct_initial, inv.direct_now
-        enough = _or(_at_least(counted, self.least), inv.technology)
+        enough = _or(_at_least(counted, self.least), inv.technology_by_participant)
         if enough is not True:
             through = _at_least(inv.look_through_counted, self.least)
             enough = _or(enough, through if self.look_through_counts else (REVIEW if through is not False else False))
         return [
             difficult,
             enough,
-            _or(_or(inv.technology, _not(_at_least(now, self.least))), _at_least(initial, self.least)),
-            _or(_or(inv.technology, _not(_at_least(initial, self.least))), _at_least(counted, self.least)),
+            _or(_or(inv.technology_by_participant, _not(_at_least(now, self.least))), _at_least(initial, self.least)),
+            _or(
+                _or(inv.technology_by_participant, _not(_at_least(initial, self.least))), _at_least(counted, self.least)
+            ),
         ]
 
 
@@ -229,6 +277,12 @@ def _at_least(value: Range | None, least: Fraction) -> bool | None:
 
 def _or(a: bool | None, b: bool | None) -> bool | None:
     return True if a is True or b is True else (REVIEW if a is REVIEW or b is REVIEW else False)
+
+
+def _fields(families: list[str], eligible: set[str]) -> bool | None:
+    """All families eligible: True; none: False; a mix: review (in_eligible_fields)."""
+    inside = [f in eligible for f in families]
+    return True if all(inside) else (REVIEW if any(inside) else False)
 
 
 def _not(a: bool | None) -> bool | None:

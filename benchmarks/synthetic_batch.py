@@ -138,7 +138,7 @@ class _Lots:
         if roll < 0.08:
             return {"status": "sold", "status_date": "2026-03-31"}
         if roll < 0.30:
-            return {"status": "cancelled_gxets", "status_date": "2026-12-03"}
+            return {"status": "cancelled_gxets", "status_date": "2026-12-03", "cancellation_purpose": "phase1_target"}
         return {"status": "held"}
 
     def draw(self, lot_id: str) -> dict[str, Any]:
@@ -153,8 +153,8 @@ class _Lots:
             row |= self.serials.draw("j_credit_registry", f"JCL-{category[:3].upper()}-{number:04d}", quantity)
             row |= {"project.id": f"JCL-{number:04d}", "project.country": "JP", "project.programme": "j_credit"}
             row["project.methodology_code"] = "EN-R-002"
-            if rng.random() < 0.03:
-                row["j_credit_origin"] = "unmigrated_j_ver"
+            if rng.random() < 0.03:  # a legacy credit never migrated to the J-credit scheme (INT-P1-09: review)
+                row["tse_category"] = "j_ver_unmigrated_forest"
         elif roll < 0.60:
             country = rng.choice(JCM_PARTNERS) if rng.random() < 0.95 else "BR"
             row |= {"kind": "jcm", **self.serials.draw("jcm_registry", f"{country}-JP-JCM", quantity)}

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from fractions import Fraction
 
 import pytest
@@ -48,6 +51,8 @@ def ev(source: str, env: dict | None = None) -> object:
         ("compare(100000, '>', 100000)", False),
         ("interpolate(2026, 2025, 1.50, 2030, 1.20)", Fraction(36, 25)),
         ("interpolate(2028, 2025, 1.50, 2030, 1.20)", Fraction(33, 25)),
+        ("'fy' + text(2026)", "fy2026"),
+        ("text(date('2026-12-31'))", "2026-12-31"),
     ],
 )
 def test_exact_values(source: str, expected: object) -> None:
@@ -75,6 +80,7 @@ def test_exact_values(source: str, expected: object) -> None:
         ("sum(y for y in period if missing > y)", UNKNOWN),  # an undecidable filter drops nothing silently
         ("select(y for y in period if y > missing)", UNKNOWN),
         ("compare(missing, '>=', 1)", UNKNOWN),
+        ("'fy' + text(missing)", UNKNOWN),
     ],
 )
 def test_three_valued_logic(source: str, expected: object) -> None:
@@ -98,6 +104,42 @@ def test_outside_the_language_is_refused_at_compile_time(source: str) -> None:
         compile_expr(source, {}, set(ENV))
 
 
+def test_a_tuple_literal_keeps_its_order_and_its_repeats() -> None:
+    assert ev("mean(x for x in (100, 100, 90))") == Fraction(290, 3)  # not 95, the mean of {100, 90}
+    assert ev("sum(x for x in [5, 5, 1])") == 11
+    assert ev("len(('a', 'a', 'b'))") == 3
+    assert ev("select(s for s in ('held', 'sold', 'held', 'era'))") == ("held", "sold", "held", "era")
+    assert ev("'b' in ('a', 'b', 'b')") is True
+    assert ev("'c' not in ['a', 'b']") is True
+    assert ev("missing in ('a', 'b')") is UNKNOWN
+
+
+def test_select_over_a_tuple_is_the_same_under_any_hash_seed() -> None:
+    """A set's order of strings changes with the hash seed; a tuple literal's must not."""
+    code = (
+        "from gxets_rules.ruleset.expr import compile_expr;"
+        "print(compile_expr(\"select(s for s in ('kappa', 'alpha', 'zeta', 'mu', 'beta', 'alpha'))\", {}, set())({}))"
+    )
+    printed = {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in ("0", "1", "2", "3")
+    }
+    assert printed == {"('kappa', 'alpha', 'zeta', 'mu', 'beta', 'alpha')\n"}
+
+
+@pytest.mark.parametrize("source", ["a is 3", "a is not missing", "1 < a is 3"])
+def test_is_is_refused_with_its_column(source: str) -> None:
+    with pytest.raises(ExprError, match="'is' is not part of the rule language") as caught:
+        compile_expr(source, {}, set(ENV))
+    assert caught.value.column == 1
+
+
 def test_unknown_names_are_refused_at_compile_time() -> None:
     with pytest.raises(ExprError, match="unknown name 'b'"):
         compile_expr("a + b", {}, set(ENV))
@@ -112,6 +154,8 @@ def test_runtime_errors_are_rule_errors_not_crashes() -> None:
         ev("compare(1, '=>', 2)")
     with pytest.raises(EvaluationError, match="cannot compute not_applicable"):
         ev("not_applicable() + 1")
+    with pytest.raises(EvaluationError, match="text\\(\\) takes a whole number"):
+        ev("text(1/3)")
 
 
 def test_not_applicable_is_known_but_not_a_number() -> None:

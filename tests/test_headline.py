@@ -9,6 +9,7 @@ import re
 
 import openpyxl
 
+from gxets_rules.model.result import Result
 from gxets_rules.render.html import render_html
 from gxets_rules.render.text import render_text
 from gxets_rules.render.xlsx import render_xlsx
@@ -19,7 +20,7 @@ AFTER_WINDOW = EXAMPLES / "after-window" / "submission.yaml"
 MARKET = EXAMPLES / "market" / "tse-2025-levels.yaml"
 
 
-def summary_rows(result: dict) -> list[tuple]:
+def summary_rows(result: Result) -> list[tuple]:
     sheet = openpyxl.load_workbook(io.BytesIO(render_xlsx(result, "en")))["Summary"]
     return [row for row in sheet.iter_rows(values_only=True) if row[0] is not None]
 
@@ -41,7 +42,7 @@ def test_phase1_headline_keeps_offsets_to_buy_before_the_window_closes() -> None
 
 def test_after_the_window_the_rest_is_unmet_and_there_is_no_plan() -> None:
     result = check_result(AFTER_WINDOW, "--market", MARKET)
-    assert result["plan"] is None
+    assert result.plan is None
     text = render_text(result, "en")
     assert "Status: Not achieved (the time to cancel has passed; explain the reasons)" in text
     assert "Unmet (too late to procure): 95,000 t-CO2" in text

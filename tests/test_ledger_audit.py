@@ -176,7 +176,7 @@ def test_a_diff_of_a_result_changed_since_it_was_recorded_is_refused(tmp_path: P
     assert diff.exit_code == 0, diff.stderr
     assert json.loads(diff.output)["figures_changed"] == [], "the same submission a day later: nothing changed"
     result = tmp_path / "B" / "firms" / "0001-acme-steel" / "result.json"
-    result.write_text(result.read_text(encoding="utf-8").replace('"usable_t": 172500', '"usable_t": 250000'), "utf-8")
+    result.write_text(result.read_text(encoding="utf-8").replace('"usable_t":172500', '"usable_t":250000'), "utf-8")
     refused = run_cli("ledger", "diff", "acme-steel", "--from", "A", "--to", "B", "--ledger", path)
     assert refused.exit_code == 2
     assert "the result file was changed after it was recorded (SHA-256)" in refused.stderr

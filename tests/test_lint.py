@@ -84,6 +84,14 @@ def test_unknown_parameter_and_bad_field_path(phase1_copy: Path) -> None:
     assert "[bad-path] criterion P1-JCM-PARTNER: lot.project has no field 'countri'" in err
 
 
+def test_a_code_list_pattern_that_does_not_compile_is_a_located_finding(phase1_copy: Path) -> None:
+    path = phase1_copy / "codelists" / "methodologies.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("VM[RD]?", "VM[RD", 1), encoding="utf-8")
+    code, err = lint_folder(phase1_copy)
+    assert code == 3
+    assert "codelists/methodologies.yaml" in err and "codelist methodologies: bad pattern" in err
+
+
 def test_a_broken_rule_set_is_refused_for_evaluation(phase1_copy: Path) -> None:
     path = phase1_copy / "eligibility.yaml"
     broken = path.read_text(encoding="utf-8").replace("lot.status != 'sold'", "lot.status !=", 1)
@@ -181,3 +189,35 @@ def test_a_payment_in_lieu_is_linted_like_any_market_term(phase1_copy: Path) -> 
     assert "[missing-citation] payment_in_lieu has no source" in err
     assert "[unknown-parameter] payment_in_lieu reads parameter 'market.payment_price'" in err
     assert "[unknown-interpretation] payment_in_lieu names INT-P1-98" in err
+
+
+def test_the_vocabulary_of_statuses_and_kinds_is_checked(phase1_copy: Path) -> None:
+    position = phase1_copy / "position.yaml"
+    text = position.read_text(encoding="utf-8")
+    position.write_text(text.replace("held_statuses: [held]", "held_statuses: [held, sold]"), encoding="utf-8")
+    manifest = phase1_copy / "ruleset.yaml"
+    text = manifest.read_text(encoding="utf-8")
+    text = text.replace("creatable: position.era.creatable_t", "creatable: position.era.created_t")
+    text = text.replace("kinds: [era, j_credit, jcm, voluntary]", "kinds: [era, jcm, voluntary]")
+    manifest.write_text(text, encoding="utf-8")
+    code, err = lint_folder(phase1_copy)
+    assert code == 3
+    assert "[bad-coverage] held status 'sold' is not a counted status" in err
+    assert "[bad-path] claims.created.creatable: position.era.created_t is not an output of position.yaml" in err
+    assert "[bad-kind] claims names 'j_credit', not a kind of this rule set" in err
+
+
+def test_is_in_a_rule_is_a_located_finding_not_a_crash(phase1_copy: Path) -> None:
+    path = phase1_copy / "eligibility.yaml"
+    text = path.read_text(encoding="utf-8")
+    old = "lot.status not in ('cancelled_other', 'retired_other')"
+    assert old in text
+    path.write_text(text.replace(old, "lot.status is not 'cancelled_other'", 1), encoding="utf-8")
+    line = text[: text.index("- id: P1-STATUS-NOT-OTHER-USE")].count("\n") + 1  # the criterion's line
+    code, err = lint_folder(phase1_copy)
+    assert code == 3, err
+    assert (
+        f"eligibility.yaml:{line}:9: criterion P1-STATUS-NOT-OTHER-USE test: 'is' is not part of the rule language: "
+        "compare with == or !=, or use known(x) (column 1)"
+    ) in err
+    assert "Traceback" not in err and "internal error" not in err

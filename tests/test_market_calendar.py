@@ -9,13 +9,15 @@ import pytest
 
 from gxets_rules.evaluate.plan.planner import schedule_of
 from gxets_rules.evaluate.rulesets import load_ruleset
-from gxets_rules.market.calendar import AuctionSchedule, last_session, settlement_date
+from gxets_rules.market.calendar import AuctionSchedule, cancellable_on, last_session, settlement_date
 from tests.conftest import PHASE1
 
 RULESET = load_ruleset(PHASE1)
 MARKET = RULESET.market
 assert MARKET is not None
 CAL = MARKET.calendar
+assert MARKET.spec.registry_calendar is not None
+REGISTRY = MARKET.registry_calendar
 SETTLEMENT = RULESET.params.get("market.settlement_business_day", 2025)
 J_CREDIT = schedule_of(MARKET.schedules["tse_j_credit"].spec)
 ERA = schedule_of(MARKET.schedules["tse_era"].spec, RULESET.params.get("market.era_auction_months", 2025))
@@ -53,6 +55,23 @@ def test_last_j_credit_session_for_the_submission_window() -> None:
     assert timing is not None
     assert (timing.session.day, timing.session.time.at) == (date(2026, 12, 22), time(15, 0))
     assert (timing.settlement_date, timing.cancellable_on) == (date(2026, 12, 29), date(2026, 12, 30))
+
+
+def test_the_registry_year_end_closure_is_not_a_cancellation_day() -> None:
+    """TSE trades on 29 and 30 December; the registry (government offices) is closed from 29 December to 3 January,
+    so credits settled on 12-28 are cancelled on 2027-01-04 and the last J-credit session in time is 12-18."""
+    assert CAL.is_business_day(date(2026, 12, 29)) and not REGISTRY.is_business_day(date(2026, 12, 29))
+    assert cancellable_on(REGISTRY, date(2026, 12, 25), 1) == date(2026, 12, 28)
+    assert cancellable_on(REGISTRY, date(2026, 12, 28), 1) == date(2027, 1, 4)
+    assert cancellable_on(REGISTRY, date(2026, 12, 29), 0) == date(2027, 1, 4)  # no lead still waits for a registry day
+    timing = last_session(CAL, J_CREDIT, DEADLINE, SETTLEMENT, 1, REGISTRY)
+    assert timing is not None
+    assert (timing.session.day, timing.settlement_date, timing.cancellable_on) == (
+        date(2026, 12, 18),
+        date(2026, 12, 25),
+        date(2026, 12, 28),
+    )
+    assert REGISTRY.latest_ready_day(DEADLINE, 1) == date(2026, 12, 25)  # a bilateral delivery must arrive by then
 
 
 def test_last_era_auction_is_a_friday_in_season() -> None:

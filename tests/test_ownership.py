@@ -16,7 +16,7 @@ from gxets_rules.model.ownership import Ownership
 from gxets_rules.model.problems import InputError
 from gxets_rules.ruleset.values import Range
 
-RULES = Thresholds(control=Fraction(1, 2), joint=Fraction(51, 100))
+RULES = Thresholds(control=Fraction(1, 2), joint=Fraction(51, 100), joint_ventures_count=False)
 DAY = date(2026, 12, 7)
 
 
@@ -57,27 +57,43 @@ def test_joint_holding_is_at_least_51_percent_exactly(a_share: str, b_share: str
     assert status(g, "jv") is expected
 
 
-def test_subsidiaries_of_subsidiaries_and_the_fixpoint() -> None:
-    """a →60%→ s1 →55%→ s2 (subsidiaries); jv1 = a 30% + b 21%; jv2 = s2 26% + jv1 25% qualifies only via jv1."""
-    g = graph(
-        [
-            ("a", "s1", "0.60"),
-            ("s1", "s2", "0.55"),
-            ("a", "jv1", "0.30"),
-            ("b", "jv1", "0.21"),
-            ("s2", "jv2", "0.26"),
-            ("jv1", "jv2", "0.25"),
-        ]
-    )
+def test_subsidiaries_of_subsidiaries_and_joint_ventures_of_joint_ventures() -> None:
+    """a →60%→ s1 →55%→ s2 (subsidiaries); jv1 = a 30% + b 21%; jv2 = s2 26% + jv1 25%.
+
+    Only holders under items 1–3 of ※1 count toward a joint holding (INT-P1-13), so jv2 has 26 % and does not
+    qualify; a rule set that lets joint ventures count runs the joint rule to a fixpoint and jv2 qualifies via jv1.
+    """
+    holdings = [
+        ("a", "s1", "0.60"),
+        ("s1", "s2", "0.55"),
+        ("a", "jv1", "0.30"),
+        ("b", "jv1", "0.21"),
+        ("s2", "jv2", "0.26"),
+        ("jv1", "jv2", "0.25"),
+    ]
+    g = graph(holdings)
     status_now = g.status_on(DAY, RULES)
     found = status_now.certain
-    assert (found["s1"].basis, found["s2"].basis) == ("subsidiary", "subsidiary")
-    assert found["jv2"].basis == "joint"
-    assert status_now.describe(g, "jv2") == "jv2: held jointly by participants etc. (jv1 25% + s2 26% = 51%)"
+    assert (found["s1"].basis, found["s2"].basis, found["jv1"].basis) == ("subsidiary", "subsidiary", "joint")
+    assert "jv2" not in found and status(g, "jv2") is False
+    assert status_now.describe(g, "jv1") == "jv1: held jointly by participants etc. (a 30% + b 21% = 51%)"
+
+    chained = Thresholds(RULES.control, RULES.joint, joint_ventures_count=True)
+    status_chained = graph(holdings).status_on(DAY, chained)
+    assert status_chained.certain["jv2"].basis == "joint"
+    assert status_chained.describe(g, "jv2") == "jv2: held jointly by participants etc. (jv1 25% + s2 26% = 51%)"
     without_b = graph(
         [("a", "s1", "0.60"), ("s1", "s2", "0.55"), ("a", "jv1", "0.30"), ("s2", "jv2", "0.26"), ("jv1", "jv2", "0.25")]
     )
-    assert status(without_b, "jv2") is False
+    assert without_b.status_on(DAY, chained).of("jv2") is False
+
+
+def test_a_joint_venture_s_own_subsidiary_is_not_a_participant_etc() -> None:
+    """jv = a 30% + b 21% qualifies jointly; jv holds 60 % of x, but x is neither a subsidiary of items 1–2 nor
+    jointly held by entities under items 1–3 (INT-P1-13)."""
+    g = graph([("a", "jv", "0.30"), ("b", "jv", "0.21"), ("jv", "x", "0.60")])
+    assert status(g, "jv") is True
+    assert status(g, "x") is False
 
 
 def test_a_share_range_straddling_51_percent_is_unknown() -> None:

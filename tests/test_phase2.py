@@ -7,14 +7,19 @@ rule-set copy with one parameter changed), and the promise that no engine code k
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 import shutil
+from datetime import date
 from pathlib import Path
 
 import pytest
+import yaml
 
-from tests.conftest import ACME, PHASE2_EXAMPLE, ROOT, run_cli
+from gxets_rules.io.result_reader import read_result
+from gxets_rules.model.result import Result
+from tests.conftest import ACME, EXAMPLES, PHASE2_EXAMPLE, ROOT, run_cli
 from tests.test_plan import ENERGY_SAVING, RENEWABLE, excluded_of, lines_of, plan_of, priced, write_snapshot
 
 PHASE2 = ROOT / "rules" / "gxets-phase2"
@@ -44,38 +49,148 @@ def test_no_engine_code_names_a_rule_set_or_phase() -> None:
     assert found == ALLOWED, "engine code must not name a rule set, a phase or a record: put it in rules/<id>/"
 
 
-def _check(*args: object) -> dict:
+# The formats that enumerate statuses, kinds and groups: where those codes are defined (their JSON Schemas are where the
+# scan below reads them), so they may spell them.
+CODE_DEFINITIONS = {"gxets_rules/model/submission.py", "gxets_rules/model/market.py"}
+# A code spelled as a name, not branched on: the review format's section of allowance balances is called `era`.
+ALLOWED_CODES = {("gxets_rules/render/review_view.py", "era")}
+FORMAT_ENUMS = {  # schema → (definition, property) whose values are rule-set codes
+    "submission": [("CreditLot", "kind"), ("CreditLot", "status"), ("CreditLot", "j_credit_origin"), ("Firm", "group")],
+    "market": [("MarketProduct", "kind")],
+}
+
+
+def _enum_values(node: object) -> list[str]:
+    if isinstance(node, dict):
+        return [*node.get("enum", []), *(v for item in node.get("anyOf", []) for v in _enum_values(item))]
+    return []
+
+
+def rule_set_codes() -> dict[str, str]:
+    """Every code a rule set speaks in (code → where it is listed): lot statuses, kinds, origins and groups of the
+    formats; the kinds, statuses, cap classes and needs each bundled rule set names; the keys of its code lists."""
+    codes: dict[str, str] = {}
+    for schema, fields in FORMAT_ENUMS.items():
+        defs = json.loads((ROOT / "schemas" / f"{schema}.schema.json").read_text(encoding="utf-8"))["$defs"]
+        for definition, prop in fields:
+            for value in _enum_values(defs[definition]["properties"][prop]):
+                codes.setdefault(value, f"{schema}.schema.json {definition}.{prop}")
+    for folder in sorted((ROOT / "rules").iterdir()):
+        manifest = yaml.safe_load((folder / "ruleset.yaml").read_text(encoding="utf-8"))
+        claims = manifest.get("claims", {})
+        created = claims.get("created") or {}
+        named = [*manifest["kinds"], *claims.get("unclaimed_statuses", []), *claims.get("categorised_kinds", [])]
+        coverage = yaml.safe_load((folder / "position.yaml").read_text(encoding="utf-8"))["coverage"]
+        named += [created["kind"]] if created else []
+        named += coverage["counted_statuses"] + coverage["held_statuses"] + coverage["kind_order"]
+        named += [*coverage["classes"], *(k for kinds in coverage["classes"].values() for k in kinds)]
+        named += [need["id"] for need in coverage["needs"]]
+        for code in named:
+            codes.setdefault(code, f"{folder.name}/ruleset.yaml or position.yaml")
+        for path in sorted(folder.glob("codelists/*.yaml")):
+            codelist = yaml.safe_load(path.read_text(encoding="utf-8"))
+            keys = [k for k in codelist["key"] if k != "country"]  # ISO country codes are no scheme's words
+            found = [e[k] for e in codelist["entries"] for k in keys] + [
+                k for t in codelist.get("tables", {}).values() for k in t
+            ]
+            for code in found:
+                codes.setdefault(str(code), f"{folder.name}/codelists/{path.name}")
+    return codes
+
+
+def codes_in(text: str, codes: dict[str, str]) -> list[tuple[int, str]]:
+    """(line, code) of every string literal that is a rule-set code, except a key that names a field of a format
+    (``summary["era"]``, ``{"era": …}``): a name is not a branch on a code."""
+    tree = ast.parse(text)
+    names = {id(node.slice) for node in ast.walk(tree) if isinstance(node, ast.Subscript)}
+    names |= {id(key) for node in ast.walk(tree) if isinstance(node, ast.Dict) for key in node.keys if key is not None}
+    return sorted(
+        (node.lineno, node.value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and node.value in codes
+        and id(node) not in names
+    )
+
+
+def test_the_code_scan_finds_a_status_a_kind_and_a_group() -> None:
+    codes = rule_set_codes()
+    assert {"held", "sold", "era", "j_credit", "G", "voluntary", "energy_saving", "daccs", "verra_vcs"} <= codes.keys()
+    planted = 'if lot.status == "held":\n    x = 1\nNOT_A_CLAIM = "sold"\ngroup: Literal["G", "X"]\nkinds = ("era",)\n'
+    assert codes_in(planted, codes) == [(1, "held"), (3, "sold"), (4, "G"), (4, "X"), (5, "era")]
+    assert codes_in('summary["era"]\nSHEETS = {"era": "Allowances"}\nlabel = "held_t"\n', codes) == []
+
+
+def test_no_engine_code_spells_a_rule_set_code() -> None:
+    """Statuses that hold, what claims nothing, which kind participants create, which figures are caps: all of it is
+    said by the rule set (ruleset.yaml claims, position.yaml coverage), so that a rule set can say it differently."""
+    codes = rule_set_codes()
+    found = {
+        (path.relative_to(ROOT).as_posix(), code, line)
+        for path in sorted((ROOT / "gxets_rules").rglob("*.py"))
+        if path.relative_to(ROOT).as_posix() not in CODE_DEFINITIONS
+        for line, code in codes_in(path.read_text(encoding="utf-8"), codes)
+    }
+    unexpected = sorted(
+        (file, line, code, codes[code]) for file, code, line in found if (file, code) not in ALLOWED_CODES
+    )
+    assert unexpected == [], "engine code must not spell a rule set's codes (file, line, code, listed in)"
+    assert {(file, code) for file, code, _ in found} == ALLOWED_CODES, "an allowance no longer needed: drop it"
+
+
+def test_which_lots_are_still_held_is_the_rule_sets_to_say(phase1_copy: Path) -> None:
+    """Small Maker's J-credit is cancelled for GX-ETS: already used, so the target is achieved with cancelled credits.
+    A copy that counts that status as held plans the same tonnes instead, and words the status accordingly."""
+    small_maker = EXAMPLES / "small-maker-x" / "submission.yaml"
+    result = _check(small_maker)
+    assert (result.coverage.cancelled_t, result.coverage.planned_t) == (6_050, 0)
+    assert value(result, "position.status") == "achieved_with_cancelled_credits"
+    path = phase1_copy / "position.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("held_statuses: [held]", "held_statuses: [cancelled_gxets, held]"), encoding="utf-8")
+    result = _check(small_maker, "--ruleset", phase1_copy)
+    assert (result.coverage.cancelled_t, result.coverage.planned_t) == (0, 6_050)
+    assert value(result, "position.status") == "covered_if_held_lots_cancelled"
+
+
+def _check(*args: object) -> Result:
     result = run_cli("check", *args, "--format", "json")
     assert result.exit_code == 0, result.stderr
-    return json.loads(result.output)
+    return read_result(result.output, "check")
+
+
+def value(result: Result, path: str) -> object:
+    """The value of an output of the position (``position.compliance.shortfall_t``)."""
+    figure = result.figure(path)
+    assert figure is not None and figure.kind != "not_defined", path
+    return figure.value  # type: ignore[union-attr]
 
 
 def test_acceptance_example_through_the_cli() -> None:
     data = _check(PHASE2_EXAMPLE, "--ruleset", "gxets-phase2")
-    position = data["position"]
-    assert position["emissions"]["actual_direct_t"] == 1_600_000
-    assert position["emissions"]["credits_deducted_t"] == 160_000
-    assert position["emissions"]["obligation_t"] == 1_440_000
-    assert position["allowances"]["held_t"] == 1_400_000
-    assert position["compliance"]["shortfall_t"] == 40_000
-    assert position["compliance"]["ceiling_payment_jpy"] == 172_000_000
-    assert position["compliance"]["noncompliance_charge_jpy"] == 189_200_000
-    assert position["deadlines"]["surrender_by"] == "2028-01-31"
-    era = next(lot for lot in data["lots"] if lot["kind"] == "era")
-    failed = {c["id"]: c["source"] for c in era["criteria"] if c["outcome"] == "fail"}
-    assert failed["P2-ERA-NOT-SURRENDERABLE"].startswith("S37 ")
-    assert data["period"] == {"first_fy": 2026, "last_fy": 2026}
-    assert data["firm"]["group"] is None
+    assert value(data, "position.emissions.actual_direct_t") == 1_600_000
+    assert value(data, "position.emissions.credits_deducted_t") == 160_000
+    assert value(data, "position.emissions.obligation_t") == 1_440_000
+    assert value(data, "position.allowances.held_t") == 1_400_000
+    assert value(data, "position.compliance.shortfall_t") == 40_000
+    assert value(data, "position.compliance.ceiling_payment_jpy") == 172_000_000
+    assert value(data, "position.compliance.noncompliance_charge_jpy") == 189_200_000
+    assert value(data, "position.deadlines.surrender_by") == date(2028, 1, 31)
+    era = next(lot for lot in data.lots if lot.kind == "era")
+    failed = {c.id: c.source for c in data.criteria_of(era) if c.outcome == "fail"}
+    assert (failed["P2-ERA-NOT-SURRENDERABLE"] or "").startswith("S37 ")
+    assert (data.period.first_fy, data.period.last_fy) == (2026, 2026)
+    assert data.firm.group is None
 
 
 def test_what_the_purchase_planner_reads() -> None:
     """Caps and prices are plain outputs: the planner needs no knowledge of the scheme to read them."""
     data = _check(PHASE2_EXAMPLE)
-    assert data["coverage"]["offsets_to_buy_t"] == 40_000
-    assert data["coverage"]["credits_cap_t"] == 160_000
-    assert data["coverage"]["credits_headroom_t"] == 0
-    assert data["position"]["prices"]["upper_price_jpy_per_t"] == 4_300
-    assert data["fields"]["position.prices.upper_price_jpy_per_t"]["unit"] == "jpy_per_t"
+    assert data.coverage.offsets_to_buy_t == 40_000
+    assert (data.coverage.classes["credits"].cap_t, data.coverage.classes["credits"].headroom_t) == (160_000, 0)
+    price = data.figure("position.prices.upper_price_jpy_per_t")
+    assert price is not None and (price.kind, price.unit, price.value) == ("whole", "jpy_per_t", 4_300)
 
 
 def test_terminal_summary_in_english() -> None:
@@ -154,10 +269,10 @@ def test_strictly_more_than_reading_of_the_threshold(tmp_path: Path) -> None:
         "".join(ties) + "  - {fiscal_year: 2025, scope: direct, emissions_t: 100_000, assurance: limited}\n",
     )
     data = _check(path, "--ruleset", ruleset)
-    assert data["position"]["coverage_test"]["covered"] is False
-    assert data["position"]["status"] == "not_covered"
-    assert "INT-P2-01" in {i["id"] for i in data["interpretations"]}
-    assert _check(path)["position"]["coverage_test"]["covered"] is True  # the shipped '>=' reading
+    assert value(data, "position.coverage_test.covered") is False
+    assert value(data, "position.status") == "not_covered"
+    assert "INT-P2-01" in {i.id for i in data.relied_on()}
+    assert value(_check(path), "position.coverage_test.covered") is True  # the shipped '>=' reading
 
 
 FY2030_GRANDFATHERED = """\
@@ -182,18 +297,18 @@ def test_compounding_reading_of_the_grandfathering_path(tmp_path: Path) -> None:
     path = tmp_path / "fy2030.yaml"
     path.write_text(FY2030_GRANDFATHERED, encoding="utf-8")
     ruleset = _copy_with(tmp_path, "alloc.gf.form", "value: linear", "value: compounding")
-    compounding = _check(path, "--ruleset", ruleset)["position"]
-    linear = _check(path, "--ruleset", "gxets-phase2")["position"]
-    assert compounding["allocation"]["grandfathering_t"] == 183_568
-    assert linear["allocation"]["grandfathering_t"] == 183_000
-    assert linear["allowances"]["allocated_t"] == 183_000  # the estimate stands in (INT-P2-22)
-    assert linear["compliance"]["shortfall_t"] == 7_000
+    compounding = _check(path, "--ruleset", ruleset)
+    linear = _check(path, "--ruleset", "gxets-phase2")
+    assert value(compounding, "position.allocation.grandfathering_t") == 183_568
+    assert value(linear, "position.allocation.grandfathering_t") == 183_000
+    assert value(linear, "position.allowances.allocated_t") == 183_000  # the estimate stands in (INT-P2-22)
+    assert value(linear, "position.compliance.shortfall_t") == 7_000
 
 
 def test_phase1_warns_that_annual_compliance_fields_are_ignored(tmp_path: Path) -> None:
     path = _variant(tmp_path, "lots:\n", "allowances: {allocated_t: 1}\nlots:\n", source=ACME)
     data = _check(path)
-    assert [issue["check"] for issue in data["issues"]] == ["CHK-SUB-ANNUAL-FIELDS-UNUSED"]
+    assert [issue.check for issue in data.issues] == ["CHK-SUB-ANNUAL-FIELDS-UNUSED"]
 
 
 def test_a_member_left_out_of_a_group_filing_is_named(tmp_path: Path) -> None:
@@ -207,9 +322,9 @@ def test_a_member_left_out_of_a_group_filing_is_named(tmp_path: Path) -> None:
     )
     path = _variant(tmp_path, "lots:\n", member + "lots:\n")
     data = _check(path, "--lang", "en")
-    (issue,) = data["issues"]
-    assert issue["message"]["en"].startswith("member(s) kanto-logistics are not themselves covered")
-    assert data["position"]["coverage_test"]["group_members_left_out"] == 1
+    (issue,) = data.issues
+    assert issue.message.en.startswith("member(s) kanto-logistics are not themselves covered")
+    assert value(data, "position.coverage_test.group_members_left_out") == 1
 
 
 # --- the purchase plan: allowances, credits within the cap, or the ceiling payment, whichever costs less ------------
@@ -231,14 +346,15 @@ def test_allowances_that_cost_no_less_than_the_ceiling_are_not_bought(tmp_path: 
 
 
 def test_credits_fill_the_cap_headroom_first_then_allowances_then_the_ceiling(tmp_path: Path) -> None:
-    """With the 80,000 t lot cancelled for FY2025 instead, Kanto's J-credits cover 120,000 of the 200,000 t allowances
-    leave: 80,000 t to buy and 160,000 − 120,000 = 40,000 t of cap headroom. Energy saving at ¥3,000 (30,000 t on
-    offer), then JCM at ¥3,500 (10,000 t) fill the headroom; allowances at ¥3,900 give 25,000 t; the last 15,000 t are
-    paid at ¥4,300. Renewable J-credits at ¥4,000 would beat the allowances, but cheaper credits fill the cap."""
+    """With the 80,000 t lot cancelled for the Phase-1 target instead, Kanto's J-credits cover 120,000 of the
+    200,000 t allowances leave: 80,000 t to buy and 160,000 − 120,000 = 40,000 t of cap headroom. Energy saving at
+    ¥3,000 (30,000 t on offer), then JCM at ¥3,500 (10,000 t) fill the headroom; allowances at ¥3,900 give 25,000 t;
+    the last 15,000 t are paid at ¥4,300. Renewable J-credits at ¥4,000 would beat the allowances, but cheaper
+    credits fill the cap."""
     submission = _variant(
         tmp_path,
-        "status_date: 2027-12-01\n    cancelled_for_fy: 2026\n",
-        "status_date: 2027-12-01\n    cancelled_for_fy: 2025\n",
+        "status_date: 2027-12-01\n    cancellation_purpose: phase2_fy2026\n",
+        "status_date: 2027-12-01\n    cancellation_purpose: phase1_target\n",
     )
     products = [
         _allowances(3_900),
@@ -247,8 +363,9 @@ def test_credits_fill_the_cap_headroom_first_then_allowances_then_the_ceiling(tm
         {**priced({"id": "jcm", "kind": "jcm", "title": {"ja": "JCM", "en": "JCM"}}, 3_500), "available_t": 10_000},
     ]
     data = _check(submission, "--market", write_snapshot(tmp_path, products))
-    assert (data["coverage"]["offsets_to_buy_t"], data["coverage"]["credits_headroom_t"]) == (80_000, 40_000)
-    plan = data["plan"]
+    assert (data.coverage.offsets_to_buy_t, data.coverage.classes["credits"].headroom_t) == (80_000, 40_000)
+    assert data.plan is not None
+    plan = data.plan.model_dump(mode="json")
     assert lines_of(plan) == {"gx": 25_000, "es": 30_000, "jcm": 10_000}
     assert plan["payment"]["quantity_t"] == 15_000
     assert excluded_of(plan) == {"re": "not_needed"}
@@ -258,7 +375,7 @@ def test_credits_fill_the_cap_headroom_first_then_allowances_then_the_ceiling(tm
     assert plan["totals"]["cost_with_tax_jpy"]["reference"] == 309_250_000
     jcm = next(line for line in plan["lines"] if line["product"] == "jcm")
     assert (jcm["venue"], jcm["deliver_by"]) == ("bilateral", "2028-01-28")
-    assert data["position"]["compliance"]["ceiling_payment_jpy"] == 344_000_000  # paying on all 80,000 t
+    assert value(data, "position.compliance.ceiling_payment_jpy") == 344_000_000  # paying on all 80,000 t
 
 
 def test_the_terminal_shows_the_ceiling_payment_as_a_plan_line() -> None:

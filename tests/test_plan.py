@@ -77,11 +77,13 @@ def test_acceptance_least_cost_mix_and_cost(tmp_path: Path) -> None:
     assert by_product["es"]["liquidity_basis"] == "none"
     assert by_product["es"]["by_need"] == {"direct": 57500}
     es_session = by_product["es"]["last_session"]
-    assert (es_session["date"], es_session["time"], es_session["settlement_date"]) == (
-        "2026-12-22",
+    assert (es_session["date"], es_session["time"], es_session["settlement_date"], es_session["cancellable_on"]) == (
+        "2026-12-18",
         "15:00",
-        "2026-12-29",
+        "2026-12-25",
+        "2026-12-28",  # a session on 12-21 settles on 12-28, but the registry is closed 29 Dec – 3 Jan (INT-P1-31)
     )
+    assert plan["registry_calendar"]["closed"] == ["12-29..01-03"]
     assert plan["last_order"]["date"] == "2026-12-18"  # the ERA auction comes first
     terms = {term["name"]: term["shown"] for term in plan["terms"]}
     assert terms == {
@@ -138,26 +140,28 @@ def test_voluntary_purchases_stop_at_the_cap_headroom(tmp_path: Path) -> None:
     assert plan["needs"][0]["offsets_to_buy_t"] == 210_000
     assert lines_of(plan) == {"dac": 132_500, "era": 20_000, "es": 57_500}
     dac = next(line for line in plan["lines"] if line["product"] == "dac")
-    assert (dac["venue"], dac["last_session"], dac["deliver_by"]) == ("bilateral", None, "2026-12-29")
+    assert (dac["venue"], dac["last_session"], dac["deliver_by"]) == ("bilateral", None, "2026-12-25")
     assert plan["needs"][0]["cap_planned_t"] == {"voluntary": 132_500}
 
 
 def test_beyond_the_liquidity_limit_the_remainder_is_reported(tmp_path: Path) -> None:
-    """20 business days of volume: energy saving 1,000 t/day → 20,000 t, renewables 500 t/day → 10,000 t."""
+    """Checked on 2026-12-07, 10 business days are left through the last session (12-18), fewer than the 20 of the
+    liquidity term: energy saving 1,000 t/day → 10,000 t, renewables 500 t/day → 5,000 t."""
     products = [
         priced(ERA, 1800),
         {**priced(ENERGY_SAVING, 4700), "daily_volume_t": 1000},
         {**priced(RENEWABLE, 6000), "daily_volume_t": 500},
     ]
     plan = plan_of(ACME, write_snapshot(tmp_path, products))
-    assert lines_of(plan) == {"era": 20000, "es": 20000, "re": 10000}
-    assert plan["totals"]["quantity_t"] == 50000
-    assert plan["totals"]["bilateral_or_tender_t"] == 27500
-    assert plan["needs"][0]["bilateral_or_tender_t"] == 27500
+    assert lines_of(plan) == {"era": 20000, "es": 10000, "re": 5000}
+    assert plan["totals"]["quantity_t"] == 35000
+    assert plan["totals"]["bilateral_or_tender_t"] == 42500
+    assert plan["needs"][0]["bilateral_or_tender_t"] == 42500
+    assert {line["product"]: line["liquidity_days"] for line in plan["lines"]} == {"era": None, "es": 10, "re": 10}
     assert {line["product"]: line["liquidity_limit_t"] for line in plan["lines"]} == {
         "era": 20000,
-        "es": 20000,
-        "re": 10000,
+        "es": 10000,
+        "re": 5000,
     }
 
 
@@ -234,15 +238,15 @@ def test_examples_print_a_plan_and_a_last_order_date() -> None:
     result = run_cli("check", ACME, "--market", EXAMPLES / "market" / "tse-2025-levels.yaml", "--lang", "en")
     assert result.exit_code == 0, result.stderr
     assert (
-        "Last order date: 2026-12-18 15:00 · Planned purchases 41,860 t-CO2 · Bilateral or tender needed 35,640 t-CO2"
+        "Last order date: 2026-12-18 15:00 · Planned purchases 20,930 t-CO2 · Bilateral or tender needed 56,570 t-CO2"
         in result.output
     )
     assert "Purchase plan (Market snapshot: TSE carbon-credit market, 2025 price levels (example)" in result.output
     assert "Example figures, not live prices" in result.output
-    assert "Cost before tax 230,920,000 yen (223,352,000–247,444,000)" in result.output
+    assert "Cost before tax 115,460,000 yen (111,676,000–123,722,000)" in result.output
     japanese = run_cli("check", ACME, "--market", EXAMPLES / "market" / "tse-2023-10-11_2024-03-29.yaml")
-    assert "最終発注日: 2026-12-22 15:00" in japanese.output
-    assert "相対取引又は入札で調達が必要な量: 40,080 t-CO2" in japanese.output
+    assert "最終発注日: 2026-12-18 15:00" in japanese.output
+    assert "相対取引又は入札で調達が必要な量: 58,790 t-CO2" in japanese.output
 
 
 def test_without_a_market_there_is_no_plan() -> None:
@@ -327,8 +331,9 @@ def with_payment_in_lieu(ruleset: Path, price: int) -> Path:
 
 
 def test_a_payment_in_lieu_settles_what_no_cheaper_product_supplies(phase1_copy: Path, tmp_path: Path) -> None:
-    """77,500 t with a 5,000-yen payment in lieu: ERA 20,000 × 1,800 and energy saving 20,000 × 4,700 (1,000 t/day for
-    20 days) are bought; renewables at 6,000 cost more than the payment, so 37,500 t are paid — nothing is left."""
+    """77,500 t with a 5,000-yen payment in lieu: ERA 20,000 × 1,800 and energy saving 10,000 × 4,700 (1,000 t/day for
+    the 10 business days left) are bought; renewables at 6,000 cost more than the payment, so 47,500 t are paid —
+    nothing is left."""
     products = [
         priced(ERA, 1800),
         {**priced(ENERGY_SAVING, 4700), "daily_volume_t": 1000},
@@ -336,30 +341,30 @@ def test_a_payment_in_lieu_settles_what_no_cheaper_product_supplies(phase1_copy:
     ]
     ruleset = with_payment_in_lieu(phase1_copy, 5000)
     plan = plan_of(ACME, write_snapshot(tmp_path, products), "--ruleset", ruleset)
-    assert lines_of(plan) == {"era": 20000, "es": 20000}
+    assert lines_of(plan) == {"era": 20000, "es": 10000}
     assert excluded_of(plan) == {"re": "payment_cheaper"}
     payment = plan["payment"]
     assert (payment["quantity_t"], payment["by_need"], payment["unit_price_jpy_per_t"]) == (
-        37500,
-        {"direct": 37500},
+        47500,
+        {"direct": 47500},
         5000,
     )
-    assert (payment["cost_jpy"], payment["tax_jpy"], payment["cost_with_tax_jpy"]) == (187_500_000, 0, 187_500_000)
+    assert (payment["cost_jpy"], payment["tax_jpy"], payment["cost_with_tax_jpy"]) == (237_500_000, 0, 237_500_000)
     assert payment["due"] == "2026-12-31"
     assert (
         plan["needs"][0]["planned_t"],
         plan["needs"][0]["payment_t"],
         plan["needs"][0]["bilateral_or_tender_t"],
     ) == (
-        40000,
-        37500,
+        30000,
+        47500,
         0,
     )
     totals = plan["totals"]
-    assert (totals["quantity_t"], totals["payment_t"], totals["bilateral_or_tender_t"]) == (40000, 37500, 0)
-    assert totals["cost_jpy"]["reference"] == 317_500_000  # 36,000,000 + 94,000,000 + 187,500,000
-    assert totals["tax_jpy"]["reference"] == 13_000_000  # 10 % of the two purchases; the payment bears none here
-    assert totals["cost_with_tax_jpy"]["reference"] == 330_500_000
+    assert (totals["quantity_t"], totals["payment_t"], totals["bilateral_or_tender_t"]) == (30000, 47500, 0)
+    assert totals["cost_jpy"]["reference"] == 320_500_000  # 36,000,000 + 47,000,000 + 237,500,000
+    assert totals["tax_jpy"]["reference"] == 8_300_000  # 10 % of the two purchases; the payment bears none here
+    assert totals["cost_with_tax_jpy"]["reference"] == 328_800_000
 
 
 def test_at_the_same_price_the_payment_in_lieu_is_chosen(phase1_copy: Path, tmp_path: Path) -> None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -42,3 +44,16 @@ def test_the_plan_excerpt_is_what_check_with_a_market_prints(marker: str, submis
     printed = run_cli("check", submission, "--market", market_file, "--lang", "en").output.splitlines()
     for line in excerpt:
         assert line in printed, f"README line not printed: {line!r}"
+
+
+def test_the_api_example_prints_what_the_readme_says() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    start = readme.index("<!-- api-example -->")
+    code = re.search(r"```python\n(.*?)```", readme[start:], flags=re.S)
+    assert code, "no python block after the api-example marker"
+    lines = [line for line in code.group(1).splitlines() if line.strip()]
+    assert len(lines) == 5, "the README promises a five-line example"
+    printed = _block_after(readme, "prints (a test runs it):")
+    run = subprocess.run([sys.executable, "-c", code.group(1)], capture_output=True, text=True, cwd=ROOT, check=False)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.splitlines() == printed

@@ -67,7 +67,7 @@ def _render_error(path: Path, tmp_path: Path) -> str:
 
 def test_a_result_that_is_not_json_is_located(tmp_path: Path) -> None:
     bad = tmp_path / "result.json"
-    bad.write_text('{\n  "format": "gxets.result.v1",\n  "firm": ,\n}\n', encoding="utf-8")
+    bad.write_text('{\n  "format": "gxets.result.v2",\n  "firm": ,\n}\n', encoding="utf-8")
     assert f"{bad}:3:11: not valid JSON: Expecting value" in _render_error(bad, tmp_path)
 
 
@@ -75,7 +75,15 @@ def test_a_submission_is_not_a_result(tmp_path: Path) -> None:
     assert f"{display_path(ACME)}:1:1: not valid JSON" in _render_error(ACME, tmp_path)
     other = tmp_path / "other.json"
     other.write_text('{"format": "gxets.submission.v1"}', encoding="utf-8")
-    assert "not a gxets.result.v1 result (format: 'gxets.submission.v1')" in _render_error(other, tmp_path)
+    assert "not a gxets.result.v2 result (format: 'gxets.submission.v1')" in _render_error(other, tmp_path)
+
+
+def test_a_v1_result_is_refused_with_what_to_do(tmp_path: Path) -> None:
+    old = tmp_path / "result.json"
+    old.write_text('{"format": "gxets.result.v1", "lots": []}', encoding="utf-8")
+    err = _render_error(old, tmp_path)
+    assert "a gxets.result.v1 result: this version renders gxets.result.v2 only" in err
+    assert "run `gxets check` on the submission again" in err
 
 
 def test_a_result_with_a_bad_field_names_its_path(checked: Path, tmp_path: Path) -> None:

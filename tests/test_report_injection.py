@@ -5,11 +5,11 @@ from __future__ import annotations
 import io
 import re
 from pathlib import Path
-from typing import Any
 
 import openpyxl
 import pytest
 
+from gxets_rules.model.result import Result
 from gxets_rules.render.html import render_html
 from gxets_rules.render.xlsx import render_xlsx
 from tests.conftest import ACME
@@ -37,14 +37,14 @@ def hostile_submission(folder: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def hostile(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+def hostile(tmp_path_factory: pytest.TempPathFactory) -> Result:
     result = check_result(hostile_submission(tmp_path_factory.mktemp("hostile")))
-    assert result["firm"]["name"] == FIRM and result["lots"][0]["id"] == LOT_ID
+    assert result.firm.name == FIRM and result.lots[0].id == LOT_ID
     return result
 
 
 @pytest.mark.parametrize("lang", ["ja", "en"])
-def test_html_escapes_the_firm_name_and_lot_id(hostile: dict[str, Any], lang: str) -> None:
+def test_html_escapes_the_firm_name_and_lot_id(hostile: Result, lang: str) -> None:
     page = render_html(hostile, lang)
     assert "<script" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
@@ -55,7 +55,7 @@ def test_html_escapes_the_firm_name_and_lot_id(hostile: dict[str, Any], lang: st
 
 
 @pytest.mark.parametrize("lang", ["ja", "en"])
-def test_workbook_stores_every_such_text_as_a_string(hostile: dict[str, Any], lang: str) -> None:
+def test_workbook_stores_every_such_text_as_a_string(hostile: Result, lang: str) -> None:
     data = render_xlsx(hostile, lang)
     parts = workbook_xml(data)
     sheets = {name: text for name, text in parts.items() if name.startswith("xl/worksheets/sheet")}

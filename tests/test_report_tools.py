@@ -13,16 +13,17 @@ import struct
 import subprocess
 import warnings
 from pathlib import Path
-from typing import Any
 
 import openpyxl
 import pytest
 
+from gxets_rules.model.result import Result
 from gxets_rules.render.html import render_html
 from gxets_rules.render.xlsx import render_xlsx
 from tests.conftest import ACME
 from tests.reports_support import (
     CHROMIUM,
+    CHROMIUM_FLAGS,
     L4_FAILS,
     L5_FAILS,
     LIBREOFFICE,
@@ -42,12 +43,12 @@ SHEETS = ["Summary", "Position", "Lots", "Criteria", "Ownership", "Interpretatio
 
 
 @pytest.fixture(scope="module")
-def acme() -> dict[str, Any]:
+def acme() -> Result:
     return check_result(ACME)
 
 
 @pytest.fixture(scope="module")
-def hostile(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+def hostile(tmp_path_factory: pytest.TempPathFactory) -> Result:
     return check_result(hostile_submission(tmp_path_factory.mktemp("hostile")))
 
 
@@ -55,13 +56,7 @@ def chromium(page: Path, tmp_path: Path, *args: str) -> str:
     """Run headless Chromium on a local page, with every network and background service off."""
     command = [
         tool(CHROMIUM, "renders the HTML report"),
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
+        *CHROMIUM_FLAGS,
         f"--user-data-dir={tmp_path / 'chromium-profile'}",
         *args,
         page.as_uri(),
@@ -71,13 +66,13 @@ def chromium(page: Path, tmp_path: Path, *args: str) -> str:
     return proc.stdout
 
 
-def dom_of(result: dict[str, Any], lang: str, tmp_path: Path) -> str:
+def dom_of(result: Result, lang: str, tmp_path: Path) -> str:
     page = tmp_path / f"report-{lang}.html"
     page.write_text(render_html(result, lang), encoding="utf-8")
     return chromium(page, tmp_path, "--dump-dom")
 
 
-def test_chromium_renders_the_key_figures(acme: dict[str, Any], tmp_path: Path) -> None:
+def test_chromium_renders_the_key_figures(acme: Result, tmp_path: Path) -> None:
     dom = dom_of(acme, "ja", tmp_path)
     assert re.search(r'id="offsets-to-buy">77,500 t-CO2<', dom)
     assert rows_of(dom, "lots") == LOTS_JA
@@ -90,13 +85,13 @@ def test_chromium_renders_the_key_figures(acme: dict[str, Any], tmp_path: Path) 
     assert "svg" in tags and "script" not in tags
 
 
-def test_chromium_renders_the_english_report(acme: dict[str, Any], tmp_path: Path) -> None:
+def test_chromium_renders_the_english_report(acme: Result, tmp_path: Path) -> None:
     dom = dom_of(acme, "en", tmp_path)
     assert re.search(r'id="offsets-to-buy">77,500 t-CO2<', dom)
     assert [row[4] for row in rows_of(dom, "lots")] == ["eligible"] * 3 + ["ineligible"] * 2
 
 
-def test_chromium_takes_a_screenshot_with_japanese_fonts(acme: dict[str, Any], tmp_path: Path) -> None:
+def test_chromium_takes_a_screenshot_with_japanese_fonts(acme: Result, tmp_path: Path) -> None:
     fonts = subprocess.run(
         [tool(("fc-list",), "lists the installed fonts"), ":lang=ja", "family"],
         capture_output=True,
@@ -115,7 +110,7 @@ def test_chromium_takes_a_screenshot_with_japanese_fonts(acme: dict[str, Any], t
     assert len(data) > 100_000, "a page of text, tables and a chart, not a blank image"
 
 
-def test_chromium_prints_the_report_on_a4(acme: dict[str, Any], tmp_path: Path) -> None:
+def test_chromium_prints_the_report_on_a4(acme: Result, tmp_path: Path) -> None:
     page = tmp_path / "report-ja.html"
     page.write_text(render_html(acme, "ja"), encoding="utf-8")
     pdf = tmp_path / "report-ja.pdf"
@@ -125,7 +120,7 @@ def test_chromium_prints_the_report_on_a4(acme: dict[str, Any], tmp_path: Path) 
     assert {(round(float(w)), round(float(h))) for w, h in boxes} == {(595, 842)}  # A4 in points, every page
 
 
-def test_chromium_keeps_a_hostile_firm_name_inert(hostile: dict[str, Any], tmp_path: Path) -> None:
+def test_chromium_keeps_a_hostile_firm_name_inert(hostile: Result, tmp_path: Path) -> None:
     dom = dom_of(hostile, "ja", tmp_path)
     text, tags = page_text(dom)
     assert "script" not in tags
@@ -159,7 +154,7 @@ def libreoffice_csv(workbook: bytes, tmp_path: Path) -> dict[str, list[list[str]
     return sheets
 
 
-def test_libreoffice_opens_the_workbook_and_shows_the_same_figures(acme: dict[str, Any], tmp_path: Path) -> None:
+def test_libreoffice_opens_the_workbook_and_shows_the_same_figures(acme: Result, tmp_path: Path) -> None:
     workbook = render_xlsx(acme, "ja")
     sheets = libreoffice_csv(workbook, tmp_path)
     summary = [row[:2] for row in sheets["Summary"]]
@@ -174,7 +169,7 @@ def test_libreoffice_opens_the_workbook_and_shows_the_same_figures(acme: dict[st
         assert openpyxl.load_workbook(io.BytesIO(workbook)).sheetnames == SHEETS
 
 
-def test_libreoffice_shows_a_formula_like_lot_id_as_text(hostile: dict[str, Any], tmp_path: Path) -> None:
+def test_libreoffice_shows_a_formula_like_lot_id_as_text(hostile: Result, tmp_path: Path) -> None:
     sheets = libreoffice_csv(render_xlsx(hostile, "ja"), tmp_path)
     assert sheets["Lots"][1][0] == LOT_ID
     assert sheets["Lots"][2][6] == "@SUM(1+1)"

@@ -10,11 +10,11 @@ import copy
 import io
 import re
 from pathlib import Path
-from typing import Any
 
 import openpyxl
 import pytest
 
+from gxets_rules.model.result import EvidenceItem, LotResult, Result
 from gxets_rules.render.chart import axis_step, plot
 from gxets_rules.render.html import render_html
 from gxets_rules.render.text import render_text
@@ -34,17 +34,17 @@ from tests.reports_support import (
 
 
 @pytest.fixture(scope="module")
-def acme() -> dict[str, Any]:
+def acme() -> Result:
     return check_result(ACME)
 
 
 @pytest.fixture(scope="module")
-def html_ja(acme: dict[str, Any]) -> str:
+def html_ja(acme: Result) -> str:
     return render_html(acme, "ja")
 
 
 @pytest.fixture(scope="module")
-def xlsx_ja(acme: dict[str, Any]) -> bytes:
+def xlsx_ja(acme: Result) -> bytes:
     return render_xlsx(acme, "ja")
 
 
@@ -134,7 +134,7 @@ def test_html_is_self_contained(html_ja: str) -> None:
     assert '"Noto Sans CJK JP"' in html_ja
 
 
-def test_html_in_english(acme: dict[str, Any]) -> None:
+def test_html_in_english(acme: Result) -> None:
     html = render_html(acme, "en")
     assert '<html lang="en">' in html
     assert re.search(r'id="offsets-to-buy">77,500 t-CO2<', html)
@@ -145,7 +145,7 @@ def test_html_in_english(acme: dict[str, Any]) -> None:
 def test_a_firm_in_no_group_is_headed_without_one() -> None:
     """Kanto Cement (the Phase-2 example) gives no group: its header must not read 'Group None'."""
     result = check_result(PHASE2_EXAMPLE)
-    assert result["firm"]["group"] is None
+    assert result.firm.group is None
     firm = '<p id="firm"><strong>Kanto Cement K.K.（関東セメント株式会社）</strong> (kanto-cement)</p>'
     assert firm in render_html(result, "en")
     assert render_text(result, "en").startswith(
@@ -153,7 +153,7 @@ def test_a_firm_in_no_group_is_headed_without_one() -> None:
     )
 
 
-def test_same_result_same_html(acme: dict[str, Any], html_ja: str) -> None:
+def test_same_result_same_html(acme: Result, html_ja: str) -> None:
     assert render_html(copy.deepcopy(acme), "ja") == html_ja
 
 
@@ -175,8 +175,10 @@ def test_workbook_sheets_tables_and_formats(xlsx_ja: bytes) -> None:
         ["L5", "J-クレジット", 5000, "他目的で無効化済み", "不適格", 0],
     ]
     assert lots["C2"].number_format == "#,##0"
-    assert lots["I5"].value == "P1-VOL-METHOD-FAMILY, P1-VOL-PRIORITY-APPROVED, P1-VOL-REGISTERED"
-    assert lots["J5"].value == "P1-VOL-JCM-DIFFICULT, P1-VOL-INVOLVEMENT, P1-VOL-INITIAL-PHASE, P1-VOL-CONTINUITY"
+    assert lots["I5"].value == "P1-VOL-METHOD-FAMILY, P1-VOL-REGISTERED"
+    assert (
+        lots["J5"].value == "P1-VOL-INVOLVEMENT, P1-VOL-INITIAL-PHASE, P1-VOL-CONTINUITY"
+    )  # Peru: never a JCM partner
     for name in wb.sheetnames[1:]:
         assert wb[name].freeze_panes == "A2", name
         assert wb[name].auto_filter.ref.startswith("A1:"), name
@@ -188,16 +190,17 @@ def test_workbook_criteria_of_l4_and_l5_with_citations(xlsx_ja: bytes) -> None:
     assert failed == {("L4", cid): src for cid, src in L4_FAILS.items()} | {("L5", c): s for c, s in L5_FAILS.items()}
 
 
-def test_workbook_reads_cite_a_clause_only_where_a_parameter_has_one(acme: dict[str, Any]) -> None:
+def test_workbook_reads_cite_a_clause_only_where_a_parameter_has_one(acme: Result) -> None:
     """A parameter without a clause reads as the HTML shows it: no ``[None]`` after its value."""
-    data = copy.deepcopy(acme)
-    l4 = next(lot for lot in data["lots"] if lot["id"] == "L4")
-    criterion = next(c for c in l4["criteria"] if c["id"] == "P1-VOL-METHOD-FAMILY")
-    criterion["params"][0]["source"] = None
+    l4 = next(lot for lot in acme.lots if lot.id == "L4")
+    (pid,) = l4.criteria["P1-VOL-METHOD-FAMILY"].params
+    params = dict(acme.catalogue.params)
+    params[pid] = params[pid].model_copy(update={"source": None})
+    data = acme.model_copy(update={"catalogue": acme.catalogue.model_copy(update={"params": params})})
     sheet = openpyxl.load_workbook(io.BytesIO(render_xlsx(data, "en")))["Criteria"]
     (reads,) = [r[7] for r in sheet.iter_rows(min_row=2, values_only=True) if r[:2] == ("L4", "P1-VOL-METHOD-FAMILY")]
     last = reads.splitlines()[-1]
-    assert last.startswith(f"{criterion['params'][0]['name']} (FY") and not last.endswith("]"), last
+    assert last.startswith(f"{params[pid].name} (FY") and not last.endswith("]"), last
 
 
 def test_workbook_has_a_native_chart_of_the_paths_and_no_formula(xlsx_ja: bytes) -> None:
@@ -222,78 +225,72 @@ def test_workbook_says_when_there_is_no_evidence() -> None:
     ]
 
 
-def test_same_result_same_workbook_bytes(acme: dict[str, Any], xlsx_ja: bytes) -> None:
+def test_same_result_same_workbook_bytes(acme: Result, xlsx_ja: bytes) -> None:
     assert render_xlsx(copy.deepcopy(acme), "ja") == xlsx_ja
 
 
-def test_workbook_in_english(acme: dict[str, Any]) -> None:
+def test_workbook_in_english(acme: Result) -> None:
     wb = openpyxl.load_workbook(io.BytesIO(render_xlsx(acme, "en")))
     assert [c.value for c in wb["Lots"][1]][:5] == ["Lot", "Kind", "Quantity (t-CO2)", "Status", "Verdict"]
     assert wb["Lots"]["E5"].value == "ineligible"
 
 
-# --- parts others add to the result: shown generically ----------------------------------------------------------------
-def with_plan_and_evidence(result: dict[str, Any]) -> dict[str, Any]:
-    data = copy.deepcopy(result)
-    data["plan"] = {
-        "rows": [
-            {
-                "product": {"ja": "超過削減枠", "en": "Excess reduction allowance"},
-                "quantity_t": 20000,
-                "cost_jpy": 36000000,
-                "last_order_session": "2026-12-18 15:00",
-            },
-            {
-                "product": {"ja": "J-クレジット（省エネルギー）", "en": "J-credit (energy saving)"},
-                "quantity_t": 57500,
-                "cost_jpy": 270250000,
-                "last_order_session": "2026-12-23 15:00",
-            },
-        ],
-        "total_cost_jpy": 306250000,
-    }
-    l4 = next(lot for lot in data["lots"] if lot["id"] == "L4")
-    for item in l4["criteria"]:
-        item["evidence"] = []  # only the evidence set here, so the expectations below are exact
-    criterion = next(c for c in l4["criteria"] if c["id"] == "P1-VOL-INVOLVEMENT")
-    criterion["evidence"] = [
-        {"kind": "ownership_path", "text": "Alpha →30%→ JV1 →20%→ VCS-1234", "data": {"share": "0.06"}}
-    ]
-    return data
+# --- the purchase plan and the evidence ------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def acme_with_market() -> Result:
+    return check_result(ACME, "--market", EXAMPLES / "market" / "tse-2025-levels.yaml")
 
 
-def test_plan_and_evidence_are_shown_when_present(acme: dict[str, Any]) -> None:
-    data = with_plan_and_evidence(acme)
+def with_evidence(result: Result, lot_id: str, criterion_id: str, evidence: EvidenceItem) -> Result:
+    """The result with one piece of evidence under one criterion of a lot, and none anywhere else in that lot."""
+
+    def changed(lot: LotResult) -> LotResult:
+        criteria = {
+            cid: record.model_copy(update={"evidence": [evidence] if cid == criterion_id else []})
+            for cid, record in lot.criteria.items()
+        }
+        return lot.model_copy(update={"criteria": criteria})
+
+    return result.model_copy(update={"lots": [changed(lot) if lot.id == lot_id else lot for lot in result.lots]})
+
+
+def test_plan_and_evidence_are_shown_when_present(acme_with_market: Result) -> None:
+    evidence = EvidenceItem(kind="ownership_path", text="Alpha →30%→ JV1 →20%→ VCS-1234", data={"share": "0.06"})
+    data = with_evidence(acme_with_market, "L4", "P1-VOL-INVOLVEMENT", evidence)
     html = render_html(data, "ja")
     assert html.index('id="verdict"') < html.index('id="plan"') < html.index('id="reconciliation"')
     text, _ = page_text(html[html.index('id="plan"') : html.index('id="reconciliation"')])
-    assert "total_cost_jpy 306,250,000 円" in text
-    assert "J-クレジット（省エネルギー） 57,500 t-CO2 270,250,000 円 2026-12-23 15:00" in text
+    assert "購入に代わる支払 定義なし" in text  # the Phase-1 rule set has no payment in lieu
+    assert "j_credit_energy_saving 1001000 6,880 t-CO2" in text  # product, code, quantity to buy
     assert "根拠 (ownership_path): Alpha →30%→ JV1 →20%→ VCS-1234" in lot_criteria(html, 4)["P1-VOL-INVOLVEMENT"][2]
     wb = openpyxl.load_workbook(io.BytesIO(render_xlsx(data, "ja")))
     assert wb.sheetnames[-1] == "Plan"
-    plan = wb["Plan"]
-    assert (plan["B2"].value, plan["B2"].number_format) == (306250000, "¥#,##0")
-    assert [c.value for c in plan[4]] == ["product", "quantity_t", "cost_jpy", "last_order_session"]
-    assert [c.value for c in plan[6]] == ["J-クレジット（省エネルギー）", 57500, 270250000, "2026-12-23 15:00"]
-    assert (plan["B6"].number_format, plan["C6"].number_format) == ("#,##0", "¥#,##0")
-    evidence = list(wb["Ownership"].iter_rows(min_row=2, values_only=True))
-    assert evidence == [
+    rows = [[c for c in row if c.value is not None] for row in wb["Plan"].iter_rows()]
+    (energy_saving,) = [row for row in rows if any(c.value == "j_credit_energy_saving" for c in row)]
+    amounts = [(c.value, c.number_format) for c in energy_saving if isinstance(c.value, int)]
+    assert amounts == [(10, "General"), (6880, "#,##0"), (6880, "#,##0")]  # days of volume, liquidity limit, quantity
+    needs = next(i for i, row in enumerate(rows) if row and row[0].value == "相対取引又は入札で調達が必要な量")
+    assert next((c.value, c.number_format) for c in rows[needs + 1] if isinstance(c.value, int)) == (56570, "#,##0")
+    evidence_rows = list(wb["Ownership"].iter_rows(min_row=2, values_only=True))
+    assert evidence_rows == [
         ("L4", "P1-VOL-INVOLVEMENT", "要確認", "ownership_path", "Alpha →30%→ JV1 →20%→ VCS-1234", '{"share": "0.06"}')
     ]
 
 
-def test_plan_yes_no_reads_the_same_in_the_workbook_as_in_the_page(acme: dict[str, Any]) -> None:
+def test_plan_yes_no_reads_the_same_in_the_workbook_as_in_the_page(acme_with_market: Result) -> None:
     """A plan's booleans (the snapshot's ``example``, a line's ``price_capped``) are words in both reports."""
-    data = copy.deepcopy(acme)
-    data["plan"] = {"example": True, "lines": [{"title": "J-credit", "price_capped": False, "quantity_t": 13760}]}
-    html = render_html(data, "en")
+    html = render_html(acme_with_market, "en")
     text, _ = page_text(html[html.index('id="plan"') : html.index('id="reconciliation"')])
-    assert "example yes" in text and "J-credit no 13,760 t-CO2" in text
-    plan = openpyxl.load_workbook(io.BytesIO(render_xlsx(data, "en")))["Plan"]
-    assert [c.value for c in plan[2]][:2] == ["example", "yes"]
-    assert [c.value for c in plan[5]] == ["J-credit", "no", 13760]
-    assert plan["C5"].number_format == "#,##0"
+    assert "346 2025-12-26 yes tse-2025-levels.yaml" in text  # the snapshot: age, date, example, file
+    assert "volume 10 6,880 t-CO2 no" in text  # a line: liquidity basis, days counted, limit, price capped
+    rows = [
+        [c.value for c in row]
+        for row in openpyxl.load_workbook(io.BytesIO(render_xlsx(acme_with_market, "en")))["Plan"].iter_rows()
+    ]
+    (snapshot,) = [row for row in rows if "tse-2025-levels.yaml" in row]
+    assert snapshot[:4] == [346, "2025-12-26", "yes", "tse-2025-levels.yaml"]
+    (line,) = [row for row in rows if "j_credit_energy_saving" in row]
+    assert line[6:10] == ["volume", 10, 6880, "no"]
 
 
 def test_a_yes_no_figure_of_a_reconciliation_is_worded_in_the_workbook() -> None:
@@ -338,7 +335,7 @@ def test_data_issues_are_listed_with_their_location(tmp_path: Path) -> None:
     submission = tmp_path / "submission.yaml"
     submission.write_text(text.replace("    vintage: 2023\n", ""), encoding="utf-8")
     result = check_result(submission)
-    assert [(i["check"], i["lot"]) for i in result["issues"]] == [("CHK-LOT-VINTAGE-GIVEN", "L1")]
+    assert [(i.check, i.lot) for i in result.issues] == [("CHK-LOT-VINTAGE-GIVEN", "L1")]
     rows = rows_of(render_html(result, "en"), "issues")
     assert len(rows) == 1 and rows[0][:3] == ["warning", "CHK-LOT-VINTAGE-GIVEN", "L1"]
     assert rows[0][3].endswith("submission.yaml:41:5")

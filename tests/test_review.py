@@ -4,6 +4,7 @@ batch, the summary files, exit codes, and the same bytes however the batch is ru
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -11,8 +12,13 @@ import pytest
 from openpyxl import load_workbook
 
 from benchmarks.synthetic_batch import generate_batch
+from gxets_rules.app.pipeline import ruleset_for
+from gxets_rules.app.review.claims import claims_of, era_balances
 from gxets_rules.app.review.firm import folder_name
+from gxets_rules.model.review import EraBalance, ReviewSummary, Totals
+from gxets_rules.model.submission import CreditLot
 from gxets_rules.render.review_text import MAX_LINES, render_review_text
+from gxets_rules.ruleset.schema import ClaimVocabulary
 from tests.conftest import ACME, EXAMPLES, run_cli
 from tests.hostile.corpus import located, read_expect
 
@@ -287,11 +293,51 @@ def test_a_temporary_file_left_by_a_killed_run_is_removed_by_the_next(tmp_path: 
 def test_the_terminal_lists_at_most_fifty_allowance_excesses() -> None:
     """Like the double claims and invalid files: the summary files hold every seller, the terminal the first 50."""
     sellers = [
-        {"seller_firm_id": f"seller-{n:02d}", "created_t": 100, "claimed_t": 100 + excess, "excess_t": excess}
+        EraBalance(
+            seller_firm_id=f"seller-{n:02d}",
+            seller_evaluated=True,
+            created_t=100,
+            claimed_t=100 + excess,
+            excess_t=excess,
+            claims=[],
+        )
         for n, excess in enumerate([0] + [1] * 60)
     ]
-    totals = {"firms": 61, "invalid": 0, "double_claims": 0, "era_excess_sellers": 60}
-    summary = {"totals": totals, "double_claims": [], "era": sellers, "invalid": []}
+    counts = {"need_t": 0, "usable_t": 0, "offsets_to_buy_t": 0, "era_supply_t": 6_100, "era_demand_t": 6_160}
+    totals = Totals(
+        firms=61,
+        invalid=0,
+        double_claims=0,
+        double_claimed_t=0,
+        era_excess_sellers=60,
+        by_kind=[],
+        by_tse_category=[],
+        **counts,
+    )
+    summary = ReviewSummary(
+        engine="test", as_of=None, inputs={}, firms=[], invalid=[], double_claims=[], era=sellers, totals=totals
+    )
     lines = render_review_text(summary, "en").splitlines()[1:]
     assert len(lines) == MAX_LINES == 50
     assert lines[0].split(":")[0].endswith("seller-01") and lines[-1].split(":")[0].endswith("seller-50")
+
+
+def test_which_lots_claim_and_which_kind_is_created_is_the_rule_sets_to_say() -> None:
+    """Phase 1 says a sold lot claims nothing and allowances are created by participants; a rule set that says
+    nothing claims every lot and balances no creator."""
+    project = {"id": "P", "country": "JP", "programme": "j_credit"}
+    lots = [
+        CreditLot.model_validate(lot)
+        for lot in (
+            {"id": "SOLD", "kind": "j_credit", "quantity_t": 5, "status": "sold", "status_date": date(2025, 1, 6)},
+            {"id": "HELD", "kind": "j_credit", "quantity_t": 7, "status": "held", "origin_firm_id": "x"},
+            {"id": "ERA", "kind": "era", "quantity_t": 9, "status": "held", "origin_firm_id": "green-steel"},
+        )
+        for lot in [{**lot, "project": project} if lot["kind"] != "era" else lot]
+    ]
+    phase1 = ruleset_for("gxets-phase1").manifest.claims
+    claims = claims_of(lots, phase1, "firm", 0, "firm.yaml")
+    assert [(c.lot_id, c.origin_firm_id) for c in claims] == [("HELD", None), ("ERA", "green-steel")]
+    claims = claims_of(lots, ClaimVocabulary(), "firm", 0, "firm.yaml")
+    assert [(c.lot_id, c.origin_firm_id) for c in claims] == [("SOLD", None), ("HELD", None), ("ERA", None)]
+    assert era_balances(claims, []) == []

@@ -7,12 +7,14 @@ import io
 import subprocess
 import sys
 import time
+import warnings
 import zipfile
 from pathlib import Path
 
 import defusedxml
 import openpyxl
 import pytest
+from openpyxl.utils import get_column_letter
 from openpyxl.xml import functions
 
 from gxets_rules.io.submission_reader import load_submission
@@ -225,23 +227,34 @@ def _refused_with(tmp_path: Path, cells: dict[tuple[str, str], object]) -> str:
     return stderr
 
 
+def _lot_columns() -> list[str]:
+    """The ACME workbook's lot-sheet headers, column A first (columns move when the format gains a field)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        sheet = openpyxl.load_workbook(WORKBOOK, read_only=True)["クレジット"]
+        return [str(cell.value) for cell in next(sheet.iter_rows(max_row=1))]
+
+
 def test_every_structure_problem_is_reported_at_once(tmp_path: Path) -> None:
-    cells = {("クレジット", "X1"): "色", ("クレジット", "Y2"): "memo", ("企業", "A5"): "住所", ("企業", "B5"): "東京"}
-    stderr = _refused_with(tmp_path, cells)
+    after, next_after = (get_column_letter(len(_lot_columns()) + n) for n in (1, 2))
+    cells = {("クレジット", f"{after}1"): "色", ("クレジット", f"{next_after}2"): "memo"}
+    stderr = _refused_with(tmp_path, {**cells, ("企業", "A5"): "住所", ("企業", "B5"): "東京"})
     assert "3 problem(s)" in stderr
-    assert "wb.xlsx:クレジット!X1: unknown column '色'" in stderr
-    assert "wb.xlsx:クレジット!Y2: a value in a column without a header" in stderr
+    assert f"wb.xlsx:クレジット!{after}1: unknown column '色'" in stderr
+    assert f"wb.xlsx:クレジット!{next_after}2: a value in a column without a header" in stderr
     assert "wb.xlsx:企業!A5: unknown item '住所'" in stderr
 
 
 def test_value_problems_and_model_problems_come_together(tmp_path: Path) -> None:
     # a formula without a saved result, a bare number in a date column, a kind that does not exist
+    date_column = get_column_letter(_lot_columns().index("状態の日付") + 1)
     stderr = _refused_with(
-        tmp_path, {("クレジット", "C2"): "=1/0", ("クレジット", "U2"): 46_363, ("クレジット", "B3"): "gold"}
+        tmp_path,
+        {("クレジット", "C2"): "=1/0", ("クレジット", f"{date_column}2"): 46_363, ("クレジット", "B3"): "gold"},
     )
     assert "3 problem(s)" in stderr
     assert "wb.xlsx:クレジット!C2: formula =1/0 has no saved result; enter the value" in stderr
-    assert "wb.xlsx:クレジット!U2: expected a date (YYYY-MM-DD), got the number 46363" in stderr
+    assert f"wb.xlsx:クレジット!{date_column}2: expected a date (YYYY-MM-DD), got the number 46363" in stderr
     assert "wb.xlsx:クレジット!B3: lots[1](L2).kind: Input should be" in stderr
 
 

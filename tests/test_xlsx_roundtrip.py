@@ -134,8 +134,8 @@ def test_a_template_filled_in_japanese_checks_like_the_yaml_example(tmp_path: Pa
     ]
     lot_headers += ["ヴィンテージ", "売買の区分", "プロジェクト・ID", "プロジェクト・名称", "プロジェクト・実施国"]
     lot_headers += ["プロジェクト・プログラム", "プロジェクト・方法論コード", "プロジェクト・事務局登録ID"]
-    lot_headers += ["プロジェクト・登録申請日", "状態", "状態の日付", "状態の備考"]
-    held = ["held", None, None]
+    lot_headers += ["プロジェクト・登録申請日", "状態", "状態の日付", "状態の備考", "無効化の目的"]
+    held = ["held", None, None, None]
     lots = [
         [
             "L1",
@@ -176,6 +176,7 @@ def test_a_template_filled_in_japanese_checks_like_the_yaml_example(tmp_path: Pa
             "cancelled_gxets",
             "2026-12-05",
             None,
+            "phase1_target",
         ],
         [
             "L3",
@@ -235,8 +236,12 @@ def test_a_template_filled_in_japanese_checks_like_the_yaml_example(tmp_path: Pa
             "cancelled_other",
             "2025-06-30",
             "温対法（SHK制度）の調整後排出量報告のための無効化",
+            None,
         ],
     ]
+    lot_headers.append("プロジェクト・方法論モジュール")
+    for row in lots:
+        row.append("BL-UP" if row[0] == "L4" else None)  # the REDD+ framework's module (INT-P1-25)
     _fill(wb["クレジット"], lot_headers, lots)
     wb.save(tmp_path / "filled.xlsx")
     assert check_json(tmp_path / "filled.xlsx") == check_json(ACME)

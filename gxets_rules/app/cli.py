@@ -44,11 +44,12 @@ from gxets_rules.app.review.export import CSV_TABLES, csv_text
 from gxets_rules.app.review.firm import ReviewOptions
 from gxets_rules.app.review.ledger import open_ledger, submission_query
 from gxets_rules.app.review.letter import build_letter
+from gxets_rules.app.web.commands import serve, users_group
 from gxets_rules.evaluate.result import build_result
 from gxets_rules.evaluate.rulesets import load_ruleset
 from gxets_rules.io.cancellations_csv import read_cancellations
 from gxets_rules.io.result_reader import DEFAULT_MAX_RESULT_BYTES, load_result
-from gxets_rules.io.writers import atomic_write_bytes, canonical_json, write_json
+from gxets_rules.io.writers import atomic_write_bytes, canonical_json, result_bytes
 from gxets_rules.io.xlsx.guard import DEFAULT_MAX_ROWS, XLSX_SUFFIX, XlsxLimits
 from gxets_rules.io.xlsx.template import template_bytes
 from gxets_rules.model.desk import DECISIONS
@@ -220,7 +221,7 @@ def evaluation_options(func: Callable[..., Any]) -> Callable[..., Any]:
         click.option(
             "--as-of",
             type=click.DateTime(formats=["%Y-%m-%d"]),
-            help="Evaluation date (default: the submission's, else today).",
+            help="Evaluation date (default: the submission's, else today in Japan).",
         ),
         click.option(
             "--ownership",
@@ -235,7 +236,7 @@ def evaluation_options(func: Callable[..., Any]) -> Callable[..., Any]:
         ),
     ]
     for option in reversed(options):
-        func = option(func)
+        func = option(func)  # type: ignore[operator]
     return func
 
 
@@ -266,24 +267,24 @@ def checked(
 def check(fmt: str, out: Path | None, reports: list[str], lang: str, **request: Any) -> None:
     """Check a submission: eligibility of every lot and the firm's position.
 
-    Writes the result JSON (gxets.result.v1) to OUT/result.json when --out is given, and the review reports asked for
+    Writes the result JSON (gxets.result.v2) to OUT/result.json when --out is given, and the review reports asked for
     with --report (OUT/report.html, OUT/report.xlsx); prints a summary (text) or the result itself (json). With
     --market, the result also holds a purchase plan: what to buy where, at what cost, and the last order session.
     """
     if reports and out is None:
         raise click.UsageError("--report needs --out: the folder to write the reports into")
-    data = checked(**request).model_dump(mode="json")  # the model is not kept beside its data (a large result)
+    result = checked(**request)
+    encoded = result_bytes(result) if out is not None or fmt == "json" else b""  # encoded once, if anyone reads it
     written = []
     if out is not None:
         with output_set(out) as staging:
-            write_json(staging / "result.json", data)
-            written = [
-                out / path.name for path in (staging / "result.json", *write_reports(data, reports, lang, staging))
-            ]
+            atomic_write_bytes(staging / "result.json", encoded)
+            staged = [staging / "result.json", *write_reports(result, reports, lang, staging)]
+        written = [out / path.name for path in staged]
     if fmt == "json":
-        say(canonical_json(data), nl=False, json_text=True)
+        say(encoded.decode("utf-8"), nl=False, json_text=True)
     else:
-        say(render_text(data, lang), nl=False)
+        say(render_text(result, lang), nl=False)
         for path in written:
             say(f"→ {path}")
 
@@ -298,11 +299,16 @@ def check(fmt: str, out: Path | None, reports: list[str], lang: str, **request: 
 )
 @guarded
 def render(result_file: Path, reports: list[str], lang: str, out: Path, max_bytes: int) -> None:
-    """Write the review reports of a saved result (gxets.result.v1) — a view of it; nothing is evaluated again."""
-    data = load_result(result_file, max_bytes)
+    """Write the review reports of a saved result (gxets.result.v2) — a view of it; nothing is evaluated again.
+
+    The result is checked completely first — its JSON, its format, its model and the consistency of its figures — and
+    one that fails is refused with the place of the problem (exit code 2), nothing written. A gxets.result.v1 file
+    (from earlier gxets-rules) is refused too: run `gxets check` on the submission again.
+    """
+    result = load_result(result_file, max_bytes)
     with output_set(out) as staging:
-        written = [out / path.name for path in write_reports(data, reports, lang, staging)]
-    say(render_text(data, lang), nl=False)
+        written = [out / path.name for path in write_reports(result, reports, lang, staging)]
+    say(render_text(result, lang), nl=False)
     for path in written:
         say(f"→ {path}")
 
@@ -315,11 +321,11 @@ def render(result_file: Path, reports: list[str], lang: str, out: Path, max_byte
 def explain(lot_id: str, lang: str, **request: Any) -> None:
     """Explain one lot: every criterion with its outcome, citation, the inputs and parameters it read, and the
     ownership paths behind it."""
-    data = checked(**request).model_dump(mode="json")
-    known = [lot["id"] for lot in data["lots"]]
+    result = checked(**request)
+    known = [lot.id for lot in result.lots]
     if lot_id not in known:
         raise click.BadParameter(f"no lot {lot_id!r}; the submission has: {', '.join(known)}", param_hint="LOT_ID")
-    say(render_lot(data, lot_id, lang), nl=False)
+    say(render_lot(result, lot_id, lang), nl=False)
 
 
 def review_exit_code(summary: ReviewSummary) -> int:
@@ -369,7 +375,7 @@ LEDGER_OPTION = click.option(
 @click.option(
     "--as-of",
     type=click.DateTime(formats=["%Y-%m-%d"]),
-    help="Evaluation date (default: each submission's, else today).",
+    help="Evaluation date (default: each submission's, else today in Japan).",
 )
 @click.option(
     "--jobs",
@@ -439,9 +445,8 @@ def review(
         say(f"note: new ledger at {ledger.resolve()}", err=True)
     with click.progressbar(length=len(files), label="gxets review", file=sys.stderr, show_pos=True) as bar:
         summary = run_batch(batch, progress=lambda _: bar.update(1))
-    data = summary.model_dump(mode="json")
-    written = write_summary(data, lang, out)
-    say(render_review_text(data, lang), nl=False)
+    written = write_summary(summary, lang, out)
+    say(render_review_text(summary, lang), nl=False)
     for path in written:
         say(f"→ {path}")
     sys.exit(review_exit_code(summary))
@@ -701,6 +706,10 @@ def rules_test(ruleset: str | None, pattern: str | None) -> None:
     say(f"{total - failures} passed, {failures} failed")
     if failures:
         sys.exit(EXIT_FINDINGS)
+
+
+main.add_command(serve)  # the web application (gxets_rules/app/web/), with the `web` extra
+main.add_command(users_group)
 
 
 if __name__ == "__main__":

@@ -6,7 +6,7 @@ that they cannot disagree about what a submission's result is. Files are read he
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
@@ -19,7 +19,7 @@ from gxets_rules.evaluate.stdlib.ownership import OWNERSHIP_KEY
 from gxets_rules.io.inputs import named_file
 from gxets_rules.io.market_reader import load_market
 from gxets_rules.io.ownership_reader import LoadedOwnership, load_ownership
-from gxets_rules.io.submission_reader import load_submission
+from gxets_rules.io.submission_reader import load_submission, load_submission_data
 from gxets_rules.io.xlsx.guard import DEFAULT_MAX_ROWS
 from gxets_rules.model.loaded import LoadedMarket, LoadedSubmission
 from gxets_rules.model.problems import InputError, Location, Problem
@@ -29,21 +29,21 @@ from gxets_rules.ruleset.compiled import RuleSet
 from gxets_rules.ruleset.strict_yaml import DEFAULT_MAX_BYTES
 
 DEFAULT_RULESET = "gxets-phase1"
-JAPAN = timezone(timedelta(hours=9), "JST")
-"""Japan Standard Time: UTC+9 all year (no daylight saving since 1951), so no time-zone database is needed."""
+JAPAN = timezone(timedelta(hours=9), "Asia/Tokyo")
+"""Japan Standard Time: Japan keeps no daylight saving time, so a fixed offset is exact and needs no time-zone data."""
 
 
 def today_in_japan() -> date:
-    """The date in Japan now: a submission without ``as_of`` is evaluated as of today where the scheme runs, not in
-    the zone of the machine (a reviewer abroad, or a server on UTC, would otherwise be a day off for nine hours)."""
+    """The date in Tokyo now: a check dated by default is dated as the scheme's calendar reads it, wherever it runs."""
     return datetime.now(JAPAN).date()
 
 
 @dataclass(frozen=True)
 class CheckRequest:
-    """What a check needs: the submission and, optionally, the rule set, the date, limits and a market snapshot."""
+    """What a check needs: the submission (a file, or its data) and, optionally, the rule set, the date, limits and a
+    market snapshot."""
 
-    submission: Path
+    submission: Path | Mapping[str, Any]
     ruleset: str | None = None
     as_of: date | None = None
     max_bytes: int = DEFAULT_MAX_BYTES
@@ -111,7 +111,10 @@ def load_inputs(
     problems: list[Problem] = []
     loaded = market = None
     try:
-        loaded = load_submission(request.submission, max_bytes=request.max_bytes, max_rows=request.max_rows)
+        if isinstance(request.submission, Path):
+            loaded = load_submission(request.submission, max_bytes=request.max_bytes, max_rows=request.max_rows)
+        else:
+            loaded = load_submission_data(request.submission, Path.cwd())
     except InputError as exc:
         problems.extend(exc.problems)
     if request.market is not None:
@@ -124,6 +127,12 @@ def load_inputs(
     return loaded, market
 
 
+def ruleset_of(request: CheckRequest, loaded: LoadedSubmission, shared: SharedInputs) -> RuleSet:
+    """The rule set a submission is evaluated under: the request's (an id or a folder), else the submission's (a bundled
+    id only), else the default."""
+    return shared.ruleset(request.ruleset or submission_ruleset(loaded.submission.ruleset, loaded.locate))
+
+
 def evaluate_loaded(
     request: CheckRequest,
     loaded: LoadedSubmission,
@@ -133,7 +142,7 @@ def evaluate_loaded(
 ) -> Evaluation:
     """Evaluate a loaded submission under its rule set (``today`` is used only when no date is given)."""
     shared = shared or SharedInputs(request.max_bytes, request.max_rows)
-    ruleset = shared.ruleset(request.ruleset or submission_ruleset(loaded.submission.ruleset, loaded.locate))
+    ruleset = ruleset_of(request, loaded, shared)
     when = request.as_of or loaded.submission.as_of or today
     loaded, extras = load_extras(loaded, request.ownership, shared)
     return evaluate(ruleset, loaded, when, extras, market=market)

@@ -1,6 +1,6 @@
 """What an evaluation can see: the rule set, one submission, the date, and caches.
 
-Evaluation never reads files or the clock (DESIGN.md §2): everything it uses is here.
+Evaluation never reads files or the clock (docs/architecture.md): everything it uses is here.
 Functions called from rule expressions reach it through the environment. When a number
 is being traced, a recorder is pushed and every parameter read, input read and piece of
 evidence lands in it; on the fast path (thousands of lots) no recorder is active and

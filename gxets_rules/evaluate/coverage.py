@@ -1,6 +1,7 @@
 """Cover the firm's needs (shortfalls) with its eligible lots, within the caps.
 
-The rule set decides everything that is policy: which lot statuses count, which lots are
+The rule set decides everything that is policy: which lot statuses count (and which of them are still held, so
+that what they cover is planned rather than already cancelled), which lots are
 used first (already-cancelled ones, then kinds that cannot be banked into a later
 phase), which kinds share a cap, and each need's amount and caps. This module only
 allocates, deterministically: lots in that order (lots it ranks alike go by their id,
@@ -12,10 +13,12 @@ trace back to a lot, a need and a cap.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from gxets_rules.evaluate.eligibility import ELIGIBLE, NEEDS_REVIEW, LotDecision
-from gxets_rules.ruleset.schema import Coverage
+from gxets_rules.model.result import CapUse, ClassCoverage, Coverage, KindUse, NeedCoverage
+from gxets_rules.ruleset.schema import Coverage as CoveragePolicy
 
 
 @dataclass
@@ -42,38 +45,48 @@ class CoverageResult:
     planned_t: int
     classes: list[str]
 
-    def as_mapping(self) -> dict[str, Any]:
-        """The totals as rule expressions and the result JSON see them (``coverage.usable_t``)."""
+    @cached_property
+    def typed(self) -> Coverage:
+        """The coverage as the result holds it: totals, each cap class over the needs, and each need."""
         usable = sum(n.usable_t for n in self.needs)
-        totals: dict[str, Any] = {
-            "need_t": sum(n.amount_t for n in self.needs),
-            "usable_t": usable,
-            "offsets_to_buy_t": sum(n.offsets_to_buy_t for n in self.needs),
-            "eligible_t": self.eligible_t,
-            "surplus_t": self.eligible_t - usable,
-            "pending_review_t": self.pending_review_t,
-            "cancelled_t": self.cancelled_t,
-            "planned_t": self.planned_t,
-        }
+        classes = {}
         for cls in self.classes:
             active = [n for n in self.needs if n.amount_t > 0 and cls in n.caps_t]
             cap = sum(n.caps_t[cls] for n in active)
-            used = sum(n.used_by_class.get(cls, 0) for n in self.needs)
-            totals[f"{cls}_cap_t"] = cap
-            totals[f"{cls}_usable_t"] = used
-            totals[f"{cls}_headroom_t"] = cap - sum(n.used_by_class.get(cls, 0) for n in active)
-        totals["needs"] = {
-            n.id: {
-                "need_t": n.amount_t,
-                "usable_t": n.usable_t,
-                "offsets_to_buy_t": n.offsets_to_buy_t,
-                **{f"{cls}_cap_t": cap for cls, cap in n.caps_t.items()},
-                **{f"{cls}_usable_t": n.used_by_class.get(cls, 0) for cls in n.caps_t},
-                "usable_by_kind": [{"kind": kind, "usable_t": t} for kind, t in n.used_by_kind.items()],
-            }
-            for n in self.needs
-        }
-        return totals
+            classes[cls] = ClassCoverage(
+                cap_t=cap,
+                usable_t=sum(n.used_by_class.get(cls, 0) for n in self.needs),
+                headroom_t=cap - sum(n.used_by_class.get(cls, 0) for n in active),
+            )
+        return Coverage(
+            need_t=sum(n.amount_t for n in self.needs),
+            usable_t=usable,
+            offsets_to_buy_t=sum(n.offsets_to_buy_t for n in self.needs),
+            eligible_t=self.eligible_t,
+            surplus_t=self.eligible_t - usable,
+            pending_review_t=self.pending_review_t,
+            cancelled_t=self.cancelled_t,
+            planned_t=self.planned_t,
+            classes=classes,
+            needs=[
+                NeedCoverage(
+                    id=n.id,
+                    need_t=n.amount_t,
+                    usable_t=n.usable_t,
+                    offsets_to_buy_t=n.offsets_to_buy_t,
+                    caps={
+                        cls: CapUse(cap_t=cap, usable_t=n.used_by_class.get(cls, 0)) for cls, cap in n.caps_t.items()
+                    },
+                    usable_by_kind=[KindUse(kind=kind, usable_t=t) for kind, t in n.used_by_kind.items()],
+                )
+                for n in self.needs
+            ],
+        )
+
+    @cached_property
+    def names(self) -> dict[str, Any]:
+        """The totals as rule expressions see them (``coverage.usable_t``); computed once, after allocation."""
+        return self.typed.names()
 
 
 def _whole(value: Any, what: str) -> int:
@@ -83,7 +96,7 @@ def _whole(value: Any, what: str) -> int:
 
 
 def allocate(
-    spec: Coverage, needs: list[tuple[str, Any, dict[str, Any]]], decisions: list[LotDecision]
+    spec: CoveragePolicy, needs: list[tuple[str, Any, dict[str, Any]]], decisions: list[LotDecision]
 ) -> CoverageResult:
     """Allocate eligible lots to needs. ``needs`` is (id, amount, {class: cap}) in order."""
     states = [
@@ -96,6 +109,7 @@ def allocate(
     status_rank = {status: i for i, status in enumerate(spec.status_order)}
     kind_rank = {kind: i for i, kind in enumerate(spec.kind_order)}
     counted = set(spec.counted_statuses)
+    held = set(spec.held_statuses)
     usable_lots = [d for d in decisions if d.verdict == ELIGIBLE and d.lot.status in counted]
     usable_lots.sort(  # the rule set's order; a tie breaks on the lot id, so the order lots were listed in is no input
         key=lambda d: (
@@ -126,7 +140,7 @@ def allocate(
             allocations.setdefault(lot.id, {})[need.id] = take
             left -= take
         used = lot.quantity_t - left
-        if lot.status == "held":
+        if lot.status in held:
             planned_t += used
         else:
             cancelled_t += used

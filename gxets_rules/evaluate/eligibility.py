@@ -1,7 +1,7 @@
 """Decide, for every credit lot, every criterion of every rule that applies to its kind.
 
-All criteria are evaluated — no first hit — so a report lists *every* reason a lot fails
-(DESIGN.md §4). Outcomes are kept as compact records; their messages are formatted only
+All criteria are evaluated — no first hit — so a report lists *every* reason a lot fails.
+Outcomes are kept as compact records; their messages are formatted only
 when the result is built (evaluate/result.py). A lot's verdict: ``ineligible`` if any
 criterion fails, else ``needs_review`` if any is indeterminate, else ``eligible``.
 """
@@ -12,13 +12,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from gxets_rules.model.result import verdict_of
 from gxets_rules.model.submission import CreditLot
 from gxets_rules.ruleset.compiled import CompiledCriterion, CompiledRule, RuleSet
 from gxets_rules.ruleset.expr import Compiled, EvaluationError, truth
 from gxets_rules.ruleset.values import UNKNOWN
 
 PASS, FAIL, NOT_APPLICABLE, INDETERMINATE = "pass", "fail", "not_applicable", "indeterminate"
-ELIGIBLE, INELIGIBLE, NEEDS_REVIEW = "eligible", "ineligible", "needs_review"
+ELIGIBLE, NEEDS_REVIEW = "eligible", "needs_review"
 
 
 class RuleError(EvaluationError):
@@ -50,14 +51,6 @@ class LotDecision:
     lot: CreditLot
     outcomes: tuple[tuple[CompiledCriterion, str], ...]
     verdict: str
-
-
-def verdict_of(outcomes: list[str]) -> str:
-    if FAIL in outcomes:
-        return INELIGIBLE
-    if INDETERMINATE in outcomes:
-        return NEEDS_REVIEW
-    return ELIGIBLE
 
 
 class EligibilityEvaluator:

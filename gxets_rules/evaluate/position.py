@@ -21,6 +21,7 @@ from typing import Any
 from gxets_rules.evaluate.context import EvalContext, InputRead
 from gxets_rules.evaluate.coverage import CoverageResult, allocate
 from gxets_rules.evaluate.eligibility import LotDecision
+from gxets_rules.model.result import KIND_OF_UNIT, fits
 from gxets_rules.ruleset.compiled import CompiledQuantity
 from gxets_rules.ruleset.expr import EvaluationError
 from gxets_rules.ruleset.params import ParamRead
@@ -155,11 +156,11 @@ class PositionEvaluator:
                 self.coverage = allocate(self.ruleset.coverage, needs, self.decisions)
             except ValueError as exc:
                 raise EvaluationError(f"coverage: {exc}") from exc
-        return self.coverage.as_mapping()
+        return self.coverage.names
 
     # outputs ------------------------------------------------------------------------
     def outputs(self) -> dict[str, dict[str, Any]]:
-        """Every output field's value; per-fiscal-year quantities become {fy: value} maps."""
+        """Every output field's value; per-fiscal-year quantities become {fy: value} maps (the only maps here)."""
         result: dict[str, dict[str, Any]] = {}
         for section, fields in self.ruleset.outputs.items():
             for name, compiled in fields.items():
@@ -170,12 +171,14 @@ class PositionEvaluator:
                     value = compiled(self.env)
                 except EvaluationError as exc:
                     raise type(exc)(f"output {section}.{name}: {exc}") from exc
+                quantity = self.ruleset.quantities.get(compiled.source.strip())
+                unit = quantity.spec.unit if quantity else None
                 if isinstance(value, PerFy):
-                    value = {str(fy): self.value(value.qid, fy) for fy in self.fys(value.qid)}
+                    value = {fy: self.value(value.qid, fy) for fy in self.fys(value.qid)}
                     for item in value.values():
-                        _check_output(section, name, item)
+                        _check_output(section, name, item, unit)
                 else:
-                    _check_output(section, name, value)
+                    _check_output(section, name, value, unit)
                 result.setdefault(section, {})[name] = value
         return result
 
@@ -199,7 +202,8 @@ class PositionEvaluator:
         return list(seen.values())
 
 
-def _check_output(section: str, name: str, value: Any) -> None:
+def _check_output(section: str, name: str, value: Any, unit: str | None) -> None:
+    """An output is whole, a text, a yes/no or a date — of the kind its quantity's unit says (a result's figure)."""
     if value is UNKNOWN or value is None or value is INAPPLICABLE:
         return
     if isinstance(value, Fraction):
@@ -208,3 +212,6 @@ def _check_output(section: str, name: str, value: Any) -> None:
         )
     if not isinstance(value, int | str | bool | date):
         raise EvaluationError(f"output {section}.{name} has a value of type {type(value).__name__}")
+    kind = KIND_OF_UNIT.get(unit) if unit else None
+    if kind is not None and not fits(kind, value):
+        raise EvaluationError(f"output {section}.{name} is {value!r}, not a value of its unit {unit}")

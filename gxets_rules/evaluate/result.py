@@ -1,15 +1,20 @@
-"""Turn an :class:`Evaluation` into the ``gxets.result.v1`` :class:`Result`.
+"""Turn an :class:`Evaluation` into the ``gxets.result.v2`` :class:`Result`.
 
-Decisions were made on the fast path without recording anything; here each lot's
-criteria are run once more with a recorder so that the result shows, for every
-(lot, criterion), the inputs read, the parameters read with their citations, and any
-evidence (ownership paths). Messages are rendered in both languages now, so that reports
-only lay out text and never evaluate a rule.
+Decisions were made on the fast path without recording anything; here each lot's criteria that applied are run once
+more with a recorder, so that the result shows, for every (lot, criterion), the inputs read, the parameters read and
+any evidence (ownership paths). What does not change from lot to lot — a criterion's title and citation, a parameter's
+value and citation, a quantity's formula — goes into the catalogue once, as it is first met; a lot keeps only its
+outcomes, the parameter ids and input values its criteria read, and the messages of those that failed or are
+undecided (only those are rendered, in both languages, so that reports only lay out text and never evaluate a rule).
+
+The result is built straight into the typed models: nothing is encoded or parsed on the way, and a report can be
+rendered from it in memory.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from datetime import date
 from fractions import Fraction
 from functools import cache
@@ -20,30 +25,40 @@ from gxets_rules._version import __version__
 from gxets_rules.evaluate.context import Evidence, InputRead
 from gxets_rules.evaluate.eligibility import FAIL, INDETERMINATE, NOT_APPLICABLE, LotDecision
 from gxets_rules.evaluate.engine import Evaluation
-from gxets_rules.evaluate.position import QuantityTrace
-from gxets_rules.evaluate.trace import unique_params
-from gxets_rules.model.base import LocalizedText, ParamUse
+from gxets_rules.evaluate.position import QuantityTrace as Trace
+from gxets_rules.model.base import LocalizedText
 from gxets_rules.model.problems import Location
 from gxets_rules.model.result import (
-    TO_BUY_FIELD,
-    CriterionResult,
+    KIND_OF_UNIT,
+    NOT_MET,
+    Catalogue,
+    CriterionOutcome,
+    CriterionSpec,
     EvidenceItem,
+    Figure,
+    FigureKind,
     FirmRef,
     InterpretationUse,
     Issue,
     LotResult,
-    OutputField,
-    QuantityResult,
+    NeedSpec,
+    ParamSpec,
+    Period,
+    Position,
+    QuantitySpec,
+    QuantityTrace,
     Result,
     RulesetRef,
     RunRecord,
     SourceRef,
+    Worded,
+    figure_of,
 )
 from gxets_rules.resources import is_bundled_folder
 from gxets_rules.ruleset.compiled import CompiledCriterion, CompiledRule, RuleSet
 from gxets_rules.ruleset.expr import EvaluationError, get_field
 from gxets_rules.ruleset.params import ParamRead
-from gxets_rules.ruleset.values import UNKNOWN, Range, exact_text, fmt_number, jsonable
+from gxets_rules.ruleset.values import INAPPLICABLE, UNKNOWN, Range, exact_text, fmt_number, jsonable
 
 
 def portable(location: Location) -> str:
@@ -67,14 +82,117 @@ def _path_value(env: dict[str, Any], path: str) -> Any:
     return value
 
 
+def _same(a: Any, b: Any) -> bool:
+    """Equal as JSON values: ``True`` is not ``1``."""
+    return type(a) is type(b) and a == b
+
+
+def shared_values(inputs: list[dict[str, Any]]) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """Split what each criterion of a lot read into the lot's values — each path once, as the first criterion read it,
+    null left out — and, per criterion, only the values that differ from those (two rules' lets of one name)."""
+    first: dict[str, Any] = {}
+    differing: list[dict[str, Any]] = []
+    for read in inputs:
+        own = {}
+        for path, value in read.items():
+            if path not in first:
+                first[path] = value
+            elif not _same(first[path], value):
+                own[path] = value
+        differing.append(own)
+    return {path: value for path, value in first.items() if value is not None}, differing
+
+
+@dataclass
+class _Read:
+    """What one criterion of one lot read, before it is split between the lot and the catalogue."""
+
+    criterion: CompiledCriterion
+    outcome: str
+    inputs: dict[str, Any]
+    extra: list[str]
+    params: list[ParamRead]
+    evidence: list[EvidenceItem]
+    message: LocalizedText | None
+
+
 class _Builder:
     def __init__(self, ev: Evaluation) -> None:
         self.ev = ev
         self.rs: RuleSet = ev.ruleset
         self.rule_of = {rule.spec.id: rule for rule in ev.ruleset.rules}
-        self.interpretations: set[str] = set()
-        self.param_uses: dict[int, ParamUse] = {}  # citations made, by parameter read (see unique_params)
+        self.let_names = {name for rule in ev.ruleset.rules for name, _ in rule.lets}
+        self.relied: set[str] = set()  # interpretations a figure or decision relied on
+        self.cited: set[str] = set()  # every interpretation the catalogue names
+        self.params: dict[str, ParamSpec] = {}
+        self.param_ids: dict[int, str] = {}  # the table hands out one read object per name and year
+        self.criteria: dict[str, CriterionSpec] = {}
+        self.quantities: dict[str, QuantitySpec] = {}
 
+    # the catalogue -------------------------------------------------------------------------------------------------
+    def param_ids_of(self, reads: Iterable[ParamRead]) -> list[str]:
+        """Each parameter read once, in (name, fiscal year) order, by its catalogue id — described on first use."""
+        unique: dict[tuple[str, int], ParamRead] = {}
+        for read in reads:
+            unique.setdefault((read.name, read.fy), read)
+        return [self.param_id(read) for _, read in sorted(unique.items())]
+
+    def param_id(self, read: ParamRead) -> str:
+        known = self.param_ids.get(id(read))
+        if known is not None:
+            return known
+        key = self.param_ids[id(read)] = f"{read.name}@{read.fy}"
+        if key not in self.params:
+            self.params[key] = ParamSpec(
+                name=read.name,
+                fy=read.fy,
+                unit=self.rs.params.specs[read.name].unit,
+                value=jsonable(read.value),
+                source=str(read.source) if read.source else None,
+                interpretations=list(read.interpretations),
+            )
+            self.cited.update(read.interpretations)
+        return key
+
+    def criterion_spec(self, criterion: CompiledCriterion) -> None:
+        if criterion.id in self.criteria:
+            return
+        paths = criterion.test.reads.paths | (criterion.when.reads.paths if criterion.when else set())
+        self.criteria[criterion.id] = CriterionSpec(
+            id=criterion.id,
+            rule=criterion.rule.id,
+            title=criterion.title,
+            source=str(criterion.source) if criterion.source else None,
+            interpretations=list(criterion.interpretations),
+            reads=sorted(paths),
+        )
+        self.cited.update(criterion.interpretations)
+
+    def quantity_id(self, qid: str) -> str:
+        """A quantity named by the result, described in the catalogue on first use."""
+        if qid in self.quantities:
+            return qid
+        compiled = self.rs.quantities[qid]
+        spec = compiled.spec
+        self.quantities[qid] = QuantitySpec(
+            id=qid,
+            title=spec.title,
+            unit=spec.unit,
+            formula=compiled.formula.source,
+            source=str(spec.source) if spec.source else None,
+            interpretations=list(spec.interpretations),
+            labels=spec.labels,
+        )
+        self.cited.update(spec.interpretations)
+        return qid
+
+    def quantity_named(self, expression: str | None) -> str | None:
+        """The quantity an expression is, when it is just a quantity's id."""
+        if expression is None:
+            return None
+        return self.quantity_id(expression.strip()) if expression.strip() in self.rs.quantities else None
+
+    # the lots ------------------------------------------------------------------------------------------------------
     def let_reads(self, env: dict[str, Any], rule: CompiledRule) -> dict[str, list[Any]]:
         """Bind a rule's lets for the lot, keeping what each read (with the lets it used, transitively)."""
         reads: dict[str, list[Any]] = {}
@@ -90,9 +208,9 @@ class _Builder:
             reads[name] = recorded
         return reads
 
-    def criterion(
+    def criterion_read(
         self, env: dict[str, Any], criterion: CompiledCriterion, outcome: str, lets: dict[str, list[Any]]
-    ) -> CriterionResult:
+    ) -> _Read:
         recorded: list[Any] = []
         if outcome != NOT_APPLICABLE:
             used = criterion.test.reads.names | (criterion.when.reads.names if criterion.when else set())
@@ -104,50 +222,57 @@ class _Builder:
                 pass  # it ran on the fast path; a failure here would only lose trace detail
             finally:
                 self.ev.ctx.recorders.pop()
+        self.criterion_spec(criterion)
+        static = self.criteria[criterion.id].reads
+        inputs = {path: jsonable(_path_value(env, path)) for path in static}
+        extra: list[str] = []
+        for item in recorded:
+            if isinstance(item, InputRead):
+                inputs[item.path] = jsonable(item.value)
+                if item.path not in static and item.path not in extra:
+                    extra.append(item.path)
         params = [item for item in recorded if isinstance(item, ParamRead)]
-        interpretations = list(criterion.interpretations)
-        for read in params:
-            interpretations.extend(read.interpretations)
-        interpretations = sorted(set(interpretations))
         if outcome != NOT_APPLICABLE:
-            self.interpretations.update(interpretations)
-        paths = sorted(criterion.test.reads.paths | (criterion.when.reads.paths if criterion.when else set()))
-        inputs = {path: jsonable(_path_value(env, path)) for path in paths}
-        inputs.update({item.path: jsonable(item.value) for item in recorded if isinstance(item, InputRead)})
-        message = criterion.title
-        chosen = {FAIL: criterion.on_fail, INDETERMINATE: criterion.on_indeterminate}.get(outcome)
-        if chosen is not None:
-            message = LocalizedText(**chosen.render_all(env))
-        return CriterionResult(
-            id=criterion.id,
-            rule=criterion.rule.id,
-            outcome=outcome,  # type: ignore[arg-type]
-            source=str(criterion.source) if criterion.source else None,
-            title=criterion.title,
-            message=message,
-            inputs=inputs,
-            params=unique_params(params, self.param_uses),
-            interpretations=interpretations,
-            evidence=[
-                EvidenceItem(kind=e.kind, text=e.text, data=jsonable(e.data))
-                for e in recorded
-                if isinstance(e, Evidence)
-            ],
-        )
+            self.relied.update(criterion.interpretations)
+            self.relied.update(i for read in params for i in read.interpretations)
+        message = None
+        if outcome in NOT_MET:
+            chosen = {FAIL: criterion.on_fail, INDETERMINATE: criterion.on_indeterminate}[outcome]
+            message = LocalizedText(**chosen.render_all(env)) if chosen is not None else criterion.title
+        evidence = [
+            EvidenceItem(kind=e.kind, text=e.text, data=jsonable(e.data)) for e in recorded if isinstance(e, Evidence)
+        ]
+        return _Read(criterion, outcome, inputs, extra, params, evidence, message)
 
-    def criteria(self, env: dict[str, Any], decision: LotDecision) -> list[CriterionResult]:
-        results = []
+    def reads_of(self, env: dict[str, Any], decision: LotDecision) -> list[_Read]:
+        for name in self.let_names:  # a rule that does not apply to this lot binds nothing: no value of another lot
+            env.pop(name, None)
+        reads = []
         lets: dict[str, dict[str, list[Any]]] = {}
+        applies = {c.rule.id for c, outcome in decision.outcomes if outcome != NOT_APPLICABLE}
         for criterion, outcome in decision.outcomes:
             rule = self.rule_of[criterion.rule.id]
             if rule.spec.id not in lets:
-                lets[rule.spec.id] = self.let_reads(env, rule) if rule.lets and outcome != NOT_APPLICABLE else {}
-            results.append(self.criterion(env, criterion, outcome, lets[rule.spec.id]))
-        return results
+                lets[rule.spec.id] = self.let_reads(env, rule) if rule.lets and rule.spec.id in applies else {}
+            reads.append(self.criterion_read(env, criterion, outcome, lets[rule.spec.id]))
+        return reads
 
     def lot(self, env: dict[str, Any], decision: LotDecision) -> LotResult:
         lot = decision.lot
         env["lot"] = lot
+        reads = self.reads_of(env, decision)
+        values, differing = shared_values([read.inputs for read in reads])
+        criteria = {
+            read.criterion.id: CriterionOutcome(
+                outcome=read.outcome,  # type: ignore[arg-type]
+                params=self.param_ids_of(read.params),
+                extra_reads=read.extra,
+                values=own,
+                message=read.message,
+                evidence=read.evidence,
+            )
+            for read, own in zip(reads, differing, strict=True)
+        }
         allocations = self.ev.coverage.allocations.get(lot.id, {})
         return LotResult(
             id=lot.id,
@@ -156,86 +281,75 @@ class _Builder:
             status=lot.status,
             verdict=decision.verdict,  # type: ignore[arg-type]
             usable_t=sum(allocations.values()),
-            allocations=dict(sorted(allocations.items())),
+            allocations=allocations,
             project_id=lot.project.id if lot.project else None,
             project_country=lot.project.country if lot.project else None,
-            criteria=self.criteria(env, decision),
+            values=values,
+            criteria=criteria,
         )
 
-    def quantity(self, trace: QuantityTrace) -> QuantityResult:
+    # the position and its trace ------------------------------------------------------------------------------------
+    def trace(self, trace: Trace) -> QuantityTrace:
         spec = trace.quantity.spec
         value = trace.value
-        interpretations = sorted({*spec.interpretations, *(i for read in trace.params for i in read.interpretations)})
-        self.interpretations.update(interpretations)
+        self.relied.update(spec.interpretations)
+        self.relied.update(i for read in trace.params for i in read.interpretations)
         whole = value.isoformat() if isinstance(value, date) else value if isinstance(value, bool | int | str) else None
-        return QuantityResult(
-            id=spec.id,
+        return QuantityTrace(
+            id=self.quantity_id(spec.id),
             fy=trace.fy,
-            title=spec.title,
-            unit=spec.unit,
             value=whole if value is not UNKNOWN else None,
             exact=exact_text(value) if isinstance(value, Fraction | Range) else None,
             decimal=str(value)
             if isinstance(value, Range)
             else (fmt_number(value) if isinstance(value, Fraction) else None),
-            formula=trace.quantity.formula.source,
-            source=str(spec.source) if spec.source else None,
-            interpretations=interpretations,
-            params=unique_params(trace.params, self.param_uses),
+            params=self.param_ids_of(trace.params),
             inputs={item.path: jsonable(item.value) for item in trace.inputs},
-            uses=trace.uses,
+            uses=[self.quantity_id(used) for used in trace.uses],
         )
 
-    def fields(self) -> dict[str, OutputField]:
-        fields: dict[str, OutputField] = {}
+    def figures(self) -> list[Figure]:
+        figures: list[Figure] = []
         for section, outputs in self.rs.outputs.items():
             for name, compiled in outputs.items():
-                quantity = self.rs.quantities.get(compiled.source) if compiled else None
-                spec = quantity.spec if quantity else None
-                fields[f"{section}.{name}"] = OutputField(
-                    quantity=spec.id if spec else None,
-                    title=spec.title if spec else None,
-                    unit=spec.unit if spec else None,
-                    labels=spec.labels if spec else None,
-                )
+                qid = self.quantity_named(compiled.source) if compiled else None
+                unit = self.quantities[qid].unit if qid else None
+                value = self.ev.outputs[section][name]
+                kind: FigureKind | None
+                if compiled is None:
+                    kind = "not_defined"
+                elif unit is not None:
+                    kind = KIND_OF_UNIT[unit]
+                else:
+                    kind = None  # an expression that names no quantity: its value says what it is
+                plain = {fy: _plain(v) for fy, v in value.items()} if isinstance(value, dict) else _plain(value)
+                figures.append(figure_of(f"{section}.{name}", kind, qid, unit, plain))
+        return figures
+
+    def to_buy(self) -> Worded | None:
+        """The headline's words, where the rule set has its own: the label of its label quantity's value."""
         label = self.rs.coverage.to_buy_label
-        if label is not None:  # the headline's words, where the rule set has its own: its label quantity's value
-            spec = self.rs.quantities[label].spec
-            title = (spec.labels or {}).get(self.ev.position.value(label, None))
-            fields[TO_BUY_FIELD] = OutputField(quantity=label, title=title, unit="t")
-        for need in self.rs.needs:  # so that a report can cite the quantity behind a need and each of its caps
-            path = f"coverage.needs.{need.spec.id}"
-            fields[f"{path}.need_t"] = self._coverage_field(need.spec.amount, need.spec.title)
-            for cls, formula in need.spec.caps.items():
-                fields[f"{path}.{cls}_cap_t"] = self._coverage_field(formula, None)
-        return fields
+        if label is None:
+            return None
+        labels = self.rs.quantities[label].spec.labels or {}
+        return Worded(quantity=self.quantity_id(label), title=labels.get(self.ev.position.value(label, None)))
 
-    def _coverage_field(self, formula: str, title: LocalizedText | None) -> OutputField:
-        quantity = self.rs.quantities.get(formula.strip())
-        spec = quantity.spec if quantity else None
-        return OutputField(
-            quantity=spec.id if spec else None, title=title or (spec.title if spec else None), unit="t", labels=None
-        )
+    def needs(self) -> list[NeedSpec]:
+        return [
+            NeedSpec(
+                id=need.spec.id,
+                title=need.spec.title,
+                quantity=self.quantity_named(need.spec.amount),
+                caps={cls: self.quantity_named(formula) for cls, formula in need.spec.caps.items()},
+            )
+            for need in self.rs.needs
+        ]
 
-    def position(self) -> dict[str, Any]:
-        tree: dict[str, Any] = {}
-        for section, values in self.ev.outputs.items():
-            node = tree
-            for part in section.split(".")[1:]:
-                node = node.setdefault(part, {})
-            node.update({name: jsonable(value) for name, value in values.items()})
-        return tree
-
-    def build(self) -> Result:
-        ev, rs = self.ev, self.rs
-        sub = ev.loaded.submission
-        env = ev.ctx.base_env()
-        lots = [self.lot(env, decision) for decision in ev.decisions]
-        order = {qid: i for i, qid in enumerate(rs.quantities)}
-        traces = sorted(ev.position.traces.values(), key=lambda t: (order[t.quantity.spec.id], t.fy or 0))
-        quantities = [self.quantity(trace) for trace in traces]
-        self.interpretations.update(rs.coverage.interpretations)
-        issues = [
+    # the whole -----------------------------------------------------------------------------------------------------
+    def issues(self) -> list[Issue]:
+        for finding in self.ev.findings:
+            self.relied.update(finding.check.spec.interpretations)
+        return [
             Issue(
                 severity="warning" if f.severity == "warning" else "error",
                 check=f.check.spec.id,
@@ -243,38 +357,69 @@ class _Builder:
                 location=portable(f.location),
                 message=LocalizedText(**f.message),
             )
-            for f in ev.findings
+            for f in self.ev.findings
         ]
-        for finding in ev.findings:
-            self.interpretations.update(finding.check.spec.interpretations)
+
+    def interpretations(self) -> list[InterpretationUse]:
+        known = self.rs.interpretations
+        return [
+            InterpretationUse(
+                id=i.id, title=i.title, decision=i.decision, reference=i.reference, relied_on=i.id in self.relied
+            )
+            for i in (known[iid] for iid in sorted(self.cited | self.relied) if iid in known)
+        ]
+
+    def build(self) -> Result:
+        ev, rs = self.ev, self.rs
+        sub = ev.loaded.submission
+        env = ev.ctx.base_env()
+        lots = [self.lot(env, decision) for decision in ev.decisions]
+        order = {qid: i for i, qid in enumerate(rs.quantities)}
+        criterion_order = {criterion.id: i for i, criterion in enumerate(rs.criteria)}
+        traces = sorted(ev.position.traces.values(), key=lambda t: (order[t.quantity.spec.id], t.fy or 0))
+        quantities = [self.trace(trace) for trace in traces]
+        figures = self.figures()
+        needs = self.needs()
+        self.relied.update(rs.coverage.interpretations)
+        issues = self.issues()
         if ev.plan is not None:
-            self.interpretations.update(ev.plan.interpretations)
+            self.relied.update(ev.plan.interpretations)
+            self.cited.update(ev.plan.interpretations)
         inputs = dict(ev.loaded.input_hashes)
         if ev.market is not None:
             inputs[f"market:{ev.market.name}"] = ev.market.sha256
         source = "bundled" if is_bundled_folder(rs.path) else "path"
-        ruleset = RulesetRef(id=rs.id, version=rs.version, sha256=rs.sha256, title=rs.manifest.title, source=source)
-        used = [rs.interpretations[i] for i in sorted(self.interpretations) if i in rs.interpretations]
         return Result(
             firm=FirmRef(id=sub.firm.id, name=sub.firm.name, group=sub.firm.group),
-            ruleset=ruleset,
+            ruleset=RulesetRef(id=rs.id, version=rs.version, sha256=rs.sha256, title=rs.manifest.title, source=source),
             as_of=ev.as_of,
-            period={"first_fy": ev.ctx.fiscal_years[0], "last_fy": ev.ctx.fiscal_years[-1]},
-            position=self.position(),
-            fields=self.fields(),
-            coverage=jsonable(ev.coverage.as_mapping()),
+            period=Period(first_fy=ev.ctx.fiscal_years[0], last_fy=ev.ctx.fiscal_years[-1]),
+            catalogue=Catalogue(
+                criteria=sorted(self.criteria.values(), key=lambda spec: criterion_order[spec.id]),
+                params=self.params,
+                quantities=self.quantities,
+                needs=needs,
+                to_buy=self.to_buy(),
+                interpretations=self.interpretations(),
+                sources=[
+                    SourceRef(id=s.id, title=s.title, issuer=s.issuer, url=s.url, kind=s.kind)
+                    for s in rs.manifest.sources
+                ],
+            ),
+            position=Position(figures=figures),
+            coverage=ev.coverage.typed,
             lots=lots,
             quantities=quantities,
-            interpretations=[
-                InterpretationUse(id=i.id, title=i.title, decision=i.decision, reference=i.reference) for i in used
-            ],
-            sources=[
-                SourceRef(id=s.id, title=s.title, issuer=s.issuer, url=s.url, kind=s.kind) for s in rs.manifest.sources
-            ],
             issues=issues,
             plan=ev.plan,
-            run=RunRecord(engine=__version__, ruleset=ruleset, inputs=dict(sorted(inputs.items())), as_of=ev.as_of),
+            run=RunRecord(engine=__version__, inputs=inputs),
         )
+
+
+def _plain(value: Any) -> Any:
+    """An output value as a figure holds it (the engine let through only whole numbers, texts, yes/no and dates):
+    not applicable is null."""
+    return None if value is UNKNOWN or value is INAPPLICABLE else value
 
 
 def build_result(ev: Evaluation) -> Result:

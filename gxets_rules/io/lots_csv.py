@@ -1,4 +1,4 @@
-"""Credit lots from CSV: the fast path for large holdings (DESIGN.md §8).
+"""Credit lots from CSV: the fast path for large holdings.
 
 YAML is about 100× slower to parse than CSV, so a submission may keep its lots in a CSV
 file with one row per lot. Columns are the lot fields; project fields carry a

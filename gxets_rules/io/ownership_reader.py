@@ -51,7 +51,7 @@ def _reference_problems(ownership: Ownership, doc: Document) -> list[Problem]:
                     where = doc.location_of((section, index, name))
                     problems.append(Problem(where, f"{section}[{index}].{name}: no entity {ref!r} is declared"))
     for index, project in enumerate(ownership.projects):
-        entity = ownership.entities[seen[project.entity]] if project.entity in seen else None
+        entity = ownership.entities[seen[project.entity]] if project.entity in seen else None  # type: ignore[assignment]
         if entity is not None and entity.kind != "project":
             where = doc.location_of(("projects", index, "entity"))
             problems.append(Problem(where, f"{project.entity} is a {entity.kind}, not a project"))

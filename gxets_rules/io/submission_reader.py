@@ -7,12 +7,16 @@ run later can still point at a line. Each input file's SHA-256 is kept for the r
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from gxets_rules.io.formats import validate_format
 from gxets_rules.io.inputs import named_file, read_input
 from gxets_rules.io.lots_csv import read_lots_csv
+from gxets_rules.io.writers import canonical_json
 from gxets_rules.io.xlsx.guard import DEFAULT_MAX_ROWS
 from gxets_rules.model.canonical import canonical_text
 from gxets_rules.model.loaded import LoadedSubmission
@@ -79,6 +83,22 @@ def load_submission(
         path, "submission", lambda doc: load_submission_document(doc, path), max_bytes, max_rows
     )
     return replace(loaded, warnings=warnings)
+
+
+MAPPING_NAME = "(mapping)"
+"""How a submission handed over as data, not a file, is named in problems and the run record."""
+
+
+def load_submission_data(data: Mapping[str, Any], base_dir: Path) -> LoadedSubmission:
+    """Validate a submission given as data (what its YAML file would hold), e.g. by a program embedding the engine.
+
+    Problems are located by field path (``(mapping): lots[0](L1).quantity_t: …``); a ``lots_csv`` or ``ownership``
+    file it names is read relative to ``base_dir``. The run record names it ``submission:(mapping)`` with the SHA-256
+    of its canonical JSON, so that a result still says exactly what it was computed from.
+    """
+    loaded = load_submission_document(Document(dict(data), MAPPING_NAME), base_dir / MAPPING_NAME)
+    digest = hashlib.sha256(canonical_json(dict(data)).encode("utf-8")).hexdigest()
+    return replace(loaded, input_hashes={f"submission:{MAPPING_NAME}": digest, **loaded.input_hashes})
 
 
 def load_submission_document(doc: Document, path: Path) -> LoadedSubmission:

@@ -2,14 +2,16 @@
 
 An output file is written to a temporary file in the same folder and renamed over the
 target only when complete, so a crash or a full disk never leaves half a report. JSON
-is canonical: sorted keys, two-space indent, UTF-8, a final newline — the same result
-gives the same bytes, which is what the determinism promise means.
+is canonical: sorted keys, UTF-8, a final newline — the same data gives the same bytes,
+which is what the determinism promise means. Summaries and exports are indented by two
+spaces; a result, read by programs and large, has no whitespace between tokens.
 
 The text is exactly what ``json.dumps(data, ensure_ascii=False, sort_keys=True, indent=2)``
-gives, but encoded by pydantic-core's serializer (Rust; pydantic is already a dependency):
-the standard library encodes indented JSON in pure Python, which made encoding the largest
-single cost of a batch review (a 200-lot result is 1.4 MB). Keys are sorted here first, as
-the standard library sorts them (by the key itself, so integer keys in numeric order).
+gives (with ``indent=None``, what ``separators=(",", ":")`` gives), but encoded by
+pydantic-core's serializer (Rust; pydantic is already a dependency): the standard library
+encodes indented JSON in pure Python, which made encoding the largest single cost of a
+batch review. Keys are sorted here first, as the standard library sorts them (by the key
+itself, so integer keys in numeric order).
 """
 
 from __future__ import annotations
@@ -26,6 +28,8 @@ from typing import Any
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from pydantic import BaseModel
 from pydantic_core import to_json
+
+from gxets_rules.model.result import Result
 
 MAX_CELL_TEXT = 32_767
 _CORE_DATES = re.compile(rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:\2>)")
@@ -52,9 +56,10 @@ def remove_stale_temporaries(folder: Path) -> list[Path]:
     return stale
 
 
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` via a temporary file and an atomic rename (an error names ``path``, not the
-    temporary file: that is the file the person asked for)."""
+def atomic_write_bytes(path: Path, data: bytes, mode: int | None = None) -> None:
+    """Write ``data`` to ``path`` via a temporary file and an atomic rename (``mode``: e.g. 0o600 for a private file,
+    set before the rename so the file is never readable by others; default: an ordinary file under the umask). An
+    error names ``path``, not the temporary file: that is the file the person asked for."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=path.parent)
@@ -65,7 +70,7 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
             out.write(data)
             out.flush()
             os.fsync(out.fileno())
-        os.chmod(temp, 0o666 & ~_umask())  # mkstemp makes 0600; a report is an ordinary file
+        os.chmod(temp, 0o666 & ~_umask() if mode is None else mode)  # mkstemp makes 0600; a report is ordinary
         os.replace(temp, path)
     except BaseException:
         Path(temp).unlink(missing_ok=True)
@@ -89,20 +94,30 @@ def _key_text(key: Any) -> str:
     raise TypeError(f"keys must be str or int, not {type(key).__name__}")
 
 
-def canonical_json_bytes(data: Any) -> bytes:
+def canonical_json_bytes(data: Any, *, indent: int | None = 2) -> bytes:
     """Deterministic JSON, UTF-8 encoded, for plain data or a pydantic model (what files hold: no text copy made)."""
     if isinstance(data, BaseModel):
         data = data.model_dump(mode="json")
-    return to_json(_key_sorted(data), indent=2) + b"\n"
+    return to_json(_key_sorted(data), indent=indent) + b"\n"
 
 
-def canonical_json(data: Any) -> str:
-    """Deterministic JSON text for plain data or a pydantic model."""
-    return canonical_json_bytes(data).decode("utf-8")
+def canonical_json(data: Any, *, indent: int | None = 2) -> str:
+    """Deterministic JSON text for plain data or a pydantic model; ``indent=None``: no whitespace between tokens."""
+    return canonical_json_bytes(data, indent=indent).decode("utf-8")
 
 
 def write_json(path: Path, data: Any) -> None:
     atomic_write_bytes(path, canonical_json_bytes(data))
+
+
+def result_bytes(result: Result) -> bytes:
+    """A result as its file holds it: canonical JSON without whitespace between tokens, then a newline.
+
+    A result is read by programs (``gxets render``, a secretariat's tools) and can hold 100,000 lots, so it carries no
+    indentation (a third of an indented result's bytes); ``jq .`` shows it indented. Encoded once: the file and
+    ``gxets check --format json`` are these bytes.
+    """
+    return canonical_json_bytes(result, indent=None)
 
 
 def cell_text(value: str) -> str:

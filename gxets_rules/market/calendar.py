@@ -3,9 +3,10 @@
 Every fact here comes from the rule set (``market.yaml`` and its parameters): which country's national holidays close
 the market, which days are closed every year (the TSE year-end break, 31 December – 3 January), when sessions are
 held and their order windows, on which business day a trade settles (TSE: the 6th counting the trade date, T+5) and
-how many business days the registry needs after settlement to cancel the credits. National holidays come from the
-``holidays`` library, which keeps Japan's holiday law (substitute and "sandwiched" holidays, equinox days) up to date
-far better than a table of our own would; nothing here reads a file or the clock.
+how many business days the registry needs after settlement to cancel the credits — counted on the registry's own
+days where they differ (a registry run by government offices closes 29 December – 3 January). National holidays
+come from the ``holidays`` library, which keeps Japan's holiday law (substitute and "sandwiched" holidays, equinox
+days) up to date far better than a table of our own would; nothing here reads a file or the clock.
 """
 
 from __future__ import annotations
@@ -153,20 +154,31 @@ def settlement_date(calendar: BusinessCalendar, trade_day: date, settlement_busi
     return calendar.nth_business_day(trade_day, settlement_business_day)
 
 
+def cancellable_on(registry: BusinessCalendar, settles: date, lead_business_days: int) -> date:
+    """The day credits delivered on ``settles`` can be cancelled: ``lead`` registry days later, and a registry day."""
+    return registry.nth_business_day(registry.business_days_after(settles, lead_business_days), 1)
+
+
 def last_session(
     calendar: BusinessCalendar,
     schedule: AuctionSchedule,
     deadline: date,
     settlement_business_day: int,
     lead_business_days: int,
+    registry: BusinessCalendar | None = None,
 ) -> Timing | None:
-    """The last session whose settlement plus the cancellation lead time falls on or before ``deadline``."""
+    """The last session whose settlement plus the cancellation lead time falls on or before ``deadline``.
+
+    The lead time counts the registry's days (``registry``; the trading days if it keeps the same ones), so a
+    settlement just before the registry's own year-end closure waits for it to reopen.
+    """
+    registry = registry or calendar
     day = deadline
     for _ in range(SEARCH_DAYS):
         sessions = schedule.sessions_on(calendar, day)
         if sessions:
             settles = settlement_date(calendar, day, settlement_business_day)
-            ready = calendar.business_days_after(settles, lead_business_days)
+            ready = cancellable_on(registry, settles, lead_business_days)
             if ready <= deadline:  # settlement only moves later with the trade date: the first hit is the last
                 return Timing(sessions[-1], settles, ready)
         day -= timedelta(days=1)

@@ -5,16 +5,16 @@ from __future__ import annotations
 import re
 from datetime import date
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, JsonValue, StringConstraints
 
 MAX_TONNES = 10**12
 """Largest tonnage an input may state: a million million t-CO2, some twenty years of the world's emissions. Anything
 larger is a typo or an attack, and bounding it keeps every sum within the ledger's 64-bit integers."""
 
 Tonnes = Annotated[int, Field(le=MAX_TONNES, description="Whole tonnes of CO2 (t-CO2).")]
-"""Quantities are whole t-CO2 (DESIGN.md §6); a fraction is an input error, never rounded."""
+"""Quantities are whole t-CO2 (as money is whole yen); a fraction is an input error, never rounded."""
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
 """Control, zero-width and bidirectional-override characters: invisible, so two ids that look the same would differ,
@@ -98,6 +98,20 @@ CountryCode = Annotated[
 ]
 
 
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+def _by_key(mapping: dict[K, V]) -> dict[K, V]:
+    return dict(sorted(mapping.items()))
+
+
+SortedDict = Annotated[dict[K, V], AfterValidator(_by_key)]
+"""A mapping held in key order however it was built, so that a model made in memory and the same model read back from
+its (sorted-key) JSON iterate alike — and so render alike: a report made straight after a check and one made later
+from the saved file are the same bytes."""
+
+
 class StrictModel(BaseModel):
     """Immutable, and an unknown key is an error: a typo must never be ignored silently."""
 
@@ -119,6 +133,6 @@ class ParamUse(StrictModel):
 
     name: str
     fy: int
-    value: Any
+    value: JsonValue = Field(description="As JSON holds it without loss: exact fractions as text (51/100), dates ISO.")
     source: str | None
     interpretations: list[str] = Field(default_factory=list)

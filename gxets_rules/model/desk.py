@@ -9,14 +9,14 @@ stores them; whoever shows one to a person shows it in Japan time (``render/time
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta, timezone
-from typing import Any, Literal
+from typing import Any, Final, Literal
 
 from pydantic import Field
 
 from gxets_rules.model.base import LocalizedText, StrictModel
 
-LEDGER_FORMAT = "gxets.ledger.v2"
-DIFF_FORMAT = "gxets.diff.v1"
+LEDGER_FORMAT: Final = "gxets.ledger.v2"
+DIFF_FORMAT: Final = "gxets.diff.v1"
 
 DecisionKind = Literal["accepted", "returned", "query"]
 DECISIONS: tuple[str, ...] = ("accepted", "returned", "query")

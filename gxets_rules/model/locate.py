@@ -8,7 +8,9 @@ path, so the two meet here. Paths are printed the way a reader would write them,
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import json
+import re
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from pydantic import ValidationError
@@ -17,6 +19,7 @@ from gxets_rules.model.base import describe
 from gxets_rules.model.problems import Location, Problem
 
 Locator = Callable[[tuple[str | int, ...]], Location]
+_NAME = re.compile(r"^[A-Za-z0-9_-]+$")
 
 
 def dotted(path: Sequence[str | int], data: Any = None) -> str:
@@ -30,7 +33,10 @@ def dotted(path: Sequence[str | int], data: Any = None) -> str:
             if isinstance(node, dict) and isinstance(node.get("id"), str):
                 out += f"({node['id']})"
         else:
-            out += f".{part}" if out else str(part)
+            if not _NAME.match(part):  # a key such as "lot.status" or "position.status" stays one key
+                out += f"[{json.dumps(part, ensure_ascii=False)}]"
+            else:
+                out += f".{part}" if out else part
             node = node.get(part) if isinstance(node, dict) else None
     return out
 
@@ -68,7 +74,27 @@ def _hint(kind: str, value: Any) -> str:
     return ""
 
 
-def _message(error: dict[str, Any], schema_hint: str | None) -> str:
+def _data_path(loc: Sequence[str | int], data: Any) -> tuple[str | int, ...]:
+    """A pydantic error location as a path in the data: the names of union branches (``function-after[…]``) and the
+    tags of discriminated unions (``'whole'`` of a figure whose ``kind`` is whole) are not places in the data."""
+    path: list[str | int] = []
+    node = data
+    for part in loc:
+        if isinstance(part, str) and (
+            "[" in part or (isinstance(node, dict) and part not in node and part in node.values())
+        ):
+            continue
+        path.append(part)
+        if isinstance(node, dict):
+            node = node.get(part) if isinstance(part, str) else None
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            node = node[part]
+        else:
+            node = None
+    return tuple(path)
+
+
+def _message(error: Mapping[str, Any], schema_hint: str | None) -> str:
     kind = error["type"]
     if kind == "missing":
         return "required field is missing"
@@ -98,14 +124,14 @@ def _message(error: dict[str, Any], schema_hint: str | None) -> str:
 def problems_from_validation(
     exc: ValidationError, locate: Locator, data: Any, schema_hint: str | None = None
 ) -> list[Problem]:
-    """One located problem per pydantic error; union branch names are dropped from paths.
+    """One located problem per pydantic error, at its path in the data.
 
     A value that fits no branch of a union (a share: a number, or a ``{min, max}`` mapping) gets an error per branch;
     a branch that wants a mapping says nothing useful about a value that is not one, so it is left out when another
     branch explains the value.
     """
     errors = exc.errors(include_url=False)
-    paths = [tuple(part for part in error["loc"] if not (isinstance(part, str) and "[" in part)) for error in errors]
+    paths = [_data_path(error["loc"], data) for error in errors]
     explained = {path for error, path in zip(errors, paths, strict=True) if error["type"] not in _MAPPING_TYPES}
     problems = []
     for error, path in zip(errors, paths, strict=True):

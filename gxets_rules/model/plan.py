@@ -7,12 +7,13 @@ title, and every number is already computed — a report lays the plan out and n
 
 from __future__ import annotations
 
+import datetime as dt
 from datetime import date
 from typing import Any, Literal
 
-from pydantic import Field
+from pydantic import BaseModel, Field, JsonValue
 
-from gxets_rules.model.base import LocalizedText, ParamUse, StrictModel
+from gxets_rules.model.base import LocalizedText, ParamUse, SortedDict, StrictModel
 from gxets_rules.model.market import MarketSource, ObservedPeriod
 
 ExclusionReason = Literal[
@@ -45,6 +46,7 @@ PLAN_VOCABULARY: dict[str, VocabularyEntry] = {
     "tax_jpy": _entry("消費税", "Consumption tax", "jpy"),
     "cost_with_tax_jpy": _entry("金額（税込）", "Cost with tax", "jpy"),
     "liquidity_limit_t": _entry("流動性による上限", "Liquidity limit", "t"),
+    "liquidity_days": _entry("売買高を数えた営業日数", "Business days of volume counted", "days"),
     "last_session": _entry("最終発注セッション", "Last order session", "datetime"),
     "orders": _entry("注文受付時間", "Order window", "time"),
     "settlement_date": _entry("決済日", "Settles on", "date"),
@@ -92,6 +94,18 @@ PLAN_VOCABULARY: dict[str, VocabularyEntry] = {
 }
 
 
+def in_unit(unit: str, **field: Any) -> Any:
+    """A field in a unit (``t`` tonnes, ``jpy`` yen, ``jpy_per_t`` yen a tonne), declared in the model and its JSON
+    Schema so that a report formats it by its unit — never by the shape of its name."""
+    return Field(json_schema_extra={"unit": unit}, **field)
+
+
+def unit_of(model: type[BaseModel], name: str) -> str | None:
+    """The unit a plan model declares for one of its fields (None: not an amount)."""
+    extra = model.model_fields[name].json_schema_extra
+    return str(extra["unit"]) if isinstance(extra, dict) and "unit" in extra else None
+
+
 class YenRange(StrictModel):
     """An amount at the reference price and at the period's low and high."""
 
@@ -107,8 +121,8 @@ class PlanSession(StrictModel):
     time: str = Field(description="Matching time, HH:MM (JST).")
     orders_open: str
     orders_close: str
-    settlement_date: date
-    cancellable_on: date = Field(description="Settlement plus the registry-cancellation lead time.")
+    settlement_date: dt.date  # dt: the field `date` above shadows the type's name in this class
+    cancellable_on: dt.date = Field(description="Settlement plus the registry-cancellation lead time.")
     sessions_left: int = Field(description="Sessions of this schedule from the evaluation date to this one.")
 
 
@@ -123,15 +137,19 @@ class PlanLine(StrictModel):
     venue: str
     venue_title: LocalizedText
     schedule_title: LocalizedText | None
-    quantity_t: int
-    by_need: dict[str, int] = Field(description="Need id → tonnes of this product.")
-    price_jpy_per_t: YenRange
+    quantity_t: int = in_unit("t")
+    by_need: SortedDict[str, int] = Field(description="Need id → tonnes of this product.")
+    price_jpy_per_t: YenRange = in_unit("jpy_per_t")
     price_capped: bool
-    cost_jpy: YenRange
-    tax_jpy: YenRange
-    cost_with_tax_jpy: YenRange
-    liquidity_limit_t: int | None
+    cost_jpy: YenRange = in_unit("jpy")
+    tax_jpy: YenRange = in_unit("jpy")
+    cost_with_tax_jpy: YenRange = in_unit("jpy")
+    liquidity_limit_t: int | None = in_unit("t")
     liquidity_basis: LiquidityBasis
+    liquidity_days: int | None = Field(
+        description="Business days of recent volume counted: the liquidity term, or the business days left from the "
+        "evaluation date through the product's last session if fewer (None: no volume figure)."
+    )
     last_session: PlanSession | None = Field(description="Exchange products: the last session that is in time.")
     deliver_by: date | None = Field(description="Bilateral products: the last day credits can arrive in time.")
 
@@ -139,12 +157,16 @@ class PlanLine(StrictModel):
 class PlanNeed(StrictModel):
     id: str
     title: LocalizedText
-    offsets_to_buy_t: int
-    planned_t: int
-    payment_t: int = Field(default=0, description="Tonnes settled by the payment in lieu instead of purchases.")
-    bilateral_or_tender_t: int = Field(description="What the market cannot supply within the limits: never dropped.")
-    cap_headroom_t: dict[str, int] = Field(description="Cap class → tonnes it still allows after own holdings.")
-    cap_planned_t: dict[str, int] = Field(description="Cap class → tonnes of it in the plan.")
+    offsets_to_buy_t: int = in_unit("t")
+    planned_t: int = in_unit("t")
+    payment_t: int = in_unit("t", default=0, description="Tonnes settled by the payment in lieu instead of purchases.")
+    bilateral_or_tender_t: int = in_unit(
+        "t", description="What the market cannot supply within the limits: never dropped."
+    )
+    cap_headroom_t: SortedDict[str, int] = in_unit(
+        "t", description="Cap class → tonnes it still allows after own holdings."
+    )
+    cap_planned_t: SortedDict[str, int] = in_unit("t", description="Cap class → tonnes of it in the plan.")
 
 
 class PlanExcluded(StrictModel):
@@ -159,12 +181,12 @@ class PlanPayment(StrictModel):
     """The tonnes the plan settles by the rule set's payment in lieu of purchases (e.g. a ceiling payment)."""
 
     title: LocalizedText
-    quantity_t: int
-    by_need: dict[str, int] = Field(description="Need id → tonnes settled by the payment.")
-    unit_price_jpy_per_t: int
-    cost_jpy: int
-    tax_jpy: int
-    cost_with_tax_jpy: int
+    quantity_t: int = in_unit("t")
+    by_need: SortedDict[str, int] = Field(description="Need id → tonnes settled by the payment.")
+    unit_price_jpy_per_t: int = in_unit("jpy_per_t")
+    cost_jpy: int = in_unit("jpy")
+    tax_jpy: int = in_unit("jpy")
+    cost_with_tax_jpy: int = in_unit("jpy")
     due: date = Field(description="The date by which it is paid.")
     source: str | None
     interpretations: list[str]
@@ -174,19 +196,19 @@ class PlanPayment(StrictModel):
 class PlanTotals(StrictModel):
     """The plan's tonnes and what they cost: the products bought and the payment in lieu together."""
 
-    quantity_t: int = Field(description="Tonnes of products bought.")
-    payment_t: int = Field(default=0, description="Tonnes settled by the payment in lieu.")
-    bilateral_or_tender_t: int
-    cost_jpy: YenRange
-    tax_jpy: YenRange
-    cost_with_tax_jpy: YenRange
+    quantity_t: int = in_unit("t", description="Tonnes of products bought.")
+    payment_t: int = in_unit("t", default=0, description="Tonnes settled by the payment in lieu.")
+    bilateral_or_tender_t: int = in_unit("t")
+    cost_jpy: YenRange = in_unit("jpy")
+    tax_jpy: YenRange = in_unit("jpy")
+    cost_with_tax_jpy: YenRange = in_unit("jpy")
 
 
 class PlanTerm(StrictModel):
     """One term of the plan (deadline, settlement day …), its value and the parameters behind it."""
 
     name: str
-    value: Any
+    value: JsonValue
     shown: str = Field(description="The value as people read it, e.g. 10% for a rate of 1/10.")
     expression: str
     params: list[ParamUse] = Field(default_factory=list)
@@ -214,6 +236,9 @@ class Plan(StrictModel):
     title: LocalizedText
     snapshot: PlanSnapshot
     calendar: PlanCalendar
+    registry_calendar: PlanCalendar | None = Field(
+        default=None, description="The registry's days, where the rule set gives them apart from the trading days."
+    )
     terms: list[PlanTerm]
     lines: list[PlanLine]
     payment: PlanPayment | None = Field(
@@ -224,4 +249,4 @@ class Plan(StrictModel):
     totals: PlanTotals
     last_order: PlanSession | None = Field(description="The earliest last session among the lines: order by then.")
     interpretations: list[str]
-    vocabulary: dict[str, VocabularyEntry] = Field(description="Titles (ja, en) and units of the plan's fields.")
+    vocabulary: SortedDict[str, VocabularyEntry] = Field(description="Titles (ja, en) and units of the plan's fields.")

@@ -1,7 +1,7 @@
 """The review summary format ``gxets.review.v1``: what a batch review found, for the summary workbook and page.
 
 A batch review evaluates each submission exactly as ``gxets check`` does (each firm's result is its own
-``gxets.result.v1`` file) and then works out, once, what only the whole batch shows: one row per firm, the batch's
+``gxets.result.v2`` file) and then works out, once, what only the whole batch shows: one row per firm, the batch's
 totals, serial ranges claimed twice (within a submission, across submissions, or against a range claimed in an
 earlier round) and excess reduction allowances claimed beyond what their creators may create. Every figure the
 summary workbook and page show is here, already computed; they only lay it out. The body holds no wall-clock time —
@@ -11,14 +11,14 @@ the ledger keeps when each submission was recorded — so the same batch and led
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
+from typing import Final, Literal
 
 from pydantic import Field
 
 from gxets_rules.model.base import LocalizedText, StrictModel
 from gxets_rules.model.desk import Decision, RegistryCheck
 
-REVIEW_FORMAT = "gxets.review.v1"
+REVIEW_FORMAT: Final = "gxets.review.v1"
 
 Scope = Literal["within_submission", "across_submissions", "earlier_round"]
 
@@ -37,7 +37,7 @@ class FirmRow(StrictModel):
     firm_id: str
     firm_name: str
     file: str = Field(description="The submission file as the review was given it.")
-    result: str = Field(description="The firm's result JSON (gxets.result.v1), relative to the output folder.")
+    result: str = Field(description="The firm's result JSON (gxets.result.v2), relative to the output folder.")
     ruleset: str = Field(description="Rule set id and version.")
     as_of: str
     status: str | None = Field(description="The rule set's verdict (position.status).")
@@ -46,8 +46,8 @@ class FirmRow(StrictModel):
     usable_t: int = Field(description="Tonnes of the firm's credits that count toward it, after caps.")
     offsets_to_buy_t: int
     era_creatable_t: int | None = Field(
-        description="Excess reduction allowances the firm may create (position.era.creatable_t); null if the rule "
-        "set creates none."
+        description="Excess reduction allowances the firm may create (the output its rule set names in "
+        "claims.created.creatable, e.g. position.era.creatable_t); null if the rule set names none."
     )
     caps: list[CapUse]
     lots: int

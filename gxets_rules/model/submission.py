@@ -3,7 +3,7 @@
 One submission is one firm's data for one rule set: who the firm is, its base year and
 targets, its verified actual emissions, and its credit lots. Shapes and types are checked
 here; whether a lot *counts* is the rule set's business (``rules/``), so nothing here
-knows a GX-ETS rule. Names follow ``../shared/GLOSSARY.md``.
+knows a GX-ETS rule. Names follow the project's glossary (one name per concept, in Japanese, English and code).
 
 The format grows only by optional fields, so every earlier submission stays valid: a rule
 set that needs a field (the base year and targets of the voluntary scheme; the compliance
@@ -260,7 +260,14 @@ class Project(StrictModel):
         description="Crediting programme, e.g. j_credit, jcm, verra_vcs, gold_standard, puro_earth, isometric."
     )
     methodology_code: Text | None = Field(
-        default=None, description="Methodology or protocol code exactly as the registry writes it, e.g. VM0033."
+        default=None,
+        description="Methodology or protocol exactly as the registry writes it, e.g. VM0033 or 'ACM0001: Flaring or "
+        "use of landfill gas - Version 19.0'.",
+    )
+    methodology_module: Text | None = Field(
+        default=None,
+        description="For a framework methodology whose modules decide its field: the project's module as the "
+        "registry writes it, e.g. BL-TW or VMD0007.",
     )
     methodology_family: Identifier | None = Field(
         default=None,
@@ -290,16 +297,32 @@ class CreditLot(StrictModel):
         default=None, description="For an excess reduction allowance: the firm that created it."
     )
     tse_category: Identifier | None = Field(default=None, description="TSE trading category of a J-credit.")
-    j_credit_origin: JCreditOrigin = Field(
-        default="j_credit", description="For J-credits: native, migrated or unmigrated legacy-scheme credit."
+    scheme_code: Identifier | None = Field(
+        default=None,
+        description="For a J-credit lot: the scheme code (制度記号) of its registry record, e.g. JC, KC or JP, which "
+        "tells a J-credit from a legacy credit that was never migrated.",
+    )
+    j_credit_origin: JCreditOrigin | None = Field(
+        default=None,
+        description="For a J-credit lot: the scheme it was issued under (native, migrated or unmigrated legacy-scheme "
+        "credit), if the submitter states it. Not a default: rule sets derive the origin from the TSE category and the "
+        "scheme code and check a stated one against them.",
     )
     status: LotStatus
     status_date: Day | None = Field(
         default=None, description="Date of cancellation, retirement or sale; required unless held."
     )
     status_note: Text | None = Field(default=None, description="Purpose of an other-purpose cancellation, etc.")
+    cancellation_purpose: Identifier | None = Field(
+        default=None,
+        description="For a lot cancelled for GX-ETS: the obligation its cancellation record names (the target or the "
+        "compliance fiscal year it serves), as a code of the rule set's `cancellation_purposes` list.",
+    )
     cancelled_for_fy: FiscalYear | None = Field(
-        default=None, description="For a lot cancelled for GX-ETS: the compliance fiscal year its cancellation names."
+        default=None,
+        description="Deprecated: the compliance fiscal year a GX-ETS cancellation names. Rule sets read it as the "
+        "matching cancellation_purpose and warn; write cancellation_purpose instead.",
+        json_schema_extra={"deprecated": True},
     )
 
     @model_validator(mode="after")

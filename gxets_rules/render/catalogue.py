@@ -10,6 +10,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
+from gxets_rules.model.base import LocalizedText
 from gxets_rules.resources import data_dir
 from gxets_rules.ruleset.strict_yaml import read_yaml_file
 
@@ -51,11 +52,11 @@ class Text:
     def outcome(self, outcome: str) -> str:
         return self("outcome." + outcome)
 
-    def localized(self, value: Any) -> str:
-        """Pick this language from a ``{ja, en}`` mapping (as found in the result JSON)."""
-        if isinstance(value, dict):
-            return str(value.get(self.lang) or value.get("en") or "")
-        return "" if value is None else str(value)
+    def localized(self, value: LocalizedText | None) -> str:
+        """A text of the result in this language (English where this language's is empty); none: empty."""
+        if value is None:
+            return ""
+        return value.get(self.lang) or value.en
 
     def value(self, value: Any, unit: str | None = None) -> str:
         """A result value for people: grouped digits, yes/no, dash for not defined."""

@@ -5,6 +5,7 @@ Times are shown in Japan time (the ledger stores UTC); words come from the catal
 
 from __future__ import annotations
 
+from gxets_rules.model.base import LocalizedText
 from gxets_rules.model.desk import Change, Decision, FirmDiff, LedgerSubmission, LotSummary, japan_time
 from gxets_rules.render.catalogue import Text
 
@@ -22,7 +23,8 @@ def ledger_line(submission: LedgerSubmission, decision: Decision | None, lang: s
     """One recorded submission on one line, as ``gxets ledger list`` prints it."""
     t = Text(lang)
     summary = submission.summary
-    status = t.localized(summary.get("status_label")) or summary.get("status") or "-"
+    label = summary.get("status_label")  # the ledger keeps the summary row as it was written (JSON)
+    status = t.localized(LocalizedText.model_validate(label) if label else None) or summary.get("status") or "-"
     return "  ".join(
         (
             f"#{submission.id:<5}",
@@ -54,7 +56,7 @@ def render_decision(decision: Decision, lang: str) -> str:
 def field_title(change: Change, t: Text) -> str:
     """A changed item's name: a lot field's word, or a figure's title with its path."""
     if change.title is not None:
-        return f"{t.localized(change.title.model_dump())} ({change.path})"
+        return f"{t.localized(change.title)} ({change.path})"
     return t.get("desk.field." + change.path, change.path)
 
 

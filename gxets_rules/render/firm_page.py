@@ -30,8 +30,8 @@ class FirmPageView:
 
     @property
     def status(self) -> tuple[str, str]:
-        row = self.page.row.model_dump(mode="json")
-        return self.t.localized(row["status_label"]) or row["status"] or "–", status_tone(row)
+        row = self.page.row
+        return self.t.localized(row.status_label) or row.status or "–", status_tone(row)
 
     def decision_rows(self) -> list[tuple[str, str, str, str, str, str, str]]:
         t = self.t

@@ -15,8 +15,9 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+from gxets_rules.model.result import QuantityTrace, Result
 from gxets_rules.render.chart import plot
-from gxets_rules.render.view import Cited, Need, ReportView, unit_of_key
+from gxets_rules.render.view import Cited, Need, ReportView
 from gxets_rules.resources import data_dir
 
 
@@ -37,12 +38,12 @@ def _pct(part: float, whole: float) -> float:
     return round(100 * part / whole, 2) if whole else 0.0
 
 
-def _magnitude(figure: Cited, exact: dict[str, Any] | None) -> float:
+def _magnitude(figure: Cited, trace: QuantityTrace | None) -> float:
     """How long a figure's bar is: its value, or for an exact fraction its decimal rendering (layout only)."""
     if isinstance(figure.value, int) and not isinstance(figure.value, bool):
         return float(figure.value)
-    if exact and exact.get("decimal"):
-        return float(exact["decimal"])
+    if trace and trace.decimal:
+        return float(trace.decimal)
     return 0.0
 
 
@@ -91,7 +92,7 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.globals.update(zip=zip, unit_of_key=unit_of_key)
+    env.globals.update(zip=zip)
     return env
 
 
@@ -101,19 +102,23 @@ def stylesheet() -> Markup:
     return Markup((data_dir("reports") / "html" / "report.css").read_text(encoding="utf-8"))
 
 
-def render_html(result: dict[str, Any], lang: str = "ja") -> str:
-    """The review report of a result (the ``gxets.result.v1`` JSON as a dict) in one language."""
+def report_context(result: Result, lang: str) -> dict[str, Any]:
+    """What ``report.html.j2`` is rendered with; the web page that extends the report renders it with the same."""
     view = ReportView(result, lang)
-    env = environment()
     series, notes = view.series()
-    return env.get_template("report.html.j2").render(
-        v=view,
-        t=view.t,
-        r=result,
-        css=stylesheet(),
-        needs=[(need, derivation_bars(view, need), coverage_bars(view, need)) for need in view.needs()],
-        series=series,
-        series_notes=notes,
-        plot=plot(series),
-        plan=view.plan(),
-    )
+    return {
+        "v": view,
+        "t": view.t,
+        "r": result,
+        "css": stylesheet(),
+        "needs": [(need, derivation_bars(view, need), coverage_bars(view, need)) for need in view.needs()],
+        "series": series,
+        "series_notes": notes,
+        "plot": plot(series),
+        "plan": view.plan(),
+    }
+
+
+def render_html(result: Result, lang: str = "ja") -> str:
+    """The review report of a result in one language."""
+    return environment().get_template("report.html.j2").render(report_context(result, lang))

@@ -79,7 +79,7 @@ class LetterView:
         rows = tuple(
             PointRow(
                 criterion=f"{p.criterion} ({t.outcome(p.outcome)})",
-                point=f"{t.localized(p.title.model_dump())}: {t.localized(p.message.model_dump())}",
+                point=f"{t.localized(p.title)}: {t.localized(p.message)}",
                 clause=p.source or "–",
             )
             for p in lot.points
@@ -90,11 +90,11 @@ class LetterView:
         return [self.lot_block(lot) for lot in self.letter.lots]
 
     def issues(self) -> list[str]:
-        return [f"{i.location} [{i.check}]: {self.t.localized(i.message.model_dump())}" for i in self.letter.issues]
+        return [f"{i.location} [{i.check}]: {self.t.localized(i.message)}" for i in self.letter.issues]
 
     def position(self) -> list[tuple[str, str]]:
         t, letter = self.t, self.letter
-        rows = [(t("status"), t.localized(letter.status.model_dump()) if letter.status else "–")]
+        rows = [(t("status"), t.localized(letter.status) if letter.status else "–")]
         rows += [
             (t("review.need_t"), t.value(letter.need_t, "t")),
             (t("review.usable_t"), t.value(letter.usable_t, "t")),
@@ -119,15 +119,15 @@ def render_letter_html(letter: Letter, lang: str) -> str:
     return environment().get_template("letter.html.j2").render(v=view, t=view.t, css=stylesheet())
 
 
-def _font(document: Document) -> None:
-    style = document.styles["Normal"]
+def _font(document: Document) -> None:  # type: ignore[valid-type]
+    style = document.styles["Normal"]  # type: ignore[attr-defined]
     style.font.size = Pt(10.5)
     fonts = style.element.get_or_add_rPr().get_or_add_rFonts()
     fonts.set(qn("w:eastAsia"), DOCX_FONT)
 
 
-def _table(document: Document, header: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
-    table = document.add_table(rows=1, cols=len(header))
+def _table(document: Document, header: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:  # type: ignore[valid-type]
+    table = document.add_table(rows=1, cols=len(header))  # type: ignore[attr-defined]
     table.style = "Table Grid"
     for cell, text in zip(table.rows[0].cells, header, strict=True):
         cell.text = text
@@ -152,10 +152,10 @@ def render_letter_docx(letter: Letter, lang: str) -> bytes:
     document = Document()
     _font(document)
     right = document.add_paragraph(view.day(letter.written_on))
-    right.alignment = 2  # right
+    right.alignment = 2  # type: ignore[assignment]  # right
     document.add_paragraph(_clean(view.addressee))
     sender = document.add_paragraph(t("letter.from"))
-    sender.alignment = 2
+    sender.alignment = 2  # type: ignore[assignment]
     document.add_heading(view.subject, level=1)
     document.add_paragraph(_clean(view.opening))
     if letter.deadline:
@@ -178,7 +178,7 @@ def render_letter_docx(letter: Letter, lang: str) -> bytes:
         for issue in view.issues():
             document.add_paragraph(_clean(issue), style="List Bullet")
     document.add_heading(t("letter.position"), level=2)
-    _table(document, (t("report.item"), t("unit.t")), view.position())
+    _table(document, (t("report.item"), t("unit.t")), view.position())  # type: ignore[arg-type]
     document.add_heading(t("letter.basis"), level=2)
     _table(document, (t("report.item"), ""), [(k, _clean(v)) for k, v in view.basis()])
     document.add_paragraph(t("letter.contact"))

@@ -1,17 +1,18 @@
 """Write the review reports of a result into a folder (``report.html``, ``report.xlsx``), and a batch's summary.
 
-``gxets check --report`` and ``gxets render`` both come here, and both render from the result's canonical JSON, so
-a report made straight after a check and one made later from the saved ``result.json`` are the same bytes.
+``gxets check --report`` renders the typed result it has just built, in memory; ``gxets render`` the same result read
+back from ``result.json``. The two are equal models (mappings are kept in key order, the file holds every value
+exactly), so a report made straight after a check and one made later from the saved file are the same bytes.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
 
-from gxets_rules.io.writers import atomic_write_bytes, canonical_json, write_json
+from gxets_rules.io.writers import atomic_write_bytes, write_json
+from gxets_rules.model.result import Result
+from gxets_rules.model.review import ReviewSummary
 from gxets_rules.render.html import render_html
 from gxets_rules.render.review_csv import render_review_csv
 from gxets_rules.render.review_html import render_review_html
@@ -19,11 +20,11 @@ from gxets_rules.render.review_xlsx import render_review_xlsx
 from gxets_rules.render.xlsx import render_xlsx
 
 
-def _html(result: dict[str, Any], lang: str) -> bytes:
+def _html(result: Result, lang: str) -> bytes:
     return render_html(result, lang).encode("utf-8")
 
 
-REPORTS: dict[str, tuple[str, Callable[[dict[str, Any], str], bytes]]] = {
+REPORTS: dict[str, tuple[str, Callable[[Result, str], bytes]]] = {
     "html": ("report.html", _html),
     "xlsx": ("report.xlsx", render_xlsx),
 }
@@ -38,18 +39,17 @@ def parse_kinds(text: str) -> list[str]:
     return list(dict.fromkeys(kinds))
 
 
-def write_reports(result: Any, kinds: Sequence[str], lang: str, out: Path) -> list[Path]:
+def write_reports(result: Result, kinds: Sequence[str], lang: str, out: Path) -> list[Path]:
     """Render each report of ``kinds`` in ``lang`` and write it (whole or not at all) into ``out``."""
-    data = json.loads(canonical_json(result))
     written = []
     for kind in kinds:
         name, render = REPORTS[kind]
-        atomic_write_bytes(out / name, render(data, lang))
+        atomic_write_bytes(out / name, render(result, lang))
         written.append(out / name)
     return written
 
 
-def write_summary(summary: dict[str, Any], lang: str, out: Path) -> list[Path]:
+def write_summary(summary: ReviewSummary, lang: str, out: Path) -> list[Path]:
     """Write a batch review's summary: ``summary.json`` (gxets.review.v1), ``summary.xlsx``, ``summary.html`` and
     ``summary.csv`` (the firms table)."""
     written = [out / "summary.json", out / "summary.xlsx", out / "summary.html", out / "summary.csv"]

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import csv
 import io
-from typing import Any
 
 from gxets_rules.io.writers import csv_cell
+from gxets_rules.model.review import ReviewSummary
 from gxets_rules.render.review_view import ReviewView
 
 
-def render_review_csv(summary: dict[str, Any], lang: str = "ja") -> str:
+def render_review_csv(summary: ReviewSummary, lang: str = "ja") -> str:
     grid = ReviewView(summary, lang).firms()
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")

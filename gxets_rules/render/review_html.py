@@ -6,14 +6,13 @@ reports and is as safe: no script, nothing fetched, every text from a submission
 
 from __future__ import annotations
 
-from typing import Any
-
+from gxets_rules.model.review import ReviewSummary
 from gxets_rules.render.html import environment, stylesheet
 from gxets_rules.render.review_view import ReviewView
 
 
-def render_review_html(summary: dict[str, Any], lang: str = "ja") -> str:
-    """The summary page of a review summary (``gxets.review.v1`` as a dict) in one language."""
+def render_review_html(summary: ReviewSummary, lang: str = "ja") -> str:
+    """The summary page of a review summary in one language."""
     view = ReviewView(summary, lang)
     figures = view.figures()
     return (

@@ -20,6 +20,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 
 from gxets_rules.io.writers import cell_text
+from gxets_rules.model.review import ReviewSummary
 from gxets_rules.render.review_view import Badge, Figure, Grid, Link, ReviewView
 from gxets_rules.render.xlsx import Sheet, num, workbook_bytes
 
@@ -105,12 +106,12 @@ def _sheet(
         sheet.append([grid.empty])
 
 
-def render_review_xlsx(summary: dict[str, Any], lang: str = "ja") -> bytes:
-    """The summary workbook of a review summary (``gxets.review.v1`` as a dict) in one language, as bytes."""
+def render_review_xlsx(summary: ReviewSummary, lang: str = "ja") -> bytes:
+    """The summary workbook of a review summary in one language, as bytes."""
     view = ReviewView(summary, lang)
     wb = Workbook(write_only=True)
     first, *rest = view.grids()
     _sheet(wb, first, view, view.t("review.title"), view.figures())  # the workbook opens on the verdict
     for grid in rest:
         _sheet(wb, grid, view)
-    return workbook_bytes(wb, date.fromisoformat(summary["as_of"]) if summary["as_of"] else EPOCH)
+    return workbook_bytes(wb, summary.as_of or EPOCH)

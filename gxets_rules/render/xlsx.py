@@ -27,7 +27,8 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from gxets_rules.io.writers import cell_text, fixed_zip_times
-from gxets_rules.render.view import Cited, ReportView, unit_of_key
+from gxets_rules.model.result import CriterionFacts, Result
+from gxets_rules.render.view import Cited, ReportView
 
 FORMATS = {"t": "#,##0", "jpy": "¥#,##0", "jpy_per_t": "¥#,##0"}
 HEADER_FONT = Font(bold=True)
@@ -114,13 +115,13 @@ def _summary(wb: Workbook, view: ReportView) -> None:
     t, result = view.t, view.result
     sheet = Sheet(wb, "Summary", [56, 20, 18, 64])
     sheet.title(t("report.title"))
-    firm, ruleset = result["firm"], result["ruleset"]
-    sheet.append([t("report.firm"), f"{firm['name']} ({firm['id']})"])
-    sheet.append([t("group"), firm["group"]])
-    sheet.append([t("ruleset"), f"{ruleset['id']} {ruleset['version']} — {t.localized(ruleset['title'])}"])
+    firm, ruleset = result.firm, result.ruleset
+    sheet.append([t("report.firm"), f"{firm.name} ({firm.id})"])
+    sheet.append([t("group"), firm.group])
+    sheet.append([t("ruleset"), f"{ruleset.id} {ruleset.version} — {t.localized(ruleset.title)}"])
     if view.ruleset_from_path:
         sheet.append([None, view.ruleset_from_path])
-    sheet.append([t("as_of"), result["as_of"]])
+    sheet.append([t("as_of"), result.as_of.isoformat()])
     status = view.status
     if status is not None:
         sheet.append([status.title, status.shown, None, status.source])
@@ -142,12 +143,12 @@ def _summary(wb: Workbook, view: ReportView) -> None:
     _series_block(sheet, view)
     sheet.append()
     sheet.header([t("issues"), t("report.check"), t("report.location"), t("report.message")])
-    if not result["issues"]:
+    if not result.issues:
         sheet.append([t("report.no_issues")])
-    for issue in result["issues"]:
-        lot = f" ({issue['lot']})" if issue["lot"] else ""
-        severity = t("severity." + issue["severity"])
-        sheet.append([severity + lot, issue["check"], issue["location"], t.localized(issue["message"])])
+    for issue in result.issues:
+        lot = f" ({issue.lot})" if issue.lot else ""
+        severity = t("severity." + issue.severity)
+        sheet.append([severity + lot, issue.check, issue.location, t.localized(issue.message)])
 
 
 def _series_block(sheet: Sheet, view: ReportView) -> None:
@@ -192,10 +193,10 @@ def _figure_rows(view: ReportView, section: str, figure: Cited) -> list[list[Any
     """A position figure as rows: one, or one per fiscal year for a per-year figure."""
     unit = view.t.get("unit." + figure.unit, "") if figure.unit else None  # t-CO2 or yen; labels and dates need none
     common = [figure.formula, figure.source, ", ".join(figure.interpretations)]
-    if isinstance(figure.value, dict):
+    if figure.by_fy is not None:
         return [
-            [section, figure.title, num(v, figure.unit) if v is not None else view.t.value(v), unit, int(fy), *common]
-            for fy, v in figure.value.items()
+            [section, figure.title, num(v, figure.unit) if v is not None else view.t.value(v), unit, fy, *common]
+            for fy, v in figure.by_fy.items()
         ]
     return [[section, figure.title, _figure_value(figure), unit, None, *common]]
 
@@ -225,23 +226,23 @@ def _lots(wb: Workbook, view: ReportView) -> None:
         headings,
         (
             [
-                lot["id"],
-                view.t.kind(lot["kind"]),
-                Num(lot["quantity_t"], "t"),
-                view.t.lot_status(lot["status"]),
-                view.t.verdict(lot["verdict"]),
-                Num(lot["usable_t"], "t"),
-                lot["project_id"],
-                lot["project_country"],
-                ", ".join(c["id"] for c in lot["criteria"] if c["outcome"] == "fail"),
-                ", ".join(c["id"] for c in lot["criteria"] if c["outcome"] == "indeterminate"),
+                lot.id,
+                view.t.kind(lot.kind),
+                Num(lot.quantity_t, "t"),
+                view.t.lot_status(lot.status),
+                view.t.verdict(lot.verdict),
+                Num(lot.usable_t, "t"),
+                lot.project_id,
+                lot.project_country,
+                ", ".join(c.id for c in view.criteria(lot) if c.outcome == "fail"),
+                ", ".join(c.id for c in view.criteria(lot) if c.outcome == "indeterminate"),
             ]
-            for lot in view.result["lots"]
+            for lot in view.result.lots
         ),
     )
 
 
-def _reads(view: ReportView, criterion: dict[str, Any]) -> str:
+def _reads(view: ReportView, criterion: CriterionFacts) -> str:
     """What a criterion that is not met read, one per line; a parameter's clause in brackets where it has one."""
     lines = []
     for read in view.reads(criterion):
@@ -261,17 +262,17 @@ def _criteria(wb: Workbook, view: ReportView) -> None:
         headings,
         (
             [
-                lot["id"],
-                c["id"],
-                c["rule"],
-                view.t.outcome(c["outcome"]),
-                view.t.localized(c["message"]),
-                c["source"],
-                ", ".join(c["interpretations"]),
+                lot.id,
+                c.id,
+                c.rule,
+                view.t.outcome(c.outcome),
+                view.t.localized(c.message),
+                c.source,
+                ", ".join(c.interpretations),
                 _reads(view, c),
             ]
-            for lot in view.result["lots"]
-            for c in lot["criteria"]
+            for lot in view.result.lots
+            for c in view.criteria(lot)
         ),
     )
 
@@ -298,10 +299,7 @@ def _interpretations(wb: Workbook, view: ReportView) -> None:
     sheet = Sheet(wb, "Interpretations", [14, 50, 100, 32])
     sheet.table(
         ["ID", t("report.item"), t("report.decision"), t("report.reference")],
-        (
-            [i["id"], t.localized(i["title"]), t.localized(i["decision"]), i["reference"]]
-            for i in view.result["interpretations"]
-        ),
+        ([i.id, t.localized(i.title), t.localized(i.decision), i.reference] for i in view.interpretations()),
     )
 
 
@@ -311,8 +309,8 @@ def _run(wb: Workbook, view: ReportView) -> None:
     rows: list[list[Any]] = [
         *([row.title, row.value] for row in view.run_rows()),
         *(
-            [f"{t('report.source')}: {s['id']}", " · ".join(filter(None, (s["title"], s["issuer"], s["url"])))]
-            for s in view.result["sources"]
+            [f"{t('report.source')}: {s.id}", " · ".join(filter(None, (s.title, s.issuer, s.url)))]
+            for s in view.result.catalogue.sources
         ),
     ]
     sheet.table([t("report.item"), t("report.value")], rows)
@@ -331,7 +329,7 @@ def _plan(wb: Workbook, view: ReportView) -> None:
         sheet.append()
         sheet.header(table.headings)
         for row in table.rows:
-            sheet.append(_plan_cell(view, value, unit_of_key(key)) for key, value in zip(table.keys, row, strict=True))
+            sheet.append(_plan_cell(view, value, unit) for unit, value in zip(table.units, row, strict=True))
 
 
 def _plan_cell(view: ReportView, value: Any, unit: str | None) -> Any:
@@ -340,13 +338,13 @@ def _plan_cell(view: ReportView, value: Any, unit: str | None) -> Any:
     return num(value, unit) if type(value) is int else view.cell(value, unit)
 
 
-def render_xlsx(result: dict[str, Any], lang: str = "ja") -> bytes:
-    """The review workbook of a result (the ``gxets.result.v1`` JSON as a dict) in one language, as bytes."""
+def render_xlsx(result: Result, lang: str = "ja") -> bytes:
+    """The review workbook of a result in one language, as bytes."""
     view = ReportView(result, lang)
     wb = Workbook(write_only=True)
     for part in (_summary, _position, _lots, _criteria, _ownership, _interpretations, _run, _plan):
         part(wb, view)
-    return workbook_bytes(wb, date.fromisoformat(result["as_of"]))
+    return workbook_bytes(wb, result.as_of)
 
 
 def workbook_bytes(wb: Workbook, as_of: date) -> bytes:

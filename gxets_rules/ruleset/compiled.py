@@ -169,8 +169,17 @@ class CompiledMarket:
 
     @cached_property
     def calendar(self) -> BusinessCalendar:
-        """The business days of ``calendar``: the plan's, and the registries' lead time (``last_business_day()``)."""
+        """The trading days of ``calendar``: sessions and settlement."""
         spec = self.spec.calendar
+        return BusinessCalendar.with_closures(spec.holidays, ((c.first, c.last) for c in spec.closed))
+
+    @cached_property
+    def registry_calendar(self) -> BusinessCalendar:
+        """The registry's days (``registry_calendar``, else the trading days): the lead time from settlement to
+        cancellation, bilateral deliveries and ``last_business_day()``."""
+        spec = self.spec.registry_calendar
+        if spec is None:
+            return self.calendar
         return BusinessCalendar.with_closures(spec.holidays, ((c.first, c.last) for c in spec.closed))
 
 

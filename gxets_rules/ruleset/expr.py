@@ -33,7 +33,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from fractions import Fraction
-from typing import Any
+from typing import Any, cast
 
 from gxets_rules.ruleset.values import INAPPLICABLE, UNKNOWN, Range, normalize, to_number
 
@@ -403,6 +403,13 @@ def _interpolate(x: Any, x0: Any, y0: Any, x1: Any, y1: Any) -> Any:
     return normalize(Fraction(y0) + (Fraction(y1) - Fraction(y0)) * (Fraction(x) - Fraction(x0)) / (x1 - x0))
 
 
+def _text(value: Any) -> str:
+    """text(x): a whole number, a date or text as text, e.g. to build a code from a year."""
+    if isinstance(value, bool) or not isinstance(value, int | str | date):
+        raise EvaluationError(f"text() takes a whole number, a date or text, got {value!r}")
+    return value.isoformat() if isinstance(value, date) else str(value)
+
+
 def _coalesce(*values: Any) -> Any:
     for value in values:
         if value is not UNKNOWN:
@@ -421,6 +428,7 @@ BUILTINS: dict[str, Function] = {
         Function("known", _known, 1, 1, strict=False, doc="true unless the value is unknown"),
         Function("coalesce", _coalesce, 1, 9, strict=False, doc="the first known value"),
         Function("len", len, 1, 1, doc="number of items"),
+        Function("text", _text, 1, 1, doc="text(x): a whole number or date as text, e.g. 'fy' + text(2026)"),
         Function("compare", _compare, 3, 3, doc="compare(a, op, b) with op one of >= > <= < == !="),
         Function("years", _years, 2, 2, doc="years(first, last): the fiscal years first … last"),
         Function("interpolate", _interpolate, 5, 5, doc="interpolate(x, x0, y0, x1, y1): the straight line, at x"),
@@ -502,7 +510,7 @@ class _Compiler:
         return ExprError(message, max(1, getattr(node, "col_offset", 0)))  # 1-based, net of the added "("
 
     def compile(self, node: ast.AST) -> Closure:
-        method = getattr(self, f"_{type(node).__name__}", None)
+        method: Callable[[ast.AST], Closure] | None = getattr(self, f"_{type(node).__name__}", None)
         if method is None:
             raise self.fail(node, f"{type(node).__name__} is not part of the rule language")
         return method(node)
@@ -521,11 +529,21 @@ class _Compiler:
         raise self.fail(node, f"literal {value!r} is not allowed")
 
     def _literal_items(self, node: ast.Tuple | ast.List) -> Closure:
+        """A tuple or list literal keeps its order and repeats (``mean(x for x in (100, 100, 90))`` is 290/3), so an
+        aggregate or ``select`` over it gives the same answer under any hash seed; one of constants is built once."""
         items = [self.compile(elt) for elt in node.elts]
         if all(isinstance(elt, ast.Constant) for elt in node.elts):
-            frozen = frozenset(item({}) for item in items)
-            return lambda env: frozen
+            constant = tuple(item({}) for item in items)
+            return lambda env: constant
         return lambda env: [item(env) for item in items]
+
+    def _members(self, node: ast.expr) -> Closure:
+        """The right side of ``in``: a literal of constants as a set, looked up in constant time."""
+        if isinstance(node, ast.Tuple | ast.List) and all(isinstance(elt, ast.Constant) for elt in node.elts):
+            items = self._literal_items(node)({})
+            members = frozenset(items)
+            return lambda env: members
+        return self.compile(node)
 
     _Tuple = _literal_items
     _List = _literal_items
@@ -600,7 +618,14 @@ class _Compiler:
         return lambda env: kleene_or(part(env) for part in parts)
 
     def _Compare(self, node: ast.Compare) -> Closure:
-        operands = [self.compile(node.left), *(self.compile(c) for c in node.comparators)]
+        for symbol in node.ops:
+            if type(symbol) not in _COMPARE:  # `is` / `is not`: identity means nothing for the language's values
+                raise self.fail(node, "'is' is not part of the rule language: compare with == or !=, or use known(x)")
+        last = len(node.ops) - 1
+        operands = [self.compile(node.left)] + [
+            self._members(c) if isinstance(node.ops[i], ast.In | ast.NotIn) and i == last else self.compile(c)
+            for i, c in enumerate(node.comparators)
+        ]
         ops = [_COMPARE[type(op)] for op in node.ops]
         if len(ops) == 1:
             first, second, op = operands[0], operands[1], ops[0]
@@ -680,7 +705,7 @@ class _Compiler:
             self.expanding.pop()
 
         def call(env: Env) -> Any:
-            return body(ChainMap(dict(zip(params, [arg(env) for arg in args], strict=True)), env))
+            return body(ChainMap(dict(zip(params, [arg(env) for arg in args], strict=True)), cast(dict[str, Any], env)))
 
         return call
 
@@ -744,7 +769,7 @@ class _Compiler:
 
             def items() -> Iterable[Any]:
                 for item in _iterate(values):
-                    scope = ChainMap({var: item}, env)
+                    scope = ChainMap({var: item}, cast(dict[str, Any], env))
                     keep = kleene_and(cond(scope) for cond in conditions)
                     if keep is UNKNOWN:  # an undecidable filter never silently drops an item
                         yield UNKNOWN

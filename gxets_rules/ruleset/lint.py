@@ -15,7 +15,8 @@ from __future__ import annotations
 import itertools
 import types
 import typing
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Set as AbstractSet
 from typing import Any
 
 import networkx as nx
@@ -116,9 +117,9 @@ class _Linter:
             for cap in need.caps.values():
                 yield where, f"coverage need {need.spec.id}", cap
         for section, fields in self.rs.outputs.items():
-            for name, compiled in fields.items():
-                if compiled is not None:
-                    yield self.at("position.yaml", "outputs", section, name), f"output {section}.{name}", compiled
+            for name, output in fields.items():
+                if output is not None:
+                    yield self.at("position.yaml", "outputs", section, name), f"output {section}.{name}", output
         if self.rs.market is not None:
             yield from _market_expressions(self.rs.market)
 
@@ -150,8 +151,8 @@ class _Linter:
                 self.citation(self.at("interpretations.yaml"), f"interpretation {interpretation.id}", citation)
         for codelist in self.rs.codelists.values():
             self.citation(self.at(f"codelists/{codelist.id}.yaml"), f"codelist {codelist.id}", codelist.spec.source)
-        for where, what, citation, _ in _market_elements(self.rs.market):
-            self.citation(where, what, citation)
+        for where, what, cited, _ in _market_elements(self.rs.market):
+            self.citation(where, what, cited)
         for name, definition in self.rs.definitions.items():
             where = self.at("definitions.yaml", "definitions", name)
             self.citation(where, f"definition {name}", definition.source)
@@ -164,6 +165,7 @@ class _Linter:
             if ref.name not in params:
                 self.add(where, "unknown-parameter", f"{what} reads parameter {ref.name!r}, which is not defined")
                 continue
+            asked: Sequence[int | None]
             if ref.fy == "const":
                 asked = [ref.const_fy]
             elif ref.fy == "reference":
@@ -271,10 +273,13 @@ class _Linter:
             for cls in need.caps:
                 if cls not in coverage.classes:
                     self.add(where, "bad-coverage", f"need {need.id} caps class {cls!r}, which is not in classes")
+        for status in sorted(set(coverage.held_statuses) - set(coverage.counted_statuses)):
+            self.add(where, "bad-coverage", f"held status {status!r} is not a counted status")
         if coverage.to_buy_label is not None:
             named = self.rs.quantities.get(coverage.to_buy_label)
             if named is None or named.spec.unit != "label" or named.spec.per_fy:
                 self.add(where, "bad-coverage", f"to_buy_label {coverage.to_buy_label!r} is not a label quantity")
+        self.claims(kinds)
         for check in self.rs.checks:
             at = check.spec.at
             if at is None:
@@ -287,14 +292,30 @@ class _Linter:
         if self.rs.market is not None:
             self.market(self.rs.market)
 
+    def claims(self, kinds: AbstractSet[str]) -> None:
+        """The review's vocabulary names kinds of this rule set and an output it has."""
+        claims = self.rs.manifest.claims
+        where = self.at("ruleset.yaml", "claims")
+        named = [*claims.categorised_kinds, *([claims.created.kind] if claims.created else [])]
+        for kind in sorted(set(named) - kinds):
+            self.add(where, "bad-kind", f"claims names {kind!r}, not a kind of this rule set")
+        creatable = claims.created.creatable if claims.created else None
+        if creatable is not None:
+            section, _, name = creatable.rpartition(".")
+            if self.rs.outputs.get(section, {}).get(name) is None:
+                self.add(where, "bad-path", f"claims.created.creatable: {creatable} is not an output of position.yaml")
+
     def market(self, market: CompiledMarket) -> None:
         """Venues and schedules resolve, exchanges have a schedule, and the holiday country is known."""
         venues = {venue.id: venue for venue in market.spec.venues}
         if len(venues) != len(market.spec.venues):
             self.add(market.location, "bad-market", "a venue id is used twice")
-        if not supports_country(market.spec.calendar.holidays):
-            country = market.spec.calendar.holidays
-            self.add(market.at("calendar"), "bad-market", f"no national holidays are known for {country!r}")
+        for name, calendar in (
+            ("calendar", market.spec.calendar),
+            ("registry_calendar", market.spec.registry_calendar),
+        ):
+            if calendar is not None and not supports_country(calendar.holidays):
+                self.add(market.at(name), "bad-market", f"no national holidays are known for {calendar.holidays!r}")
         for instrument in market.instruments.values():
             spec, where = instrument.spec, instrument.location
             venue = venues.get(spec.venue)
@@ -373,9 +394,9 @@ def _market_expressions(market: CompiledMarket) -> Iterator[tuple[Location, str,
             yield schedule.location, f"schedule {schedule.spec.id} months", schedule.months
     for instrument in market.instruments.values():
         what = f"instrument {instrument.spec.kind}"
-        for compiled in (instrument.when, instrument.price_ceiling):
-            if compiled is not None:
-                yield instrument.location, what, compiled
+        for expression in (instrument.when, instrument.price_ceiling):
+            if expression is not None:
+                yield instrument.location, what, expression
         yield from _placeholders(instrument.location, f"{what} message", instrument.on_excluded)
     if market.payment is not None:
         payment = market.payment
@@ -392,6 +413,9 @@ def _market_elements(
     spec = market.spec
     yield market.location, "market", spec.source, spec.interpretations
     yield market.at("calendar"), "market calendar", spec.calendar.source, spec.calendar.interpretations
+    if spec.registry_calendar is not None:
+        registry = spec.registry_calendar
+        yield market.at("registry_calendar"), "registry calendar", registry.source, registry.interpretations
     for venue in spec.venues:
         yield market.at(f"venues.{venue.id}"), f"venue {venue.id}", venue.source, []
     for schedule in market.schedules.values():

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, TypeVar
@@ -287,7 +288,13 @@ class _Loader:
             spec, doc = self.read(name, CodelistFile)
             if spec is None or doc is None:
                 continue
-            codelist = Codelist(spec)
+            try:
+                codelist = Codelist(spec)
+            except re.error as exc:
+                self.problems.append(
+                    Problem(doc.location_of(("match",)), f"codelist {spec.codelist}: bad pattern: {exc}")
+                )
+                continue
             for key in codelist.duplicates:
                 self.problems.append(Problem(doc.location_of(("entries",)), f"codelist entry {key} is listed twice"))
             if spec.codelist in lists:

@@ -5,7 +5,7 @@ is compiled like any other expression when the rule set loads, so a typo in a me
 is a load error, not a surprise in a report. A message is formatted only for something
 that has to be reported — a failed or undecided check and an excluded market product as
 evaluation finds them, a failed or indeterminate criterion when the result is built — so
-the many lots and products that pass cost no formatting (DESIGN.md §8).
+the many lots and products that pass cost no formatting.
 """
 
 from __future__ import annotations

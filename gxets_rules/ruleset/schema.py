@@ -1,4 +1,4 @@
-"""The shapes of a rule set's YAML files (DESIGN.md §4), as strict pydantic models.
+"""The shapes of a rule set's YAML files (docs/rule-language.md), as strict pydantic models.
 
 A rule set is a folder::
 
@@ -79,6 +79,36 @@ class Period(StrictModel):
         return self
 
 
+class CreatedKind(StrictModel):
+    """A kind of lot that participants create and others may hold, e.g. an allowance a firm creates by beating its
+    target: a lot's ``origin_firm_id`` names its creator, and the creator's result says how much it may create."""
+
+    kind: LotKind
+    creatable: Name | None = Field(
+        default=None,
+        description="The output (section.field) holding what a firm evaluated under this rule set may create, in "
+        "tonnes; omitted where its firms create none (they may still hold what others created).",
+    )
+
+
+class ClaimVocabulary(StrictModel):
+    """What a lot's status and kind mean across firms, for a secretariat review of many submissions.
+
+    The engine knows no status or kind by name: a review asks the rule set which lots claim their credits, which kind
+    is created by participants (and where a firm's result says how much), and which kinds it sums by TSE category.
+    A rule set without this section claims every lot, creates nothing and sums no kind by category.
+    """
+
+    unclaimed_statuses: list[LotStatus] = Field(
+        default_factory=list,
+        description="A lot of these statuses claims no credits (e.g. sold: the buyer's submission holds them).",
+    )
+    created: CreatedKind | None = Field(default=None, description="The kind participants create, if any.")
+    categorised_kinds: list[LotKind] = Field(
+        default_factory=list, description="Kinds whose lots a review also sums by TSE trading category."
+    )
+
+
 class Manifest(StrictModel):
     ruleset: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$")]
     version: Annotated[str, StringConstraints(pattern=r"^\d+\.\d+\.\d+$")]
@@ -86,6 +116,9 @@ class Manifest(StrictModel):
     summary: LocalizedText
     period: Period
     kinds: list[LotKind] = Field(description="Instrument kinds a submission for this rule set may contain.")
+    claims: ClaimVocabulary = Field(
+        default_factory=ClaimVocabulary, description="Which lots claim credits and which kind participants create."
+    )
     sources: list[SourceDocument]
 
 
@@ -218,6 +251,11 @@ class Coverage(StrictModel):
 
     title: LocalizedText
     counted_statuses: list[LotStatus] = Field(description="Lot statuses that can cover a need.")
+    held_statuses: list[LotStatus] = Field(
+        description="Of the counted statuses, those of lots the firm still holds: what they cover is planned "
+        "(coverage.planned_t, to be cancelled in time); what the other counted lots cover is already cancelled "
+        "(coverage.cancelled_t)."
+    )
     status_order: list[LotStatus] = Field(description="Lots with earlier statuses are used first.")
     kind_order: list[LotKind] = Field(description="Within a status, kinds are used in this order.")
     classes: dict[str, list[LotKind]] = Field(default_factory=dict, description="Cap class → kinds it holds.")
@@ -342,6 +380,11 @@ class MarketFile(StrictModel):
     tax_rate: str = Field(description="Expression: consumption tax rate on purchases.")
     rounding: str = Field(description="Expression: rounding mode of yen amounts (floor, ceil, half_up).")
     calendar: MarketCalendar
+    registry_calendar: MarketCalendar | None = Field(
+        default=None,
+        description="Days the registry cancels and transfers credits, where they differ from the trading days (e.g. "
+        "a year-end closure of its own); the cancellation lead time and bilateral deliveries count on it.",
+    )
     venues: list[Venue] = Field(min_length=1)
     schedules: list[Schedule] = Field(default_factory=list)
     instruments: list[Instrument] = Field(min_length=1)
@@ -373,6 +416,24 @@ class CodelistInput(StrictModel):
     closed: bool = Field(default=False, description="Only listed values are valid (the template refuses others).")
 
 
+class CodelistMatch(StrictModel):
+    """How a string as a registry writes it finds an entry by one key field (the other key fields match exactly).
+
+    The whole string, folded (and with ``ignore`` patterns such as a version suffix removed), is compared with the
+    entries' keys and ``aliases``; failing that, the ``codes`` patterns pick codes out of it. One distinct code is a
+    match; several are reported as several, never guessed between.
+    """
+
+    field: str = Field(description="The key field matched, e.g. code.")
+    aliases: str | None = Field(default=None, description="Entry field listing other whole strings that name it.")
+    ignore: list[str] = Field(
+        default_factory=list, description="Regular expressions removed before the whole string is compared."
+    )
+    codes: list[str] = Field(
+        default_factory=list, description="Regular expressions (case-blind) that find a code inside a string."
+    )
+
+
 class CodelistFile(StrictModel):
     codelist: SimpleName
     title: LocalizedText
@@ -384,6 +445,9 @@ class CodelistFile(StrictModel):
     entries: list[dict[str, Any]]
     inputs: list[CodelistInput] = Field(
         default_factory=list, description="Submission fields whose drop-down in the xlsx template offers this list."
+    )
+    match: CodelistMatch | None = Field(
+        default=None, description="Match free text as registries write it (a code with a title and version)."
     )
 
 

@@ -46,6 +46,13 @@ SIGNATURES: tuple[Signature, ...] = (
     ),
     Signature("listed", 2, 2, "listed(codelist, key): whether the key is on the code list", static_kind="codelist"),
     Signature(
+        "matched_codes",
+        2,
+        2,
+        "matched_codes(codelist, key): the codes a registry's string names, as the list writes them",
+        static_kind="codelist",
+    ),
+    Signature(
         "table",
         4,
         4,
@@ -74,9 +81,10 @@ SIGNATURES: tuple[Signature, ...] = (
     Signature("serial_overlaps", 1, 1, "serial_overlaps(lot): ids of other lots listing an overlapping serial range"),
     Signature(
         "involvement",
-        5,
-        5,
-        "involvement(lot, until, same_day_counts, control_share, joint_share): participants etc.' stake",
+        6,
+        6,
+        "involvement(lot, until, same_day_counts, control_share, joint_share, joint_ventures_count): participants "
+        "etc.' stake",
     ),
     Signature("project_fact", 2, 2, "project_fact(lot, name): a fact from the ownership file about the lot's project"),
 )

@@ -1,7 +1,7 @@
 """Strict, located YAML reading for submissions and rule sets.
 
 Submissions come from outside and rule sets decide money, so data is built here straight
-from the C parser's events (fast: DESIGN.md §8), which lets us refuse
+from the C parser's events (fast), which lets us refuse
 what a plain ``safe_load`` silently accepts: duplicate keys (the second value would win
 without a word), anchors and aliases (the "billion laughs" bomb, and copy-by-reference
 that a reviewer cannot see), and explicit tags. Floats are read as :class:`Decimal`
@@ -91,7 +91,7 @@ class _Reader:
 
     def __init__(self, text: str, file: str, locate: bool = False) -> None:
         self.text = text
-        self.loader = yaml.CSafeLoader(text)
+        self.loader: Any = yaml.CSafeLoader(text)  # its stubs call every event optional; a parse always has one
         self.file = file
         self.problems: list[Problem] = []
         self.locations: dict[YamlPath, Location] | None = {} if locate else None
@@ -134,6 +134,7 @@ class _Reader:
 
     def location(self, event: yaml.Event) -> Location:
         mark = event.start_mark
+        assert mark is not None  # the parser marks every event it emits
         return Location(self.file, mark.line + 1, mark.column + 1)
 
     def problem(self, event: yaml.Event, message: str) -> None:
@@ -152,7 +153,7 @@ class _Reader:
             return self.mapping(event, path)
         if isinstance(event, yaml.SequenceStartEvent):
             self.untagged(event, _SEQ_TAG)
-            items = []
+            items: list[Any] = []
             while not self.loader.check_event(yaml.SequenceEndEvent):
                 items.append(self.value(self.loader.get_event(), (*path, len(items))))
             self.loader.get_event()
@@ -167,7 +168,7 @@ class _Reader:
     def mapping(self, event: yaml.MappingStartEvent, path: YamlPath) -> dict[Hashable, Any]:
         self.untagged(event, _MAP_TAG)
         result: dict[Hashable, Any] = {}
-        first_seen: dict[Hashable, int] = {}
+        first_seen: dict[Hashable, int | None] = {}
         while not self.loader.check_event(yaml.MappingEndEvent):
             key_event = self.loader.get_event()
             if not isinstance(key_event, yaml.ScalarEvent):
@@ -186,7 +187,7 @@ class _Reader:
                 self.problem(key_event, f"duplicate key {key!r} (first at line {first_seen[key]})")
                 self.skip(self.loader.get_event())
                 continue
-            first_seen[key] = key_event.start_mark.line + 1
+            first_seen[key] = self.location(key_event).line
             result[key] = self.value(self.loader.get_event(), (*path, key))
         self.loader.get_event()
         return result
@@ -203,7 +204,8 @@ class _Reader:
     def _resolve(self, value: str) -> str:
         if value and value[0] not in self.first_chars:
             return _STR_TAG  # plain text that no implicit type (number, date, bool, null) could claim
-        return self.loader.resolve(yaml.ScalarNode, value, (True, False))
+        tag: str = self.loader.resolve(yaml.ScalarNode, value, (True, False))
+        return tag
 
     def scalar(self, event: yaml.ScalarEvent) -> Any:
         value, plain, tag = event.value, not event.style, event.tag

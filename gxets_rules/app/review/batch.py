@@ -142,6 +142,27 @@ class Batch:
     cancellations: Cancellations | None = None
 
 
+def batch_of(
+    paths: Sequence[Path], options: ReviewOptions, ledger: Path, jobs: int
+) -> tuple[Batch, list[tuple[Path, str]]]:
+    """The batch the paths name, and the files of its folders passed over (with why).
+
+    The ownership graph and market snapshot every submission shares are read here, once: a bad one stops the review
+    before any submission is evaluated, and their hashes are the batch's inputs in the summary.
+    """
+    files, passed_over = collect(paths, XlsxLimits(options.max_bytes, options.max_rows))
+    shared = SharedInputs(options.max_bytes, options.max_rows)
+    inputs = {}
+    for role, path, load in (
+        ("ownership", options.ownership, shared.ownership),
+        ("market", options.market, shared.market),
+    ):
+        if path is not None:
+            found = load(path)
+            inputs[f"{role}:{found.name}"] = found.sha256
+    return Batch(files, options, shared, ledger, jobs, inputs), passed_over
+
+
 def _one_per_firm(outcome: FirmOutcome, firms: dict[str, str], out: Path) -> FirmOutcome:
     """A batch holds one evaluated submission per firm: a second one is reported and skipped, its result removed
     and its claims left out (they are the first one's credits, not another firm's)."""

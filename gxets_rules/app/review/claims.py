@@ -1,8 +1,10 @@
 """Credits claimed twice: overlapping serial ranges across a batch and against earlier rounds, and allowances
 claimed beyond what their creators may create.
 
-A lot claims its credits unless it is marked sold (then the buyer's submission holds them): a lot cancelled or
-retired for another purpose still states that those credits are gone, so another firm claiming them is a conflict.
+A lot claims its credits unless its rule set says its status claims nothing (``claims.unclaimed_statuses``, e.g.
+sold: the buyer's submission holds them): a lot cancelled or retired for another purpose still states that those
+credits are gone, so another firm claiming them is a conflict. Which kind participants create (and so whose
+``origin_firm_id`` names a creator to balance against) is the rule set's ``claims.created`` too.
 Two claims conflict when their serial ranges of the same registry and certification number overlap; the one sort and
 sweep of ``evaluate/serials.py`` finds every such pair among the batch's claims and the ledger's, in O(n log n).
 """
@@ -16,17 +18,16 @@ from datetime import date
 from gxets_rules.evaluate.serials import overlaps, serial_ranges
 from gxets_rules.model.review import ClaimRef, DoubleClaim, EraBalance, EraClaim, FirmRow
 from gxets_rules.model.submission import CreditLot
-
-NOT_A_CLAIM = "sold"
-ERA_KIND = "era"
+from gxets_rules.ruleset.schema import ClaimVocabulary
 
 
 @dataclass(frozen=True)
 class Claim:
     """A lot's claim on credits: whose, which lot, and its serial range (if the submission gives one).
 
-    ``source`` tells a batch's submission (its position in the batch) from a ledger record of an earlier round
-    (``recorded``: the content hash of the submission that claimed it).
+    ``origin_firm_id`` is the creator of a lot of the kind participants create (None for any other kind). ``source``
+    tells a batch's submission (its position in the batch) from a ledger record of an earlier round (``recorded``: the
+    content hash of the submission that claimed it).
     """
 
     firm_id: str
@@ -38,7 +39,7 @@ class Claim:
     serial_start: int | None
     serial_end: int | None
     origin_firm_id: str | None = None
-    status: str = "held"
+    status: str = ""  # as its submission states it; empty for a claim of an earlier round (the ledger keeps none)
     status_date: date | None = None
     source: int = -1
     file: str | None = None
@@ -56,8 +57,17 @@ class Claim:
         )
 
 
-def claims_of(lots: Iterable[CreditLot], firm_id: str, source: int, file: str) -> tuple[Claim, ...]:
-    """The claims of a submission's lots (every lot not sold), tagged with the submission's place in the batch."""
+def claimed(lots: Iterable[CreditLot], vocabulary: ClaimVocabulary) -> list[CreditLot]:
+    """The lots that claim their credits: those whose status the rule set does not list as claiming none."""
+    unclaimed = set(vocabulary.unclaimed_statuses)
+    return [lot for lot in lots if lot.status not in unclaimed]
+
+
+def claims_of(
+    lots: Iterable[CreditLot], vocabulary: ClaimVocabulary, firm_id: str, source: int, file: str
+) -> tuple[Claim, ...]:
+    """The claims of a submission's claiming lots, tagged with the submission's place in the batch."""
+    created = vocabulary.created.kind if vocabulary.created else None
     return tuple(
         Claim(
             firm_id=firm_id,
@@ -68,14 +78,13 @@ def claims_of(lots: Iterable[CreditLot], firm_id: str, source: int, file: str) -
             certification_number=lot.certification_number,
             serial_start=lot.serial_start,
             serial_end=lot.serial_end,
-            origin_firm_id=lot.origin_firm_id,
+            origin_firm_id=lot.origin_firm_id if lot.kind == created else None,
             status=lot.status,
             status_date=lot.status_date,
             source=source,
             file=file,
         )
-        for lot in lots
-        if lot.status != NOT_A_CLAIM
+        for lot in claimed(lots, vocabulary)
     )
 
 
@@ -122,7 +131,7 @@ def era_balances(claims: Iterable[Claim], firms: Sequence[FirmRow]) -> list[EraB
     """
     by_seller: dict[str, list[Claim]] = {}
     for claim in claims:
-        if claim.kind == ERA_KIND and claim.origin_firm_id is not None:
+        if claim.origin_firm_id is not None:
             by_seller.setdefault(claim.origin_firm_id, []).append(claim)
     created = {row.firm_id: row.era_creatable_t for row in firms}
     balances = []

@@ -16,25 +16,23 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
 
-from gxets_rules.app.pipeline import CheckRequest, SharedInputs, evaluate_loaded, load_inputs
-from gxets_rules.app.review.claims import NOT_A_CLAIM, Claim, claims_of
+from gxets_rules.app.pipeline import CheckRequest, SharedInputs, evaluate_loaded, load_inputs, ruleset_of
+from gxets_rules.app.review.claims import Claim, claimed, claims_of
 from gxets_rules.app.review.ledger import SubmissionRecord
 from gxets_rules.evaluate.result import build_result
-from gxets_rules.evaluate.trace import result_field
-from gxets_rules.io.writers import atomic_write_bytes, canonical_json
+from gxets_rules.io.writers import atomic_write_bytes, canonical_json, result_bytes
 from gxets_rules.io.xlsx.guard import DEFAULT_MAX_ROWS
 from gxets_rules.model.problems import InputError, Problem
+from gxets_rules.model.result import LabelFigure, LotResult, Result, RulesetRef, TextFigure, WholeFigure
 from gxets_rules.model.review import CapUse, CreditTotal, FirmRow
 from gxets_rules.model.submission import CreditLot
 from gxets_rules.render.reports import write_reports
+from gxets_rules.ruleset.compiled import RuleSet
+from gxets_rules.ruleset.schema import ClaimVocabulary
 from gxets_rules.ruleset.strict_yaml import DEFAULT_MAX_BYTES
 
 STATUS_FIELD = "position.status"
-ERA_CREATED_FIELD = "position.era.creatable_t"
-"""The output a rule set names what a firm may create under (docs/review.md); a rule set without it creates none."""
-CAP_SUFFIX = "_cap_t"
 HTML_REPORT = "html"
 """The per-firm report the summary links each firm to, when the review writes it."""
 REVIEW_PAGE = "review.html"
@@ -56,14 +54,18 @@ class ReviewOptions:
     max_rows: int = DEFAULT_MAX_ROWS
     reports: tuple[str, ...] = ()
     lang: str = "ja"
+    ruleset: str | None = None  # every submission under this rule set (id or folder), not the one it names
 
     def request(self, path: Path) -> CheckRequest:
-        return CheckRequest(path, None, self.as_of, self.max_bytes, self.ownership, self.market, self.max_rows)
+        return CheckRequest(path, self.ruleset, self.as_of, self.max_bytes, self.ownership, self.market, self.max_rows)
 
 
 @dataclass(frozen=True)
 class FirmOutcome:
-    """What a batch keeps of one submission: a row and a ledger record if it was evaluated, problems if not."""
+    """What a batch keeps of one submission: a row and a ledger record if it was evaluated, problems if not.
+
+    ``categorised_kinds``: the kinds its rule set sums by TSE category (the summary's second credits table).
+    """
 
     index: int
     file: str
@@ -74,6 +76,7 @@ class FirmOutcome:
     credits: tuple[CreditTotal, ...] = ()
     record: SubmissionRecord | None = None
     folder: str | None = None
+    categorised_kinds: frozenset[str] = frozenset()
     firm_name: str | None = None
 
 
@@ -100,20 +103,25 @@ def review_submission(index: int, path: Path, options: ReviewOptions, shared: Sh
     except InputError as exc:
         return FirmOutcome(index, file, None, problems=_texts(exc.problems))
     firm_id = loaded.submission.firm.id
-    claims = claims_of(loaded.submission.lots, firm_id, index, file)
+    try:
+        ruleset = ruleset_of(request, loaded, shared)
+    except InputError as exc:  # which lots claim credits is the rule set's to say: without one, none is known
+        return FirmOutcome(index, file, firm_id, problems=_texts(exc.problems))
+    vocabulary = ruleset.manifest.claims
+    claims = claims_of(loaded.submission.lots, vocabulary, firm_id, index, file)
     try:
         evaluation = evaluate_loaded(request, loaded, market, options.today, shared)
     except InputError as exc:
         return FirmOutcome(
             index, file, firm_id, claims, problems=_texts(exc.problems), firm_name=loaded.submission.firm.name
         )
-    data = build_result(evaluation).model_dump(mode="json")
+    result = build_result(evaluation)
     folder = folder_name(index, firm_id)
     result_file = options.out / folder / "result.json"
-    encoded = canonical_json(data).encode("utf-8")
+    encoded = result_bytes(result)
     atomic_write_bytes(result_file, encoded)
-    reports = write_reports(data, options.reports, options.lang, options.out / folder)
-    row = firm_row(data, file, f"{folder}/result.json", _texts(evaluation.loaded.warnings))
+    reports = write_reports(result, options.reports, options.lang, options.out / folder)
+    row = firm_row(result, ruleset, file, f"{folder}/result.json", _texts(evaluation.loaded.warnings))
     if HTML_REPORT in options.reports:
         report = reports[options.reports.index(HTML_REPORT)].name
         row = row.model_copy(update={"report": f"{folder}/{report}", "review_page": f"{folder}/{REVIEW_PAGE}"})
@@ -123,11 +131,12 @@ def review_submission(index: int, path: Path, options: ReviewOptions, shared: Sh
         firm_id,
         claims,
         row=row,
-        credits=credit_totals(loaded.submission.lots, data["lots"]),
+        credits=credit_totals(loaded.submission.lots, vocabulary, result.lots),
         record=submission_record(
-            data, row, ResultFile(str(result_file.resolve()), hashlib.sha256(encoded).hexdigest())
+            result, row, ResultFile(str(result_file.resolve()), hashlib.sha256(encoded).hexdigest())
         ),
         folder=folder,
+        categorised_kinds=frozenset(vocabulary.categorised_kinds),
         firm_name=loaded.submission.firm.name,
     )
 
@@ -136,56 +145,53 @@ def _texts(problems: Sequence[Problem]) -> tuple[str, ...]:
     return tuple(str(problem) for problem in problems)
 
 
-def firm_row(result: dict[str, Any], file: str, result_path: str, warnings: Sequence[str]) -> FirmRow:
-    """The summary row of a firm's result: figures read from it by the conventions of docs/review.md."""
-    coverage = result["coverage"]
-    verdicts = Counter(lot["verdict"] for lot in result["lots"])
-    status = result["fields"].get(STATUS_FIELD) or {}
-    labels = status.get("labels") or {}
-    value = result_field(result, STATUS_FIELD)
+def firm_row(result: Result, ruleset: RuleSet, file: str, result_path: str, warnings: Sequence[str]) -> FirmRow:
+    """The summary row of a firm's result: figures read from it by the conventions of docs/review.md, and from its
+    rule set which output says what the firm may create."""
+    coverage = result.coverage
+    created = ruleset.manifest.claims.created
+    creatable = result.figure(created.creatable) if created and created.creatable else None
+    verdicts = Counter(lot.verdict for lot in result.lots)
+    status = result.figure(STATUS_FIELD)
+    value = status.value if isinstance(status, LabelFigure | TextFigure) else None
+    labels = result.catalogue.quantities[status.quantity].labels if status and status.quantity else None
     return FirmRow(
-        firm_id=result["firm"]["id"],
-        firm_name=result["firm"]["name"],
+        firm_id=result.firm.id,
+        firm_name=result.firm.name,
         file=file,
         result=result_path,
-        ruleset=ruleset_label(result["ruleset"]),
-        as_of=result["as_of"],
+        ruleset=ruleset_label(result.ruleset),
+        as_of=result.as_of.isoformat(),
         status=value,
-        status_label=labels.get(value),
-        need_t=coverage["need_t"],
-        usable_t=coverage["usable_t"],
-        offsets_to_buy_t=coverage["offsets_to_buy_t"],
-        era_creatable_t=result_field(result, ERA_CREATED_FIELD),
-        caps=[
-            CapUse(
-                cap_class=key.removesuffix(CAP_SUFFIX), used_t=coverage[key.replace(CAP_SUFFIX, "_usable_t")], cap_t=cap
-            )
-            for key, cap in sorted(coverage.items())
-            if key.endswith(CAP_SUFFIX)
-        ],
-        lots=len(result["lots"]),
+        status_label=labels.get(value) if labels and value else None,
+        need_t=coverage.need_t,
+        usable_t=coverage.usable_t,
+        offsets_to_buy_t=coverage.offsets_to_buy_t,
+        era_creatable_t=creatable.value if isinstance(creatable, WholeFigure) else None,
+        caps=[CapUse(cap_class=cls, used_t=use.usable_t, cap_t=use.cap_t) for cls, use in coverage.classes.items()],
+        lots=len(result.lots),
         ineligible_lots=verdicts["ineligible"],
         needs_review_lots=verdicts["needs_review"],
-        issues=len(result["issues"]),
+        issues=len(result.issues),
         intake_warnings=list(warnings),
     )
 
 
-def ruleset_label(ruleset: dict[str, Any]) -> str:
+def ruleset_label(ruleset: RulesetRef) -> str:
     """A row's rule set: id and version; one chosen from a folder says so, with its hash (it is no bundled one)."""
-    label = f"{ruleset['id']} {ruleset['version']}"
-    if ruleset.get("source") == "path":
-        label += f" (--ruleset PATH, SHA-256 {ruleset['sha256'][:12]})"
+    label = f"{ruleset.id} {ruleset.version}"
+    if ruleset.source == "path":
+        label += f" (--ruleset PATH, SHA-256 {ruleset.sha256[:12]})"
     return label
 
 
-def credit_totals(lots: Iterable[CreditLot], results: Iterable[dict[str, Any]]) -> tuple[CreditTotal, ...]:
-    """The firm's claimed credits (lots not sold) by kind and TSE category, with the tonnes that count."""
-    usable = {lot["id"]: lot["usable_t"] for lot in results}
+def credit_totals(
+    lots: Iterable[CreditLot], vocabulary: ClaimVocabulary, results: Iterable[LotResult]
+) -> tuple[CreditTotal, ...]:
+    """The firm's claimed credits (its claiming lots) by kind and TSE category, with the tonnes that count."""
+    usable = {lot.id: lot.usable_t for lot in results}
     return sum_credits(
-        (lot.kind, lot.tse_category, 1, lot.quantity_t, usable.get(lot.id, 0))
-        for lot in lots
-        if lot.status != NOT_A_CLAIM
+        (lot.kind, lot.tse_category, 1, lot.quantity_t, usable.get(lot.id, 0)) for lot in claimed(lots, vocabulary)
     )
 
 
@@ -206,20 +212,19 @@ def sum_credits(rows: Iterable[tuple[str, str | None, int, int, int]]) -> tuple[
     )
 
 
-def submission_record(result: dict[str, Any], row: FirmRow, written: ResultFile) -> SubmissionRecord:
+def submission_record(result: Result, row: FirmRow, written: ResultFile) -> SubmissionRecord:
     """What the ledger keeps: the content hash covers every input file's hash and the evaluation date; the summary
     row is the one the review computed (without what the ledger itself adds to it later: report link, decision)."""
-    run = result["run"]
-    content = canonical_json({"inputs": run["inputs"], "as_of": run["as_of"]}).encode("utf-8")
+    content = canonical_json({"inputs": dict(result.run.inputs), "as_of": result.as_of.isoformat()}).encode("utf-8")
     return SubmissionRecord(
         firm_id=row.firm_id,
         content_sha256=hashlib.sha256(content).hexdigest(),
-        ruleset_id=result["ruleset"]["id"],
-        ruleset_version=result["ruleset"]["version"],
-        ruleset_sha256=result["ruleset"]["sha256"],
-        first_fy=result["period"]["first_fy"],
-        last_fy=result["period"]["last_fy"],
-        as_of=result["as_of"],
+        ruleset_id=result.ruleset.id,
+        ruleset_version=result.ruleset.version,
+        ruleset_sha256=result.ruleset.sha256,
+        first_fy=result.period.first_fy,
+        last_fy=result.period.last_fy,
+        as_of=result.as_of.isoformat(),
         file=row.file,
         summary=row.model_dump(mode="json", exclude=LEDGER_ADDED),
         result_path=written.path,

@@ -345,7 +345,7 @@ class Ledger:
         if not reviewer.strip():
             raise _problem(self.path, "a decision names its reviewer (--by)")
         if lot_id is not None:
-            lots = [lot["id"] for lot in recorded_result(submission)["lots"]]
+            lots = [lot.id for lot in recorded_result(submission).lots]
             if lot_id not in lots:
                 raise _problem(self.path, f"firm {firm_id!r} has no lot {lot_id!r} in round {round_name!r}: {lots}")
         with self._transaction():

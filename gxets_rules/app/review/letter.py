@@ -11,14 +11,13 @@ the reviewer's notes to their lots.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from gxets_rules.app.review.ledger import Ledger
 from gxets_rules.app.review.results import recorded_result
-from gxets_rules.evaluate.trace import result_field
 from gxets_rules.model.base import LocalizedText
 from gxets_rules.model.desk import Letter, LetterIssue, LetterLot, LetterPoint, in_japan
 from gxets_rules.model.problems import InputError, Location, Problem
+from gxets_rules.model.result import LabelFigure, LotResult, Result
 
 ELIGIBLE = "eligible"
 POINTS = {"ineligible": ("fail",), "needs_review": ("fail", "indeterminate")}
@@ -31,30 +30,29 @@ def _fail(where: str, message: str) -> InputError:
     return InputError([Problem(Location(where), message)])
 
 
-def _lot(lot: dict[str, Any], notes: list[str]) -> LetterLot:
-    wanted = POINTS.get(lot["verdict"], ())
+def _lot(result: Result, lot: LotResult, notes: list[str]) -> LetterLot:
+    wanted = POINTS.get(lot.verdict, ())
     return LetterLot(
-        lot_id=lot["id"],
-        kind=lot["kind"],
-        quantity_t=lot["quantity_t"],
-        status=lot["status"],
-        verdict=lot["verdict"],
+        lot_id=lot.id,
+        kind=lot.kind,
+        quantity_t=lot.quantity_t,
+        status=lot.status,
+        verdict=lot.verdict,
         points=[
-            LetterPoint(
-                criterion=c["id"], outcome=c["outcome"], title=c["title"], message=c["message"], source=c["source"]
-            )
-            for c in lot["criteria"]
-            if c["outcome"] in wanted
+            LetterPoint(criterion=c.id, outcome=c.outcome, title=c.spec.title, message=c.message, source=c.source)
+            for c in result.criteria_of(lot)
+            if c.outcome in wanted
         ],
         notes=notes,
     )
 
 
-def _status(result: dict[str, Any]) -> LocalizedText | None:
-    field = result["fields"].get(STATUS_FIELD)
-    value = result_field(result, STATUS_FIELD) if field else None
-    label = ((field or {}).get("labels") or {}).get(value)
-    return LocalizedText.model_validate(label) if label else None
+def _status(result: Result) -> LocalizedText | None:
+    """The words of the firm's status (``position.status``), where the rule set gives it as a label."""
+    figure = result.figure(STATUS_FIELD)
+    if not isinstance(figure, LabelFigure) or figure.value is None or figure.quantity is None:
+        return None
+    return (result.catalogue.quantities[figure.quantity].labels or {}).get(figure.value)
 
 
 def build_letter(ledger: Ledger, firm_id: str, round_name: str, deadline: date | None = None) -> Letter:
@@ -82,24 +80,21 @@ def build_letter(ledger: Ledger, firm_id: str, round_name: str, deadline: date |
             notes.setdefault(lot_decision.lot_id, []).append(lot_decision.note)
     return Letter(
         firm_id=firm_id,
-        firm_name=result["firm"]["name"],
+        firm_name=result.firm.name,
         round=round_name,
         decision=decision,
         deadline=due,
         written_on=in_japan(decision.decided_at).date(),
-        ruleset=f"{result['ruleset']['id']} {result['ruleset']['version']}",
+        ruleset=f"{result.ruleset.id} {result.ruleset.version}",
         result_sha256=str(submission.result_sha256),
         status=_status(result),
-        need_t=result["coverage"]["need_t"],
-        usable_t=result["coverage"]["usable_t"],
-        offsets_to_buy_t=result["coverage"]["offsets_to_buy_t"],
+        need_t=result.coverage.need_t,
+        usable_t=result.coverage.usable_t,
+        offsets_to_buy_t=result.coverage.offsets_to_buy_t,
         lots=[
-            _lot(lot, notes.get(lot["id"], []))
-            for lot in result["lots"]
-            if lot["verdict"] != ELIGIBLE or lot["id"] in notes
+            _lot(result, lot, notes.get(lot.id, []))
+            for lot in result.lots
+            if lot.verdict != ELIGIBLE or lot.id in notes
         ],
-        issues=[
-            LetterIssue(check=i["check"], lot=i["lot"], location=i["location"], message=i["message"])
-            for i in result["issues"]
-        ],
+        issues=[LetterIssue(check=i.check, lot=i.lot, location=i.location, message=i.message) for i in result.issues],
     )

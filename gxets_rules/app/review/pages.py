@@ -17,7 +17,7 @@ from gxets_rules.app.review.firm import REVIEW_PAGE, FirmOutcome
 from gxets_rules.app.review.ledger import Ledger
 from gxets_rules.app.review.results import recorded_result
 from gxets_rules.io.writers import atomic_write_bytes
-from gxets_rules.model.desk import FirmDiff
+from gxets_rules.model.desk import FirmDiff, LedgerSubmission
 from gxets_rules.model.problems import InputError
 from gxets_rules.model.review import FirmRow
 from gxets_rules.render.firm_page import FirmPage, render_firm_page
@@ -28,9 +28,15 @@ def _changes(ledger: Ledger, round_name: str, outcome: FirmOutcome) -> tuple[Fir
     assert outcome.record is not None
     firm_id, content, _ = outcome.record.key
     mine = [s for s in ledger.submissions(firm_id=firm_id, round_name=round_name) if s.content_sha256 == content]
-    if not mine or mine[-1].supersedes is None:
+    return changes_since(ledger, mine[-1]) if mine else (None, None)
+
+
+def changes_since(ledger: Ledger, submission: LedgerSubmission) -> tuple[FirmDiff | None, str | None]:
+    """A recorded submission's changes since the one it supersedes (None: it replaces none), or why there are none
+    (also read by the web application's firm page)."""
+    if submission.supersedes is None:
         return None, None
-    (new,) = ledger.submissions(number=mine[-1].id, with_claims=True)
+    (new,) = ledger.submissions(number=submission.id, with_claims=True)
     (old,) = ledger.submissions(number=new.supersedes, with_claims=True)
     try:
         return diff_results(recorded_result(old), recorded_result(new), old, new), None

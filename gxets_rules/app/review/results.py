@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
-from typing import Any
 
 from gxets_rules.io.result_reader import load_result
 from gxets_rules.model.desk import LedgerSubmission
 from gxets_rules.model.problems import InputError, Location, Problem
+from gxets_rules.model.result import Result
 
 
-def recorded_result(submission: LedgerSubmission) -> dict[str, Any]:
+def recorded_result(submission: LedgerSubmission) -> Result:
     """The result a recorded submission was evaluated to, exactly as recorded."""
     where = f"submission #{submission.id} ({submission.firm_id}, round {submission.round})"
     if submission.result_path is None or submission.result_sha256 is None:

@@ -25,17 +25,13 @@ from gxets_rules.model.review import (
     Totals,
 )
 
-J_CREDIT_KIND = "j_credit"
-"""The kind whose lots carry a TSE trading category (売買の区分)."""
-
 
 def _sum_credits(totals: Sequence[CreditTotal], by_category: bool) -> list[CreditTotal]:
-    """The firms' credits by kind, or (J-credits only) by kind and TSE category."""
+    """The firms' credits by kind, or by kind and TSE category."""
     return list(
         sum_credits(
             (total.kind, total.tse_category if by_category else None, total.lots, total.claimed_t, total.usable_t)
             for total in totals
-            if not by_category or total.kind == J_CREDIT_KIND
         )
     )
 
@@ -78,6 +74,7 @@ def summarise(
     found: list[DoubleClaim] = double_claims(claims, earlier)
     era: list[EraBalance] = era_balances([c for o in outcomes if o.row is not None for c in o.claims], rows)
     credits = [total for o in outcomes for total in o.credits]
+    categorised = [total for o in outcomes for total in o.credits if total.kind in o.categorised_kinds]
     registry = None
     if cancellations is not None:
         names = {o.firm_id: o.firm_name for o in outcomes if o.firm_id is not None and o.firm_name is not None}
@@ -95,7 +92,7 @@ def summarise(
         era_excess_sellers=sum(1 for b in era if b.excess_t > 0),
         registry_mismatches=len(registry.findings) if registry else 0,
         by_kind=_sum_credits(credits, by_category=False),
-        by_tse_category=_sum_credits(credits, by_category=True),
+        by_tse_category=_sum_credits(categorised, by_category=True),
     )
     return ReviewSummary(
         engine=__version__,

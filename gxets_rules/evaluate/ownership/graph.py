@@ -1,12 +1,13 @@
 """GX League participants etc. (※1) and their involvement in a project (※2–※4), over a dated ownership graph.
 
 Status at a date (seed 図表6 ※1, as the rule set interprets it): representative participating companies; entities
-inside a representative's organisational boundary; subsidiaries of those (more than half held by one
-representative's group, directly or through its other subsidiaries); and any entity in which participants etc.
-*together* hold at least the joint share — applied until nothing changes, because a newly qualified joint venture
-can make a further entity qualify. Each closure is a worklist pass in which an entity joins once and a holding is
-counted once, so it terminates on any graph, cross-holding cycles included. Shares are scaled to integers over their
-common denominator, so sums are exact and fast.
+inside a representative's organisational boundary; subsidiaries of those (controlled by one representative's group —
+more than the rule set's control share held, directly or through its other subsidiaries); and any entity in which
+participants etc. *together* hold at least the joint share. Whose holdings count toward a joint holding is the rule
+set's choice: only those of the first three kinds (a joint venture's own stakes do not make a further joint venture),
+or also those of joint ventures, applied until nothing changes. Each closure is a worklist pass in which an entity
+joins once and a holding is counted once, so it terminates on any graph, cross-holding cycles included. Shares are
+scaled to integers over their common denominator, so sums are exact and fast.
 
 Shares known only as a min–max range give two fixpoints: the *certain* one (minimum shares, certain members) and the
 *possible* one (maximum shares, possible members). An entity in the first is a participant etc.; one only in the
@@ -30,6 +31,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from fractions import Fraction
+from typing import cast
 
 import networkx as nx
 
@@ -90,6 +92,7 @@ class Status:
     day: date
     certain: dict[str, Qualification]
     possible: dict[str, Qualification]
+    joint_ventures_count: bool = False
 
     def of(self, entity: str) -> bool | None:
         """True (certainly), None (only possibly — a share range straddles a threshold), or False."""
@@ -101,31 +104,55 @@ class Status:
         return self.certain.get(entity) or self.possible.get(entity)
 
     def describe(self, graph: OwnershipGraph, entity: str) -> str:
-        """Why ``entity`` is a participant etc. on this day, with the qualifying holders worked out now."""
+        """Why ``entity`` is a participant etc. on this day, with the qualifying holders worked out now.
+
+        The text is ``<entity>: <relation> (<holder> <share> + … = <total>)``; an entity that is not a participant etc.
+        but has qualifying holders shows what they hold and, separately, the joint ventures' stakes that do not count.
+        """
         why = self.why(entity)
-        if why is None:
-            return f"{entity}: not a participant etc."
-        if why.basis == "representative":
+        if why is not None and why.basis == "representative":
             return f"{entity}: representative participating company"
-        if why.basis == "boundary":
+        if why is not None and why.basis == "boundary":
             return f"{entity}: inside the organisational boundary of {why.representative}"
-        members = self.certain if entity in self.certain else self.possible
-        via = [(h, graph.held_on(h, entity, self.day)[0]) for h in graph.holders_of(entity) if h in members]
-        via = [(h, share) for h, share in via if share > 0]
+        members = self.certain if why is None or entity in self.certain else self.possible
+        counts = (
+            members
+            if (why is not None and why.basis == "subsidiary") or self.joint_ventures_count
+            else _counting_toward_joint(members)
+        )
+        held = [(h, graph.held_on(h, entity, self.day)[0]) for h in graph.holders_of(entity) if h in members]
+        held = [(h, share) for h, share in held if share > 0]
+        via = [(h, share) for h, share in held if h in counts]
         holders = " + ".join(f"{owner} {pct(share)}" for owner, share in via)
         total = pct(sum((share for _, share in via), Fraction(0)))
-        relation = (
-            "subsidiary of participants etc." if why.basis == "subsidiary" else "held jointly by participants etc."
-        )
-        return f"{entity}: {relation} ({holders} = {total})"
+        if why is not None:
+            relation = (
+                "subsidiary of participants etc." if why.basis == "subsidiary" else "held jointly by participants etc."
+            )
+            return f"{entity}: {relation} ({holders} = {total})"
+        if not held:
+            return f"{entity}: not a participant etc."
+        text = f"{entity}: not a participant etc. (held by participants etc.: {holders or 'none'} = {total}"
+        excluded = [(h, share) for h, share in held if h not in counts]
+        if excluded:
+            others = " + ".join(f"{owner} {pct(share)}" for owner, share in excluded)
+            text += f"; not counted, held jointly themselves: {others}"
+        return text + ")"
+
+
+def _counting_toward_joint(members: dict[str, Qualification]) -> dict[str, Qualification]:
+    """The members whose holdings count toward a joint holding when joint ventures' own stakes do not."""
+    return {entity: why for entity, why in members.items() if why.basis != "joint"}
 
 
 @dataclass(frozen=True)
 class Thresholds:
-    """Policy numbers from the rule set: control is *more than* ``control``; joint is *at least* ``joint``."""
+    """Policy from the rule set: control is *more than* ``control``; joint is *at least* ``joint``; and whether an
+    entity that qualifies only by joint holding counts toward a further one (``joint_ventures_count``)."""
 
     control: Fraction
     joint: Fraction
+    joint_ventures_count: bool
 
 
 class OwnershipGraph:
@@ -160,7 +187,10 @@ class OwnershipGraph:
         if key not in self._status:
             groups = self._base_groups(day)
             self._status[key] = Status(
-                day, self._closure(groups, day, 3, thresholds), self._closure(groups, day, 4, thresholds)
+                day,
+                self._closure(groups, day, 3, thresholds),
+                self._closure(groups, day, 4, thresholds),
+                thresholds.joint_ventures_count,
             )
         return self._status[key]
 
@@ -176,12 +206,13 @@ class OwnershipGraph:
     def _closure(
         self, groups: dict[str, dict[str, Qualification]], day: date, column: int, thresholds: Thresholds
     ) -> dict[str, Qualification]:
-        """Subsidiaries within each representative's group (control), then joint holding by all members.
+        """Subsidiaries within each representative's group (control), then joint holding by the members.
 
-        Control is closed per group — a subsidiary is more than half held by one representative together with its
-        boundary entities and their subsidiaries — because shares of *different* participants add up only under the
-        joint-holding rule (※1: 複数のGXリーグ参画企業等が合計で…).
-        ``column`` picks the lowest (3) or highest (4) share of each record.
+        Control is closed per group — a subsidiary is more than the control share held by one representative
+        together with its boundary entities and their subsidiaries — because shares of *different* participants add
+        up only under the joint-holding rule (※1: 複数のGXリーグ参画企業等が合計で…). The joint pass counts the
+        holdings of those members only, unless the rule set lets joint ventures count too (then it runs to a
+        fixpoint). ``column`` picks the lowest (3) or highest (4) share of each record.
         """
         members: dict[str, Qualification] = {}
         for group in groups.values():
@@ -189,7 +220,15 @@ class OwnershipGraph:
             self._grow(grown, day, column, thresholds.control * self.scale, strict=True, basis=SUBSIDIARY)
             for entity, why in grown.items():
                 members.setdefault(entity, why)
-        self._grow(members, day, column, thresholds.joint * self.scale, strict=False, basis=JOINT)
+        self._grow(
+            members,
+            day,
+            column,
+            thresholds.joint * self.scale,
+            strict=False,
+            basis=JOINT,
+            propagate=thresholds.joint_ventures_count,
+        )
         return members
 
     def _grow(
@@ -200,11 +239,14 @@ class OwnershipGraph:
         threshold: Fraction,
         strict: bool,
         basis: Qualification,
+        propagate: bool = True,
     ) -> None:
         """Worklist closure: an entity joins when the members' direct shares in it pass the threshold.
 
-        Sums are integers over ``scale``, so the threshold becomes an integer test once: more than T is
-        ``held > floor(T)`` and at least T is ``held >= ceil(T)`` — exact, and without fraction arithmetic.
+        With ``propagate`` an entity that joins adds its own holdings (a fixpoint); without it only the members
+        present at the start are counted. Sums are integers over ``scale``, so the threshold becomes an integer
+        test once: more than T is ``held > floor(T)`` and at least T is ``held >= ceil(T)`` — exact, and without
+        fraction arithmetic.
         """
         passes_above = math.floor(threshold) if strict else math.ceil(threshold) - 1
         held: dict[str, int] = defaultdict(int)
@@ -213,14 +255,15 @@ class OwnershipGraph:
         while queue:
             owner = queue.popleft()
             for record in out.get(owner, ()):
-                owned, start, end, share = record[0], record[1], record[2], record[column]
+                owned, start, end, share = record[0], record[1], record[2], cast(int, record[column])
                 if share == 0 or owned in members or start > day or (end is not None and day > end):
                     continue
                 total = held[owned] + share
                 held[owned] = total
                 if total > passes_above:
                     members[owned] = basis
-                    queue.append(owned)
+                    if propagate:
+                        queue.append(owned)
 
     def involvement(self, project: str, start: date | None, end: date, thresholds: Thresholds) -> Involvement:
         """:func:`involvement`, worked out once per question: it depends on the graph alone, so the firms of a batch
@@ -277,7 +320,8 @@ class Involvement:
     direct_now: Range
     direct_initial: Range | None
     direct_counted: Range | None
-    technology: bool
+    technology: bool  # provided at the end of the window by a participant etc. (※1)
+    technology_by_participant: bool  # … by a participant (a representative participating company) itself
     lines: list[str] = field(default_factory=list)
     _look_through: Callable[[], Range] | None = None
     _paths: Callable[[Range], list[str]] | None = None
@@ -297,6 +341,16 @@ class Involvement:
             figure = self.look_through_counted
             self._lines = [] if figure is None or self._paths is None else self._paths(figure)
         return self._lines
+
+
+def _why_basis(status: Status, entity: str) -> str | None:
+    why = status.certain.get(entity)
+    return None if why is None else why.basis
+
+
+def _technology_line(graph: OwnershipGraph, project: str, provider: str, now: Status, end: date) -> str:
+    """Who provides technology or a solution to the project on ``end``, and on what basis they qualify."""
+    return f"technology: {provider} → {project} on {end} [{now.describe(graph, provider)}]"
 
 
 def _direct(graph: OwnershipGraph, project: str, status: Status, day: date) -> Range:
@@ -326,10 +380,17 @@ def involvement(
 ) -> Involvement:
     """Participants etc.' involvement in ``project``: now (at ``end``), at ``start``, and counted over both."""
     now = graph.status_on(end, thresholds)
-    technology = any(
-        t.project == project and t.active_on(end) and now.of(t.provider) is True for t in graph.data.technology
+    providers = sorted({t.provider for t in graph.data.technology if t.project == project and t.active_on(end)})
+    result = Involvement(
+        project,
+        None,
+        _direct(graph, project, now, end),
+        None,
+        None,
+        technology=any(now.of(p) is True for p in providers),
+        technology_by_participant=any(_why_basis(now, p) == "representative" for p in providers),
     )
-    result = Involvement(project, None, _direct(graph, project, now, end), None, None, technology)
+    result.lines.extend(_technology_line(graph, project, p, now, end) for p in providers)
     if start is None:
         result.lines.append(f"{project}: the date the first issuance was completed is not known")
         return result
@@ -568,8 +629,8 @@ def _path_lines(
             else:
                 heapq.heappush(heap, (-float(step), next(tie), step, holder, ((holder, share[0]), *path)))
     lines = []
-    for step, holder, share, path in found:
-        text = f"{holder} →{pct(share)}→ " + "".join(f"{entity} →{pct(s)}→ " for entity, s in path)
+    for step, holder, first, path in found:
+        text = f"{holder} →{pct(first)}→ " + "".join(f"{entity} →{pct(s)}→ " for entity, s in path)
         lines.append((step, f"look-through: {text}{project} = {pct(step)}"))
     return [text for _, text in sorted(lines, key=lambda item: (-item[0], item[1]))]
 

@@ -64,7 +64,7 @@ from gxets_rules.ruleset.compiled import MARKET_TERMS, CompiledInstrument, Compi
 from gxets_rules.ruleset.expr import Compiled, EvaluationError, round_whole
 from gxets_rules.ruleset.messages import format_value
 from gxets_rules.ruleset.params import ParamRead
-from gxets_rules.ruleset.schema import Schedule
+from gxets_rules.ruleset.schema import MarketCalendar, Schedule
 from gxets_rules.ruleset.values import UNKNOWN, jsonable
 
 ROUNDING_MODES = ("floor", "ceil", "half_up")
@@ -151,6 +151,7 @@ class _Candidate:
     capped: bool
     limit_t: int | None
     basis: LiquidityBasis
+    days: int | None  # business days of volume counted
     timing: Timing | None
     deliver_by: date | None
 
@@ -168,6 +169,9 @@ class _Planner:
         self.term_reads: dict[str, list[ParamRead]] = {}
         self.schedules: dict[str, AuctionSchedule] = {}
         self.cal = self.calendar()
+        self.registry_cal = market.registry_calendar
+        registry = market.spec.registry_calendar
+        self.interpretations.update([] if registry is None else registry.interpretations)
 
     # evaluating rule-set expressions ----------------------------------------------------------------
     def env(self, extra: dict[str, Any] | None = None) -> Mapping[str, Any]:
@@ -235,21 +239,25 @@ class _Planner:
                 message = instrument.on_excluded.render_all(env) if instrument.on_excluded else None  # type: ignore[arg-type]
                 return "not_eligible", message
         prices, capped = self.prices(product, instrument)
-        limit, basis = self.liquidity(product)
         venue = self.market.venue(instrument.spec.venue)
         deadline = self.terms["deadline"]
         lead = self.terms["cancellation_lead_business_days"]
         timing, deliver_by = None, None
+        days = self.terms["liquidity_days"]
         if venue.kind == "exchange":
             schedule = self.schedule(instrument.spec.schedule or "")
-            timing = last_session(self.cal, schedule, deadline, self.terms["settlement_business_day"], lead)
+            settles_on = self.terms["settlement_business_day"]
+            timing = last_session(self.cal, schedule, deadline, settles_on, lead, self.registry_cal)
             if timing is None or timing.session.day < self.as_of:
                 return "no_session", None
+            days = min(days, self.cal.count_business_days(self.as_of, timing.session.day))
         else:
-            deliver_by = self.cal.latest_ready_day(deadline, lead)
+            deliver_by = self.registry_cal.latest_ready_day(deadline, lead)
             if deliver_by is None or deliver_by < self.as_of:
                 return "no_session", None
-        return _Candidate(product, instrument, prices, capped, limit, basis, timing, deliver_by)
+        limit, basis = self.liquidity(product, days)
+        counted = None if product.daily_volume_t is None else days
+        return _Candidate(product, instrument, prices, capped, limit, basis, counted, timing, deliver_by)
 
     def prices(self, product: MarketProduct, instrument: CompiledInstrument) -> tuple[YenRange, bool]:
         ref, low, high = product.reference_price_jpy, product.low_jpy, product.high_jpy
@@ -261,8 +269,9 @@ class _Planner:
         capped = YenRange(reference=min(ref, ceiling), low=min(low, ceiling), high=min(high, ceiling))
         return capped, ref > ceiling or high > ceiling
 
-    def liquidity(self, product: MarketProduct) -> tuple[int | None, LiquidityBasis]:
-        by_volume = None if product.daily_volume_t is None else product.daily_volume_t * self.terms["liquidity_days"]
+    def liquidity(self, product: MarketProduct, days: int) -> tuple[int | None, LiquidityBasis]:
+        """At most ``days`` business days of the product's recent volume, and no more than is on offer."""
+        by_volume = None if product.daily_volume_t is None else product.daily_volume_t * days
         limits = [v for v in (by_volume, product.available_t) if v is not None]
         if by_volume is not None and product.available_t is not None:
             return min(limits), "volume_and_available"
@@ -324,6 +333,7 @@ class _Planner:
             cost_with_tax_jpy=with_tax,
             liquidity_limit_t=candidate.limit_t,
             liquidity_basis=candidate.basis,
+            liquidity_days=candidate.days,
             last_session=self.session(candidate),
             deliver_by=candidate.deliver_by,
         )
@@ -369,7 +379,9 @@ class _Planner:
     # the plan -----------------------------------------------------------------------------------------
     def too_late(self, payment: _Payment | None) -> bool:
         """Whether nothing can be done any more: no payment is open and nothing bought could be cancelled in time."""
-        ready = self.cal.latest_ready_day(self.terms["deadline"], self.terms["cancellation_lead_business_days"])
+        ready = self.registry_cal.latest_ready_day(
+            self.terms["deadline"], self.terms["cancellation_lead_business_days"]
+        )
         return payment is None and (ready is None or ready < self.as_of)
 
     def build(self) -> Plan | None:
@@ -379,7 +391,7 @@ class _Planner:
             return None
         coverage = self.position.coverage
         assert coverage is not None  # the plan is made after the coverage
-        class_of = {kind: cls for cls, kinds in self.ruleset.coverage.classes.items() for kind in kinds}
+        class_of: dict[str, str] = {kind: cls for cls, kinds in self.ruleset.coverage.classes.items() for kind in kinds}
         candidates: list[_Candidate] = []
         excluded: list[PlanExcluded] = []
         for product in self.loaded.snapshot.products:
@@ -404,11 +416,10 @@ class _Planner:
         return Plan(
             title=self.market.spec.title,
             snapshot=self.snapshot(),
-            calendar=PlanCalendar(
-                title=self.market.spec.calendar.title,
-                holidays=holidays_source(self.cal.country),
-                closed=[f"{c.first}..{c.last}" for c in self.market.spec.calendar.closed],
-            ),
+            calendar=plan_calendar(self.market.spec.calendar),
+            registry_calendar=None
+            if self.market.spec.registry_calendar is None
+            else plan_calendar(self.market.spec.registry_calendar),
             terms=[
                 PlanTerm(
                     name=name,
@@ -440,6 +451,13 @@ class _Planner:
             source=snap.source,
             period=snap.period,
         )
+
+
+def plan_calendar(spec: MarketCalendar) -> PlanCalendar:
+    """A calendar as the plan shows it: its title, holiday data and yearly closures."""
+    return PlanCalendar(
+        title=spec.title, holidays=holidays_source(spec.holidays), closed=[f"{c.first}..{c.last}" for c in spec.closed]
+    )
 
 
 def schedule_of(spec: Schedule, months: Any = None) -> AuctionSchedule:

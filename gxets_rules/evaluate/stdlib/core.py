@@ -16,6 +16,7 @@ from gxets_rules.evaluate.eligibility import ELIGIBLE
 from gxets_rules.evaluate.serials import overlaps, serial_ranges
 from gxets_rules.model.submission import HasActuals
 from gxets_rules.ruleset.expr import EvaluationError
+from gxets_rules.ruleset.signatures import Implementation
 from gxets_rules.ruleset.values import UNKNOWN
 
 Env = dict[str, Any]
@@ -23,7 +24,8 @@ FISCAL_YEAR_START_MONTH = 4  # the Japanese fiscal year (年度) runs April–Ma
 
 
 def ctx_of(env: Env) -> EvalContext:
-    return env["_ctx"]
+    ctx: EvalContext = env["_ctx"]
+    return ctx
 
 
 def fiscal_year_of(day: date) -> int:
@@ -51,6 +53,11 @@ def lookup(env: Env, codelist: str, key: Any, field: str) -> Any:
 def listed(env: Env, codelist: str, key: Any) -> bool:
     """listed(codelist, key): whether the key is on the code list."""
     return ctx_of(env).ruleset.codelist(codelist).entry(key) is not None
+
+
+def matched_codes(env: Env, codelist: str, key: Any) -> tuple[str, ...]:
+    """matched_codes(codelist, key): the codes a registry's string names (one: matched; several: ambiguous)."""
+    return ctx_of(env).ruleset.codelist(codelist).find(key).codes
 
 
 def table(env: Env, codelist: str, name: str, key: Any, field: str) -> Any:
@@ -83,7 +90,7 @@ def last_business_day(env: Env, deadline: Any, lead: Any) -> date:
     market = ctx_of(env).ruleset.market
     if market is None:
         raise EvaluationError("last_business_day() counts on the business days of the rule set's market.yaml calendar")
-    day = market.calendar.latest_ready_day(deadline, lead)
+    day = market.registry_calendar.latest_ready_day(deadline, lead)
     if day is None:
         raise EvaluationError(f"no business day leaves {lead} business days before {deadline}")
     return day
@@ -145,7 +152,7 @@ def input_value(env: Env, path: str) -> Any:
 
 def _serial_index(ctx: EvalContext) -> dict[str, tuple[str, ...]]:
     """Lot id → ids of other lots whose serial ranges overlap it (one sort and sweep, evaluate/serials.py)."""
-    cached = ctx.cache.get("serial_overlaps")
+    cached: dict[str, tuple[str, ...]] | None = ctx.cache.get("serial_overlaps")
     if cached is not None:
         return cached
     found: dict[str, set[str]] = {}
@@ -163,10 +170,11 @@ def serial_overlaps(env: Env, lot: Any) -> tuple[str, ...]:
     return _serial_index(ctx_of(env)).get(lot.id, ())
 
 
-IMPLEMENTATIONS = {
+IMPLEMENTATIONS: dict[str, Implementation] = {
     "param": param,
     "lookup": lookup,
     "listed": listed,
+    "matched_codes": matched_codes,
     "table": table,
     "member_on": member_on,
     "fiscal_year": fiscal_year,

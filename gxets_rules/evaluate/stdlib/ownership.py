@@ -17,6 +17,7 @@ from gxets_rules.evaluate.context import EvalContext, Evidence
 from gxets_rules.evaluate.ownership.graph import Involvement, OwnershipGraph, Thresholds
 from gxets_rules.evaluate.stdlib.core import Env, ctx_of
 from gxets_rules.ruleset.expr import EvaluationError
+from gxets_rules.ruleset.signatures import Implementation
 from gxets_rules.ruleset.values import UNKNOWN
 
 OWNERSHIP_KEY = "ownership"
@@ -32,12 +33,17 @@ def _fraction(value: Any, what: str) -> Fraction:
     return Fraction(value)
 
 
-def involvement_facts(env: Env, lot: Any, until: Any, same_day_counts: Any, control: Any, joint: Any) -> Any:
-    """involvement(lot, until, same_day_counts, control_share, joint_share): participants etc.' stake in the project.
+def involvement_facts(
+    env: Env, lot: Any, until: Any, same_day_counts: Any, control: Any, joint: Any, joint_ventures_count: Any
+) -> Any:
+    """involvement(lot, until, same_day_counts, control_share, joint_share, joint_ventures_count): participants
+    etc.' stake in the project (joint_ventures_count: whether an entity qualified only by joint holding counts toward
+    a further one).
 
     Fields: direct_now (at ``until``), direct_initial (at the end of the initial phase), direct_counted (held
     throughout, by holders that were participants etc. at both ends), look_through_counted (through non-qualifying
-    intermediaries), technology (a participant etc. provides technology at ``until``), first_issuance (date).
+    intermediaries), technology (a participant etc. provides technology at ``until``), technology_by_participant (a
+    participant — a representative participating company — itself does), first_issuance (date).
     """
     if not isinstance(until, date):
         raise EvaluationError(f"involvement(): `until` must be a date, got {until!r}")
@@ -47,14 +53,14 @@ def involvement_facts(env: Env, lot: Any, until: Any, same_day_counts: Any, cont
     if graph is None or project is None or project not in graph.projects:
         ctx.record(Evidence("ownership", f"no ownership data for project {project}: involvement cannot be decided"))
         return UNKNOWN
-    thresholds = Thresholds(_fraction(control, "control_share"), _fraction(joint, "joint_share"))
+    if not isinstance(joint_ventures_count, bool):
+        raise EvaluationError(f"involvement(): joint_ventures_count must be a bool, got {joint_ventures_count!r}")
+    thresholds = Thresholds(_fraction(control, "control_share"), _fraction(joint, "joint_share"), joint_ventures_count)
     completed = graph.projects[project].first_issuance_completed_on
     start = None if completed is None else (completed if same_day_counts else completed - timedelta(days=1))
     facts = InvolvementFacts(graph.involvement(project, start, until, thresholds), completed, ctx)
     for line in facts.found.lines:
         ctx.record(Evidence("ownership", line, {"project": project}))
-    if facts.found.technology:
-        ctx.record(Evidence("ownership", f"{project}: a participant etc. provides technology or a solution (※4)"))
     return facts
 
 
@@ -80,6 +86,7 @@ class InvolvementFacts(Mapping[str, Any]):
             "direct_initial": found.direct_initial,
             "direct_counted": found.direct_counted,
             "technology": found.technology,
+            "technology_by_participant": found.technology_by_participant,
             "first_issuance": self.first_issuance,
         }
         if name not in values:
@@ -93,7 +100,15 @@ class InvolvementFacts(Mapping[str, Any]):
         return len(FIELDS)
 
 
-FIELDS = ("direct_now", "direct_initial", "direct_counted", "look_through_counted", "technology", "first_issuance")
+FIELDS = (
+    "direct_now",
+    "direct_initial",
+    "direct_counted",
+    "look_through_counted",
+    "technology",
+    "technology_by_participant",
+    "first_issuance",
+)
 
 
 def project_fact(env: Env, lot: Any, name: str) -> Any:
@@ -112,7 +127,7 @@ def project_fact(env: Env, lot: Any, name: str) -> Any:
     raise EvaluationError(f"project_fact(): no fact {name!r} (jcm_difficulty, started_on, first_issuance_completed_on)")
 
 
-IMPLEMENTATIONS = {
+IMPLEMENTATIONS: dict[str, Implementation] = {
     "involvement": involvement_facts,
     "project_fact": project_fact,
 }

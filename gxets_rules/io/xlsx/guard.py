@@ -43,7 +43,7 @@ REFUSED_SUFFIXES = {
     ".xls": "an Excel 97–2003 workbook (.xls) is not read; save it as an .xlsx workbook",
 }
 DEFAULT_MAX_ROWS = 10_000
-"""Most records a sheet may hold; bulk credit lots belong in a lots CSV (DESIGN.md §8)."""
+"""Most records a sheet may hold; bulk credit lots belong in a lots CSV (parsed far faster)."""
 UNZIP_FACTOR = 5
 """The uncompressed parts of a workbook may add up to this many times ``max_bytes``."""
 MAX_PARTS = 2_000

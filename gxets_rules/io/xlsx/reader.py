@@ -191,7 +191,7 @@ class _Reader:
         by_alias = {alias: column for column in spec.columns for alias in aliases(column)}
         seen: dict[str, str] = {}
         for number, row in cells.rows[1:]:
-            item = row.get(item_col)
+            item = row.get(item_col)  # type: ignore[arg-type]
             if item is None:
                 if value_col in row:
                     self.structure.append(Problem(self.at(cells.title, row[value_col].ref), "a value without an item"))
@@ -206,7 +206,7 @@ class _Reader:
                 continue
             seen[column.dotted] = f"{cells.title}!{item.ref}"
             self.locations[(*spec.at, *column.path)] = where
-            cell = row.get(value_col)
+            cell = row.get(value_col)  # type: ignore[arg-type]
             value = None if cell is None else self.value(cell, column, cells.title)
             if value is not None:
                 self.put(data, column.path, value, where)
@@ -242,7 +242,7 @@ class _Reader:
             for index, column in columns.items():
                 where = self.at(cells.title, f"{get_column_letter(index)}{number}")
                 record.cells[column.path] = where
-                cell = row.get(index)
+                cell = row.get(index)  # type: ignore[assignment]
                 value = None if cell is None else self.value(cell, column, cells.title)
                 if value is not None:
                     self.put(record.data, column.path, value, where)
@@ -281,12 +281,12 @@ class _Reader:
                 if key is None or field_name not in record.data:
                     continue
                 owner.setdefault(field_name, {})[key] = record.data[field_name]
-                self.locations[(*base, key)] = record.cells[(field_name,)]
+                self.locations[(*base, key)] = record.cells[(field_name,)]  # type: ignore[arg-type]
             else:
                 j = counts.get(pi, 0)
                 counts[pi] = j + 1
                 owner.setdefault(field_name, []).append(record.data)
-                self.locate((*base, j), record)
+                self.locate((*base, j), record)  # type: ignore[arg-type]
         for record in records:
             for column in spec.columns:
                 if column.required and value_at(record.data, column.path) is None and column.path[0] in (PARENT, KEY):

@@ -243,7 +243,7 @@ def table_rows(spec: SheetSpec, data: Mapping[str, Any]) -> Iterator[list[Any]]:
     for parent in value_at(data, spec.parent.at) or []:
         owned = parent.get(field) or ({} if spec.mapping else [])
         if spec.mapping:
-            for key, value in owned.items():
+            for key, value in owned.items():  # type: ignore[union-attr]
                 yield [parent.get("id"), key, value]
             continue
         for item in owned:
