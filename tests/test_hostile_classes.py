@@ -38,6 +38,7 @@ lots:
 """
 LOT = (
     '  - {{id: "{lot}", kind: j_credit, quantity_t: {quantity}, vintage: 2023, status: held, registry: "{registry}", '
+    "tse_category: energy_saving, "
     'certification_number: "{cert}", serial_start: {start}, serial_end: {end}, '
     "project: {{id: JCL-R-0042, country: JP, programme: j_credit}}}}\n"
 )

@@ -19,7 +19,7 @@ from datetime import date
 from fractions import Fraction
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from gxets_rules._version import __version__
 from gxets_rules.evaluate.context import Evidence, InputRead
@@ -388,7 +388,7 @@ class _Builder:
         inputs = dict(ev.loaded.input_hashes)
         if ev.market is not None:
             inputs[f"market:{ev.market.name}"] = ev.market.sha256
-        source = "bundled" if is_bundled_folder(rs.path) else "path"
+        source: Literal["bundled", "path"] = "bundled" if is_bundled_folder(rs.path) else "path"
         return Result(
             firm=FirmRef(id=sub.firm.id, name=sub.firm.name, group=sub.firm.group),
             ruleset=RulesetRef(id=rs.id, version=rs.version, sha256=rs.sha256, title=rs.manifest.title, source=source),

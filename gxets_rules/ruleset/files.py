@@ -14,7 +14,6 @@ import io
 import os
 import stat
 from pathlib import Path
-from typing import BinaryIO
 
 from gxets_rules.model.problems import InputError, Location, Problem
 
@@ -40,7 +39,7 @@ def _kind(mode: int) -> str | None:
     return "not a regular file"
 
 
-def open_regular(path: Path, shown: str) -> BinaryIO:
+def open_regular(path: Path, shown: str) -> io.BufferedReader:
     """``path`` opened for reading in binary, if it is a regular file; an input error naming why not otherwise."""
     try:
         handle = os.open(path, os.O_RDONLY | _NONBLOCKING)
