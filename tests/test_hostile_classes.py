@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import warnings
@@ -323,3 +324,26 @@ def test_a_ring_closed_only_at_the_top_of_ranged_shares_gives_a_bounded_look_thr
     assert result.exit_code == 0, result.stderr
     assert "look-through: 1%–26% (holders beyond the explored neighbourhood bound it)" in result.stdout
     assert "P1-VOL-INVOLVEMENT (review)" in result.stdout
+
+
+def test_a_worker_process_that_dies_costs_only_its_own_firm(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A worker killed mid-review (as the kernel kills one out of memory) broke the pool and the batch waited for
+    ever; now that firm is reported and every other one evaluated."""
+    copies = planted_ten(tmp_path / "batch")
+    real = batch_module.review_submission
+
+    def killed(index: int, path: Path, *args: object) -> object:
+        if path.name == "copier-03.yaml":
+            os.kill(os.getpid(), signal.SIGKILL)
+        return real(index, path, *args)
+
+    monkeypatch.setattr(batch_module, "review_submission", killed)
+    result = run_cli(
+        "review", *copies, "--new-ledger", "--ledger", tmp_path / "l.sqlite", "--out", tmp_path / "out",
+        "--jobs", "2", "--round", "r", "--lang", "en",
+    )  # fmt: skip
+    assert result.exit_code == 4, result.stderr
+    summary = json.loads((tmp_path / "out" / "summary.json").read_text(encoding="utf-8"))
+    assert [row["firm_id"] for row in summary["firms"]] == [f"copier-{n:02d}" for n in range(10) if n != 3]
+    (dead,) = summary["invalid"]
+    assert dead["file"].endswith("copier-03.yaml") and "ended abruptly" in dead["problems"][0]

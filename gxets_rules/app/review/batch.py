@@ -16,6 +16,8 @@ from __future__ import annotations
 import multiprocessing
 import shutil
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -105,8 +107,7 @@ def review_isolated(index: int, path: Path, options: ReviewOptions, shared: Shar
 
 def _failed(index: int, path: Path, out: Path, exc: BaseException) -> FirmOutcome:
     """The outcome of a firm whose review raised ``exc``: its problem, and no half-written result left behind."""
-    for folder in (out / "firms").glob(f"{index + 1:04d}-*"):
-        shutil.rmtree(folder, ignore_errors=True)
+    _remove_results(index, out)
     reason = f"{type(exc).__name__}: {str(exc)[:300]}"
     return FirmOutcome(index, str(path), None, problems=(f"{path}: internal error (a bug in gxets-rules): {reason}",))
 
@@ -122,10 +123,50 @@ def evaluate_all(
     global _WORKER  # noqa: PLW0603 - read by the forked workers, which inherit it
     _WORKER = (options, shared)
     try:
-        with multiprocessing.get_context("fork").Pool(min(jobs, len(tasks))) as pool:
-            yield from pool.imap(_review_in_worker, tasks, chunksize=1)
+        yield from _in_pools(tasks, min(jobs, len(tasks)), options.out)
     finally:
         _WORKER = None
+
+
+def _in_pools(tasks: list[tuple[int, Path]], workers: int, out: Path) -> Iterator[FirmOutcome]:
+    """The tasks' outcomes in order, from a pool of forked workers — surviving a worker that dies.
+
+    A worker process that dies (killed for its memory, a crash inside a library) breaks the pool without saying which
+    task killed it, and a plain pool waits for that task's result for ever. Here the first task left without a result
+    is run again alone, in a process of its own: if it dies again, that is its outcome; then the rest go to a new
+    pool. Each break isolates at least one task, so the batch always ends.
+    """
+    while tasks:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            futures = [pool.submit(_review_in_worker, task) for task in tasks]
+            broken = None
+            for position, future in enumerate(futures):
+                try:
+                    yield future.result()
+                except BrokenProcessPool:
+                    broken = position
+                    break
+        if broken is None:
+            return
+        with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as alone:
+            try:
+                yield alone.submit(_review_in_worker, tasks[broken]).result()
+            except BrokenProcessPool:
+                yield _died(*tasks[broken], out)
+        tasks = tasks[broken + 1 :]
+
+
+def _remove_results(index: int, out: Path) -> None:
+    """Remove whatever a firm's failed review wrote (its folder is numbered by its place in the batch)."""
+    for folder in (out / "firms").glob(f"{index + 1:04d}-*"):
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _died(index: int, path: Path, out: Path) -> FirmOutcome:
+    """The outcome of a firm whose evaluating process ended abruptly (out of memory, or killed)."""
+    _remove_results(index, out)
+    problem = f"{path}: the process evaluating it ended abruptly (out of memory, or killed); it was not evaluated"
+    return FirmOutcome(index, str(path), None, problems=(problem,))
 
 
 @dataclass(frozen=True)
