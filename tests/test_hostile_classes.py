@@ -347,3 +347,21 @@ def test_a_worker_process_that_dies_costs_only_its_own_firm(tmp_path: Path, monk
     assert [row["firm_id"] for row in summary["firms"]] == [f"copier-{n:02d}" for n in range(10) if n != 3]
     (dead,) = summary["invalid"]
     assert dead["file"].endswith("copier-03.yaml") and "ended abruptly" in dead["problems"][0]
+
+
+def test_a_file_name_cannot_forge_a_line_or_break_the_summary(tmp_path: Path) -> None:
+    """A line break in a name is shown escaped; a name that is not UTF-8 is reported, not a crash of the batch."""
+    text = ACME.read_text(encoding="utf-8").replace("quantity_t: 30_000", "quantity_t: true")
+    forged = tmp_path / "x\nerror: all clear.yaml"
+    forged.write_text(text, encoding="utf-8")
+    result = run_cli("check", forged)
+    assert "x\\x0aerror: all clear.yaml:43:17: lots[0](L1).quantity_t: expected a whole number" in result.stderr
+    folder = tmp_path / "batch"
+    folder.mkdir()
+    (folder / "ok.yaml").write_text(ACME.read_text(encoding="utf-8"), encoding="utf-8")
+    (folder / os.fsdecode(b"\xff\xfe.yaml")).write_text(ACME.read_text(encoding="utf-8"), encoding="utf-8")
+    code, summary, _ = review(tmp_path, folder)
+    assert code == 4
+    assert [row["firm_id"] for row in summary["firms"]] == ["acme-steel"]
+    (bad,) = summary["invalid"]
+    assert bad["file"].endswith("\\xff\\xfe.yaml") and "not UTF-8 text" in bad["problems"][0]

@@ -32,7 +32,7 @@ from gxets_rules.io.writers import remove_stale_temporaries
 from gxets_rules.io.xlsx.guard import XlsxLimits
 from gxets_rules.model.market import MARKET_FORMAT
 from gxets_rules.model.ownership import OWNERSHIP_FORMAT
-from gxets_rules.model.problems import InputError, Location, Problem
+from gxets_rules.model.problems import InputError, Location, Problem, printable_name
 from gxets_rules.model.review import ReviewSummary
 
 SUBMISSION_PATTERNS = ("*.yaml", "*.yml", "*.xlsx")
@@ -99,6 +99,10 @@ def review_isolated(index: int, path: Path, options: ReviewOptions, shared: Shar
     Input errors are already outcomes; anything else that escapes is a bug met on this firm's data (a value nobody
     foresaw), which must not cost the other firms their review. Its result folder, if half-written, is removed.
     """
+    shown = printable_name(str(path))
+    if shown != str(path):  # a name that is not UTF-8 (or holds a control character) could not even be reported
+        problem = f"{shown}: the file's name is not UTF-8 text or holds a control character (shown escaped); rename it"
+        return FirmOutcome(index, shown, None, problems=(problem,))
     try:
         return review_submission(index, path, options, shared)
     except Exception as exc:  # isolation is the point: one firm's failure is that firm's problem
