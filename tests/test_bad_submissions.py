@@ -28,7 +28,7 @@ def test_a_50_mb_file_is_refused_quickly(tmp_path: Path) -> None:
             handle.write(chunk)
     assert big.stat().st_size > 50 * 1024 * 1024
     started = time.monotonic()
-    result = run_cli("check", big)
+    result = run_cli("check", big, "--lang", "en")
     assert result.exit_code == 2
     assert "over the limit of 20,971,520 bytes" in result.stderr
     assert time.monotonic() - started < 30  # a guard against reading the whole file, not a benchmark
@@ -37,7 +37,7 @@ def test_a_50_mb_file_is_refused_quickly(tmp_path: Path) -> None:
 def test_bad_input_exits_2_in_a_real_process() -> None:
     """The exit code a shell sees, not only the in-process one."""
     proc = subprocess.run(
-        [sys.executable, "-m", "gxets_rules.app.cli", "check", str(BAD / "duplicate-lot-id.yaml")],
+        [sys.executable, "-m", "gxets_rules.app.cli", "check", str(BAD / "duplicate-lot-id.yaml"), "--lang", "en"],
         capture_output=True,
         text=True,
         check=False,
@@ -52,7 +52,7 @@ def test_several_problems_are_reported_together(tmp_path: Path) -> None:
     text = text.replace("group: G}", "group: Z}").replace("emissions_t: 900000", "emissions_t: -1")
     path = tmp_path / "many.yaml"
     path.write_text(text, encoding="utf-8")
-    result = run_cli("check", path)
+    result = run_cli("check", path, "--lang", "en")
     assert result.exit_code == 2
     assert "3 problem(s)" in result.stderr
     for expected in ("many.yaml:3:", "many.yaml:10:", "many.yaml:17:"):
@@ -61,7 +61,7 @@ def test_several_problems_are_reported_together(tmp_path: Path) -> None:
 
 def test_a_missing_input_names_only_what_the_failed_figures_read() -> None:
     """The missing FY2024 actual is blamed; the optional FY2025/FY2030 target points, unknown too, are not."""
-    result = run_cli("check", BAD / "missing-fiscal-year.yaml")
+    result = run_cli("check", BAD / "missing-fiscal-year.yaml", "--lang", "en")
     assert result.exit_code == 2
     assert "actuals[FY2024].direct.emissions_t is missing" in result.stderr
     assert "1 problem(s)" in result.stderr

@@ -100,7 +100,7 @@ def test_the_same_submission_twice_is_one_record_and_no_claim_against_itself(tmp
     listing = run_cli("ledger", "list", "--ledger", tmp_path / "ledger.sqlite")
     assert listing.exit_code == 0
     assert len(listing.output.splitlines()) == 2
-    assert "acme-steel  gxets-phase1 1.1.0" in listing.output and "ロット数 5" in listing.output
+    assert "acme-steel  gxets-phase1 1.2.0" in listing.output and "ロット数 5" in listing.output
 
 
 def test_a_resubmission_replaces_its_filing_and_does_not_claim_against_itself(tmp_path: Path) -> None:

@@ -104,7 +104,7 @@ def test_a_broken_rule_set_is_refused_for_evaluation(phase1_copy: Path) -> None:
 def test_phase2_rule_set_is_clean() -> None:
     result = run_cli("rules", "lint", "gxets-phase2")
     assert result.exit_code == 0, result.stderr
-    assert "gxets-phase2 1.1.0: clean" in result.output
+    assert "gxets-phase2 1.2.0: clean" in result.output
 
 
 def test_lint_without_an_argument_covers_every_bundled_rule_set() -> None:

@@ -215,5 +215,7 @@ def test_unknown_references_are_located(tmp_path: Path) -> None:
     path = _write(tmp_path, HEADER + "holdings:\n  - {owner: a, owned: nobody, share: 0.6, from: 2020-01-01}\n")
     with pytest.raises(InputError) as raised:
         load_ownership(path)
-    assert [p.message for p in raised.value.problems] == ["holdings[0].owned: no entity 'nobody' is declared"]
+    assert [(p.path, p.message) for p in raised.value.problems] == [
+        ("holdings[0].owned", "no entity 'nobody' is declared")
+    ]
     assert raised.value.problems[0].location.line == 7

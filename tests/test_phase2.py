@@ -52,8 +52,9 @@ def test_no_engine_code_names_a_rule_set_or_phase() -> None:
 # The formats that enumerate statuses, kinds and groups: where those codes are defined (their JSON Schemas are where the
 # scan below reads them), so they may spell them.
 CODE_DEFINITIONS = {"gxets_rules/model/submission.py", "gxets_rules/model/market.py"}
-# A code spelled as a name, not branched on: the review format's section of allowance balances is called `era`.
-ALLOWED_CODES = {("gxets_rules/render/review_view.py", "era")}
+# A code spelled as a name, not branched on: the review format's section of allowance balances is called `era`; and
+# the ISO code of Japan, which heads the template's country list (it is also a J-credit scheme code by coincidence).
+ALLOWED_CODES = {("gxets_rules/render/review_view.py", "era"), ("gxets_rules/io/countries.py", "JP")}
 FORMAT_ENUMS = {  # schema → (definition, property) whose values are rule-set codes
     "submission": [("CreditLot", "kind"), ("CreditLot", "status"), ("CreditLot", "j_credit_origin"), ("Firm", "group")],
     "market": [("MarketProduct", "kind")],
@@ -196,7 +197,7 @@ def test_what_the_purchase_planner_reads() -> None:
 def test_terminal_summary_in_english() -> None:
     result = run_cli("check", PHASE2_EXAMPLE, "--lang", "en")
     assert result.exit_code == 0, result.stderr
-    assert "gxets-phase2 1.1.0" in result.output and "· FY2026 ·" in result.output
+    assert "gxets-phase2 1.2.0" in result.output and "· FY2026 ·" in result.output
     assert "Allowances still to surrender, or pay for at the ceiling price: 40,000 t-CO2" in result.output
     assert "Offsets still to buy" not in result.output
     assert "Ceiling payment (shortfall × upper price)        172,000,000 yen" in result.output
@@ -227,7 +228,7 @@ def _variant(tmp_path: Path, old: str, new: str, source: Path = PHASE2_EXAMPLE) 
 )
 def test_input_errors_are_located(tmp_path: Path, old: str, new: str, where: str, message: str) -> None:
     path = _variant(tmp_path, old, new)
-    result = run_cli("check", path, "--out", tmp_path / "out")
+    result = run_cli("check", path, "--out", tmp_path / "out", "--lang", "en")
     assert result.exit_code == 2, result.output
     assert f"submission.yaml{where}" in result.stderr
     assert message in result.stderr
@@ -235,11 +236,11 @@ def test_input_errors_are_located(tmp_path: Path, old: str, new: str, where: str
 
 
 def test_a_phase1_submission_is_refused_by_phase2_and_the_other_way_round(tmp_path: Path) -> None:
-    result = run_cli("check", ACME, "--ruleset", "gxets-phase2")
+    result = run_cli("check", ACME, "--ruleset", "gxets-phase2", "--lang", "en")
     assert result.exit_code == 2
     assert "fiscal_year: required field is missing" in result.stderr
     assert "kind 'voluntary'" not in result.stderr  # voluntary lots are a kind Phase 2 accepts (and rules out)
-    result = run_cli("check", PHASE2_EXAMPLE, "--ruleset", "gxets-phase1")
+    result = run_cli("check", PHASE2_EXAMPLE, "--ruleset", "gxets-phase1", "--lang", "en")
     assert result.exit_code == 2
     for field, line in (("fiscal_year", 7), ("firm.group", 10), ("base_year", 4), ("targets", 4)):
         assert re.search(rf"submission.yaml:{line}:\d+: .*{re.escape(field)}", result.stderr), (field, result.stderr)

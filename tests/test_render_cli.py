@@ -59,7 +59,7 @@ def test_usage_errors(args: list[object], message: str) -> None:
 
 
 def _render_error(path: Path, tmp_path: Path) -> str:
-    result = run_cli("render", path, "--out", tmp_path / "out")
+    result = run_cli("render", path, "--out", tmp_path / "out", "--lang", "en")
     assert result.exit_code == 2, result.output
     assert not (tmp_path / "out").exists(), "nothing is written for a bad result"
     return result.stderr
@@ -93,5 +93,5 @@ def test_a_result_with_a_bad_field_names_its_path(checked: Path, tmp_path: Path)
     bad = tmp_path / "result.json"
     bad.write_text(json.dumps(data), encoding="utf-8")
     err = _render_error(bad, tmp_path)
-    assert "lots[3](L4).verdict: Input should be 'eligible', 'ineligible' or 'needs_review'" in err
+    assert "lots[3](L4).verdict: 'maybe' is not one of: eligible, ineligible, needs_review" in err
     assert "coverage: required field is missing" in err

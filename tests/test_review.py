@@ -246,7 +246,7 @@ def test_a_workbook_submission_is_reviewed_with_its_intake_warnings(tmp_path: Pa
     assert code == 0
     (row,) = summary["firms"]
     assert (row["firm_id"], row["offsets_to_buy_t"]) == ("acme-steel", 77_500)
-    assert row["intake_warnings"] == [f"{path}:メモ!A1: not a sheet of the format; not read"]
+    assert row["intake_warnings"] == [f"{path}:メモ!A1: 様式にないシートのため、読み取りませんでした"]
     sheet = load_workbook(tmp_path / "out" / "summary.xlsx")["読込み時の警告"]
     assert [c.value for c in sheet[2]] == [str(path), "acme-steel", row["intake_warnings"][0]]
 

@@ -81,7 +81,7 @@ def test_bad_workbook_memory_stays_bounded(path: Path) -> None:
 def _check(data: bytes, tmp_path: Path, name: str = "wb.xlsx") -> tuple[int, str]:
     path = tmp_path / name
     path.write_bytes(data)
-    result = run_cli("check", path)
+    result = run_cli("check", path, "--lang", "en")
     return result.exit_code, result.stderr
 
 
@@ -120,7 +120,7 @@ def test_a_vba_project_inside_an_xlsx_is_refused(tmp_path: Path) -> None:
 def test_a_file_over_the_size_limit_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "big.xlsx"
     path.write_bytes(WORKBOOK.read_bytes())
-    result = run_cli("check", path, "--max-bytes", "1000")
+    result = run_cli("check", path, "--max-bytes", "1000", "--lang", "en")
     assert result.exit_code == 2
     assert (
         f"big.xlsx: file is {path.stat().st_size:,} bytes, over the limit of 1,000 bytes (--max-bytes)" in result.stderr
@@ -128,7 +128,7 @@ def test_a_file_over_the_size_limit_is_refused(tmp_path: Path) -> None:
 
 
 def test_the_row_limit_is_an_option(tmp_path: Path) -> None:
-    result = run_cli("check", WORKBOOK, "--max-rows", "4")
+    result = run_cli("check", WORKBOOK, "--max-rows", "4", "--lang", "en")
     assert result.exit_code == 2
     assert "submission.xlsx:クレジット!A6: more than 4 rows" in result.stderr
     assert run_cli("check", WORKBOOK, "--max-rows", "6").exit_code == 0
@@ -179,9 +179,12 @@ def test_a_formula_is_read_by_its_saved_result_with_a_warning(tmp_path: Path) ->
     assert [str(w) for w in loaded.warnings] == [
         f"{path}:クレジット!C2: formula =15000*2 read as its saved result 30000"
     ]
-    result = run_cli("check", path)
+    result = run_cli("check", path, "--lang", "en")
     assert result.exit_code == 0
-    assert f"warning: {path}:クレジット!C2: formula =15000*2 read as its saved result 30000" in result.stderr
+    assert (
+        f"warning: {path}:クレジット!C2: Quantity (t-CO2): formula =15000*2 read as its saved result 30000"
+        in result.stderr
+    )
 
 
 def test_hidden_sheets_and_external_links_are_reported(tmp_path: Path) -> None:
@@ -236,13 +239,38 @@ def _lot_columns() -> list[str]:
 
 
 def test_every_structure_problem_is_reported_at_once(tmp_path: Path) -> None:
-    after, next_after = (get_column_letter(len(_lot_columns()) + n) for n in (1, 2))
-    cells = {("クレジット", f"{after}1"): "色", ("クレジット", f"{next_after}2"): "memo"}
-    stderr = _refused_with(tmp_path, {**cells, ("企業", "A5"): "住所", ("企業", "B5"): "東京"})
+    """A mistyped header or item is an error that names what it likely meant; a value without a header too."""
+    columns = _lot_columns()
+    vintage = get_column_letter(columns.index("ヴィンテージ") + 1)
+    after = get_column_letter(len(columns) + 2)  # past the last column, with a blank header between
+    cells = {
+        ("クレジット", f"{vintage}1"): "ヴィンテジ",
+        ("クレジット", f"{after}2"): "memo",
+        ("企業", "A3"): "企業 名",
+    }
+    stderr = _refused_with(tmp_path, cells)
     assert "3 problem(s)" in stderr
-    assert f"wb.xlsx:クレジット!{after}1: unknown column '色'" in stderr
-    assert f"wb.xlsx:クレジット!{next_after}2: a value in a column without a header" in stderr
-    assert "wb.xlsx:企業!A5: unknown item '住所'" in stderr
+    assert f"wb.xlsx:クレジット!{vintage}1: unknown column 'ヴィンテジ'; did you mean 'Vintage'?" in stderr
+    assert f"wb.xlsx:クレジット!{after}2: a value in a column without a header" in stderr
+    assert "wb.xlsx:企業!A3: unknown item '企業 名'; did you mean 'Firm name'?" in stderr
+
+
+def test_columns_and_items_people_add_are_notes_not_problems(tmp_path: Path) -> None:
+    """備考 and 住所 are not part of the format: read past, each said once as a note, and the check goes on."""
+    notes = get_column_letter(len(_lot_columns()) + 1)
+
+    def add(wb: openpyxl.Workbook) -> None:
+        wb["クレジット"][f"{notes}1"], wb["クレジット"][f"{notes}2"] = "備考", "社内メモ"
+        wb["企業"]["A5"], wb["企業"]["B5"] = "住所", "東京"
+
+    path = tmp_path / "notes.xlsx"
+    path.write_bytes(edited(WORKBOOK.read_bytes(), add))
+    result = run_cli("check", path, "--lang", "en")
+    assert result.exit_code == 0, result.stderr
+    assert (
+        f"notes.xlsx:クレジット!{notes}1: '備考' is not part of the format; kept as a note, not read" in result.stdout
+    )
+    assert "notes.xlsx:企業!A5: '住所' is not part of the format" in result.stdout
 
 
 def test_value_problems_and_model_problems_come_together(tmp_path: Path) -> None:
@@ -253,11 +281,16 @@ def test_value_problems_and_model_problems_come_together(tmp_path: Path) -> None
         {("クレジット", "C2"): "=1/0", ("クレジット", f"{date_column}2"): 46_363, ("クレジット", "B3"): "gold"},
     )
     assert "3 problem(s)" in stderr
-    assert "wb.xlsx:クレジット!C2: formula =1/0 has no saved result; enter the value" in stderr
-    assert f"wb.xlsx:クレジット!{date_column}2: expected a date (YYYY-MM-DD), got the number 46363" in stderr
-    assert "wb.xlsx:クレジット!B3: lots[1](L2).kind: Input should be" in stderr
+    assert "wb.xlsx:クレジット!C2: Quantity (t-CO2): formula =1/0 has no saved result; enter the value" in stderr
+    assert (
+        f"wb.xlsx:クレジット!{date_column}2: Status date: expected a date (YYYY-MM-DD), got the number 46363" in stderr
+    )
+    assert (
+        "wb.xlsx:クレジット!B3: Kind: 'gold' is not a value of Kind; use one of: era, j_credit, jcm, voluntary"
+        in stderr
+    )
 
 
 def test_a_duplicate_lot_id_names_the_first_cell(tmp_path: Path) -> None:
     stderr = _refused_with(tmp_path, {("クレジット", "A3"): "L1"})
-    assert "wb.xlsx:クレジット!A3: lots[1].id: duplicate lot id 'L1' (first used at クレジット!A2)" in stderr
+    assert "wb.xlsx:クレジット!A3: Lot id: duplicate lot id 'L1' (first used at クレジット!A2)" in stderr

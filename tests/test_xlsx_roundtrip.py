@@ -280,7 +280,7 @@ def test_ownership_sheets_in_the_submission_workbook_are_its_ownership(tmp_path:
     assert got == check_json(folder / "submission.yaml")
     form.cell(row, 2).value = "ownership.yaml"
     submission.save(tmp_path / "twice.xlsx")
-    result = run_cli("check", tmp_path / "twice.xlsx")
+    result = run_cli("check", tmp_path / "twice.xlsx", "--lang", "en")
     assert result.exit_code == 2
     assert f"twice.xlsx:提出!B{row}: the ownership is given twice" in result.stderr
 

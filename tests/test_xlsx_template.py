@@ -3,6 +3,7 @@ drop-downs are the rule set's lists, and LibreOffice opens it without complaint.
 
 from __future__ import annotations
 
+import re
 import subprocess
 import warnings
 from pathlib import Path
@@ -44,10 +45,14 @@ def test_sheet_names_differ_across_both_parts() -> None:
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_the_template_has_a_sheet_per_part_with_headers_and_comments(lang: str, tmp_path: Path) -> None:
+def test_the_template_has_a_sheet_per_part_the_rule_set_reads_with_headers_and_comments(
+    lang: str, tmp_path: Path
+) -> None:
     wb = template(tmp_path, "--lang", lang)
+    reads = set(ruleset_for("gxets-phase1").manifest.inputs or ())
     expected = [sheet_name("readme", lang)]
-    expected += [sheet_name(spec, lang) for root in ("submission", "ownership") for spec in layout(root)]
+    expected += [sheet_name(spec, lang) for spec in layout("submission") if not spec.at or spec.at[0] in reads]
+    expected += [sheet_name(spec, lang) for spec in layout("ownership")]
     assert wb.sheetnames == [*expected, sheet_name("lists", lang)]
     lots = next(spec for spec in layout("submission") if spec.key == "lots")
     ws = wb[sheet_name(lots, lang)]
@@ -56,28 +61,76 @@ def test_the_template_has_a_sheet_per_part_with_headers_and_comments(lang: str, 
     assert ws.freeze_panes == "A2"
 
 
-def test_the_drop_downs_come_from_the_rule_set(tmp_path: Path) -> None:
-    wb = template(tmp_path, "--lang", "en")
-    lists = wb["Code lists"]
-    columns = {
-        lists.cell(1, c).value: [lists.cell(r, c).value for r in range(2, lists.max_row + 1)]
+def test_each_rule_set_template_has_only_its_own_sheets(tmp_path: Path) -> None:
+    phase1 = template(tmp_path, "--lang", "ja").sheetnames
+    phase2 = template(tmp_path, "--lang", "ja", "--ruleset", "gxets-phase2").sheetnames
+    phase2_only = {"排出枠", "割当", "ベンチマーク事業所", "事業所の活動量", "グランドファザリング", "密接関係者"}
+    assert phase2_only | {"密接関係者の排出実績"} <= set(phase2)
+    assert not phase2_only & set(phase1)
+    assert {"基準年度", "目標", "所有_事業体"} <= set(phase1)
+    assert not {"基準年度", "目標", "所有_事業体"} & set(phase2)
+
+
+def test_every_column_has_japanese_help(tmp_path: Path) -> None:
+    wb = template(tmp_path, "--lang", "ja")
+    for ws in wb.worksheets[1:-1]:
+        if ws.cell(1, 1).value == "項目":  # a form: the help is the third column of each item
+            helps = [ws.cell(row, 3).value for row in range(2, ws.max_row + 1)]
+            assert all(text and re.search(r"[ぁ-んァ-ヶ一-龠]", text) for text in helps), ws.title
+            continue
+        for cell in ws[1]:
+            assert cell.comment is not None and re.search(r"[ぁ-んァ-ヶ一-龠]", cell.comment.text), (
+                ws.title,
+                cell.value,
+            )
+
+
+def _lists(wb: openpyxl.Workbook, title: str) -> dict[str, list[tuple[str, str]]]:
+    """Each drop-down of the code-list sheet: (what it shows, its code) per row."""
+    lists = wb[title]
+    return {
+        lists.cell(1, c).value: [
+            (lists.cell(r, c).value, lists.cell(r, c + 1).value)
+            for r in range(2, lists.max_row + 1)
+            if lists.cell(r, c + 1).value is not None
+        ]
         for c in range(1, lists.max_column + 1, 2)
     }
-    codes = {name: [v for v in values if v is not None] for name, values in columns.items()}
-    assert codes["Credit lots: Kind"] == ["era", "j_credit", "jcm", "voluntary"]
-    assert codes["Credit lots: TSE category"][:2] == ["energy_saving", "renewable_electricity"]
+
+
+def test_the_drop_downs_come_from_the_rule_set_with_their_words_and_codes(tmp_path: Path) -> None:
+    wb = template(tmp_path, "--lang", "ja")
+    lists = _lists(wb, "コード一覧")
+    assert lists["クレジット: 種類"] == [
+        ("超過削減枠", "era"),
+        ("J-クレジット", "j_credit"),
+        ("JCMクレジット", "jcm"),
+        ("ボランタリー・クレジット", "voluntary"),
+    ]
+    assert lists["クレジット: 状態"][0] == ("保有", "held")
+    assert lists["クレジット: 売買の区分"][:2] == [
+        ("省エネルギー", "energy_saving"),
+        ("再生可能エネルギー（電力）", "renewable_electricity"),
+    ]
     families = ruleset_for("gxets-phase1").codelists["methodologies"].spec.tables["families"]
-    assert codes["Credit lots: Project – methodology family"] == list(families)
+    assert [code for _, code in lists["クレジット: プロジェクト・方法論分野"]] == list(families)
     assert len(families) == 23
-    assert codes["Credit lots: Project – country"][:2] == ["MN", "BD"]
-    assert codes["Ownership entities: Kind"] == ["company", "project", "fund", "public_body"]
-    lots = wb["Credit lots"]
-    letter = {cell.value: cell.column_letter for cell in lots[1]}
+    assert all(label for values in lists.values() for label, _ in values)  # 名称 filled for every code
+    countries = lists["クレジット: プロジェクト・実施国"]
+    assert countries[0] == ("日本", "JP") and len(countries) == 249
+    assert ("モンゴル国", "MN") in countries and ("米国", "US") in countries
+    assert lists["所有_事業体: 種別"] == [
+        ("企業", "company"),
+        ("プロジェクト", "project"),
+        ("ファンド", "fund"),
+        ("公的機関", "public_body"),
+    ]
+    lots = wb["クレジット"]
+    letter = {cell.value: cell.column_letter for cell in lots[1]}  # columns move when the format gains a field
     rules = {str(dv.sqref): dv for dv in lots.data_validations.dataValidation}
-    tse = rules["{0}2:{0}1048576".format(letter["TSE category"])]
-    assert tse.type == "list" and tse.errorStyle == "stop" and tse.formula1.startswith("'Code lists'!$")
-    family = rules["{0}2:{0}1048576".format(letter["Project – methodology family"])]
-    assert family.errorStyle == "warning"  # a family not on the list is allowed, and checked later
+    tse = rules["{0}2:{0}1048576".format(letter["売買の区分"])]
+    assert tse.type == "list" and tse.formula1.startswith("'コード一覧'!$")
+    assert tse.errorStyle == "warning"  # a code or another name typed instead is read too, with a note
 
 
 def test_a_rule_set_without_a_list_offers_none(tmp_path: Path) -> None:
@@ -92,10 +145,10 @@ def test_a_rule_set_without_a_list_offers_none(tmp_path: Path) -> None:
 
 def test_the_template_checks_as_an_incomplete_submission(tmp_path: Path) -> None:
     template(tmp_path)
-    result = run_cli("check", tmp_path / "template.xlsx")
+    result = run_cli("check", tmp_path / "template.xlsx", "--lang", "en")
     assert result.exit_code == 2
-    assert "template.xlsx:企業!B2: firm.id: required field is missing" in result.stderr
-    assert "template.xlsx:企業!B3: firm.name: required field is missing" in result.stderr
+    assert "template.xlsx:企業!B2: Firm id: required field is missing" in result.stderr
+    assert "template.xlsx:企業!B3: Firm name: required field is missing" in result.stderr
 
 
 def test_the_output_must_be_an_xlsx(tmp_path: Path) -> None:

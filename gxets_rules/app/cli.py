@@ -59,6 +59,7 @@ from gxets_rules.model.review import ReviewSummary
 from gxets_rules.model.schemas import FORMATS, json_schema
 from gxets_rules.render.desk_text import ledger_line, render_decision, render_diff_text
 from gxets_rules.render.letter import write_letter
+from gxets_rules.render.problems import problem_lines, problems_document, warning_lines
 from gxets_rules.render.reports import REPORTS, parse_kinds, write_reports, write_summary
 from gxets_rules.render.review_text import render_review_text
 from gxets_rules.render.terminal import json_safe, terminal_safe
@@ -113,18 +114,29 @@ def _show_warning(message: Warning | str, category: type[Warning], *_: Any, **__
     say(f"warning: {category.__name__}: {message}", err=True)
 
 
-def report_warnings(warnings: Iterable[Problem]) -> None:
-    """What a reviewer should know about an input that did not stop the run (formulas, hidden sheets, links)."""
-    for warning in warnings:
-        say(f"warning: {warning}", err=True)
+def report_warnings(warnings: Iterable[Problem], lang: str = DEFAULT_LANG) -> None:
+    """What a reviewer should know about an input that did not stop the run (formulas, hidden sheets, links), and
+    how typed values were read (notes), in the reader's language."""
+    for line in warning_lines(warnings, lang):
+        say(line, err=True)
 
 
 def report_problems(problems: list[Problem], title: str) -> None:
+    """A rule set's problems, for its author (in English, the rule language's)."""
     say(f"error: {title}: {len(problems)} problem(s)", err=True)
     for problem in problems[:MAX_SHOWN]:
         say(f"  {problem}", err=True)
     if len(problems) > MAX_SHOWN:
         say(f"  … and {len(problems) - MAX_SHOWN} more", err=True)
+
+
+def report_input_problems(problems: list[Problem], lang: str, fmt: str | None) -> None:
+    """Every problem of a refused input, in the reader's language: lines on stderr, or JSON on stdout."""
+    if fmt == "json":
+        say(canonical_json(problems_document(problems, lang)), nl=False, json_text=True)
+        return
+    for line in problem_lines(problems, lang, MAX_SHOWN):
+        say(line, err=True)
 
 
 def stdout_gone() -> None:
@@ -151,7 +163,7 @@ def guarded(func: Callable[..., Any]) -> Callable[..., Any]:
         try:
             return func(*args, **kwargs)
         except InputError as exc:
-            report_problems(exc.problems, "invalid input")
+            report_input_problems(exc.problems, ctx.params.get("lang") or DEFAULT_LANG, ctx.params.get("fmt"))
             ctx.exit(EXIT_INPUT)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
@@ -248,12 +260,13 @@ def checked(
     max_bytes: int,
     max_rows: int,
     market: Path | None,
+    lang: str = DEFAULT_LANG,
 ) -> Result:
-    """The result of the check the options ask for, after printing the warnings its inputs gave."""
+    """The result of the check the options ask for, after printing the warnings and notes its inputs gave."""
     when = as_of.date() if as_of else None
     request = CheckRequest(submission, ruleset_ref, when, max_bytes, ownership, market, max_rows)
     evaluation = run_evaluation(request, today=today_in_japan())
-    report_warnings(evaluation.loaded.warnings)
+    report_warnings([w for w in evaluation.loaded.warnings if not w.code.startswith("note.")], lang)
     return build_result(evaluation)
 
 
@@ -273,7 +286,7 @@ def check(fmt: str, out: Path | None, reports: list[str], lang: str, **request: 
     """
     if reports and out is None:
         raise click.UsageError("--report needs --out: the folder to write the reports into")
-    result = checked(**request)
+    result = checked(**request, lang=lang)
     encoded = result_bytes(result) if out is not None or fmt == "json" else b""  # encoded once, if anyone reads it
     written = []
     if out is not None:
@@ -321,7 +334,7 @@ def render(result_file: Path, reports: list[str], lang: str, out: Path, max_byte
 def explain(lot_id: str, lang: str, **request: Any) -> None:
     """Explain one lot: every criterion with its outcome, citation, the inputs and parameters it read, and the
     ownership paths behind it."""
-    result = checked(**request)
+    result = checked(**request, lang=lang)
     known = [lot.id for lot in result.lots]
     if lot_id not in known:
         raise click.BadParameter(f"no lot {lot_id!r}; the submission has: {', '.join(known)}", param_hint="LOT_ID")
@@ -630,7 +643,7 @@ def convert(
     """Convert a submission or an ownership graph between YAML and xlsx (either way; OUT's suffix decides)."""
     limits = XlsxLimits(max_bytes, max_rows)
     part = "ownership" if ownership_part else None
-    report_warnings(convert_file(source, target, lang, limits, ruleset_ref, part))
+    report_warnings(convert_file(source, target, lang, limits, ruleset_ref, part), lang)
     say(f"→ {target}")
 
 

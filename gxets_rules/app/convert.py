@@ -16,6 +16,7 @@ from pydantic import BaseModel
 
 from gxets_rules.app.pipeline import ruleset_for, submission_ruleset
 from gxets_rules.io.formats import dumped, validate_format
+from gxets_rules.io.vocabulary import words_of
 from gxets_rules.io.writers import atomic_write_bytes
 from gxets_rules.io.xlsx.guard import XLSX_SUFFIX, XlsxLimits, is_workbook
 from gxets_rules.io.xlsx.layout import ROOTS, layout
@@ -28,7 +29,6 @@ from gxets_rules.model.submission import Submission
 from gxets_rules.ruleset.strict_yaml import Document, read_yaml_file
 
 YAML_SUFFIXES = (".yaml", ".yml")
-WHAT = {"submission": "a submission", "ownership": "an ownership file"}
 
 
 @dataclass(frozen=True)
@@ -39,7 +39,7 @@ class Converted:
 
 
 def _validate(doc: Document, part: str) -> BaseModel:
-    return validate_format(doc, ROOTS[part], FORMATS[part], WHAT[part], part)
+    return validate_format(doc, ROOTS[part], FORMATS[part], part)
 
 
 def _ordered(data: dict[str, Any], part: str) -> dict[str, Any]:
@@ -51,11 +51,12 @@ def _ordered(data: dict[str, Any], part: str) -> dict[str, Any]:
     return dict(sorted(data.items(), key=lambda item: rank.get(item[0], len(rank))))
 
 
-def read_part(path: Path, limits: XlsxLimits, part: str | None = None) -> Converted:
-    """The submission or ownership graph a file holds, validated by its model (``part``: which, if not the first)."""
+def read_part(path: Path, limits: XlsxLimits, part: str | None = None, ruleset: str | None = None) -> Converted:
+    """The submission or ownership graph a file holds, validated by its model (``part``: which, if not the first;
+    a workbook's typed values read with the words of ``ruleset``, else of the rule set it names)."""
     if is_workbook(path):
         chosen = part or ("submission" if "submission" in parts_in(path, limits) else "ownership")
-        read = read_workbook(path, chosen, limits)
+        read = read_workbook(path, chosen, limits, words_of(chosen=ruleset))
         return Converted(chosen, read.validated(lambda doc: _validate(doc, chosen)), read.warnings)
     doc = read_yaml_file(path, max_bytes=limits.max_bytes)
     declared = doc.data.get("format") if isinstance(doc.data, dict) else None
@@ -70,7 +71,7 @@ def convert_file(
     suffix = target.suffix.lower()
     if suffix != XLSX_SUFFIX and suffix not in YAML_SUFFIXES:
         raise InputError([Problem(Location(display_path(target)), "the output must end in .xlsx, .yaml or .yml")])
-    found = read_part(source, limits, part)
+    found = read_part(source, limits, part, ruleset)
     model = found.model
     if suffix != XLSX_SUFFIX:
         heading = f"{FORMATS[found.part]}, converted from {source.name} by gxets convert"

@@ -20,6 +20,7 @@ from gxets_rules.io.inputs import named_file
 from gxets_rules.io.market_reader import load_market
 from gxets_rules.io.ownership_reader import LoadedOwnership, load_ownership
 from gxets_rules.io.submission_reader import load_submission, load_submission_data
+from gxets_rules.io.vocabulary import words_of
 from gxets_rules.io.xlsx.guard import DEFAULT_MAX_ROWS
 from gxets_rules.model.loaded import LoadedMarket, LoadedSubmission
 from gxets_rules.model.problems import InputError, Location, Problem
@@ -56,8 +57,9 @@ def ruleset_for(ref: str) -> RuleSet:
     """The rule set named by an id of a bundled one or a folder; a bad reference is an input error."""
     try:
         folder = resolve_ruleset(ref)
-    except FileNotFoundError as exc:
-        raise InputError([Problem(Location(ref), str(exc))]) from None
+    except FileNotFoundError:
+        known = ", ".join(bundled_rulesets()) or "-"
+        raise InputError([Problem.of(Location(ref), "input.no_ruleset", ref=ref, known=known)]) from None
     return load_ruleset(folder)
 
 
@@ -111,10 +113,11 @@ def load_inputs(
     problems: list[Problem] = []
     loaded = market = None
     try:
+        words = words_of(shared.ruleset, request.ruleset)
         if isinstance(request.submission, Path):
-            loaded = load_submission(request.submission, max_bytes=request.max_bytes, max_rows=request.max_rows)
+            loaded = load_submission(request.submission, request.max_bytes, request.max_rows, words)
         else:
-            loaded = load_submission_data(request.submission, Path.cwd())
+            loaded = load_submission_data(request.submission, Path.cwd(), words)
     except InputError as exc:
         problems.extend(exc.problems)
     if request.market is not None:

@@ -28,8 +28,11 @@ class CheckFinding:
     message: dict[str, str]
 
     def problem(self) -> Problem:
-        where = f"lot {self.lot_id}" if self.lot_id else "submission"
-        return Problem(self.location, f"{where}: {self.message['en']} [{self.check.spec.id}]")
+        """The finding as an input problem, in the rule set's own words in each language."""
+        said = (self.message["ja"], self.message["en"])
+        if self.lot_id:
+            return Problem.of(self.location, "check.lot", lot=self.lot_id, message=said, check=self.check.spec.id)
+        return Problem.of(self.location, "check.submission", message=said, check=self.check.spec.id)
 
 
 def run_checks(

@@ -56,17 +56,17 @@ def _missing_problems(
 ) -> list[Problem]:
     """Name each missing input behind the figures that failed (``roots``), where it belongs in the submission."""
     missing = [
-        Problem(loaded.locate(_input_path(read.path)), f"{read.path} is missing; the rule set needs it")
+        Problem.of(loaded.locate(_input_path(read.path)), "evaluate.input_missing", name=read.path)
         for read in position.unknown_inputs(roots)
     ]
-    return missing or [Problem(loaded.locate(()), f"{why}: an input is missing")]
+    return missing or [Problem.of(loaded.locate(()), "evaluate.some_input_missing", why=why)]
 
 
 def _kind_problems(ruleset: RuleSet, loaded: LoadedSubmission) -> list[Problem]:
     kinds = set(ruleset.manifest.kinds)
     return [
-        Problem(
-            where, f"lot {lot.id}: kind {lot.kind!r} is not part of rule set {ruleset.id} ({', '.join(sorted(kinds))})"
+        Problem.of(
+            where, "evaluate.kind", lot=lot.id, kind=lot.kind, ruleset=ruleset.id, kinds=", ".join(sorted(kinds))
         )
         for lot, where in zip(loaded.submission.lots, loaded.lot_locations, strict=True)
         if lot.kind not in kinds
@@ -84,12 +84,7 @@ def evaluate(
     period, problems = evaluation_period(ruleset, loaded)
     problems.extend(_kind_problems(ruleset, loaded))
     if market is not None and ruleset.market is None:
-        problems.append(
-            Problem(
-                Location(market.name),
-                f"rule set {ruleset.id} has no market rules (market.yaml), so it cannot plan purchases",
-            )
-        )
+        problems.append(Problem.of(Location(market.name), "evaluate.no_market_rules", ruleset=ruleset.id))
     if period is None:
         raise InputError(problems)
     ctx = EvalContext(ruleset, loaded.submission, as_of, period, extras or {})
@@ -115,7 +110,7 @@ def evaluate(
         raise InputError(_missing_problems(position, loaded, str(exc), needs)) from None
     except EvaluationError as exc:
         where = Location(str(ruleset.path))
-        raise InputError([Problem(where, f"rule set {ruleset.id} could not be applied: {exc}")]) from None
+        raise InputError([Problem.of(where, "evaluate.not_applied", ruleset=ruleset.id, detail=exc)]) from None
     unknown = {
         f"{section}.{name}": ruleset.outputs[section][name]
         for section, fields in outputs.items()

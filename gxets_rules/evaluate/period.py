@@ -32,16 +32,18 @@ def evaluation_period(ruleset: RuleSet, loaded: LoadedSubmission) -> tuple[Evalu
     chosen = loaded.submission.fiscal_year
     span = f"FY{period.first_fy}–FY{period.last_fy}"
 
-    def problem(message: str) -> list[Problem]:
-        return [Problem(loaded.locate(("fiscal_year",)), message, "fiscal_year")]
+    def problem(code: str) -> list[Problem]:
+        where = loaded.locate(("fiscal_year",))
+        named = loaded.document.name_of(("fiscal_year",)) if hasattr(loaded.document, "name_of") else None
+        return [Problem.of(where, code, "fiscal_year", named, ruleset=ruleset.id, span=span, fy=str(chosen))]
 
     if period.evaluates == "whole_period":
         whole = EvaluationPeriod(tuple(ruleset.period_fys), ruleset.reference_fy)
         if chosen is not None:
-            return whole, problem(f"rule set {ruleset.id} evaluates its whole period ({span}), not one fiscal year")
+            return whole, problem("period.whole_period")
         return whole, []
     if chosen is None:
-        return None, problem(f"required field is missing: rule set {ruleset.id} evaluates one fiscal year ({span})")
+        return None, problem("period.fiscal_year_missing")
     if not period.first_fy <= chosen <= period.last_fy:
-        return None, problem(f"FY{chosen} is outside rule set {ruleset.id}'s period ({span})")
+        return None, problem("period.outside")
     return EvaluationPeriod((chosen,), chosen), []

@@ -27,7 +27,7 @@ from gxets_rules.evaluate.eligibility import FAIL, INDETERMINATE, NOT_APPLICABLE
 from gxets_rules.evaluate.engine import Evaluation
 from gxets_rules.evaluate.position import QuantityTrace as Trace
 from gxets_rules.model.base import LocalizedText
-from gxets_rules.model.problems import Location
+from gxets_rules.model.problems import Location, Problem
 from gxets_rules.model.result import (
     KIND_OF_UNIT,
     NOT_MET,
@@ -38,6 +38,7 @@ from gxets_rules.model.result import (
     Figure,
     FigureKind,
     FirmRef,
+    IntakeNote,
     InterpretationUse,
     Issue,
     LotResult,
@@ -411,9 +412,21 @@ class _Builder:
             lots=lots,
             quantities=quantities,
             issues=issues,
+            intake=[_intake(problem) for problem in ev.loaded.warnings],
             plan=ev.plan,
             run=RunRecord(engine=__version__, inputs=inputs),
         )
+
+
+def _intake(problem: Problem) -> IntakeNote:
+    """A reading's note or warning as the result keeps it: in both languages, located by file name."""
+    field = LocalizedText(ja=problem.where("ja"), en=problem.where("en")) if problem.field else None
+    return IntakeNote(
+        severity="note" if problem.code.startswith("note.") else "warning",
+        location=portable(problem.location),
+        field=field,
+        message=LocalizedText(ja=problem.text("ja"), en=problem.text("en")),
+    )
 
 
 def _plain(value: Any) -> Any:

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from gxets_rules.io.csv_text import excel_csv_text
 from gxets_rules.model.problems import InputError, Location, Problem
 
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -34,7 +35,6 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "purpose": ("purpose", "用途"),
     "account_holder": ("account_holder", "口座名義"),
 }
-ENCODINGS = ("utf-8-sig", "cp932")
 
 
 @dataclass(frozen=True)
@@ -61,12 +61,10 @@ class Cancellations:
 
 
 def _text(raw: bytes, where: str) -> str:
-    for encoding in ENCODINGS:
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise InputError([Problem(Location(where), "neither UTF-8 nor CP932 text")])
+    found = excel_csv_text(raw)
+    if found is None:
+        raise InputError([Problem(Location(where), "neither UTF-8 nor CP932 text")])
+    return found[0]
 
 
 def _number(text: str) -> int:

@@ -15,6 +15,11 @@ from gxets_rules.model.problems import InputError, Problem
 from gxets_rules.ruleset.strict_yaml import Document
 
 M = TypeVar("M", bound=BaseModel)
+_WHAT = {
+    "submission": ("提出データ", "a submission"),
+    "ownership": ("資本関係ファイル", "an ownership file"),
+    "market": ("市場データ", "a market snapshot"),
+}
 
 
 def dumped(model: BaseModel) -> dict[str, Any]:
@@ -23,28 +28,34 @@ def dumped(model: BaseModel) -> dict[str, Any]:
     return data
 
 
-def validate_format(doc: Document, model: type[M], format_id: str, what: str, schema: str) -> M:
+def validate_format(doc: Document, model: type[M], format_id: str, schema: str) -> M:
     """The document as ``model``; an input error naming every located problem otherwise.
+
+    ``schema`` names the format (``submission``, ``ownership``, ``market``): in messages, and for ``gxets schema``.
 
     Validation is strict: a value must already have its type (``true`` is not a tonne, ``"345000"`` is text, a number
     is not a date). A YAML file states types itself; the workbook and CSV readers turn their text cells into typed
     values first, so a person's typing is normalised there, where the cell can be named, and never guessed here.
-    ``what`` names the format with its article ("a submission", "an ownership file").
     """
     data = doc.data
     if not isinstance(data, dict):
-        raise InputError([Problem(doc.location_of(()), f"{what} must be a mapping of fields")])
+        raise InputError([Problem.of(doc.location_of(()), "input.not_a_mapping", what=_WHAT[schema])])
     if data.get("format") != format_id:
+        where = doc.location_of(("format",))
         raise InputError(
             [
-                Problem(
-                    doc.location_of(("format",)),
-                    f"not {what}: expected `format: {format_id}`, got {data.get('format')!r}",
+                Problem.of(
+                    where,
+                    "input.wrong_format",
                     "format",
+                    what=_WHAT[schema],
+                    expected=format_id,
+                    typed=data.get("format"),
                 )
             ]
         )
     try:
         return model.model_validate(data, strict=True)
     except ValidationError as exc:
-        raise InputError(problems_from_validation(exc, doc.location_of, data, f"gxets schema {schema}")) from None
+        hint = f"gxets schema {schema}"
+        raise InputError(problems_from_validation(exc, doc.location_of, data, hint, doc.name_of)) from None

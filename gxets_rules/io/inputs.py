@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import TypeVar
 
+from gxets_rules.io.vocabulary import VocabularyFor
 from gxets_rules.io.xlsx.guard import XlsxLimits, is_workbook
 from gxets_rules.io.xlsx.reader import parts_in, read_workbook
 from gxets_rules.model.ownership import OWNERSHIP_FORMAT
@@ -22,11 +23,17 @@ T = TypeVar("T")
 
 
 def read_input(
-    path: Path, part: str, load: Callable[[Document], T], max_bytes: int, max_rows: int
+    path: Path,
+    part: str,
+    load: Callable[[Document], T],
+    max_bytes: int,
+    max_rows: int,
+    vocabulary_for: VocabularyFor | None = None,
 ) -> tuple[T, tuple[Problem, ...]]:
-    """``load`` applied to the file's document (``part``: which part of a workbook), and the reading's warnings."""
+    """``load`` applied to the file's document (``part``: which part of a workbook), and the reading's warnings and
+    notes (how typed values were read: ``vocabulary_for`` gives the words of the submission's rule set)."""
     if is_workbook(path):
-        read = read_workbook(path, part, XlsxLimits(max_bytes, max_rows))
+        read = read_workbook(path, part, XlsxLimits(max_bytes, max_rows), vocabulary_for)
         return read.validated(load), tuple(read.warnings)
     return load(read_yaml_file(path, max_bytes=max_bytes)), ()
 

@@ -1,15 +1,18 @@
-"""Credit lots from CSV: the fast path for large holdings.
+"""Credit lots from CSV: the fast path for large holdings (DESIGN.md §8), in the encodings Japanese Excel writes.
 
-YAML is about 100× slower to parse than CSV, so a submission may keep its lots in a CSV
-file with one row per lot. Columns are the lot fields; project fields carry a
-``project.`` prefix (``project.country``). Empty cells mean "not given". Every row is
-validated by the same :class:`CreditLot` model as YAML lots, and problems are reported
-as ``file.csv:row:column``.
+YAML is about 100× slower to parse than CSV, so a submission may keep its lots in a CSV file with one row per lot.
+Columns are the lot fields (``quantity_t``; project fields with a ``project.`` prefix, ``project.country``) or the
+headings of the workbook's lots sheet in Japanese or English (``数量（t-CO2）``). Empty cells mean "not given".
 
-A CSV cell is text typed by a person, so each is given its column's type here (whole numbers, exact decimals, ISO
-dates — the column kinds of the workbook layout, from the same model) before the model validates strictly. The file
-is streamed under a byte limit; text that is not UTF-8, a field longer than the CSV reader takes, a NUL byte or a row
-with more cells than the header names are located refusals.
+A CSV saved by Japanese Excel is CP932 (Shift_JIS) or UTF-8 with a BOM; the reader tries UTF-8 (with or without BOM)
+and then CP932, strictly, and notes which it used — a file that is neither is reported, never guessed. Values are read
+as a person typed them, like a workbook's cells (``io/normalise.py``), each reading noted; columns that are not lot
+fields (備考) are noted and not read; a row without an id that adds up the others (合計) is skipped with a note.
+Every row is validated by the same :class:`CreditLot` model as YAML lots, strictly and in chunks as the rows come
+(the raw data of one chunk is held beside the lots, not of the whole file); problems are reported as
+``file.csv:line:column`` with the column's heading. The file must be a regular file of at most MAX_CSV_BYTES; a
+field longer than the CSV reader takes, a NUL byte, text after a closing quote or a row with more cells than the
+header names are located refusals.
 """
 
 from __future__ import annotations
@@ -18,205 +21,203 @@ import csv
 import io
 import re
 from collections.abc import Iterator
-from datetime import date
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
-from gxets_rules.io.xlsx.layout import layout
+from gxets_rules.io.csv_text import excel_csv_text
+from gxets_rules.io.normalise import TOTAL_WORDS, typed_text
+from gxets_rules.io.notes import Notes
+from gxets_rules.io.vocabulary import Vocabulary, column_path
+from gxets_rules.io.xlsx.layout import Column, aliases, fold, heading, layout, suggestion
 from gxets_rules.model.locate import problems_from_validation
 from gxets_rules.model.problems import InputError, Location, Problem, display_path
-from gxets_rules.model.submission import CreditLot, Project
-from gxets_rules.ruleset.files import LimitedReader
+from gxets_rules.model.submission import CreditLot
+from gxets_rules.model.wording import Words
+from gxets_rules.ruleset.files import read_limited
 
-LOT_COLUMNS = [name for name in CreditLot.model_fields if name != "project"]
-PROJECT_COLUMNS = [f"project.{name}" for name in Project.model_fields]
-ALL_COLUMNS = LOT_COLUMNS + PROJECT_COLUMNS
+_LOTS = TypeAdapter(list[CreditLot])
+_LOTS_SPEC = next(spec for spec in layout("submission") if spec.key == "lots")
+"""The workbook's lots sheet: the CSV has its columns (one source for both)."""
+ALL_COLUMNS = [column.dotted for column in _LOTS_SPEC.columns]
+"""The CSV's column names as fields (``quantity_t``, ``project.country``), for a program that writes one."""
 MAX_LOTS = 1_000_000
 """Most lots a lots CSV may hold (README "Limits")."""
 MAX_CSV_BYTES = 512 * 1024 * 1024
 """Largest lots CSV read: about two million lots' worth, so the row limit is what a real file meets first."""
+MAX_FIELD = 131_072
+"""Longest cell accepted (the csv module's own limit, stated so that the message can say it)."""
 CHUNK = 5_000
 """Rows validated at a time."""
-MAX_FIELD = 131_072
-"""Longest cell accepted (the csv module's own limit, stated here so that the message can say it)."""
-
-_LOTS = TypeAdapter(list[CreditLot])
-_DECIMAL = re.compile(r"[-+]?(\d[\d,]*)?(\.\d+)?")
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
-def whole_number(text: str) -> int | str:
-    """Text of a whole number as an int ("30,000" too); anything else stays text for the model to report, located."""
-    try:
-        return int(text.replace(",", "").replace("_", ""))
-    except ValueError:
-        return text
+def decoded(path: Path, shown: str) -> tuple[str, str]:
+    """The file's text and the name of the encoding it was read in: UTF-8 (BOM or not), else CP932."""
+    if not path.exists() and not path.is_symlink():
+        raise InputError([Problem.of(Location(shown), "csv.missing")])
+    raw = read_limited(path, shown, MAX_CSV_BYTES, "advice.split_lots")
+    found = excel_csv_text(raw)
+    if found is None:
+        raise InputError([Problem.of(Location(shown), "csv.encoding")])
+    return found
 
 
-def typed_text(text: str, kind: str) -> Any:
-    """A text cell as the model reads a column of ``kind`` (int, decimal, date; else text): whole numbers (30,000
-    too), exact decimals and ISO dates. Text that is none of those stays text, so the model names the field."""
-    if kind == "int":
-        return whole_number(text)
-    if kind == "decimal" and text and _DECIMAL.fullmatch(text):
-        try:
-            return Decimal(text.replace(",", ""))
-        except InvalidOperation:
-            return text
-    if kind == "date" and _ISO_DATE.fullmatch(text):
-        try:
-            return date.fromisoformat(text)
-        except ValueError:
-            return text
-    return text
+class _LotsReader:
+    def __init__(self, shown: str, vocabulary: Vocabulary) -> None:
+        self.shown = shown
+        self.vocabulary = vocabulary
+        self.problems: list[Problem] = []
+        self.notes = Notes()
+        self.columns: dict[int, Column] = {}
+
+    def header(self, names: list[str]) -> None:
+        """Which lot field each column holds; an unknown column is a note, or an error when it looks like a typo."""
+        by_alias = {alias: column for column in _LOTS_SPEC.columns for alias in aliases(column)}
+        first: dict[str, int] = {}
+        unknown: list[tuple[int, str]] = []
+        for number, name in enumerate(names, start=1):
+            column = by_alias.get(fold(name))
+            where = Location(self.shown, 1, number)
+            if column is None:
+                unknown.append((number, name))
+            elif column.dotted in first:
+                self.problems.append(Problem.of(where, "csv.column_twice", name=name, first=first[column.dotted]))
+            else:
+                first[column.dotted] = number
+                self.columns[number] = column
+        unused = [column for column in _LOTS_SPEC.columns if column.dotted not in first]
+        for number, name in unknown:
+            guess = suggestion(name, unused)
+            where = Location(self.shown, 1, number)
+            if guess is not None:
+                self.problems.append(Problem.of(where, "xlsx.unknown_column", name=name, guess=guess))
+            else:
+                self.notes.add(where, ("note.not_read", {"name": name}), None)
+
+    def record(self, line: int, row: list[str]) -> dict[str, Any] | None:
+        """A row's lot as the model reads it, or None for a totals row (noted)."""
+        cells = {number: text.strip() for number, text in enumerate(row, start=1) if text.strip()}
+        ids = [n for n, column in self.columns.items() if column.path == ("id",)]
+        if not any(n in cells for n in ids) and any(fold(text) in TOTAL_WORDS for text in cells.values()):
+            self.notes.add(Location(self.shown, line, 1), ("note.totals_row", {"row": line}), None)
+            return None
+        record: dict[str, Any] = {}
+        for number, column in self.columns.items():
+            text = cells.get(number)
+            if text is None:
+                continue
+            where = Location(self.shown, line, number)
+            named = heading(column)
+            read = typed_text(text, column.kind, self.vocabulary.get(column_path(_LOTS_SPEC, column)), named)
+            if read.error is not None:
+                code, args = read.error
+                self.problems.append(Problem.of(where, code, field=named, **args))
+                continue
+            if read.note is not None:
+                self.notes.add(where, read.note, named)
+            node = record
+            for part in column.path[:-1]:
+                node = node.setdefault(part, {})
+            node[column.path[-1]] = read.value
+        return record
 
 
-def _column_kinds() -> dict[str, str]:
-    """Each CSV column's value kind, from the workbook layout of the lots table (one description of the model)."""
-    lots = next(spec for spec in layout("submission") if spec.at == ("lots",))
-    return {column.dotted: column.kind for column in lots.columns}
-
-
-def _rows(path: Path, shown: str) -> Iterator[tuple[int, list[str]]]:
-    """(line, cells) of every row, streamed under the byte limit; unreadable text is a located input error."""
-    stream = io.TextIOWrapper(
-        io.BufferedReader(LimitedReader(path, shown, MAX_CSV_BYTES, "split the lots over several files")),
-        encoding="utf-8-sig",
-        newline="",
-    )
-    with stream:
-        reader = csv.reader(stream, strict=True)
-        line = 1
-        while True:
-            try:
-                row = next(reader)
-            except StopIteration:
-                return
-            except UnicodeDecodeError:
-                message = "not UTF-8 text; save the CSV as UTF-8 (Excel: CSV UTF-8)"
-                raise InputError([Problem(_undecodable(path, shown), message)]) from None
-            except csv.Error as exc:
-                raise InputError([Problem(Location(shown, reader.line_num or line), _csv_problem(exc))]) from None
-            if any("\x00" in cell for cell in row):  # text holds no NUL: this is a binary file, or a corrupt one
-                raise InputError([Problem(Location(shown, line), "the file holds a NUL byte; it is not a text CSV")])
-            yield line, row
-            line = reader.line_num + 1
-
-
-def _undecodable(path: Path, shown: str) -> Location:
-    """Where the first byte that is not UTF-8 is (the text layer decodes ahead of the CSV reader's line count)."""
-    with LimitedReader(path, shown, MAX_CSV_BYTES, "split the lots over several files") as raw:
-        for number, line in enumerate(io.BufferedReader(raw), start=1):
-            try:
-                line.decode("utf-8-sig" if number == 1 else "utf-8")
-            except UnicodeDecodeError as exc:
-                return Location(shown, number, len(line[: exc.start].decode("utf-8", "replace")) + 1)
-    return Location(shown)
-
-
-def _csv_problem(exc: csv.Error) -> str:
-    text = str(exc)
-    if "field larger than field limit" in text:
-        return f"a cell is longer than {MAX_FIELD:,} characters"
-    if "NUL" in text:
-        return "the file holds a NUL byte; it is not a text CSV"
-    return f"malformed CSV: {text}"
-
-
-def _header_problems(header: list[str], shown: str) -> list[Problem]:
-    """Unknown columns, and columns given twice (which of the two cells counts would be a guess)."""
-    problems = []
-    for column, name in enumerate(header, start=1):
-        first = header.index(name) + 1
-        if name not in ALL_COLUMNS and first == column:
-            problems.append(Problem(Location(shown, 1, column), f"unknown column {name[:60]!r}"))
-        elif first != column:
-            where = Location(shown, 1, column)
-            problems.append(Problem(where, f"column {name[:60]!r} is given twice (first in column {first})"))
-    return problems
-
-
-def _record(header: list[str], row: list[str], kinds: dict[str, str], unknown: set[str]) -> dict[str, Any]:
-    """One row as the lot's data: typed cells under their fields, project fields nested (empty cells left out)."""
-    record: dict[str, Any] = {}
-    project: dict[str, Any] = {}
-    for name, cell in zip(header, row, strict=False):
-        text = cell.strip()
-        if not text or name in unknown:
-            continue
-        value = typed_text(text, kinds.get(name, "text"))
-        if name.startswith("project."):
-            project[name[len("project.") :]] = value
-        else:
-            record[name] = value
-    if project:
-        record["project"] = project
-    return record
-
-
-def read_lots_csv(path: Path, max_rows: int = MAX_LOTS) -> tuple[list[CreditLot], list[Location]]:
-    """Read lots from CSV; return them with the location of each one's row.
-
-    Rows are validated in chunks as they stream, so the raw text of at most one chunk is held beside the lots (a
-    300,000-lot file would otherwise hold every row twice); every problem of every chunk is still reported.
-    """
-    shown = display_path(path)
+def _rows(text: str, shown: str) -> Iterator[tuple[int, list[str]]]:
+    """(line, cells) of every row after the header; a malformed row is a located input error."""
     csv.field_size_limit(MAX_FIELD)
-    rows = _rows(path, shown)
-    _, header = next(rows, (1, []))
-    if not any(name.strip() for name in header):
-        raise InputError([Problem(Location(shown, 1), "the lots CSV has no header row")])
-    header = [name.strip() for name in header]
-    kinds = _column_kinds()
-    unknown = {name for name in header if name not in ALL_COLUMNS}
-    problems = _header_problems(header, shown)
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    line = 1
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            found = str(exc)
+            code = "csv.field_too_long" if "field larger" in found else "csv.nul" if "NUL" in found else "csv.malformed"
+            raise InputError(
+                [Problem.of(Location(shown, reader.line_num or line), code, detail=found, limit=f"{MAX_FIELD:,}")]
+            ) from None
+        if any("\x00" in cell for cell in row):  # text holds no NUL: a binary file, or a corrupt one
+            raise InputError([Problem.of(Location(shown, line), "csv.nul")])
+        yield line, row
+        line = reader.line_num + 1
+
+
+def read_lots_csv(
+    path: Path, vocabulary: Vocabulary, max_rows: int = MAX_LOTS
+) -> tuple[list[CreditLot], list[Location], list[Problem]]:
+    """Read lots from CSV: the lots, the location of each one's row, and the notes of the reading."""
+    shown = display_path(path)
+    text, encoding = decoded(path, shown)
+    reader = _LotsReader(shown, vocabulary)
+    reader.notes.add(Location(shown), ("note.encoding", {"encoding": encoding}), None)
+    rows = _rows(text, shown)
+    _, names = next(rows, (1, []))
+    if not any(name.strip() for name in names):
+        raise InputError([Problem.of(Location(shown, 1), "csv.no_header")])
+    reader.header([name.strip() for name in names])
     lots: list[CreditLot] = []
-    lines: list[Location] = []
+    places: list[Location] = []
     chunk: list[dict[str, Any]] = []
-    for number, row in rows:
-        if len(lines) >= max_rows:
-            raise InputError([Problem(Location(shown, number), f"more than {max_rows:,} lots")])
+    for line, row in rows:
+        if len(places) >= max_rows:
+            raise InputError([Problem.of(Location(shown, line), "csv.too_many_rows", limit=f"{max_rows:,}")])
         if not any(cell.strip() for cell in row):
             continue
-        if len(row) > len(header) and any(cell.strip() for cell in row[len(header) :]):
-            where = Location(shown, number, len(header) + 1)
-            problems.append(Problem(where, f"the row has {len(row)} cells but the header names {len(header)} columns"))
+        if len(row) > len(names) and any(cell.strip() for cell in row[len(names) :]):
+            where = Location(shown, line, len(names) + 1)
+            reader.problems.append(Problem.of(where, "csv.surplus_cells", cells=len(row), columns=len(names)))
             continue
-        chunk.append(_record(header, row, kinds, unknown))
-        lines.append(Location(shown, number))
-        if len(chunk) == CHUNK:
-            lots.extend(_validated(chunk, lines, len(lines) - len(chunk), header, problems))
-            chunk = []
-    lots.extend(_validated(chunk, lines, len(lines) - len(chunk), header, problems))
-    if problems:
-        raise InputError(problems)
-    return lots, lines
+        record = reader.record(line, row)
+        if record is not None:
+            chunk.append(record)
+            places.append(Location(shown, line))
+            if len(chunk) == CHUNK:
+                lots.extend(_validated(chunk, places, reader))
+                chunk = []
+    lots.extend(_validated(chunk, places, reader))
+    if reader.problems:
+        raise InputError(reader.problems)
+    return lots, places, reader.notes.problems()
 
 
-def _validated(
-    chunk: list[dict[str, Any]], lines: list[Location], offset: int, header: list[str], problems: list[Problem]
-) -> list[CreditLot]:
-    """The chunk's lots (rows ``offset`` … of the file's lots); its problems, located by row and column, are added to
-    ``problems`` and its lots dropped (nothing is evaluated once one row is wrong)."""
+def _validated(chunk: list[dict[str, Any]], places: list[Location], reader: _LotsReader) -> list[CreditLot]:
+    """The chunk's lots (the last ``len(chunk)`` rows of ``places``), validated strictly; its problems, located by row
+    and column, are added to the reader's (and its lots dropped: nothing is evaluated once a row is wrong)."""
+    if not chunk:
+        return []
+    offset = len(places) - len(chunk)
+    column_of = {column.path: number for number, column in reader.columns.items()}
+    heading_of = {column.path: heading(column) for column in reader.columns.values()}
 
-    def locate(path: tuple[str | int, ...]) -> Location:
-        if path and isinstance(path[0], int):
-            row = lines[offset + path[0]]
-            column_name = ".".join(str(p) for p in path[1:3])
-            if column_name in header:
-                return Location(row.file, row.line, header.index(column_name) + 1)
-            return row
-        return Location(lines[offset].file if lines else "")
+    def locate(data_path: tuple[str | int, ...]) -> Location:
+        if data_path and isinstance(data_path[0], int) and offset + data_path[0] < len(places):
+            place = places[offset + data_path[0]]
+            field = tuple(str(p) for p in data_path[1:3])
+            return Location(place.file, place.line, column_of[field]) if field in column_of else place
+        return Location(reader.shown)
+
+    def name_of(data_path: tuple[str | int, ...]) -> Words | None:
+        return heading_of.get(tuple(str(p) for p in data_path[1:3]))
 
     try:
         return _LOTS.validate_python(chunk, strict=True)
     except ValidationError as exc:
-        found = problems_from_validation(exc, locate, chunk, "gxets schema submission")
-        problems.extend(
-            Problem(p.location, p.message, re.sub(r"^\[(\d+)\]", lambda m: f"[{offset + int(m.group(1))}]", p.path))
+        found = problems_from_validation(exc, locate, chunk, "gxets schema submission", name_of)
+        reader.problems.extend(
+            Problem(
+                p.location,
+                p.message,
+                _ROW.sub(lambda m: f"[{offset + int(m.group(1))}]", p.path),
+                p.code,
+                p.args,
+                p.field,
+            )
             for p in found
         )
         return []
+
+
+_ROW = re.compile(r"^\[(\d+)\]")

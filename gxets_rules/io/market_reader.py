@@ -19,13 +19,15 @@ from gxets_rules.ruleset.strict_yaml import DEFAULT_MAX_BYTES, read_yaml_file
 def load_market(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> LoadedMarket:
     """Read and validate a ``gxets.market.v1`` YAML file."""
     doc = read_yaml_file(path, max_bytes=max_bytes)
-    snapshot = validate_format(doc, MarketSnapshot, MARKET_FORMAT, "a market snapshot", "market")
+    snapshot = validate_format(doc, MarketSnapshot, MARKET_FORMAT, "market")
     first: dict[str, Location] = {}
     problems = []
     for index, product in enumerate(snapshot.products):
         where = doc.location_of(("products", index))
         if product.id in first:
-            problems.append(Problem(where, f"duplicate product id {product.id!r} (first at {first[product.id].place})"))
+            problems.append(
+                Problem.of(where, "market.duplicate_product", id=product.id, first=first[product.id].place_words)
+            )
         first.setdefault(product.id, where)
     if problems:
         raise InputError(problems)

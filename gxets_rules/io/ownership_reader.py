@@ -41,7 +41,9 @@ def _reference_problems(ownership: Ownership, doc: Document) -> list[Problem]:
     seen: dict[str, int] = {}
     for index, entity in enumerate(ownership.entities):
         if entity.id in seen:
-            problems.append(Problem(doc.location_of(("entities", index, "id")), f"duplicate entity id {entity.id!r}"))
+            problems.append(
+                Problem.of(doc.location_of(("entities", index, "id")), "ownership.duplicate_entity", id=entity.id)
+            )
         seen.setdefault(entity.id, index)
     for section, fields in _REFERENCES.items():
         for index, item in enumerate(getattr(ownership, section)):
@@ -49,12 +51,14 @@ def _reference_problems(ownership: Ownership, doc: Document) -> list[Problem]:
                 ref = getattr(item, name)
                 if ref not in seen:
                     where = doc.location_of((section, index, name))
-                    problems.append(Problem(where, f"{section}[{index}].{name}: no entity {ref!r} is declared"))
+                    path = f"{section}[{index}].{name}"
+                    named = doc.name_of((section, index, name))
+                    problems.append(Problem.of(where, "ownership.no_entity", path, named, id=ref))
     for index, project in enumerate(ownership.projects):
         entity = ownership.entities[seen[project.entity]] if project.entity in seen else None  # type: ignore[assignment]
         if entity is not None and entity.kind != "project":
             where = doc.location_of(("projects", index, "entity"))
-            problems.append(Problem(where, f"{project.entity} is a {entity.kind}, not a project"))
+            problems.append(Problem.of(where, "ownership.not_a_project", id=project.entity, kind=entity.kind))
     return problems
 
 
@@ -68,11 +72,15 @@ def load_ownership(path: Path, max_bytes: int = DEFAULT_MAX_BYTES, max_rows: int
 
 def load_ownership_document(doc: Document, path: Path) -> LoadedOwnership:
     """Validate parsed ownership data and build its graph; ``path`` names the input in the run record."""
-    ownership = validate_format(doc, Ownership, OWNERSHIP_FORMAT, "an ownership file", "ownership")
+    ownership = validate_format(doc, Ownership, OWNERSHIP_FORMAT, "ownership")
     problems = _reference_problems(ownership, doc)
     problems += [
-        Problem(doc.location_of(("holdings", index)), message)
-        for index, message in (*share_problems(ownership), *cycle_problems(ownership))
+        Problem.of(doc.location_of(("holdings", index)), "ownership.shares_over", **found)
+        for index, found in share_problems(ownership)
+    ]
+    problems += [
+        Problem.of(doc.location_of(("holdings", index)), code, **found)
+        for index, code, found in cycle_problems(ownership)
     ]
     if problems:
         raise InputError(problems)

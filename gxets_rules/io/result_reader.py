@@ -126,7 +126,7 @@ def read_result(text: str, name: str) -> Result:
 def load_result(path: Path, max_bytes: int = DEFAULT_MAX_RESULT_BYTES) -> Result:
     """The result in a file, validated completely (see the module's gates)."""
     name = display_path(path)
-    require_size_within(path, name, max_bytes, "--max-bytes")
+    require_size_within(path, name, max_bytes, "advice.max_bytes")
     try:
         raw = path.read_bytes()
     except OSError as exc:

@@ -3,11 +3,22 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any, TypeVar
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, JsonValue, StringConstraints
+from pydantic_core import PydanticCustomError
+
+
+@dataclass(frozen=True)
+class Entry:
+    """How a person writes a value of this type in a workbook cell or a CSV field (``fy``: 2023, 2023年度, FY2023;
+    ``country``: JP, 日本, Japan). Validation ignores it; the normalising readers (``io/normalise.py``) read it."""
+
+    kind: str
+
 
 MAX_TONNES = 10**12
 """Largest tonnage an input may state: a million million t-CO2, some twenty years of the world's emissions. Anything
@@ -24,7 +35,9 @@ and on a terminal they can rewrite what a reviewer sees."""
 def _no_control_characters(text: str) -> str:
     found = _CONTROL.search(text)
     if found:
-        raise ValueError(f"contains the invisible or control character U+{ord(found.group()):04X}; type the id again")
+        code = f"U+{ord(found.group()):04X}"
+        message = "contains the invisible or control character {char}; type the id again"
+        raise PydanticCustomError("gxets.control_character", message, {"char": code})
     return text
 
 
@@ -35,24 +48,9 @@ def exact_number(value: Any) -> Any:
     whole number (``share: 1``), which strict validation of a Decimal would refuse.
     """
     if isinstance(value, bool) or not isinstance(value, int | Decimal):
-        raise ValueError(f"expected a number, got {describe(value)}")
+        shown = str(value).lower() if isinstance(value, bool) else str(value)[:60]
+        raise PydanticCustomError("gxets.number", "expected a number, got '{typed}'", {"typed": shown})
     return Decimal(value)
-
-
-def describe(value: Any, limit: int = 60) -> str:
-    """An input value as a message quotes it: its kind in words, and its text cut to ``limit`` characters."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if value is None:
-        return "nothing (null)"
-    text = repr(value) if isinstance(value, str) else str(value)
-    if len(text) > limit:
-        text = text[: limit - 1] + "…"
-    if isinstance(value, str):
-        return f"the text {text}"
-    if isinstance(value, int | Decimal | float):
-        return f"the number {text}"
-    return text
 
 
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -68,7 +66,8 @@ def iso_day(value: Any) -> Any:
         try:
             return date.fromisoformat(value)
         except ValueError:
-            raise ValueError(f"{value!r} is not a date of the calendar") from None
+            message = "'{typed}' is not a date that exists"
+            raise PydanticCustomError("gxets.calendar_date", message, {"typed": value}) from None
     return value
 
 
@@ -79,7 +78,9 @@ Exact = Annotated[Decimal, BeforeValidator(exact_number)]
 """An exact amount: a whole number or a decimal written as such (never text, never a float)."""
 
 FiscalYear = Annotated[
-    int, Field(ge=1990, le=2100, description="Japanese fiscal year (April–March), e.g. 2025 = Apr 2025–Mar 2026.")
+    int,
+    Field(ge=1990, le=2100, description="Japanese fiscal year (April–March), e.g. 2025 = Apr 2025–Mar 2026."),
+    Entry("fy"),
 ]
 
 Identifier = Annotated[
@@ -95,6 +96,7 @@ CountryCode = Annotated[
     str,
     StringConstraints(pattern=r"^[A-Z]{2}$"),
     Field(description="ISO 3166-1 alpha-2 country code, e.g. JP, US, ID."),
+    Entry("country"),
 ]
 
 

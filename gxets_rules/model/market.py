@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints, model_validator
+from pydantic_core import PydanticCustomError
 
 from gxets_rules.model.base import MAX_TONNES, Day, Identifier, LocalizedText, StrictModel, Text
 
@@ -44,7 +45,11 @@ class ObservedPeriod(StrictModel):
     @model_validator(mode="after")
     def _ordered(self) -> ObservedPeriod:
         if self.last < self.first:
-            raise ValueError(f"period ends ({self.last}) before it starts ({self.first})")
+            raise PydanticCustomError(
+                "gxets.period_order",
+                "period ends ({last}) before it starts ({first})",
+                {"last": self.last, "first": self.first, "at": "last"},
+            )
         return self
 
 
@@ -57,7 +62,11 @@ class SessionCount(StrictModel):
     @model_validator(mode="after")
     def _within(self) -> SessionCount:
         if self.with_trades is not None and self.with_trades > self.observed:
-            raise ValueError(f"with_trades {self.with_trades} is more than the {self.observed} sessions observed")
+            raise PydanticCustomError(
+                "gxets.with_trades",
+                "with_trades {with_trades} is more than the {observed} sessions observed",
+                {"with_trades": self.with_trades, "observed": self.observed, "at": "with_trades"},
+            )
         return self
 
 
@@ -90,9 +99,10 @@ class MarketProduct(StrictModel):
     @model_validator(mode="after")
     def _price_band(self) -> MarketProduct:
         if not self.low_jpy <= self.reference_price_jpy <= self.high_jpy:
-            raise ValueError(
-                f"prices must satisfy low ≤ reference ≤ high, got {self.low_jpy} ≤ {self.reference_price_jpy} "
-                f"≤ {self.high_jpy}"
+            raise PydanticCustomError(
+                "gxets.price_band",
+                "prices must satisfy low ≤ reference ≤ high, got {low} ≤ {reference} ≤ {high}",
+                {"low": self.low_jpy, "reference": self.reference_price_jpy, "high": self.high_jpy},
             )
         return self
 

@@ -14,6 +14,7 @@ from datetime import date
 from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
+from pydantic_core import PydanticCustomError
 
 from gxets_rules.model.base import CountryCode, Day, Exact, Identifier, StrictModel, Text
 
@@ -33,7 +34,11 @@ class Dated(StrictModel):
     @model_validator(mode="after")
     def _ordered(self) -> Dated:
         if self.to is not None and self.to < self.from_:
-            raise ValueError(f"`to` {self.to} is before `from` {self.from_}")
+            raise PydanticCustomError(
+                "gxets.dates_order",
+                "`to` {to} is before `from` {start}",
+                {"to": self.to, "start": self.from_, "at": "to"},
+            )
         return self
 
     def active_on(self, day: date) -> bool:
@@ -56,7 +61,9 @@ class ShareRange(StrictModel):
     @model_validator(mode="after")
     def _ordered(self) -> ShareRange:
         if self.max < self.min:
-            raise ValueError(f"max {self.max} is below min {self.min}")
+            raise PydanticCustomError(
+                "gxets.range_order", "max {max} is below min {min}", {"max": self.max, "min": self.min, "at": "max"}
+            )
         return self
 
 

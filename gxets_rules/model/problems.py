@@ -14,6 +14,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from gxets_rules.model.wording import Args, Words, phrase, wording
+
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 EXIT_BUG = 1
@@ -36,6 +38,15 @@ class Location:
             return self.cell
         return f"line {self.line}" if self.line is not None else self.file
 
+    @property
+    def place_words(self) -> tuple[str, str]:
+        """:attr:`place` in Japanese and English (``18行目`` / ``line 18``), for a message in either language."""
+        if self.cell is not None:
+            return (self.cell, self.cell)
+        if self.line is not None:
+            return (f"{self.line}行目", f"line {self.line}")
+        return (self.file, self.file)
+
     def __str__(self) -> str:
         if self.cell is not None:
             return f"{self.file}:{self.cell}"
@@ -48,11 +59,40 @@ class Location:
 
 @dataclass(frozen=True, order=True)
 class Problem:
-    """One thing wrong with an input, with the place to fix it."""
+    """One thing wrong with an input (or, as a note, one thing read differently from how it was typed), located.
+
+    ``message`` is the English text (logs, tests, ``str``). A problem made with :meth:`of` also carries its catalogue
+    key (``code``) and arguments, so it can be told in the reader's language (:meth:`text`); ``field`` names the
+    input field by its words in each language (a workbook column's heading), shown instead of the data path.
+    """
 
     location: Location
     message: str
     path: str = ""
+    code: str = ""
+    args: Args = ()
+    field: Words | None = None
+
+    @classmethod
+    def of(cls, location: Location, code: str, path: str = "", field: Words | None = None, **args: object) -> Problem:
+        """A problem worded by the catalogues (``reports/messages/problems.<lang>.yaml``, key ``code``)."""
+        packed = tuple(sorted((name, phrase(value)) for name, value in args.items()))
+        return cls(location, wording("en", code, packed), path, code, packed, field)
+
+    def text(self, lang: str) -> str:
+        """The message in ``lang`` (the English one where the problem has no catalogue key)."""
+        return wording(lang, self.code, self.args) if self.code else self.message
+
+    def where(self, lang: str) -> str:
+        """The field the problem is about: its heading in ``lang`` where known, else the data path."""
+        if self.field is not None:
+            return self.field[0] if lang == "ja" else self.field[1]
+        return self.path
+
+    def render(self, lang: str) -> str:
+        """``place: field: message`` in ``lang``: what a person reads."""
+        field = self.where(lang)
+        return f"{self.location}: {field}: {self.text(lang)}" if field else f"{self.location}: {self.text(lang)}"
 
     def __str__(self) -> str:
         where = f" {self.path}:" if self.path else ""

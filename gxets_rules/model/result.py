@@ -184,6 +184,16 @@ class Worded(StrictModel):
     title: LocalizedText | None = Field(description="The label's words; null if the value has none.")
 
 
+class IntakeNote(StrictModel):
+    """How an input was read: a typed value read as something else (保有 → held, 令和8年 → 2026), a column passed
+    over, a totals row skipped, a formula read by its saved result — nothing a reader changes goes unsaid."""
+
+    severity: Literal["note", "warning"]
+    location: str = Field(description="file:Sheet!Cell or file:line:column, by file name.")
+    field: LocalizedText | None = Field(default=None, description="The column's heading, where the note is about one.")
+    message: LocalizedText
+
+
 class InterpretationUse(StrictModel):
     id: str
     title: LocalizedText
@@ -491,6 +501,9 @@ class Result(StrictModel):
     lots: list[LotResult]
     quantities: list[QuantityTrace] = Field(description="In the rule set's order of quantities, then fiscal year.")
     issues: list[Issue]
+    intake: list[IntakeNote] = Field(
+        default_factory=list, description="How the inputs were read where that differs from how they were typed."
+    )
     plan: Plan | None = Field(
         default=None, description="Purchase plan: what to buy where, at what cost, by when (gxets check --market)."
     )

@@ -9,11 +9,12 @@ from pydantic import BaseModel
 from gxets_rules.model.desk import DIFF_FORMAT, LEDGER_FORMAT, FirmDiff, LedgerExport
 from gxets_rules.model.market import MARKET_FORMAT, MarketSnapshot
 from gxets_rules.model.ownership import OWNERSHIP_FORMAT, Ownership
+from gxets_rules.model.problem_list import PROBLEMS_FORMAT, ProblemList
 from gxets_rules.model.result import RESULT_FORMAT, Result
 from gxets_rules.model.review import REVIEW_FORMAT, ReviewSummary
 from gxets_rules.model.submission import SUBMISSION_FORMAT, Submission
 
-OUTPUTS = {"result", "review", "ledger", "diff"}
+OUTPUTS = {"result", "review", "ledger", "diff", "problems"}
 """Formats gxets writes (their schema describes what is written) rather than reads."""
 
 FORMATS: dict[str, tuple[type[BaseModel], str]] = {
@@ -24,6 +25,7 @@ FORMATS: dict[str, tuple[type[BaseModel], str]] = {
     "review": (ReviewSummary, REVIEW_FORMAT),
     "ledger": (LedgerExport, LEDGER_FORMAT),
     "diff": (FirmDiff, DIFF_FORMAT),
+    "problems": (ProblemList, PROBLEMS_FORMAT),
 }
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
+from pydantic_core import PydanticCustomError
 
 from gxets_rules.model.base import CountryCode, Day, Exact, FiscalYear, Identifier, StrictModel, Text, Tonnes
 
@@ -157,11 +158,23 @@ class BenchmarkSite(StrictModel):
     def _base_or_opening(self) -> BenchmarkSite:
         opening = (self.opened_fy, self.opening_year_activity, self.opening_year_days)
         if any(v is not None for v in opening) and any(v is None for v in opening):
-            raise ValueError("a new site gives opened_fy, opening_year_activity and opening_year_days together")
+            raise PydanticCustomError(
+                "gxets.site_opening",
+                "a new site gives opened_fy, opening_year_activity and opening_year_days together",
+                {"at": "opened_fy"},
+            )
         if (self.base_activity is None) == (self.opened_fy is None):
-            raise ValueError("give exactly one of base_activity (a site of the base period) and opened_fy (a new site)")
+            raise PydanticCustomError(
+                "gxets.site_base_or_opening",
+                "give exactly one of base_activity (a site of the base period) and opened_fy (a new site)",
+                {"at": "base_activity"},
+            )
         if (self.carried_base_activity is None) != (self.carried_base_fy is None):
-            raise ValueError("a re-based site gives carried_base_activity and carried_base_fy together")
+            raise PydanticCustomError(
+                "gxets.carried_base",
+                "a re-based site gives carried_base_activity and carried_base_fy together",
+                {"at": "carried_base_fy" if self.carried_base_fy is None else "carried_base_activity"},
+            )
         return self
 
 
@@ -246,7 +259,9 @@ class ChangeApplication(StrictModel):
     def _changes_something(self) -> ChangeApplication:
         values = (self.base_year_direct_t, self.base_year_indirect_t, self.direct_phase_total_t)
         if all(v is None for v in (*values, self.indirect_phase_total_t)):
-            raise ValueError("an application gives at least one new base-year emission or target figure")
+            raise PydanticCustomError(
+                "gxets.empty_change", "an application gives at least one new base-year emission or target figure"
+            )
         return self
 
 
@@ -327,14 +342,29 @@ class CreditLot(StrictModel):
 
     @model_validator(mode="after")
     def _consistent(self) -> CreditLot:
+        # Each error names the field to fix (``at``), so a workbook points at that cell, not at the row.
         if (self.serial_start is None) != (self.serial_end is None):
-            raise ValueError("serial_start and serial_end go together: give both or neither")
+            raise PydanticCustomError(
+                "gxets.serial_pair",
+                "serial_start and serial_end go together: give both or neither",
+                {"at": "serial_start" if self.serial_start is None else "serial_end"},
+            )
         if self.serial_start is not None and self.serial_end is not None and self.serial_end < self.serial_start:
-            raise ValueError(f"serial_end {self.serial_end} is before serial_start {self.serial_start}")
+            raise PydanticCustomError(
+                "gxets.serial_order",
+                "serial_end {end} is before serial_start {start}",
+                {"start": self.serial_start, "end": self.serial_end, "at": "serial_end"},
+            )
         if self.status != "held" and self.status_date is None:
-            raise ValueError(f"status {self.status!r} needs status_date (the date it happened)")
+            raise PydanticCustomError(
+                "gxets.status_date",
+                "status '{status}' needs status_date (the date it happened)",
+                {"status": self.status, "at": "status_date"},
+            )
         if self.kind != "era" and self.project is None:
-            raise ValueError(f"a {self.kind} lot needs its project")
+            raise PydanticCustomError(
+                "gxets.project", "a {kind} lot needs its project", {"kind": self.kind, "at": "project"}
+            )
         return self
 
 

@@ -10,7 +10,7 @@ import unicodedata
 from collections.abc import Callable
 
 from gxets_rules.model.plan import Plan, PlanSession, YenRange
-from gxets_rules.model.result import Result
+from gxets_rules.model.result import IntakeNote, Result
 from gxets_rules.render.catalogue import Text
 from gxets_rules.render.view import ReportView
 
@@ -107,9 +107,21 @@ def render_text(result: Result, lang: str = "ja") -> str:
         for issue in result.issues:
             lot_id = f"{issue.lot}: " if issue.lot else ""
             lines.append(f"  {issue.severity} {issue.check} {lot_id}{t.localized(issue.message)}")
+    lines.extend(_intake_rows(result.intake, t))
     lines.append("")
     lines.append(f"{t('interpretations')}: " + ", ".join(i.id for i in view.interpretations()))
     return "\n".join(lines) + "\n"
+
+
+def _intake_rows(notes: list[IntakeNote], t: Text) -> list[str]:
+    """How the inputs were read, where that differs from how they were typed (none: no section)."""
+    if not notes:
+        return []
+    rows = ["", t("intake")]
+    for note in notes:
+        field = f"{t.localized(note.field)}: " if note.field else ""
+        rows.append(f"  {note.location}: {field}{t.localized(note.message)}")
+    return rows
 
 
 def _session(session: PlanSession, words: Callable[[str], str]) -> str:

@@ -16,27 +16,22 @@ import stat
 from pathlib import Path
 
 from gxets_rules.model.problems import InputError, Location, Problem
+from gxets_rules.model.wording import words
 
 _NONBLOCKING = getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
 
 
-def _refuse(shown: str, message: str) -> InputError:
-    return InputError([Problem(Location(shown), message)])
-
-
 def _kind(mode: int) -> str | None:
-    """What a non-regular file is, in words; None for a regular file."""
+    """The catalogue key of what a non-regular file is; None for a regular file."""
     if stat.S_ISREG(mode):
         return None
     if stat.S_ISDIR(mode):
-        return "a folder"
+        return "file.folder"
     if stat.S_ISFIFO(mode):
-        return "a named pipe"
+        return "file.pipe"
     if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "a device"
-    if stat.S_ISSOCK(mode):
-        return "a socket"
-    return "not a regular file"
+        return "file.device"
+    return "file.other"
 
 
 def open_regular(path: Path, shown: str) -> io.BufferedReader:
@@ -44,11 +39,12 @@ def open_regular(path: Path, shown: str) -> io.BufferedReader:
     try:
         handle = os.open(path, os.O_RDONLY | _NONBLOCKING)
     except (OSError, ValueError) as exc:  # ValueError: a NUL in the name
-        raise _refuse(shown, f"cannot read file: {getattr(exc, 'strerror', None) or exc}") from None
+        why = getattr(exc, "strerror", None) or str(exc)
+        raise InputError([Problem.of(Location(shown), "input.unreadable", why=why)]) from None
     try:
         kind = _kind(os.fstat(handle).st_mode)
         if kind is not None:
-            raise _refuse(shown, f"cannot read file: it is {kind}, not a regular file")
+            raise InputError([Problem.of(Location(shown), "input.not_regular", kind=words(kind))])
         os.set_blocking(handle, True)
         return os.fdopen(handle, "rb")
     except BaseException:
@@ -56,13 +52,18 @@ def open_regular(path: Path, shown: str) -> io.BufferedReader:
         raise
 
 
+def _too_big(shown: str, size: str, max_bytes: int, advice: str) -> InputError:
+    problem = Problem.of(Location(shown), "input.too_big", size=size, limit=f"{max_bytes:,}", advice=words(advice))
+    return InputError([problem])
+
+
 def require_size_within(path: Path, shown: str, max_bytes: int, advice: str) -> None:
-    """Refuse a file that is not a regular file, cannot be read or is over ``max_bytes``; ``advice`` says what to do
-    instead (for readers that open the file themselves, such as the zip reader of a workbook)."""
+    """Refuse a file that is not a regular file, cannot be read or is over ``max_bytes``; ``advice`` (a catalogue key)
+    says what to do instead (for readers that open the file themselves, such as the zip reader of a workbook)."""
     with open_regular(path, shown) as handle:
         size = os.fstat(handle.fileno()).st_size
     if size > max_bytes:
-        raise _refuse(shown, f"file is {size:,} bytes, over the limit of {max_bytes:,} bytes ({advice})")
+        raise _too_big(shown, f"{size:,}", max_bytes, advice)
 
 
 def read_limited(path: Path, shown: str, max_bytes: int, advice: str) -> bytes:
@@ -70,9 +71,10 @@ def read_limited(path: Path, shown: str, max_bytes: int, advice: str) -> bytes:
     with open_regular(path, shown) as handle:
         size = os.fstat(handle.fileno()).st_size
         data = handle.read(max_bytes + 1) if size <= max_bytes else b""
-    if size > max_bytes or len(data) > max_bytes:
-        shown_size = f"{size:,} bytes" if size > max_bytes else f"more than {max_bytes:,} bytes"
-        raise _refuse(shown, f"file is {shown_size}, over the limit of {max_bytes:,} bytes ({advice})")
+    if size > max_bytes:
+        raise _too_big(shown, f"{size:,}", max_bytes, advice)
+    if len(data) > max_bytes:
+        raise _too_big(shown, f"> {max_bytes:,}", max_bytes, advice)
     return data
 
 
@@ -91,7 +93,7 @@ class LimitedReader(io.RawIOBase):
         count = self.handle.readinto(buffer) or 0
         self.read_so_far += count
         if self.read_so_far > self.max_bytes:
-            raise _refuse(self.shown, f"file is over the limit of {self.max_bytes:,} bytes ({self.advice})")
+            raise _too_big(self.shown, f"> {self.max_bytes:,}", self.max_bytes, self.advice)
         return count
 
     def close(self) -> None:

@@ -360,7 +360,15 @@ class _Linter:
         self.quantities()
         self.structure()
         self.codelist_inputs()
+        self.submission_inputs()
         return sorted(set(self.findings))
+
+    def submission_inputs(self) -> None:
+        """Each submission field the manifest says the rule set reads (``inputs:``) is a field of the format."""
+        for index, name in enumerate(self.rs.manifest.inputs or ()):
+            reason = path_problem(f"submission.{name}")
+            if reason:
+                self.add(self.at("ruleset.yaml", "inputs", index), "bad-input", f"input {name}: {reason}")
 
     def codelist_inputs(self) -> None:
         """Each field a code list offers its values to exists, and the values are the list's keys or a table's."""

@@ -116,6 +116,11 @@ class Manifest(StrictModel):
     summary: LocalizedText
     period: Period
     kinds: list[LotKind] = Field(description="Instrument kinds a submission for this rule set may contain.")
+    inputs: list[SimpleName] | None = Field(
+        default=None,
+        description="The submission's top-level fields this rule set reads (firm, lots, allowances …): the template "
+        "offers only their sheets and items (`ownership`: the ownership sheets). Omitted: every field.",
+    )
     claims: ClaimVocabulary = Field(
         default_factory=ClaimVocabulary, description="Which lots claim credits and which kind participants create."
     )

@@ -68,6 +68,11 @@ class Document:
     file: str
     locations: dict[YamlPath, Location] | None = None
     text: str = field(default="", repr=False)
+    names: dict[YamlPath, tuple[str, str]] | None = None  # a workbook's column headings (ja, en) by value path
+
+    def name_of(self, path: YamlPath) -> tuple[str, str] | None:
+        """What the person calls the field at ``path`` (a workbook column's heading), or None (YAML: its path)."""
+        return None if self.names is None else self.names.get(tuple(path))
 
     def location_of(self, path: YamlPath) -> Location:
         """The location of ``path`` or of its nearest ancestor that has one."""
@@ -102,24 +107,22 @@ class _Reader:
         try:
             loader.get_event()  # stream start
             if loader.check_event(yaml.StreamEndEvent):
-                raise InputError([Problem(Location(self.file), "the file is empty")])
+                raise InputError([Problem.of(Location(self.file), "yaml.empty")])
             loader.get_event()  # document start
             data = self.value(loader.get_event(), ())
             loader.get_event()  # document end
             if not loader.check_event(yaml.StreamEndEvent):
                 event = loader.get_event()
-                self.problem(event, "malformed YAML: expected a single document in the stream")
+                self.problem(event, "yaml.one_document")
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
             loc = Location(self.file, mark.line + 1, mark.column + 1) if mark else Location(self.file)
-            raise InputError([Problem(loc, f"malformed YAML: {exc.problem or exc}")]) from None
+            raise InputError([Problem.of(loc, "yaml.malformed", detail=exc.problem or exc)]) from None
         except yaml.reader.ReaderError as exc:  # a character YAML does not allow, found before any token
             where = self.position(exc.position)
-            raise InputError(
-                [Problem(where, f"malformed YAML: the character U+{exc.character:04X} is not allowed")]
-            ) from None
+            raise InputError([Problem.of(where, "yaml.bad_character", char=f"U+{exc.character:04X}")]) from None
         except yaml.YAMLError as exc:
-            raise InputError([Problem(Location(self.file), f"malformed YAML: {exc}")]) from None
+            raise InputError([Problem.of(Location(self.file), "yaml.malformed", detail=exc)]) from None
         finally:
             loader.dispose()
         if self.problems:
@@ -137,8 +140,9 @@ class _Reader:
         assert mark is not None  # the parser marks every event it emits
         return Location(self.file, mark.line + 1, mark.column + 1)
 
-    def problem(self, event: yaml.Event, message: str) -> None:
-        self.problems.append(Problem(self.location(event), message))
+    def problem(self, event: yaml.Event, code: str, **args: Any) -> None:
+        """A problem at ``event``, worded by the problem catalogues (``code``)."""
+        self.problems.append(Problem.of(self.location(event), code, **args))
 
     def value(self, event: yaml.Event, path: YamlPath) -> Any:
         if self.locations is not None:
@@ -146,7 +150,7 @@ class _Reader:
         if isinstance(event, yaml.ScalarEvent):
             return self.scalar(event)
         if len(path) >= MAX_DEPTH and isinstance(event, yaml.CollectionStartEvent):
-            self.problem(event, f"nested more than {MAX_DEPTH} levels deep")
+            self.problem(event, "yaml.too_deep", limit=MAX_DEPTH)
             self.skip(event)
             return None
         if isinstance(event, yaml.MappingStartEvent):
@@ -158,12 +162,12 @@ class _Reader:
                 items.append(self.value(self.loader.get_event(), (*path, len(items))))
             self.loader.get_event()
             return items
-        self.problem(event, "anchors and aliases (&, *) are not allowed; write the value out")
+        self.problem(event, "yaml.alias")
         return None
 
     def untagged(self, event: yaml.CollectionStartEvent, tag: str) -> None:
         if event.tag is not None and event.tag not in ("!", tag):
-            self.problem(event, f"YAML tags are not allowed (found {event.tag})")
+            self.problem(event, "yaml.tag", tag=event.tag)
 
     def mapping(self, event: yaml.MappingStartEvent, path: YamlPath) -> dict[Hashable, Any]:
         self.untagged(event, _MAP_TAG)
@@ -172,19 +176,19 @@ class _Reader:
         while not self.loader.check_event(yaml.MappingEndEvent):
             key_event = self.loader.get_event()
             if not isinstance(key_event, yaml.ScalarEvent):
-                self.problem(key_event, "a mapping key must be a plain scalar")
+                self.problem(key_event, "yaml.complex_key")
                 self.skip(key_event)
                 self.skip(self.loader.get_event())
                 continue
             if not key_event.style and key_event.tag is None and self._resolve(key_event.value) == _MERGE_TAG:
-                self.problem(key_event, "merge keys (<<) are not allowed; write the keys out")
+                self.problem(key_event, "yaml.merge_key")
                 self.skip(self.loader.get_event())
                 continue
             key = self.scalar(key_event)
             if not isinstance(key, str | int) or isinstance(key, bool):
                 key = key_event.value
             if key in first_seen:
-                self.problem(key_event, f"duplicate key {key!r} (first at line {first_seen[key]})")
+                self.problem(key_event, "yaml.duplicate_key", key=key, line=str(first_seen[key]))
                 self.skip(self.loader.get_event())
                 continue
             first_seen[key] = self.location(key_event).line
@@ -198,7 +202,7 @@ class _Reader:
         while depth:
             event = self.loader.get_event()
             if isinstance(event, yaml.AliasEvent):
-                self.problem(event, "anchors and aliases (&, *) are not allowed; write the value out")
+                self.problem(event, "yaml.alias")
             depth += isinstance(event, yaml.CollectionStartEvent) - isinstance(event, yaml.CollectionEndEvent)
 
     def _resolve(self, value: str) -> str:
@@ -212,19 +216,19 @@ class _Reader:
         if tag is None or tag == "!":
             tag = self._resolve(value) if plain else _STR_TAG
         elif tag not in _STANDARD_TAGS or (plain and self._resolve(value) != tag):
-            self.problem(event, f"YAML tags are not allowed (found {tag})")
+            self.problem(event, "yaml.tag", tag=tag)
             return value
         if tag == _STR_TAG:
             return value
         if tag == _FLOAT_TAG:
             return self._decimal(event)
         if tag == _INT_TAG and not _DECIMAL_INT.fullmatch(value):
-            self.problem(event, f"write a whole number in decimal digits, not {_cut(value)} (hex, octal or base 60)")
+            self.problem(event, "yaml.not_decimal", typed=_cut(value))
             return None
         try:
             return self.loader.yaml_constructors[tag](self.loader, yaml.ScalarNode(tag, value))
         except (yaml.YAMLError, ValueError, KeyError) as exc:
-            self.problem(event, f"cannot read value {_cut(value)}: {_cut(str(exc), 120)}")
+            self.problem(event, "yaml.unreadable_value", typed=_cut(value), detail=_cut(str(exc), 120))
             return None
 
     def _decimal(self, event: yaml.ScalarEvent) -> Decimal | None:
@@ -233,14 +237,14 @@ class _Reader:
         except InvalidOperation:
             value = None
         if value is None or not value.is_finite():
-            self.problem(event, f"{_cut(event.value)} is not a finite number")
+            self.problem(event, "yaml.not_finite", typed=_cut(event.value))
             return None
         return value
 
 
 def _cut(text: str, limit: int = 60) -> str:
     """A value quoted in a message, cut short: a message must stay readable whatever was typed."""
-    return repr(text if len(text) <= limit else text[: limit - 1] + "…")
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def read_yaml_text(text: str, file: str) -> Document:
@@ -252,11 +256,11 @@ def read_yaml_text(text: str, file: str) -> Document:
 def read_yaml_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
     """Read a YAML file with a size limit, strict rules and locations."""
     shown = display_path(path)
-    data = read_limited(path, shown, max_bytes, "put bulk credit lots in a lots CSV, or raise --max-bytes")
+    data = read_limited(path, shown, max_bytes, "advice.lots_csv")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         where = Location(shown, line, exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1)
-        raise InputError([Problem(where, f"not UTF-8 text: {exc.reason} (save the file as UTF-8)")]) from None
+        raise InputError([Problem.of(where, "yaml.not_utf8", byte=exc.start)]) from None
     return read_yaml_text(text, shown)

@@ -101,19 +101,24 @@ def review_submission(index: int, path: Path, options: ReviewOptions, shared: Sh
     try:
         loaded, market = load_inputs(request, shared)
     except InputError as exc:
-        return FirmOutcome(index, file, None, problems=_texts(exc.problems))
+        return FirmOutcome(index, file, None, problems=_texts(exc.problems, options.lang))
     firm_id = loaded.submission.firm.id
     try:
         ruleset = ruleset_of(request, loaded, shared)
     except InputError as exc:  # which lots claim credits is the rule set's to say: without one, none is known
-        return FirmOutcome(index, file, firm_id, problems=_texts(exc.problems))
+        return FirmOutcome(index, file, firm_id, problems=_texts(exc.problems, options.lang))
     vocabulary = ruleset.manifest.claims
     claims = claims_of(loaded.submission.lots, vocabulary, firm_id, index, file)
     try:
         evaluation = evaluate_loaded(request, loaded, market, options.today, shared)
     except InputError as exc:
         return FirmOutcome(
-            index, file, firm_id, claims, problems=_texts(exc.problems), firm_name=loaded.submission.firm.name
+            index,
+            file,
+            firm_id,
+            claims,
+            problems=_texts(exc.problems, options.lang),
+            firm_name=loaded.submission.firm.name,
         )
     result = build_result(evaluation)
     folder = folder_name(index, firm_id)
@@ -121,7 +126,7 @@ def review_submission(index: int, path: Path, options: ReviewOptions, shared: Sh
     encoded = result_bytes(result)
     atomic_write_bytes(result_file, encoded)
     reports = write_reports(result, options.reports, options.lang, options.out / folder)
-    row = firm_row(result, ruleset, file, f"{folder}/result.json", _texts(evaluation.loaded.warnings))
+    row = firm_row(result, ruleset, file, f"{folder}/result.json", _texts(evaluation.loaded.warnings, options.lang))
     if HTML_REPORT in options.reports:
         report = reports[options.reports.index(HTML_REPORT)].name
         row = row.model_copy(update={"report": f"{folder}/{report}", "review_page": f"{folder}/{REVIEW_PAGE}"})
@@ -141,8 +146,9 @@ def review_submission(index: int, path: Path, options: ReviewOptions, shared: Sh
     )
 
 
-def _texts(problems: Sequence[Problem]) -> tuple[str, ...]:
-    return tuple(str(problem) for problem in problems)
+def _texts(problems: Sequence[Problem], lang: str) -> tuple[str, ...]:
+    """Problems and intake notes as the summary shows them: in the reviewer's language (``--lang``)."""
+    return tuple(problem.render(lang) for problem in problems)
 
 
 def firm_row(result: Result, ruleset: RuleSet, file: str, result_path: str, warnings: Sequence[str]) -> FirmRow:

@@ -108,7 +108,11 @@ def precheck(upload: Upload, inputs: BundledInputs, lang: str, today: date) -> C
     result = build_result(evaluation)
     downloads = [data_url("result.json", result_bytes(result))]
     downloads += [data_url(name, render(result, lang)) for name, render in (REPORTS["xlsx"], REPORTS["html"])]
-    warnings = tuple(shown(problem, upload.root).text for problem in evaluation.loaded.warnings)
+    warnings = tuple(
+        shown(problem, upload.root, lang).text
+        for problem in evaluation.loaded.warnings
+        if not problem.code.startswith("note.")  # notes are in the result (intake) and its reports
+    )
     return Checked(result, tuple(downloads), warnings)
 
 
@@ -125,8 +129,9 @@ class ShownProblem:
         return f"{self.file}: {self.place}: {self.message}" if self.place else f"{self.file}: {self.message}"
 
 
-def shown(problem: Problem, root: Path) -> ShownProblem:
-    """The problem without the server's temporary folder in it (a file is named as the user named it)."""
+def shown(problem: Problem, root: Path, lang: str) -> ShownProblem:
+    """The problem in the page's language (its field named by its heading), without the server's temporary folder in
+    it (a file is named as the user named it)."""
     prefixes = [str(base / sub) for base in (root.resolve(), root) for sub in UPLOAD_FOLDERS]
     prefixes += [str(root.resolve()), str(root)]
 
@@ -137,5 +142,6 @@ def shown(problem: Problem, root: Path) -> ShownProblem:
 
     where = problem.location
     place = where.cell or (f"{where.line}:{where.column}" if where.column else str(where.line or ""))
-    path = f"{problem.path}: " if problem.path else ""
-    return ShownProblem(local(where.file) or "-", place, local(path + problem.message))
+    field = problem.where(lang)
+    named = f"{field}: " if field else ""
+    return ShownProblem(local(where.file) or "-", place, local(named + problem.text(lang)))

@@ -54,7 +54,7 @@ def firm_response(request: Request, problems: tuple[Any, ...] = (), status: int 
         result = load_result(path)
         desk = firm_desk(config, row, round_name, lang)
     except InputError as exc:
-        shown_problems = [shown(problem, folder) for problem in exc.problems]
+        shown_problems = [shown(problem, folder, lang) for problem in exc.problems]
         return page(request, "error.html.j2", 500, status=500, problems=shown_problems)
     return page(
         request,
@@ -105,7 +105,8 @@ async def decide(request: Request) -> Response:
         except InputError as exc:
             problems = list(exc.problems)
     if problems:
-        return firm_response(request, tuple(shown(problem, folder) for problem in problems), 422)
+        lang = language(request)
+        return firm_response(request, tuple(shown(problem, folder, lang) for problem in problems), 422)
     return RedirectResponse(f"/review/runs/{folder.name}/firms/{index}#desk", status_code=303)
 
 

@@ -87,7 +87,7 @@ async def check(request: Request) -> Response:
                 upload = await receive(form, root, config, w)
                 checked = await run_in_threadpool(precheck, upload, inputs, lang, date.today())
             except InputError as exc:
-                problems = [shown(problem, root) for problem in exc.problems]
+                problems = [shown(problem, root, lang) for problem in exc.problems]
                 return page(request, "precheck.html.j2", 422, lang, rulesets=rulesets(request), problems=problems)
     # the temporary folder and every uploaded byte are gone by now; the page is rendered from memory
     return page(

@@ -23,10 +23,10 @@ def _lowest(holding: Holding) -> Fraction:
     return Fraction(share.min if isinstance(share, ShareRange) else share)
 
 
-def cycle_problems(ownership: Ownership) -> list[tuple[int, str]]:
-    """(holding index, message) for every self-holding and every closed ring of holdings."""
+def cycle_problems(ownership: Ownership) -> list[tuple[int, str, dict[str, str]]]:
+    """(holding index, problem-catalogue key, its arguments) for every self-holding and every closed ring."""
     problems = [
-        (index, f"{h.owner} holds itself; an entity's own shares are not a holding — leave it out")
+        (index, "ownership.self_holding", {"entity": h.owner})
         for index, h in enumerate(ownership.holdings)
         if h.owner == h.owned
     ]
@@ -40,7 +40,7 @@ def cycle_problems(ownership: Ownership) -> list[tuple[int, str]]:
     return problems
 
 
-def _closed_on(ownership: Ownership, ring: set[str]) -> tuple[int, str] | None:
+def _closed_on(ownership: Ownership, ring: set[str]) -> tuple[int, str, dict[str, str]] | None:
     """The first day on which the ring's members hold all of one another, reported at the holding that closed it."""
     inside = [(index, h) for index, h in enumerate(ownership.holdings) if h.owner in ring and h.owned in ring]
     for day in sorted({h.from_ for _, h in inside}):
@@ -50,9 +50,5 @@ def _closed_on(ownership: Ownership, ring: set[str]) -> tuple[int, str] | None:
                 held[holding.owned] += _lowest(holding)
         if all(held[member] >= 1 for member in ring):
             index = max(i for i, h in inside if h.from_ == day)
-            names = ", ".join(sorted(ring))
-            return index, (
-                f"{names} hold all of one another's shares on {day}, and nobody outside owns any of them: ownership "
-                "through them is undefined; give the holders outside the ring"
-            )
+            return index, "ownership.closed_ring", {"entities": ", ".join(sorted(ring)), "day": day.isoformat()}
     return None

@@ -31,7 +31,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from fractions import Fraction
-from typing import cast
+from typing import Any, cast
 
 import networkx as nx
 
@@ -635,8 +635,9 @@ def _path_lines(
     return [text for _, text in sorted(lines, key=lambda item: (-item[0], item[1]))]
 
 
-def share_problems(ownership: Ownership) -> list[tuple[int, str]]:
-    """(holding index, message) for each entity whose holders' minimum shares exceed 100 % on some day."""
+def share_problems(ownership: Ownership) -> list[tuple[int, dict[str, Any]]]:
+    """(holding index, what is wrong: the entity, the total, the day and the parts) for each entity whose holders'
+    minimum shares exceed 100 % on some day; the reader words it."""
     by_owned: dict[str, list[tuple[int, Holding]]] = defaultdict(list)
     for index, holding in enumerate(ownership.holdings):
         by_owned[holding.owned].append((index, holding))
@@ -648,6 +649,6 @@ def share_problems(ownership: Ownership) -> list[tuple[int, str]]:
             if total > 1:
                 index = max(i for i, h in active if h.from_ == day)
                 parts = " + ".join(f"{h.owner} {pct(_bounds(h)[0])}" for _, h in active)
-                problems.append((index, f"shares of {owned} add up to {pct(total)} on {day} ({parts})"))
+                problems.append((index, {"owned": owned, "total": pct(total), "day": str(day), "parts": parts}))
                 break
     return problems

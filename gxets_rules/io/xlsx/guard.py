@@ -207,7 +207,7 @@ def open_workbook(path: Path, limits: XlsxLimits) -> tuple[Package, list[Problem
         raise _refuse(shown, REFUSED_SUFFIXES[suffix])
     if not openpyxl.DEFUSEDXML:
         raise _refuse(shown, "refusing to read a workbook: openpyxl is not using defusedxml (OPENPYXL_DEFUSEDXML)")
-    require_size_within(path, shown, limits.max_bytes, "--max-bytes")
+    require_size_within(path, shown, limits.max_bytes, "advice.max_bytes")
     warnings = inspect_archive(path, shown, limits)
     try:
         package = _package(path)

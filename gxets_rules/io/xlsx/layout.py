@@ -15,6 +15,7 @@ table (``reports/template/headers.yaml``). A new optional field in the model is 
 
 from __future__ import annotations
 
+import difflib
 import types
 import typing
 import unicodedata
@@ -26,13 +27,14 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
+from gxets_rules.model.base import Entry
 from gxets_rules.model.ownership import Ownership
 from gxets_rules.model.submission import Submission
 from gxets_rules.resources import data_dir
 from gxets_rules.ruleset.strict_yaml import read_yaml_file
 
 LANGS = ("ja", "en")
-ValueKind = Literal["int", "decimal", "date", "text", "choice"]
+ValueKind = Literal["int", "fy", "decimal", "date", "text", "choice", "country"]
 ROOTS: dict[str, type[BaseModel]] = {"submission": Submission, "ownership": Ownership}
 PARENT = "@parent"
 KEY = "@key"
@@ -84,6 +86,17 @@ def _unwrap(tp: Any) -> tuple[Any, bool]:
                 tp = args[0]
                 continue
         return tp, optional
+
+
+def _entry(tp: Any, metadata: list[Any] | None = None) -> str | None:
+    """How a value of this annotation is written (``fy``, ``country``: :class:`Entry`), or None for its plain kind."""
+    found = [m.kind for m in metadata or () if isinstance(m, Entry)]
+    if typing.get_origin(tp) is typing.Annotated:
+        found += [m.kind for m in typing.get_args(tp)[1:] if isinstance(m, Entry)]
+        found += [kind for kind in [_entry(typing.get_args(tp)[0])] if kind]
+    elif typing.get_origin(tp) in (typing.Union, types.UnionType):
+        found += [kind for kind in map(_entry, typing.get_args(tp)) if kind]
+    return found[0] if found else None
 
 
 def _is_model(tp: Any) -> bool:
@@ -155,6 +168,7 @@ class _Walker:
                     nested += deeper
                 else:
                     kind, choices = _scalar(part)
+                    kind = _entry(info.annotation, info.metadata) or kind  # type: ignore[assignment]
                     columns.append(Column(path, key, kind, choices, required and len(parts) == 1, info.description))
         return columns, nested
 
@@ -201,12 +215,14 @@ def _parent_column(parent: SheetSpec) -> Column:
 
 
 def _mapping_sheet(root: str, key: str, model: type[BaseModel], field: str, tp: Any, parent: SheetSpec) -> SheetSpec:
+    raw_key = typing.get_args(tp)[0]
     key_type, value_type = (_unwrap(a)[0] for a in typing.get_args(tp))
     info = model.model_fields[field]
     base = _field_key(model, field)
+    key_kind, key_choices = _scalar(key_type)
     columns = (
         _parent_column(parent),
-        Column((KEY,), (f"{base}.{KEY}",), *_scalar(key_type), True, None),
+        Column((KEY,), (f"{base}.{KEY}",), _entry(raw_key) or key_kind, key_choices, True, None),  # type: ignore[arg-type]
         Column((field,), (base,), *_scalar(value_type), True, info.description),
     )
     return SheetSpec(key, root, False, (*parent.at, field), columns, parent, mapping=True)
@@ -274,3 +290,17 @@ def word(key: str, lang: str) -> str:
 
 def form_header(key: str, lang: str) -> str:
     return str(words()["form"][key][lang])
+
+
+@cache
+def heading(column: Column) -> tuple[str, str]:
+    """A column's heading in both languages, to name it in a message."""
+    return (header(column, "ja"), header(column, "en"))
+
+
+def suggestion(name: str, columns: list[Column]) -> tuple[str, str] | None:
+    """The heading a mistyped one most likely meant, in both languages, or None when nothing is close."""
+    candidates = {fold(header(column, lang)): column for column in columns for lang in LANGS}
+    candidates |= {fold(column.dotted): column for column in columns}
+    close = difflib.get_close_matches(fold(name), list(candidates), n=1, cutoff=0.75)
+    return heading(candidates[close[0]]) if close else None

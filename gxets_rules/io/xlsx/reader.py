@@ -16,14 +16,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from decimal import Decimal
 from pathlib import Path
 from typing import Any, TypeVar
 
 from openpyxl.utils import get_column_letter
 
-from gxets_rules.io.lots_csv import typed_text
+from gxets_rules.io.normalise import TOTAL_WORDS, typed_cell
+from gxets_rules.io.notes import Notes
+from gxets_rules.io.vocabulary import Vocabulary, VocabularyFor, column_path, vocabulary
 from gxets_rules.io.xlsx.cells import Cell, SheetCells, read_cells
 from gxets_rules.io.xlsx.guard import UNREADABLE, Package, SheetPart, XlsxLimits, open_workbook, unreadable
 from gxets_rules.io.xlsx.layout import (
@@ -36,9 +36,11 @@ from gxets_rules.io.xlsx.layout import (
     aliases,
     fold,
     form_header,
+    heading,
     layout,
     sheet_aliases,
     sheet_name,
+    suggestion,
     value_at,
 )
 from gxets_rules.model.ownership import OWNERSHIP_FORMAT
@@ -72,28 +74,41 @@ class WorkbookData:
 
 @dataclass
 class _Record:
-    """One table row: its data, where each column's cell is, and the row's own place."""
+    """One table row: its data, where each column's cell is (and its heading), and the row's own place."""
 
     number: int
     data: dict[str, Any]
     cells: dict[tuple[str, ...], Location]
     where: Location
+    names: dict[tuple[str, ...], tuple[str, str]] = field(default_factory=dict)
 
 
 class _Reader:
-    def __init__(self, path: Path, root: str) -> None:
+    def __init__(self, path: Path, root: str, vocabulary_for: VocabularyFor) -> None:
         self.path = path
         self.root = root
         self.shown = display_path(path)
         self.structure: list[Problem] = []
         self.values: list[Problem] = []
         self.warnings: list[Problem] = []
+        self.notes = Notes()
+        self.vocabulary_for = vocabulary_for
+        self.ruleset_ref: str | None = None
+        self._vocabulary: Vocabulary | None = None
         self.locations: dict[YamlPath, Location] = {(): Location(self.shown)}
+        self.names: dict[YamlPath, tuple[str, str]] = {}
         self.records: dict[str, list[_Record]] = {}
         self.foreign: list[SheetPart] = []  # sheets of the other part (the ownership sheets of a submission workbook)
 
     def at(self, title: str, ref: str) -> Location:
         return Location(self.shown, cell=f"{title}!{ref}")
+
+    @property
+    def vocabulary(self) -> Vocabulary:
+        """The words of the rule set the submission names (its form sheet is read first)."""
+        if self._vocabulary is None:
+            self._vocabulary = self.vocabulary_for(self.ruleset_ref)
+        return self._vocabulary
 
     # sheets --------------------------------------------------------------------------------------------------
     def sheets(self, package: Package) -> dict[str, SheetPart]:
@@ -108,69 +123,68 @@ class _Reader:
                 self.foreign.append(sheet)
             elif spec is None:
                 if fold(sheet.title) not in own:
-                    self.warnings.append(Problem(self.at(sheet.title, "A1"), "not a sheet of the format; not read"))
+                    self.warnings.append(Problem.of(self.at(sheet.title, "A1"), "xlsx.sheet_not_read"))
             elif spec.key in found:
                 first = found[spec.key].title
-                self.structure.append(Problem(self.at(sheet.title, "A1"), f"the same part as sheet {first!r}"))
+                self.structure.append(Problem.of(self.at(sheet.title, "A1"), "xlsx.same_part_twice", first=first))
             else:
                 found[spec.key] = sheet
         for spec in layout(self.root):
             if spec.key not in found and _required(self.root, spec):
                 names = " / ".join(sheet_name(spec, lang) for lang in LANGS)
-                self.structure.append(Problem(Location(self.shown), f"the sheet {names} is missing; it is required"))
+                self.structure.append(Problem.of(Location(self.shown), "xlsx.sheet_missing", names=names))
         return found
 
     def cells(self, package: Package, sheet: SheetPart, limits: XlsxLimits) -> SheetCells:
         try:
             found = read_cells(package, sheet, limits.max_rows + 1)  # the header row and max_rows records
         except UNREADABLE as exc:
-            self.structure.append(Problem(self.at(sheet.title, "A1"), f"cannot read the sheet: {unreadable(exc)}"))
+            self.structure.append(Problem.of(self.at(sheet.title, "A1"), "xlsx.unreadable_sheet", why=unreadable(exc)))
             return SheetCells(sheet.title)
         if found.over_limit_at is not None:
-            self.structure.append(
-                Problem(
-                    self.at(found.title, f"A{found.over_limit_at}"),
-                    f"more than {limits.max_rows:,} rows; put bulk credit lots in a lots CSV (lots_csv) "
-                    "or raise --max-rows",
-                )
-            )
+            where = self.at(found.title, f"A{found.over_limit_at}")
+            self.structure.append(Problem.of(where, "xlsx.too_many_rows", limit=f"{limits.max_rows:,}"))
         for ref in found.merged:
-            self.structure.append(
-                Problem(
-                    self.at(found.title, ref),
-                    "merged cells; give every column its own header and every record its own row",
-                )
-            )
+            self.structure.append(Problem.of(self.at(found.title, ref), "xlsx.merged"))
         return found
 
     # values ------------------------------------------------------------------------------------------------------
-    def value(self, cell: Cell, column: Column, title: str) -> Any:
-        """A cell's value in the form the model reads, or None (blank, or a problem recorded)."""
+    def value(self, cell: Cell, column: Column, path: str | None, title: str) -> Any:
+        """A cell's value in the form the model reads, or None (blank, or a problem recorded); how a typed value was
+        read, where that differs from what was typed, is noted. ``path`` (None on the submission's own form, which
+        names the rule set) looks the column up in the rule set's vocabulary."""
         where = self.at(title, cell.ref)
+        named = heading(column)
         if cell.error:
-            self.values.append(Problem(where, f"the cell shows the error {cell.value}; enter the value"))
+            self.values.append(Problem.of(where, "xlsx.error_cell", field=named, value=cell.value))
             return None
         if cell.formula is not None:
             if cell.value is None:
-                self.values.append(Problem(where, f"formula {cell.formula} has no saved result; enter the value"))
+                self.values.append(Problem.of(where, "xlsx.formula_without_result", field=named, formula=cell.formula))
                 return None
-            self.warnings.append(Problem(where, f"formula {cell.formula} read as its saved result {cell.value!r}"))
-        value, message = convert(cell.value, column)
-        if message:
-            self.values.append(Problem(where, message))
+            self.warnings.append(
+                Problem.of(where, "xlsx.formula_read", field=named, formula=cell.formula, value=cell.value)
+            )
+        listed = None if path is None else self.vocabulary.get(path)
+        read = typed_cell(cell.value, column.kind, listed, named)
+        if read.error is not None:
+            code, args = read.error
+            self.values.append(Problem.of(where, code, field=named, **args))
             return None
-        return value
+        if read.note is not None:
+            self.notes.add(where, read.note, named)
+        return read.value
 
     def put(self, target: dict[str, Any], path: tuple[str, ...], value: Any, where: Location) -> None:
         node = target
         for part in path[:-1]:
             child = node.setdefault(part, {})
             if not isinstance(child, dict):
-                self.values.append(Problem(where, f"give either {part} or its parts, not both"))
+                self.values.append(Problem.of(where, "xlsx.whole_and_parts", part=part))
                 return
             node = child
         if isinstance(node.get(path[-1]), dict):
-            self.values.append(Problem(where, f"give either {path[-1]} or its parts, not both"))
+            self.values.append(Problem.of(where, "xlsx.whole_and_parts", part=path[-1]))
             return
         node[path[-1]] = value
 
@@ -181,11 +195,11 @@ class _Reader:
         self.locations[spec.at] = self.at(cells.title, "A1")
         if not cells.rows:
             return data
-        number, heading = cells.rows[0]
-        found = {key: _find_heading(heading, key) for key in ("item", "value")}
+        number, heading_row = cells.rows[0]
+        found = {key: _find_heading(heading_row, key) for key in ("item", "value")}
         if None in found.values():
             names = " / ".join(f"{form_header('item', lang)}, {form_header('value', lang)}" for lang in LANGS)
-            self.structure.append(Problem(self.at(cells.title, f"A{number}"), f"no headers {names} in the first row"))
+            self.structure.append(Problem.of(self.at(cells.title, f"A{number}"), "xlsx.no_form_headers", names=names))
             return data
         item_col, value_col = found["item"], found["value"]
         by_alias = {alias: column for column in spec.columns for alias in aliases(column)}
@@ -194,56 +208,78 @@ class _Reader:
             item = row.get(item_col)  # type: ignore[arg-type]
             if item is None:
                 if value_col in row:
-                    self.structure.append(Problem(self.at(cells.title, row[value_col].ref), "a value without an item"))
+                    self.structure.append(
+                        Problem.of(self.at(cells.title, row[value_col].ref), "xlsx.value_without_item")
+                    )
                 continue
             column = by_alias.get(fold(str(item.value)))
             if column is None:
-                self.structure.append(Problem(self.at(cells.title, item.ref), f"unknown item {item.value!r}"))
+                unused = [c for c in spec.columns if c.dotted not in seen]
+                self.unknown_name(self.at(cells.title, item.ref), str(item.value), unused, "item")
                 continue
             where = self.at(cells.title, f"{get_column_letter(value_col)}{number}")
             if column.dotted in seen:
-                self.structure.append(Problem(where, f"{item.value!r} is given twice (first in {seen[column.dotted]})"))
+                self.structure.append(
+                    Problem.of(where, "xlsx.item_twice", item=str(item.value), first=seen[column.dotted])
+                )
                 continue
             seen[column.dotted] = f"{cells.title}!{item.ref}"
             self.locations[(*spec.at, *column.path)] = where
+            self.names[(*spec.at, *column.path)] = heading(column)
             cell = row.get(value_col)  # type: ignore[arg-type]
-            value = None if cell is None else self.value(cell, column, cells.title)
+            path = column_path(spec, column) if spec.at else None
+            value = None if cell is None else self.value(cell, column, path, cells.title)
             if value is not None:
                 self.put(data, column.path, value, where)
         return data
+
+    def unknown_name(self, where: Location, name: str, unused: list[Column], what: str) -> None:
+        """A header or item that is not one of the sheet's: a likely typo of an unused one is an error naming it
+        ("did you mean …?"); anything else (備考, メモ) is kept as a note and not read."""
+        guess = suggestion(name, unused)
+        if guess is not None:
+            self.structure.append(Problem.of(where, f"xlsx.unknown_{what}", name=name, guess=guess))
+        else:
+            self.notes.add(where, ("note.not_read", {"name": name}), None)
 
     # tables ------------------------------------------------------------------------------------------------------
     def table(self, spec: SheetSpec, cells: SheetCells) -> list[_Record]:
         """A table sheet's records, each with the place of every one of its cells."""
         if not cells.rows:
             return []
-        number, heading = cells.rows[0]
+        number, heading_row = cells.rows[0]
         columns: dict[int, Column] = {}
         by_alias = {alias: column for column in spec.columns for alias in aliases(column)}
-        for index, cell in sorted(heading.items()):
+        unknown: list[tuple[Location, str]] = []
+        for index, cell in sorted(heading_row.items()):
             column = by_alias.get(fold(str(cell.value)))
             where = self.at(cells.title, cell.ref)
             if column is None:
-                self.structure.append(Problem(where, f"unknown column {cell.value!r}"))
+                unknown.append((where, str(cell.value)))
             elif column in columns.values():
-                self.structure.append(Problem(where, f"column {cell.value!r} is given twice"))
+                self.structure.append(Problem.of(where, "xlsx.column_twice", name=str(cell.value)))
             else:
                 columns[index] = column
+        unused = [column for column in spec.columns if column not in columns.values()]
+        for where, name in unknown:
+            self.unknown_name(where, name, unused, "column")
         unheaded: set[int] = set()
         records = []
         for number, row in cells.rows[1:]:
-            record = _Record(number, {}, {}, self.at(cells.title, f"A{number}"))
             for index, cell in row.items():
-                if index not in columns and index not in heading and index not in unheaded:
+                if index not in columns and index not in heading_row and index not in unheaded:
                     unheaded.add(index)
-                    self.structure.append(
-                        Problem(self.at(cells.title, cell.ref), "a value in a column without a header")
-                    )
+                    self.structure.append(Problem.of(self.at(cells.title, cell.ref), "xlsx.value_without_header"))
+            if _adds_up(row, columns):
+                self.notes.add(self.at(cells.title, f"A{number}"), ("note.totals_row", {"row": number}), None)
+                continue
+            record = _Record(number, {}, {}, self.at(cells.title, f"A{number}"))
             for index, column in columns.items():
                 where = self.at(cells.title, f"{get_column_letter(index)}{number}")
                 record.cells[column.path] = where
+                record.names[column.path] = heading(column)
                 cell = row.get(index)  # type: ignore[assignment]
-                value = None if cell is None else self.value(cell, column, cells.title)
+                value = None if cell is None else self.value(cell, column, column_path(spec, column), cells.title)
                 if value is not None:
                     self.put(record.data, column.path, value, where)
             records.append(record)
@@ -270,8 +306,8 @@ class _Reader:
                 continue  # the model reports nothing here; the missing id is reported below
             if str(parent_id) not in index_of:
                 where = record.cells[(PARENT,)]
-                parent = sheet_name(spec.parent, "en")
-                self.values.append(Problem(where, f"no record with id {parent_id!r} on sheet {parent}"))
+                sheet = (sheet_name(spec.parent, "ja"), sheet_name(spec.parent, "en"))
+                self.values.append(Problem.of(where, "xlsx.no_parent", id=parent_id, sheet=sheet))
                 continue
             pi = index_of[str(parent_id)]
             owner = parents[pi].data
@@ -282,6 +318,7 @@ class _Reader:
                     continue
                 owner.setdefault(field_name, {})[key] = record.data[field_name]
                 self.locations[(*base, key)] = record.cells[(field_name,)]  # type: ignore[arg-type]
+                self.names[(*base, key)] = record.names[(field_name,)]  # type: ignore[arg-type]
             else:
                 j = counts.get(pi, 0)
                 counts[pi] = j + 1
@@ -290,12 +327,13 @@ class _Reader:
         for record in records:
             for column in spec.columns:
                 if column.required and value_at(record.data, column.path) is None and column.path[0] in (PARENT, KEY):
-                    self.values.append(Problem(record.cells[column.path], "required field is missing"))
+                    self.values.append(Problem.of(record.cells[column.path], "model.missing", field=heading(column)))
 
     def locate(self, base: YamlPath, record: _Record) -> None:
         self.locations[base] = record.where
         for path, where in record.cells.items():
             self.locations[(*base, *path)] = where
+            self.names[(*base, *path)] = record.names[path]
 
     # the whole workbook ---------------------------------------------------------------------------------------
     def read(self, package: Package, limits: XlsxLimits) -> dict[str, Any]:
@@ -305,6 +343,8 @@ class _Reader:
             cells = self.cells(package, found[spec.key], limits)
             if spec.form:
                 part = self.form(spec, cells)
+                if not spec.at and isinstance(part.get("ruleset"), str):
+                    self.ruleset_ref = part["ruleset"]
                 if spec.at and (part or _required(self.root, spec)):
                     data[spec.at[0]] = part
                 elif not spec.at:
@@ -321,47 +361,34 @@ def _find_heading(row: dict[int, Cell], key: str) -> int | None:
     return next((index for index, cell in row.items() if fold(str(cell.value)) in names), None)
 
 
+def _is_total(cell: Cell) -> bool:
+    return cell.formula is not None or (isinstance(cell.value, str) and fold(cell.value) in TOTAL_WORDS)
+
+
+def _adds_up(row: dict[int, Cell], columns: dict[int, Column]) -> bool:
+    """Whether a row is one a person added to add up the rows above (合計, =SUM(…)), not a record: it has no id of
+    its own, and each of its cells is a formula or a word such as 合計."""
+    ids = [i for i, column in columns.items() if column.path in (("id",), (PARENT,))]
+    if any(i in row and not _is_total(row[i]) for i in ids):
+        return False
+    return bool(row) and all(_is_total(cell) for cell in row.values())
+
+
 def _required(root: str, spec: SheetSpec) -> bool:
     model_field = ROOTS[root].model_fields.get(spec.at[0]) if spec.at else None
     return spec.parent is None and len(spec.at) == 1 and model_field is not None and model_field.is_required()
 
 
-def convert(value: Any, column: Column) -> tuple[Any, str | None]:
-    """A cell value in the form the model reads for this column's kind, or a message why it cannot be.
+def read_workbook(
+    path: Path, root: str, limits: XlsxLimits, vocabulary_for: VocabularyFor | None = None
+) -> WorkbookData:
+    """A workbook's ``submission`` or ``ownership`` part as located data; structural problems raise at once.
 
-    Values the model can judge itself (text in a number column) pass through, so its message names the field.
+    ``vocabulary_for`` gives the words of the rule set the submission names (default: the model's own and the
+    countries, no rule set's); how each typed value was read, where that differs from what was typed, is a note.
     """
-    kind = column.kind
-    if isinstance(value, str):
-        return typed_text(value.strip(), kind), None
-    if isinstance(value, datetime):
-        if kind in ("date", "text", "choice") and value.time() == datetime.min.time():
-            return (value.date() if kind == "date" else value.date().isoformat()), None
-        return None, f"expected {_expected(kind)}, got the date and time {value.isoformat(sep=' ')}"
-    if isinstance(value, bool):
-        return None, f"expected {_expected(kind)}, got {str(value).upper()}"
-    if isinstance(value, int | float):
-        if kind == "date":
-            return None, f"expected a date (YYYY-MM-DD), got the number {value}; format the cell as a date"
-        integral = isinstance(value, int) or value.is_integer()
-        if kind == "decimal":
-            return (int(value) if integral else Decimal(repr(value))), None
-        if kind == "int":
-            return (int(value) if integral else value), None
-        return (str(int(value)) if integral else repr(value)), None
-    if isinstance(value, date):
-        return (value if kind == "date" else value.isoformat()), None
-    return None, f"expected {_expected(kind)}, got {value!r}"
-
-
-def _expected(kind: str) -> str:
-    return {"int": "a whole number", "decimal": "a number", "date": "a date (YYYY-MM-DD)"}.get(kind, "text")
-
-
-def read_workbook(path: Path, root: str, limits: XlsxLimits) -> WorkbookData:
-    """A workbook's ``submission`` or ``ownership`` part as located data; structural problems raise at once."""
     package, warnings = open_workbook(path, limits)
-    reader = _Reader(path, root)
+    reader = _Reader(path, root, vocabulary_for or (lambda _ref: vocabulary(None)))
     reader.warnings.extend(warnings)
     try:
         data = reader.read(package, limits)
@@ -371,8 +398,8 @@ def read_workbook(path: Path, root: str, limits: XlsxLimits) -> WorkbookData:
         package.close()
     if reader.structure:
         raise InputError(reader.structure + reader.values)
-    document = Document(data=data, file=reader.shown, locations=reader.locations)
-    return WorkbookData(document, reader.values, reader.warnings)
+    document = Document(data=data, file=reader.shown, locations=reader.locations, names=reader.names)
+    return WorkbookData(document, reader.values, reader.warnings + reader.notes.problems())
 
 
 def _has_records(package: Package, sheet: SheetPart) -> bool:
@@ -389,9 +416,7 @@ def _embedded_ownership(reader: _Reader, package: Package, data: dict[str, Any])
         return
     if data.get("ownership"):
         where = reader.locations[("ownership",)]
-        reader.structure.append(
-            Problem(where, "the ownership is given twice: as a file here and in this workbook's sheets")
-        )
+        reader.structure.append(Problem.of(where, "xlsx.ownership_twice"))
     else:
         data["ownership"] = reader.path.name
 

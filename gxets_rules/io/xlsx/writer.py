@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import replace
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -23,6 +23,7 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from gxets_rules.io.vocabulary import ChoiceList, Vocabulary, column_path
 from gxets_rules.io.writers import cell_text, fixed_zip_times
 from gxets_rules.io.xlsx.layout import (
     PARENT,
@@ -45,21 +46,16 @@ TITLE_FONT = Font(bold=True, size=14)
 WRAP = Alignment(wrap_text=True, vertical="top")
 STAMP = datetime(2026, 1, 1)
 LAST_ROW = 1_048_576
-FORMATS = {"int": "0", "tonnes": "#,##0", "decimal": "General", "date": "yyyy-mm-dd", "text": "@", "choice": "@"}
-
-
-@dataclass(frozen=True)
-class Choices:
-    """The values a column offers in its drop-down, with their labels; ``closed``: no other value is accepted."""
-
-    codes: tuple[str, ...]
-    labels: tuple[str, ...]
-    closed: bool
-
-
-def full_path(spec: SheetSpec, column: Column) -> str:
-    """A column's place in the data without list indices, e.g. ``lots.project.country`` (keys of ``choices``)."""
-    return ".".join((*spec.at, *column.path))
+FORMATS = {
+    "int": "0",
+    "fy": "0",
+    "tonnes": "#,##0",
+    "decimal": "General",
+    "date": "yyyy-mm-dd",
+    "text": "@",
+    "choice": "@",
+    "country": "@",
+}
 
 
 def _format(column: Column) -> str:
@@ -79,14 +75,13 @@ def _cell_value(value: Any) -> Any:
 
 
 class _Writer:
-    def __init__(self, lang: str, choices: Mapping[str, Choices]) -> None:
+    def __init__(self, lang: str, choices: Vocabulary) -> None:
         self.lang = lang
         self.choices = choices
         self.wb = Workbook()
         self.readme: Worksheet = self.wb.active
         self.readme.title = sheet_name("readme", lang)
-        self.lists: list[tuple[str, Choices]] = []
-        self.validations: list[tuple[Worksheet, str, str, Choices]] = []
+        self.validations: list[tuple[Worksheet, str, str, ChoiceList]] = []
 
     def put(self, ws: Worksheet, row: int, col: int, value: Any, column: Column | None = None) -> None:
         value = _cell_value(value)
@@ -115,22 +110,15 @@ class _Writer:
         parts = [help_text(column, self.lang) or ""]
         kind = word(f"kind.{column.kind}", self.lang)
         parts.append(f"{kind} · {word('required', self.lang)}" if column.required else kind)
-        found = self.choices_of(spec, column)
+        found = self.choices.get(column_path(spec, column))
         if found is not None:
-            parts.append(
-                f"{word('choices', self.lang)}: {', '.join(found.codes[:12])}{' …' if len(found.codes) > 12 else ''}"
-            )
+            shown = [label for label, _ in found.shown(self.lang)]
+            parts.append(f"{word('choices', self.lang)}: {', '.join(shown[:12])}{' …' if len(shown) > 12 else ''}")
         return "\n".join(p for p in parts if p)
 
-    def choices_of(self, spec: SheetSpec, column: Column) -> Choices | None:
-        found = self.choices.get(full_path(spec, column))
-        if found is None and column.choices:
-            return Choices(column.choices, ("",) * len(column.choices), True)
-        return found
-
     def validate(self, ws: Worksheet, spec: SheetSpec, column: Column, ref: str) -> None:
-        found = self.choices_of(spec, column)
-        if found is not None and found.codes:
+        found = self.choices.get(column_path(spec, column))
+        if found is not None and found.choices:
             self.validations.append((ws, ref, f"{ws.title}: {header(column, self.lang)}", found))
 
     def width(self, ws: Worksheet, col: int, text: str) -> None:
@@ -175,25 +163,28 @@ class _Writer:
         if not self.validations:
             return
         ws = self.wb.create_sheet(sheet_name("lists", self.lang))
-        placed: dict[tuple[str, Choices], str] = {}
+        placed: dict[str, str] = {}
         for target, ref, title, found in self.validations:
-            if (title, found) not in placed:
+            if title not in placed:
                 col = 2 * len(placed) + 1
                 self.heading(ws, col, title)
-                self.heading(ws, col + 1, word("label", self.lang))
+                self.heading(ws, col + 1, word("code", self.lang))
                 self.width(ws, col, title)
-                ws.column_dimensions[get_column_letter(col + 1)].width = 36
-                for row, (code, label) in enumerate(zip(found.codes, found.labels, strict=True), 2):
-                    self.put(ws, row, col, code)
-                    self.put(ws, row, col + 1, label)
+                ws.column_dimensions[get_column_letter(col + 1)].width = 24
+                shown = found.shown(self.lang)
+                for row, (label, code) in enumerate(shown, 2):
+                    self.put(ws, row, col, label)
+                    self.put(ws, row, col + 1, code)
                 letter = get_column_letter(col)
-                placed[(title, found)] = f"{quote_sheetname(ws.title)}!${letter}$2:${letter}${len(found.codes) + 1}"
+                placed[title] = f"{quote_sheetname(ws.title)}!${letter}$2:${letter}${len(shown) + 1}"
+            # The drop-down shows words; a code or another name typed instead is read too (with a note), so Excel
+            # only warns about a value not on the list.
             rule = DataValidation(
                 type="list",
-                formula1=placed[(title, found)],
+                formula1=placed[title],
                 allow_blank=True,
                 showErrorMessage=True,
-                errorStyle="stop" if found.closed else "warning",
+                errorStyle="warning",
                 errorTitle=title,
                 error=f"{word('choices', self.lang)}: {sheet_name('lists', self.lang)}",
             )
@@ -252,16 +243,29 @@ def table_rows(spec: SheetSpec, data: Mapping[str, Any]) -> Iterator[list[Any]]:
             ]
 
 
+def _shown_parts(spec: SheetSpec, parts: set[str] | None) -> SheetSpec | None:
+    """The sheet as a rule set's workbook has it: only if it holds a part the rule set reads (the submission's own
+    form: only those items), or None; every sheet when ``parts`` is None."""
+    if parts is None or spec.root != "submission":
+        return spec
+    if spec.at:
+        return spec if spec.at[0] in parts else None
+    return replace(spec, columns=tuple(column for column in spec.columns if column.path[0] in parts))
+
+
 def workbook_bytes(
     roots: tuple[str, ...],
     data: Mapping[str, Mapping[str, Any]],
     lang: str,
-    choices: Mapping[str, Choices] | None = None,
+    choices: Vocabulary,
     about: list[str] | None = None,
+    parts: set[str] | None = None,
 ) -> bytes:
-    """A workbook with the sheets of each root (``submission``, ``ownership``) holding ``data[root]`` (or empty)."""
-    writer = _Writer(lang, choices or {})
-    specs = [spec for root in roots for spec in layout(root)]
+    """A workbook with the sheets of each root (``submission``, ``ownership``) holding ``data[root]`` (or empty);
+    ``parts``: the submission fields to show (default: all)."""
+    writer = _Writer(lang, choices)
+    shown = (_shown_parts(spec, parts) for root in roots for spec in layout(root))
+    specs = [spec for spec in shown if spec is not None]
     writer.readme_sheet(word("title" if roots[0] == "submission" else "ownership_title", lang), about or [], specs)
     for spec in specs:
         part = data.get(spec.root, {})
