@@ -141,8 +141,8 @@ def test_a_batch_with_one_bad_file_of_every_class_still_summarises_and_records_e
             path.write_bytes(acme.replace("ACME Steel K.K.", "株式会社エーシーエムイー").encode("cp932", "replace"))
         else:
             path.write_text(change(acme), encoding="utf-8")
-    (folder / "b1-lots.csv").write_bytes("id,kind\nＣ1,j_credit\n".encode("cp932"))
-    (folder / "b1-cp932-csv.yaml").write_text(acme.replace("lots:\n", "lots_csv: b1-lots.csv\nlots:\n", 1), "utf-8")
+    (folder / "b1-lots.csv").write_bytes("id,kind\nＣ1,j_credit\n".encode("utf-16"))
+    (folder / "b1-utf16-csv.yaml").write_text(acme.replace("lots:\n", "lots_csv: b1-lots.csv\nlots:\n", 1), "utf-8")
     (folder / "b2-ring.yaml").write_text(
         "format: gxets.ownership.v1\nentities:\n  - {id: a, name: A, country: JP, kind: company}\n"
         "  - {id: b, name: B, country: JP, kind: company}\nholdings:\n"
@@ -173,8 +173,8 @@ def test_a_batch_with_one_bad_file_of_every_class_still_summarises_and_records_e
     assert set(invalid) == {p.name for p in folder.iterdir() if p.suffix in (".yaml", ".xlsx")} - {"b2-ring.yaml"}
     assert "internal error (a bug in gxets-rules): ZeroDivisionError: a value nobody foresaw" in invalid["c9-bug.yaml"]
     assert "hold all of one another's shares" in invalid["b3-names-the-ring.yaml"]
-    assert "not UTF-8 text" in invalid["b1-cp932-csv.yaml"] and "not UTF-8 text" in invalid["a8-cp932.yaml"]
-    assert "\\x1b" in invalid["a6-escape.yaml"]
+    assert "NUL byte" in invalid["b1-utf16-csv.yaml"] and "not UTF-8 text" in invalid["a8-cp932.yaml"]
+    assert "the invisible or control character U+001B" in invalid["a6-escape.yaml"]
     for name in ("summary.json", "summary.xlsx", "summary.html"):
         assert (tmp_path / "out" / name).is_file()
     with open_ledger(tmp_path / "ledger.sqlite") as book:
@@ -354,7 +354,7 @@ def test_a_file_name_cannot_forge_a_line_or_break_the_summary(tmp_path: Path) ->
     text = ACME.read_text(encoding="utf-8").replace("quantity_t: 30_000", "quantity_t: true")
     forged = tmp_path / "x\nerror: all clear.yaml"
     forged.write_text(text, encoding="utf-8")
-    result = run_cli("check", forged)
+    result = run_cli("check", forged, "--lang", "en")
     assert "x\\x0aerror: all clear.yaml:43:17: lots[0](L1).quantity_t: expected a whole number" in result.stderr
     folder = tmp_path / "batch"
     folder.mkdir()

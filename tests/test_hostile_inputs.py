@@ -19,7 +19,7 @@ import yaml
 
 from tests.conftest import ACME, EXAMPLES, PHASE1, ROOT, run_cli
 from tests.hostile import generated
-from tests.hostile.corpus import COUNTED_ONLY, KINDS, Case, Expect, cases, counts, located, read_expect
+from tests.hostile.corpus import COUNTED_ONLY, KINDS, Case, Expect, cases, counts, located, read_expect, with_lang
 
 CASES = cases()
 DACCS = EXAMPLES / "overseas-daccs" / "submission.yaml"
@@ -126,7 +126,7 @@ def test_hostile_input_exits_with_its_code_and_a_located_message(
     scratch.mkdir()
     _setup(expect.setup, scratch)
     monkeypatch.chdir(scratch)
-    command = _command(case, expect, source, scratch)
+    command = with_lang(_command(case, expect, source, scratch), expect.lang)
     stdout = expect.extra.get("stdout")
     code, output = _run_in_a_process(command, stdout) if stdout else _run_in_process(command)
     assert code == expect.exit, output

@@ -22,7 +22,7 @@ from gxets_rules.io.xlsx.guard import XlsxLimits, open_workbook
 from gxets_rules.model.problems import InputError
 from tests.bad_workbooks.make import LAUGHS, LOTS, edited, part_of, rezip
 from tests.conftest import ACME, ROOT, run_cli
-from tests.hostile.corpus import located, read_expect
+from tests.hostile.corpus import located, read_expect, with_lang
 
 BAD = ROOT / "tests" / "bad_workbooks"
 CASES = sorted(p for p in BAD.iterdir() if p.suffix in (".xlsx", ".xlsm"))
@@ -43,7 +43,8 @@ def test_the_bad_workbooks_of_the_issue_are_all_here() -> None:
 def test_bad_workbook_exits_2_with_a_located_message_quickly(path: Path, tmp_path: Path) -> None:
     """In a real process (the corpus runner, tests/test_hostile_inputs.py, runs the same cases in-process)."""
     expect = read_expect(path.with_suffix(".expect"))
-    command = [sys.executable, "-m", "gxets_rules.app.cli", "check", str(path), "--out", str(tmp_path / "out")]
+    check = with_lang(["check", str(path), "--out", str(tmp_path / "out")], expect.lang)
+    command = [sys.executable, "-m", "gxets_rules.app.cli", *check]
     started = time.monotonic()
     proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
     stdout, stderr = proc.communicate(timeout=60)

@@ -210,7 +210,7 @@ def cases() -> dict[str, Case]:
         "text-in-tonnes.xlsx": (
             edited(acme, cell("C3", "一万")),
             f"{LOTS}!C3",
-            "lots[1](L2).quantity_t: expected a whole number, got the text '一万'",
+            "Quantity (t-CO2): expected a whole number, got '一万'",
             "text in a number column",
         ),
         "merged-header.xlsx": (edited(acme, merged_header), f"{LOTS}!D1:E1", "merged cells", "merged headers"),
@@ -218,7 +218,7 @@ def cases() -> dict[str, Case]:
         "blank-required-cell.xlsx": (
             edited(acme, cell("T2", None)),
             f"{LOTS}!T2",
-            "lots[0](L1).status: required field is missing",
+            "Status: required field is missing",
             "a required cell left blank",
         ),
         "formula-without-value.xlsx": (
@@ -300,7 +300,7 @@ def cases() -> dict[str, Case]:
         "boolean-in-tonnes.xlsx": (
             edited(acme, cell("C2", True)),
             f"{LOTS}!C2",
-            "expected a whole number, got TRUE",
+            "Quantity (t-CO2): expected a whole number, got 'TRUE'",
             "TRUE is not a tonne",
         ),
         "date-in-tonnes.xlsx": (

@@ -8,6 +8,7 @@ edit (i15 translates messages; a script can rewrite every ``message:`` line)::
     where: bad-date.yaml:17         # the location as printed: file[:line[:column]] or file:Sheet!Cell
     message: cannot read value      # a fragment of the message printed at that location
     args: --ruleset gxets-phase2    # more arguments for the command (optional)
+    lang: en                        # the language of the messages (default en; the command gets --lang)
 
 The location and the message must be on one line of the output, the location first. Kinds:
 
@@ -53,6 +54,7 @@ class Expect:
     exit: int
     where: str
     message: str
+    lang: str = "en"
     args: tuple[str, ...] = ()
     setup: tuple[str, ...] = ()
     comment: str = ""
@@ -79,6 +81,7 @@ def read_expect(path: Path) -> Expect:
         exit=int(values.pop("exit", "2")),
         where=values.pop("where"),
         message=values.pop("message"),
+        lang=values.pop("lang", "en"),
         args=tuple(values.pop("args", "").split()),
         setup=tuple(setup),
         comment=" ".join(comment),
@@ -123,6 +126,17 @@ def counts() -> dict[str, int]:
     for kind in COUNTED_ONLY:
         totals[kind] = len(list((TESTS / kind).glob("*.expect")))
     return totals
+
+
+LANG_COMMANDS = {"check", "explain", "render", "review", "convert", "template"}
+"""Commands that take --lang (a rule set's problems are in English, the rule language's, whatever the language)."""
+
+
+def with_lang(command: list[str], lang: str) -> list[str]:
+    """``command`` with ``--lang`` for the expectation's language, where the command takes one and was given none."""
+    if command and command[0] in LANG_COMMANDS and "--lang" not in command:
+        return [*command, "--lang", lang]
+    return command
 
 
 def located(output: str, where: str, message: str) -> bool:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from fractions import Fraction
+from typing import Any
 
 import networkx as nx
 
@@ -23,7 +24,7 @@ def _lowest(holding: Holding) -> Fraction:
     return Fraction(share.min if isinstance(share, ShareRange) else share)
 
 
-def cycle_problems(ownership: Ownership) -> list[tuple[int, str, dict[str, str]]]:
+def cycle_problems(ownership: Ownership) -> list[tuple[int, str, dict[str, Any]]]:
     """(holding index, problem-catalogue key, its arguments) for every self-holding and every closed ring."""
     problems = [
         (index, "ownership.self_holding", {"entity": h.owner})
@@ -40,7 +41,7 @@ def cycle_problems(ownership: Ownership) -> list[tuple[int, str, dict[str, str]]
     return problems
 
 
-def _closed_on(ownership: Ownership, ring: set[str]) -> tuple[int, str, dict[str, str]] | None:
+def _closed_on(ownership: Ownership, ring: set[str]) -> tuple[int, str, dict[str, Any]] | None:
     """The first day on which the ring's members hold all of one another, reported at the holding that closed it."""
     inside = [(index, h) for index, h in enumerate(ownership.holdings) if h.owner in ring and h.owned in ring]
     for day in sorted({h.from_ for _, h in inside}):
