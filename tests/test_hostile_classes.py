@@ -238,7 +238,7 @@ def test_a_failure_while_writing_the_outputs_leaves_the_folder_as_it_was(
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr("gxets_rules.app.cli.write_reports", broken)
-    result = run_cli("check", ACME, "--as-of", "2026-12-08", "--out", out, "--report", "html")
+    result = run_cli("check", ACME, "--as-of", "2026-12-08", "--out", out, "--report", "html", "--lang", "en")
     assert result.exit_code == 2 and "cannot write the output here: No space left on device" in result.stderr
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before, "the old set stays whole"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"], "no temporary folder is left behind"

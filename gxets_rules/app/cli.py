@@ -172,7 +172,8 @@ def guarded(func: Callable[..., Any]) -> Callable[..., Any]:
             ctx.exit(0)
         except OSError as exc:
             where = display_path(Path(exc.filename)) if exc.filename else "standard output"
-            report_problems([Problem(Location(where), f"cannot write: {exc.strerror or exc}")], "cannot write")
+            problem = Problem.of(Location(where), "output.cannot_write", why=exc.strerror or str(exc))
+            report_input_problems([problem], ctx.params.get("lang") or DEFAULT_LANG, None)
             ctx.exit(EXIT_INPUT)
         except Exception as exc:
             if ctx.find_root().params.get("debug"):

@@ -24,7 +24,7 @@ from gxets_rules.model.problems import InputError, Location, Problem, display_pa
 def cannot_write(folder: Path, exc: OSError) -> InputError:
     """The input error of an output folder that could not be written."""
     reason = exc.strerror or type(exc).__name__
-    return InputError([Problem(Location(display_path(folder)), f"cannot write the output here: {reason}", "--out")])
+    return InputError([Problem.of(Location(display_path(folder)), "output.cannot_write", "--out", why=reason)])
 
 
 def _make_parents(folder: Path) -> list[Path]:

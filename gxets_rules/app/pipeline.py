@@ -161,12 +161,10 @@ def submission_ruleset(named: str | None, locate: Callable[[tuple[str, ...]], Lo
     if named is None:
         return DEFAULT_RULESET
     if not is_bundled(named):
-        shown = repr(named if len(named) <= 80 else named[:79] + "…")
-        message = (
-            f"{shown} is not a bundled rule set ({', '.join(bundled_rulesets())}); a submission names a rule set by "
-            "its id, and a rule set from a folder is chosen on the command line with --ruleset PATH"
-        )
-        raise InputError([Problem(locate(("ruleset",)), message, "ruleset")])
+        shown = named if len(named) <= 80 else named[:79] + "…"
+        known = ", ".join(bundled_rulesets())
+        problem = Problem.of(locate(("ruleset",)), "named.ruleset", "ruleset", name=shown, known=known)
+        raise InputError([problem])
     return named
 
 

@@ -73,16 +73,16 @@ def named_file(base_dir: Path, ref: str, where: Location, field: str) -> Path:
     followed. ``where`` is the field's place in the submission, where every refusal is reported.
     """
 
-    def refuse(message: str) -> InputError:
-        return InputError([Problem(where, message, field)])
+    def refuse(code: str) -> InputError:
+        return InputError([Problem.of(where, code, field, name=shown)])
 
-    shown = repr(ref if len(ref) <= 80 else ref[:79] + "…")
+    shown = ref if len(ref) <= 80 else ref[:79] + "…"
     if not ref.strip() or _UNUSABLE.search(ref):
-        raise refuse(f"{shown} is not a usable file name")
+        raise refuse("named.unusable")
     if PurePosixPath(ref).is_absolute() or PureWindowsPath(ref).is_absolute() or PureWindowsPath(ref).drive:
-        raise refuse(f"{shown} is an absolute path; name a file in the submission's own folder")
+        raise refuse("named.absolute")
     if ".." in PurePosixPath(ref.replace("\\", "/")).parts:
-        raise refuse(f"{shown} leaves the submission's folder (..); name a file in the submission's own folder")
+        raise refuse("named.climbs_out")
     candidate = base_dir / ref
     try:
         resolved = candidate.resolve()
@@ -90,11 +90,11 @@ def named_file(base_dir: Path, ref: str, where: Location, field: str) -> Path:
         exists = resolved.exists()
         regular = resolved.is_file()
     except (OSError, RuntimeError):  # a link loop
-        raise refuse(f"{shown} cannot be followed (a link loop?)") from None
+        raise refuse("named.link_loop") from None
     if not inside:
-        raise refuse(f"{shown} leads outside the submission's folder (through a link); copy the file next to it")
+        raise refuse("named.link_out")
     if not exists:
-        raise refuse(f"no file {shown} in the submission's folder")
+        raise refuse("named.missing")
     if not regular:
-        raise refuse(f"{shown} is not a regular file (a folder, device or pipe)")
+        raise refuse("named.not_regular")
     return candidate
