@@ -229,8 +229,9 @@ def generate_batch(
 ) -> dict[str, Any]:
     """Write the batch into ``folder`` (submissions/, ownership.yaml, planted.json); return what was planted.
 
-    With ``link_ownership`` each submission names the graph itself (``ownership: ../ownership.yaml``); otherwise a
-    review is given it once (``--ownership``).
+    With ``link_ownership`` the graph sits beside the submissions and each names it (``ownership: ownership.yaml``: a
+    submission may name only files in its own folder); otherwise it is ``folder/ownership.yaml``, which a review is
+    given once (``--ownership``).
     """
     rng = random.Random(seed)
     submissions = folder / "submissions"
@@ -239,7 +240,8 @@ def generate_batch(
     if entities:
         graph = generate_ownership(entities, holdings=3 * entities, projects=entities // 10, seed=seed)
         projects = [p["entity"] for p in graph["projects"]]
-        with (folder / "ownership.yaml").open("w", encoding="utf-8") as out:
+        graph_file = (submissions if link_ownership else folder) / "ownership.yaml"
+        with graph_file.open("w", encoding="utf-8") as out:
             yaml.dump(graph, out, Dumper=_Dumper, default_flow_style=None, sort_keys=False, width=200)
     roster = [Firm(f"firm-{i:05d}", PROFILES[i % 4 == 3], rng.randrange(50, 2_000)) for i in range(firms)]
     creators = [firm for firm in roster if firm.profile == "creator"]
@@ -258,7 +260,7 @@ def generate_batch(
                 Lot(buyer.id, row | draw.serials.draw("gx_registry", "ERA-2026", quantity) | {"status": "held"})
             )
     for firm in roster:
-        submission = _submission(firm, "../ownership.yaml" if link_ownership and entities else None)
+        submission = _submission(firm, "ownership.yaml" if link_ownership and entities else None)
         (submissions / f"{firm.id}.yaml").write_text(yaml.safe_dump(submission, sort_keys=False), "utf-8")
         with (submissions / f"{firm.id}.lots.csv").open("w", newline="", encoding="utf-8") as out:
             writer = csv.DictWriter(out, fieldnames=ALL_COLUMNS)

@@ -30,6 +30,19 @@ def bundled_rulesets() -> list[str]:
     return sorted(p.name for p in root.iterdir() if (p / "ruleset.yaml").is_file()) if root.is_dir() else []
 
 
+def is_bundled(ref: str) -> bool:
+    """Whether ``ref`` is the id of a bundled rule set (a plain name, never a path)."""
+    return ref in bundled_rulesets()
+
+
+def is_bundled_folder(folder: Path) -> bool:
+    """Whether a rule-set folder is one of the bundled ones (wherever it was named from)."""
+    try:
+        return folder.resolve().parent == rules_root().resolve() and folder.name in bundled_rulesets()
+    except OSError:
+        return False
+
+
 def resolve_ruleset(ref: str) -> Path:
     """A rule set folder from an id of a bundled rule set or a path to a folder."""
     candidate = Path(ref)

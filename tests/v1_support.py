@@ -360,7 +360,7 @@ def _trace(result: Result, trace: Any) -> dict[str, Any]:
 
 def v1_of(result: Result) -> dict[str, Any]:
     """Every fact of the v1 JSON, rebuilt from a v2 result alone."""
-    ruleset = _dump(result.ruleset)
+    ruleset = {k: v for k, v in _dump(result.ruleset).items() if k != "source"}  # v2 added where a rule set came from
     return {
         "format": "gxets.result.v1",
         "firm": _dump(result.firm),

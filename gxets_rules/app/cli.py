@@ -1,10 +1,15 @@
 """The ``gxets`` command.
 
 Exit codes: 0 success; 1 an internal error (a bug: the message says so, ``--debug`` shows
-the traceback); 2 bad input (every problem listed with its file and line); 3 a rule-set
-test or lint finding. ``gxets review`` adds: 4 a submission of the batch was invalid
-(reported and skipped), 5 a double claim was found (or allowances claimed beyond what was
-created), 6 both.
+the traceback); 2 bad input (every problem listed with its file and line) — an output folder
+or file that cannot be written included; 3 a rule-set test or lint finding. ``gxets review``
+adds: 4 a submission of the batch was invalid (reported and skipped), 5 a double claim was
+found (or allowances claimed beyond what was created), 6 both.
+
+Everything printed goes through :func:`say`: text from a submission is escaped for the
+terminal, and a reader that closes the pipe early (``gxets … | head``) ends the printing,
+not the command, which still finishes and exits with its own code. Warnings a library
+raises are printed as one line without the library's file path.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ import json
 import os
 import sys
 import traceback
+import warnings
 from collections.abc import Callable, Iterable
 from functools import wraps
 from pathlib import Path
@@ -23,6 +29,7 @@ import click
 from gxets_rules._version import __version__
 from gxets_rules.app.lazy import Later, LaterChoice, LaterHelp
 from gxets_rules.app.web.commands import serve, users_group
+from gxets_rules.render.terminal import json_safe, terminal_safe
 
 if TYPE_CHECKING:
     from gxets_rules.model.problems import Problem
@@ -41,22 +48,57 @@ LANG_CHOICE = click.Choice(["ja", "en"])
 DEFAULT_LANG = os.environ.get("GXETS_LANG", "ja")
 
 
+_CLOSED: set[int] = set()
+"""File descriptors whose reader has gone (a closed pipe): nothing more is written to them."""
+
+
+def say(text: str = "", nl: bool = True, err: bool = False, json_text: bool = False) -> None:
+    """Print for a person (or, with ``json_text``, JSON for a program), safely.
+
+    Control and direction-override characters from a submission are escaped (``terminal.py``). If the reader has
+    closed the pipe, the stream is pointed at the null device (so the final flush is quiet too) and printing stops;
+    the command carries on to its own exit code.
+    """
+    stream = sys.stderr if err else sys.stdout
+    if stream is None:  # started with the stream closed (`gxets … >&-`): nobody is reading
+        return
+    try:
+        descriptor = stream.fileno()
+    except (OSError, ValueError):
+        descriptor = -1
+    if descriptor in _CLOSED:
+        return
+    try:
+        click.echo(json_safe(text) if json_text else terminal_safe(text), nl=nl, err=err)
+    except BrokenPipeError:
+        if descriptor >= 0:
+            _CLOSED.add(descriptor)
+            null = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(null, descriptor)
+            os.close(null)
+
+
+def _show_warning(message: Warning | str, category: type[Warning], *_: Any, **__: Any) -> None:
+    """A library's warning as one line, without the path of the library file that raised it."""
+    say(f"warning: {category.__name__}: {message}", err=True)
+
+
 def report_warnings(warnings: Iterable[Problem], lang: str = DEFAULT_LANG) -> None:
     """What a reviewer should know about an input that did not stop the run (formulas, hidden sheets, links), and
     how typed values were read (notes), in the reader's language."""
     from gxets_rules.render.problems import warning_lines
 
     for line in warning_lines(warnings, lang):
-        click.echo(line, err=True)
+        say(line, err=True)
 
 
 def report_problems(problems: list[Problem], title: str) -> None:
     """A rule set's problems, for its author (in English, the rule language's)."""
-    click.echo(f"error: {title}: {len(problems)} problem(s)", err=True)
+    say(f"error: {title}: {len(problems)} problem(s)", err=True)
     for problem in problems[:MAX_SHOWN]:
-        click.echo(f"  {problem}", err=True)
+        say(f"  {problem}", err=True)
     if len(problems) > MAX_SHOWN:
-        click.echo(f"  … and {len(problems) - MAX_SHOWN} more", err=True)
+        say(f"  … and {len(problems) - MAX_SHOWN} more", err=True)
 
 
 def report_input_problems(problems: list[Problem], lang: str, fmt: str | None) -> None:
@@ -65,10 +107,10 @@ def report_input_problems(problems: list[Problem], lang: str, fmt: str | None) -
     from gxets_rules.render.problems import problem_lines, problems_document
 
     if fmt == "json":
-        click.echo(canonical_json(problems_document(problems, lang)), nl=False)
+        say(canonical_json(problems_document(problems, lang)), nl=False, json_text=True)
         return
     for line in problem_lines(problems, lang, MAX_SHOWN):
-        click.echo(line, err=True)
+        say(line, err=True)
 
 
 def stdout_gone() -> None:
@@ -83,11 +125,15 @@ def stdout_gone() -> None:
 
 def guarded(func: Callable[..., Any]) -> Callable[..., Any]:
     """Map input errors to exit 2, a closed output pipe to a quiet exit 0, and anything unexpected to exit 1 with a
-    short message."""
+    short message.
+
+    A file the command cannot write (an output on a full or read-only disk, a path through a file) is an input
+    error too: the command line named it.
+    """
 
     @wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from gxets_rules.model.problems import EXIT_BUG, EXIT_INPUT, InputError
+        from gxets_rules.model.problems import EXIT_BUG, EXIT_INPUT, InputError, Location, Problem, display_path
 
         ctx = click.get_current_context()
         try:
@@ -100,11 +146,16 @@ def guarded(func: Callable[..., Any]) -> Callable[..., Any]:
         except BrokenPipeError:
             stdout_gone()
             ctx.exit(0)
+        except OSError as exc:
+            where = display_path(Path(exc.filename)) if exc.filename else "standard output"
+            problem = Problem.of(Location(where), "output.cannot_write", why=exc.strerror or str(exc))
+            report_input_problems([problem], ctx.params.get("lang") or DEFAULT_LANG, None)
+            ctx.exit(EXIT_INPUT)
         except Exception as exc:
             if ctx.find_root().params.get("debug"):
                 traceback.print_exc()
-            click.echo(f"internal error (a bug in gxets-rules): {type(exc).__name__}: {exc}", err=True)
-            click.echo("run again with --debug for the traceback, and report it", err=True)
+            say(f"internal error (a bug in gxets-rules): {type(exc).__name__}: {exc}", err=True)
+            say("run again with --debug for the traceback, and report it", err=True)
             ctx.exit(EXIT_BUG)
 
     return wrapper
@@ -140,19 +191,24 @@ DEFAULT_RULESET = Later("gxets_rules.app.pipeline", "DEFAULT_RULESET")
 @click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
 def main(debug: bool) -> None:
     """GX-ETS compliance rules engine: which credits count, the firm's position, and what is left to buy."""
+    warnings.showwarning = _show_warning
 
 
 def limit_options(func: Callable[..., Any]) -> Callable[..., Any]:
     """How large an input may be: its bytes, and a workbook's rows per sheet (every command that reads inputs)."""
     func = click.option(
         "--max-rows",
-        type=int,
+        type=click.IntRange(min=1),
         default=DEFAULT_MAX_ROWS,
         show_default=True,
         help="Most rows a sheet of an input workbook may hold.",
     )(func)
     return click.option(
-        "--max-bytes", type=int, default=DEFAULT_MAX_BYTES, show_default=True, help="Largest input file."
+        "--max-bytes",
+        type=click.IntRange(min=1),
+        default=DEFAULT_MAX_BYTES,
+        show_default=True,
+        help="Largest input file.",
     )(func)
 
 
@@ -229,16 +285,19 @@ def check(fmt: str, out: Path | None, reports: list[str], lang: str, **request: 
     encoded = result_bytes(result) if out is not None or fmt == "json" else b""  # encoded once, if anyone reads it
     written = []
     if out is not None:
+        from gxets_rules.app.outputs import output_set
         from gxets_rules.render.reports import write_reports  # the report writers only if reports may be written
 
-        atomic_write_bytes(out / "result.json", encoded)
-        written = [out / "result.json", *write_reports(result, reports, lang, out)]
+        with output_set(out) as staging:
+            atomic_write_bytes(staging / "result.json", encoded)
+            staged = [staging / "result.json", *write_reports(result, reports, lang, staging)]
+        written = [out / path.name for path in staged]
     if fmt == "json":
-        click.echo(encoded.decode("utf-8"), nl=False)
+        say(encoded.decode("utf-8"), nl=False, json_text=True)
     else:
-        click.echo(render_text(result, lang), nl=False)
+        say(render_text(result, lang), nl=False)
         for path in written:
-            click.echo(f"→ {path}")
+            say(f"→ {path}")
 
 
 @main.command()
@@ -265,14 +324,17 @@ def render(result_file: Path, reports: list[str], lang: str, out: Path, max_byte
     one that fails is refused with the place of the problem (exit code 2), nothing written. A gxets.result.v1 file
     (from earlier gxets-rules) is refused too: run `gxets check` on the submission again.
     """
+    from gxets_rules.app.outputs import output_set
     from gxets_rules.io.result_reader import load_result
     from gxets_rules.render.reports import write_reports
     from gxets_rules.render.text import render_text
 
     result = load_result(result_file, max_bytes)
-    click.echo(render_text(result, lang), nl=False)
-    for path in write_reports(result, reports, lang, out):
-        click.echo(f"→ {path}")
+    with output_set(out) as staging:
+        written = [out / path.name for path in write_reports(result, reports, lang, staging)]
+    say(render_text(result, lang), nl=False)
+    for path in written:
+        say(f"→ {path}")
 
 
 @main.command()
@@ -289,7 +351,7 @@ def explain(lot_id: str, lang: str, **request: Any) -> None:
     known = [lot.id for lot in result.lots]
     if lot_id not in known:
         raise click.BadParameter(f"no lot {lot_id!r}; the submission has: {', '.join(known)}", param_hint="LOT_ID")
-    click.echo(render_lot(result, lot_id, lang), nl=False)
+    say(render_lot(result, lot_id, lang), nl=False)
 
 
 def review_exit_code(summary: ReviewSummary) -> int:
@@ -377,6 +439,7 @@ def review(
     one. With --registry-cancellations, every claimed cancellation is checked against the registry's records.
     Exit code: 0 clean, 4 an invalid submission, 5 a double claim or a cancellation the records contradict, 6 both.
     """
+    from gxets_rules.app.outputs import writable_folder
     from gxets_rules.app.pipeline import SharedInputs, today_in_japan
     from gxets_rules.app.review.batch import Batch, collect, run_batch
     from gxets_rules.app.review.firm import ReviewOptions
@@ -390,7 +453,7 @@ def review(
         raise InputError([Problem(Location(str(ledger)), "no ledger here; --new-ledger starts one")])
     files, passed_over = collect(list(paths), XlsxLimits(max_bytes, max_rows))
     for file, why in passed_over:
-        click.echo(f"note: {file} passed over ({why})", err=True)
+        say(f"note: {file} passed over ({why})", err=True)
     shared = SharedInputs(max_bytes, max_rows)
     inputs = {}
     for role, path, load in (("ownership", ownership, shared.ownership), ("market", market, shared.market)):
@@ -412,15 +475,16 @@ def review(
     if cancellations is not None:
         records = read_cancellations(cancellations, max_bytes)
         inputs[f"registry_cancellations:{cancellations.name}"] = records.sha256
+    writable_folder(out)  # last: an input refused above leaves nothing behind
     batch = Batch(files, options, shared, ledger, jobs, inputs, round_name, records)
     if not ledger.is_file():
-        click.echo(f"note: new ledger at {ledger.resolve()}", err=True)
+        say(f"note: new ledger at {ledger.resolve()}", err=True)
     with click.progressbar(length=len(files), label="gxets review", file=sys.stderr, show_pos=True) as bar:
         summary = run_batch(batch, progress=lambda _: bar.update(1))
     written = write_summary(summary, lang, out)
-    click.echo(render_review_text(summary, lang), nl=False)
+    say(render_review_text(summary, lang), nl=False)
     for path in written:
-        click.echo(f"→ {path}")
+        say(f"→ {path}")
     sys.exit(review_exit_code(summary))
 
 
@@ -446,7 +510,7 @@ def ledger_list(ledger: Path, round_name: str | None, firm_id: str | None, lang:
             book.round(round_name)
         decisions = book.latest_decisions()
         for submission in book.submissions(firm_id=firm_id, round_name=round_name):
-            click.echo(ledger_line(submission, decisions.get(submission.firm_id), lang))
+            say(ledger_line(submission, decisions.get(submission.firm_id), lang))
 
 
 @ledger_group.command("show")
@@ -471,7 +535,7 @@ def ledger_show(ref: str | None, round_name: str | None, ledger: Path) -> None:
         if not found:
             raise InputError([Problem(Location(str(ledger)), f"no recorded submission matches {ref or round_name!r}")])
         decided = [d for d in book.decisions() if d.submission_id in {s.id for s in found}]
-    click.echo(canonical_json({"submissions": found, "decisions": decided}), nl=False)
+    say(canonical_json({"submissions": found, "decisions": decided}), nl=False, json_text=True)
 
 
 @ledger_group.command("export")
@@ -499,7 +563,7 @@ def ledger_export(ledger: Path, fmt: str, table: str, target: Path | None) -> No
         data = book.export()
     text = canonical_json(data) if fmt == "json" else csv_text(data, table)
     if target is None:
-        click.echo(text, nl=False)
+        say(text, nl=False, json_text=fmt == "json")
     else:
         atomic_write_bytes(target, text.encode("utf-8-sig" if fmt == "csv" else "utf-8"))
 
@@ -515,9 +579,9 @@ def ledger_verify(ledger: Path) -> None:
     with open_ledger(ledger) as book:
         found = book.verify()
     if not found.ok:
-        click.echo(f"ledger altered: {found.broken}", err=True)
+        say(f"ledger altered: {found.broken}", err=True)
         sys.exit(EXIT_LEDGER_ALTERED)
-    click.echo(f"ledger intact: {found.rows} rows chained; head {found.head}")
+    say(f"ledger intact: {found.rows} rows chained; head {found.head}")
 
 
 @ledger_group.command("diff")
@@ -538,7 +602,7 @@ def ledger_diff(firm_id: str, from_round: str, to_round: str, fmt: str, lang: st
 
     with open_ledger(ledger) as book:
         found = firm_diff(book, firm_id, from_round, to_round)
-    click.echo(canonical_json(found) if fmt == "json" else render_diff_text(found, lang), nl=False)
+    say(canonical_json(found) if fmt == "json" else render_diff_text(found, lang), nl=False, json_text=fmt == "json")
 
 
 @main.command()
@@ -575,7 +639,7 @@ def decide(
 
     with open_ledger(ledger) as book:
         made = book.decide(firm_id, round_name, decision, reviewer, note, lot_id, deadline.date() if deadline else None)
-    click.echo(render_decision(made, lang))
+    say(render_decision(made, lang))
 
 
 @main.command()
@@ -597,7 +661,7 @@ def letter(firm_id: str, round_name: str, deadline: Any, lang: str, out: Path, l
     with open_ledger(ledger) as book:
         made = build_letter(book, firm_id, round_name, deadline.date() if deadline else None)
     for path in write_letter(made, lang, out):
-        click.echo(f"→ {path}")
+        say(f"→ {path}")
 
 
 @main.command()
@@ -616,7 +680,7 @@ def template(lang: str, ruleset_ref: str, out: Path) -> None:
     if out.suffix.lower() != XLSX_SUFFIX:
         raise click.BadParameter("the template is an .xlsx workbook", param_hint="--out")
     atomic_write_bytes(out, template_bytes(ruleset_for(ruleset_ref), lang))
-    click.echo(f"→ {out}")
+    say(f"→ {out}")
 
 
 @main.command()
@@ -641,7 +705,7 @@ def convert(
     limits = XlsxLimits(max_bytes, max_rows)
     part = "ownership" if ownership_part else None
     report_warnings(convert_file(source, target, lang, limits, ruleset_ref, part), lang)
-    click.echo(f"→ {target}")
+    say(f"→ {target}")
 
 
 @main.command()
@@ -650,7 +714,7 @@ def schema(what: str) -> None:
     """Print the JSON Schema of an input or output format."""
     from gxets_rules.model.schemas import json_schema
 
-    click.echo(json.dumps(json_schema(what), ensure_ascii=False, indent=2, sort_keys=True))
+    say(json.dumps(json_schema(what), ensure_ascii=False, indent=2, sort_keys=True), json_text=True)
 
 
 @main.group()
@@ -684,7 +748,7 @@ def rules_lint(ruleset: str | None) -> None:
             report_problems(exc.problems, f"rule set {folder}")
             found = True
             continue
-        click.echo(_lint_summary(compiled))
+        say(_lint_summary(compiled))
     if found:
         sys.exit(EXIT_FINDINGS)
 
@@ -718,12 +782,12 @@ def rules_test(ruleset: str | None, pattern: str | None) -> None:
         for item in cases:
             errors = run_case(compiled, item)
             mark = "ok  " if not errors else "FAIL"
-            click.echo(f"{mark} {compiled.id} {item.file.name}::{item.case.id}  {item.case.title}")
+            say(f"{mark} {compiled.id} {item.file.name}::{item.case.id}  {item.case.title}")
             for error in errors:
-                click.echo(f"       {error}")
+                say(f"       {error}")
             failures += bool(errors)
         total += len(cases)
-    click.echo(f"{total - failures} passed, {failures} failed")
+    say(f"{total - failures} passed, {failures} failed")
     if failures:
         sys.exit(EXIT_FINDINGS)
 

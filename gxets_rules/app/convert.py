@@ -14,7 +14,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from gxets_rules.app.pipeline import DEFAULT_RULESET, ruleset_for
+from gxets_rules.app.pipeline import ruleset_for, submission_ruleset
 from gxets_rules.io.formats import dumped, validate_format
 from gxets_rules.io.vocabulary import words_of
 from gxets_rules.io.writers import atomic_write_bytes
@@ -77,7 +77,9 @@ def convert_file(
         heading = f"{FORMATS[found.part]}, converted from {source.name} by gxets convert"
         data = yaml_text(_ordered(dumped(model), found.part), heading).encode("utf-8")
     elif isinstance(model, Submission):
-        data = submission_workbook(model, ruleset_for(ruleset or model.ruleset or DEFAULT_RULESET), lang)
+        data = submission_workbook(
+            model, ruleset_for(ruleset or submission_ruleset(model.ruleset, lambda _: Location(str(source)))), lang
+        )
     else:
         assert isinstance(model, Ownership)
         data = ownership_workbook(model, lang)

@@ -16,6 +16,7 @@ from gxets_rules.evaluate.engine import Evaluation, evaluate
 from gxets_rules.evaluate.result import build_result
 from gxets_rules.evaluate.rulesets import load_ruleset
 from gxets_rules.evaluate.stdlib.ownership import OWNERSHIP_KEY
+from gxets_rules.io.inputs import named_file
 from gxets_rules.io.market_reader import load_market
 from gxets_rules.io.ownership_reader import LoadedOwnership, load_ownership
 from gxets_rules.io.submission_reader import load_submission, load_submission_data
@@ -24,13 +25,11 @@ from gxets_rules.io.xlsx.guard import DEFAULT_MAX_ROWS
 from gxets_rules.model.loaded import LoadedMarket, LoadedSubmission
 from gxets_rules.model.problems import InputError, Location, Problem
 from gxets_rules.model.result import Result
-from gxets_rules.resources import bundled_rulesets, resolve_ruleset
+from gxets_rules.resources import bundled_rulesets, is_bundled, resolve_ruleset
 from gxets_rules.ruleset.compiled import RuleSet
 from gxets_rules.ruleset.strict_yaml import DEFAULT_MAX_BYTES
 
 DEFAULT_RULESET = "gxets-phase1"
-
-
 JAPAN = timezone(timedelta(hours=9), "Asia/Tokyo")
 """Japan Standard Time: Japan keeps no daylight saving time, so a fixed offset is exact and needs no time-zone data."""
 
@@ -132,8 +131,9 @@ def load_inputs(
 
 
 def ruleset_of(request: CheckRequest, loaded: LoadedSubmission, shared: SharedInputs) -> RuleSet:
-    """The rule set a submission is evaluated under: the request's, else the submission's, else the default."""
-    return shared.ruleset(request.ruleset or loaded.submission.ruleset or DEFAULT_RULESET)
+    """The rule set a submission is evaluated under: the request's (an id or a folder), else the submission's (a bundled
+    id only), else the default."""
+    return shared.ruleset(request.ruleset or submission_ruleset(loaded.submission.ruleset, loaded.locate))
 
 
 def evaluate_loaded(
@@ -151,6 +151,23 @@ def evaluate_loaded(
     return evaluate(ruleset, loaded, when, extras, market=market)
 
 
+def submission_ruleset(named: str | None, locate: Callable[[tuple[str, ...]], Location]) -> str:
+    """The rule set a submission names: only a bundled one, by its id.
+
+    A submission is data from outside; if it could name a folder, it could choose the rules it is judged by. A rule
+    set from a folder is an explicit choice on the command line (``--ruleset PATH``), and every result, report and
+    review row made under one says so, with its hash.
+    """
+    if named is None:
+        return DEFAULT_RULESET
+    if not is_bundled(named):
+        shown = named if len(named) <= 80 else named[:79] + "…"
+        known = ", ".join(bundled_rulesets())
+        problem = Problem.of(locate(("ruleset",)), "named.ruleset", "ruleset", name=shown, known=known)
+        raise InputError([problem])
+    return named
+
+
 def run_evaluation(request: CheckRequest, today: date, shared: SharedInputs | None = None) -> Evaluation:
     """Load everything the request names and evaluate it (``today`` is used only when no date is given)."""
     shared = shared or SharedInputs(request.max_bytes, request.max_rows)
@@ -166,7 +183,10 @@ def load_extras(
     Their hashes join the submission's in the run record, and their reading's warnings the submission's.
     """
     extras: dict[str, Any] = {}
-    path = ownership or (loaded.base_dir / loaded.submission.ownership if loaded.submission.ownership else None)
+    path = ownership
+    if path is None and loaded.submission.ownership is not None:
+        where = loaded.locate(("ownership",))
+        path = named_file(loaded.base_dir, loaded.submission.ownership, where, "ownership")
     if path is not None:
         found = shared.ownership(path)
         extras[OWNERSHIP_KEY] = found.graph

@@ -4,7 +4,8 @@ The rule set decides everything that is policy: which lot statuses count (and wh
 that what they cover is planned rather than already cancelled), which lots are
 used first (already-cancelled ones, then kinds that cannot be banked into a later
 phase), which kinds share a cap, and each need's amount and caps. This module only
-allocates, deterministically: lots in that order, each filling the needs in order,
+allocates, deterministically: lots in that order (lots it ranks alike go by their id,
+so listing the same lots in another order changes nothing), each filling the needs in order,
 taking no more than the need and the cap left. So a lot's ``usable_t`` and every total
 trace back to a lot, a need and a cap.
 """
@@ -110,11 +111,11 @@ def allocate(
     counted = set(spec.counted_statuses)
     held = set(spec.held_statuses)
     usable_lots = [d for d in decisions if d.verdict == ELIGIBLE and d.lot.status in counted]
-    usable_lots.sort(
+    usable_lots.sort(  # the rule set's order; a tie breaks on the lot id, so the order lots were listed in is no input
         key=lambda d: (
             status_rank.get(d.lot.status, len(status_rank)),
             kind_rank.get(d.lot.kind, len(kind_rank)),
-            d.index,
+            d.lot.id,
         )
     )
     allocations: dict[str, dict[str, int]] = {}

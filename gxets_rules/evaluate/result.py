@@ -19,7 +19,7 @@ from datetime import date
 from fractions import Fraction
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from gxets_rules._version import __version__
 from gxets_rules.evaluate.context import Evidence, InputRead
@@ -55,6 +55,7 @@ from gxets_rules.model.result import (
     Worded,
     figure_of,
 )
+from gxets_rules.resources import is_bundled_folder
 from gxets_rules.ruleset.compiled import CompiledCriterion, CompiledRule, RuleSet
 from gxets_rules.ruleset.expr import EvaluationError, get_field
 from gxets_rules.ruleset.params import ParamRead
@@ -388,9 +389,10 @@ class _Builder:
         inputs = dict(ev.loaded.input_hashes)
         if ev.market is not None:
             inputs[f"market:{ev.market.name}"] = ev.market.sha256
+        source: Literal["bundled", "path"] = "bundled" if is_bundled_folder(rs.path) else "path"
         return Result(
             firm=FirmRef(id=sub.firm.id, name=sub.firm.name, group=sub.firm.group),
-            ruleset=RulesetRef(id=rs.id, version=rs.version, sha256=rs.sha256, title=rs.manifest.title),
+            ruleset=RulesetRef(id=rs.id, version=rs.version, sha256=rs.sha256, title=rs.manifest.title, source=source),
             as_of=ev.as_of,
             period=Period(first_fy=ev.ctx.fiscal_years[0], last_fy=ev.ctx.fiscal_years[-1]),
             catalogue=Catalogue(

@@ -15,6 +15,8 @@ from collections.abc import Hashable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Generic, Protocol, TypeVar
 
+from gxets_rules.model.canonical import canonical_registry, canonical_text
+
 T = TypeVar("T")
 
 
@@ -57,15 +59,22 @@ class Overlap(Generic[T]):
 def serial_ranges(holders: Iterable[S]) -> list[SerialRange[S]]:
     """The range of every holder that states one, keyed by (registry, certification number) for :func:`overlaps`.
 
-    A missing registry or certification number keys as empty, so holders that both leave it out are still compared.
+    Keys are canonical (``model/canonical.py``): a registry by its code whatever alias names it, a certification
+    number whatever its width, case, dashes or invisible characters, so a claim cannot slip past by its spelling. A
+    missing registry or certification number keys as empty, so holders that both leave it out are still compared.
     The integrity check of one submission and the batch review build their ranges here, so they never disagree on
     which claims can meet.
     """
     return [
-        SerialRange((h.registry or "", h.certification_number or ""), h.serial_start, h.serial_end, h)
+        SerialRange(claim_key(h.registry, h.certification_number), h.serial_start, h.serial_end, h)
         for h in holders
         if h.serial_start is not None and h.serial_end is not None
     ]
+
+
+def claim_key(registry: str | None, certification_number: str | None) -> tuple[str, str]:
+    """What two serial ranges must share to claim the same credits: the canonical registry and certification."""
+    return canonical_registry(registry or ""), canonical_text(certification_number or "")
 
 
 def overlaps(ranges: Iterable[SerialRange[T]]) -> Iterator[Overlap[T]]:

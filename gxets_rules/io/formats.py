@@ -32,6 +32,10 @@ def validate_format(doc: Document, model: type[M], format_id: str, schema: str) 
     """The document as ``model``; an input error naming every located problem otherwise.
 
     ``schema`` names the format (``submission``, ``ownership``, ``market``): in messages, and for ``gxets schema``.
+
+    Validation is strict: a value must already have its type (``true`` is not a tonne, ``"345000"`` is text, a number
+    is not a date). A YAML file states types itself; the workbook and CSV readers turn their text cells into typed
+    values first, so a person's typing is normalised there, where the cell can be named, and never guessed here.
     """
     data = doc.data
     if not isinstance(data, dict):
@@ -51,7 +55,7 @@ def validate_format(doc: Document, model: type[M], format_id: str, schema: str) 
             ]
         )
     try:
-        return model.model_validate(data)
+        return model.model_validate(data, strict=True)
     except ValidationError as exc:
         hint = f"gxets schema {schema}"
         raise InputError(problems_from_validation(exc, doc.location_of, data, hint, doc.name_of)) from None

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from pathlib import Path
+from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import TypeVar
 
 from gxets_rules.io.vocabulary import VocabularyFor
 from gxets_rules.io.xlsx.guard import XlsxLimits, is_workbook
 from gxets_rules.model.ownership import OWNERSHIP_FORMAT
-from gxets_rules.model.problems import InputError, Problem
+from gxets_rules.model.problems import InputError, Location, Problem
 from gxets_rules.model.submission import SUBMISSION_FORMAT
 from gxets_rules.ruleset.strict_yaml import Document, read_yaml_file
 
@@ -62,3 +62,42 @@ def declared_format(path: Path, limits: XlsxLimits) -> str | None:
         return None
     found = _FORMAT_LINE.search(head)
     return found.group(1) if found else None
+
+
+_UNUSABLE = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def named_file(base_dir: Path, ref: str, where: Location, field: str) -> Path:
+    """A file a submission names (``lots_csv``, ``ownership``), if it is a regular file inside the submission's folder.
+
+    A submission is data from outside: it may not make gxets read ``/etc/passwd``, a device, a pipe or a file beside
+    some other firm's submission, and nothing of a refused file is read, so no part of it can appear in a message. So
+    the name must be relative, must not climb out with ``..``, and must still lie inside the folder once links are
+    followed. ``where`` is the field's place in the submission, where every refusal is reported.
+    """
+
+    def refuse(code: str) -> InputError:
+        return InputError([Problem.of(where, code, field, name=shown)])
+
+    shown = ref if len(ref) <= 80 else ref[:79] + "…"
+    if not ref.strip() or _UNUSABLE.search(ref):
+        raise refuse("named.unusable")
+    if PurePosixPath(ref).is_absolute() or PureWindowsPath(ref).is_absolute() or PureWindowsPath(ref).drive:
+        raise refuse("named.absolute")
+    if ".." in PurePosixPath(ref.replace("\\", "/")).parts:
+        raise refuse("named.climbs_out")
+    candidate = base_dir / ref
+    try:
+        resolved = candidate.resolve()
+        inside = resolved.is_relative_to(base_dir.resolve())
+        exists = resolved.exists()
+        regular = resolved.is_file()
+    except (OSError, RuntimeError):  # a link loop
+        raise refuse("named.link_loop") from None
+    if not inside:
+        raise refuse("named.link_out")
+    if not exists:
+        raise refuse("named.missing")
+    if not regular:
+        raise refuse("named.not_regular")
+    return candidate

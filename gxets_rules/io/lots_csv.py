@@ -8,14 +8,19 @@ A CSV saved by Japanese Excel is CP932 (Shift_JIS) or UTF-8 with a BOM; the read
 and then CP932, strictly, and notes which it used — a file that is neither is reported, never guessed. Values are read
 as a person typed them, like a workbook's cells (``io/normalise.py``), each reading noted; columns that are not lot
 fields (備考) are noted and not read; a row without an id that adds up the others (合計) is skipped with a note.
-Every row is validated by the same :class:`CreditLot` model as YAML lots; problems are reported as
-``file.csv:line:column`` with the column's heading.
+Every row is validated by the same :class:`CreditLot` model as YAML lots, strictly and in chunks as the rows come
+(the raw data of one chunk is held beside the lots, not of the whole file); problems are reported as
+``file.csv:line:column`` with the column's heading. The file must be a regular file of at most MAX_CSV_BYTES; a
+field longer than the CSV reader takes, a NUL byte, text after a closing quote or a row with more cells than the
+header names are located refusals.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -30,22 +35,28 @@ from gxets_rules.model.locate import problems_from_validation
 from gxets_rules.model.problems import InputError, Location, Problem, display_path
 from gxets_rules.model.submission import CreditLot
 from gxets_rules.model.wording import Words
+from gxets_rules.ruleset.files import read_limited
 
 _LOTS = TypeAdapter(list[CreditLot])
 _LOTS_SPEC = next(spec for spec in layout("submission") if spec.key == "lots")
 """The workbook's lots sheet: the CSV has its columns (one source for both)."""
 ALL_COLUMNS = [column.dotted for column in _LOTS_SPEC.columns]
 """The CSV's column names as fields (``quantity_t``, ``project.country``), for a program that writes one."""
+MAX_LOTS = 1_000_000
+"""Most lots a lots CSV may hold (README "Limits")."""
+MAX_CSV_BYTES = 512 * 1024 * 1024
+"""Largest lots CSV read: about two million lots' worth, so the row limit is what a real file meets first."""
+MAX_FIELD = 131_072
+"""Longest cell accepted (the csv module's own limit, stated so that the message can say it)."""
+CHUNK = 5_000
+"""Rows validated at a time."""
 
 
 def decoded(path: Path, shown: str) -> tuple[str, str]:
     """The file's text and the name of the encoding it was read in: UTF-8 (BOM or not), else CP932."""
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError([Problem.of(Location(shown), "csv.missing")]) from None
-    except OSError as exc:
-        raise InputError([Problem.of(Location(shown), "csv.unreadable", why=exc.strerror or str(exc))]) from None
+    if not path.exists() and not path.is_symlink():
+        raise InputError([Problem.of(Location(shown), "csv.missing")])
+    raw = read_limited(path, shown, MAX_CSV_BYTES, "advice.split_lots")
     found = excel_csv_text(raw)
     if found is None:
         raise InputError([Problem.of(Location(shown), "csv.encoding")])
@@ -112,48 +123,101 @@ class _LotsReader:
         return record
 
 
+def _rows(text: str, shown: str) -> Iterator[tuple[int, list[str]]]:
+    """(line, cells) of every row after the header; a malformed row is a located input error."""
+    csv.field_size_limit(MAX_FIELD)
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    line = 1
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            found = str(exc)
+            code = "csv.field_too_long" if "field larger" in found else "csv.nul" if "NUL" in found else "csv.malformed"
+            raise InputError(
+                [Problem.of(Location(shown, reader.line_num or line), code, detail=found, limit=f"{MAX_FIELD:,}")]
+            ) from None
+        if any("\x00" in cell for cell in row):  # text holds no NUL: a binary file, or a corrupt one
+            raise InputError([Problem.of(Location(shown, line), "csv.nul")])
+        yield line, row
+        line = reader.line_num + 1
+
+
 def read_lots_csv(
-    path: Path, vocabulary: Vocabulary, max_rows: int = 1_000_000
+    path: Path, vocabulary: Vocabulary, max_rows: int = MAX_LOTS
 ) -> tuple[list[CreditLot], list[Location], list[Problem]]:
     """Read lots from CSV: the lots, the location of each one's row, and the notes of the reading."""
     shown = display_path(path)
     text, encoding = decoded(path, shown)
     reader = _LotsReader(shown, vocabulary)
     reader.notes.add(Location(shown), ("note.encoding", {"encoding": encoding}), None)
-    rows = csv.reader(io.StringIO(text, newline=""))
-    names = next(rows, None)
-    if not names:
+    rows = _rows(text, shown)
+    _, names = next(rows, (1, []))
+    if not any(name.strip() for name in names):
         raise InputError([Problem.of(Location(shown, 1), "csv.no_header")])
     reader.header([name.strip() for name in names])
-    records: list[dict[str, Any]] = []
+    lots: list[CreditLot] = []
     places: list[Location] = []
-    for line, row in enumerate(rows, start=2):
-        if len(records) >= max_rows:
+    chunk: list[dict[str, Any]] = []
+    for line, row in rows:
+        if len(places) >= max_rows:
             raise InputError([Problem.of(Location(shown, line), "csv.too_many_rows", limit=f"{max_rows:,}")])
         if not any(cell.strip() for cell in row):
             continue
+        if len(row) > len(names) and any(cell.strip() for cell in row[len(names) :]):
+            where = Location(shown, line, len(names) + 1)
+            reader.problems.append(Problem.of(where, "csv.surplus_cells", cells=len(row), columns=len(names)))
+            continue
         record = reader.record(line, row)
         if record is not None:
-            records.append(record)
+            chunk.append(record)
             places.append(Location(shown, line))
+            if len(chunk) == CHUNK:
+                lots.extend(_validated(chunk, places, reader))
+                chunk = []
+    lots.extend(_validated(chunk, places, reader))
     if reader.problems:
         raise InputError(reader.problems)
+    return lots, places, reader.notes.problems()
+
+
+def _validated(chunk: list[dict[str, Any]], places: list[Location], reader: _LotsReader) -> list[CreditLot]:
+    """The chunk's lots (the last ``len(chunk)`` rows of ``places``), validated strictly; its problems, located by row
+    and column, are added to the reader's (and its lots dropped: nothing is evaluated once a row is wrong)."""
+    if not chunk:
+        return []
+    offset = len(places) - len(chunk)
     column_of = {column.path: number for number, column in reader.columns.items()}
     heading_of = {column.path: heading(column) for column in reader.columns.values()}
 
     def locate(data_path: tuple[str | int, ...]) -> Location:
-        if data_path and isinstance(data_path[0], int) and data_path[0] < len(places):
-            place = places[data_path[0]]
+        if data_path and isinstance(data_path[0], int) and offset + data_path[0] < len(places):
+            place = places[offset + data_path[0]]
             field = tuple(str(p) for p in data_path[1:3])
-            return Location(shown, place.line, column_of[field]) if field in column_of else place
-        return Location(shown)
+            return Location(place.file, place.line, column_of[field]) if field in column_of else place
+        return Location(reader.shown)
 
     def name_of(data_path: tuple[str | int, ...]) -> Words | None:
         return heading_of.get(tuple(str(p) for p in data_path[1:3]))
 
     try:
-        lots = _LOTS.validate_python(records)
+        return _LOTS.validate_python(chunk, strict=True)
     except ValidationError as exc:
-        found = problems_from_validation(exc, locate, records, "gxets schema submission", name_of)
-        raise InputError(found) from None
-    return lots, places, reader.notes.problems()
+        found = problems_from_validation(exc, locate, chunk, "gxets schema submission", name_of)
+        reader.problems.extend(
+            Problem(
+                p.location,
+                p.message,
+                _ROW.sub(lambda m: f"[{offset + int(m.group(1))}]", p.path),
+                p.code,
+                p.args,
+                p.field,
+            )
+            for p in found
+        )
+        return []
+
+
+_ROW = re.compile(r"^\[(\d+)\]")

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from gxets_rules.evaluate.ownership.cycles import cycle_problems
 from gxets_rules.evaluate.ownership.graph import OwnershipGraph, share_problems
 from gxets_rules.io.formats import validate_format
 from gxets_rules.io.inputs import read_input
@@ -76,6 +77,10 @@ def load_ownership_document(doc: Document, path: Path) -> LoadedOwnership:
     problems += [
         Problem.of(doc.location_of(("holdings", index)), "ownership.shares_over", **found)
         for index, found in share_problems(ownership)
+    ]
+    problems += [
+        Problem.of(doc.location_of(("holdings", index)), code, **found)
+        for index, code, found in cycle_problems(ownership)
     ]
     if problems:
         raise InputError(problems)

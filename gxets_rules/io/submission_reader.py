@@ -14,11 +14,12 @@ from pathlib import Path
 from typing import Any
 
 from gxets_rules.io.formats import validate_format
-from gxets_rules.io.inputs import read_input
+from gxets_rules.io.inputs import named_file, read_input
 from gxets_rules.io.lots_csv import read_lots_csv
 from gxets_rules.io.vocabulary import VocabularyFor, words_of
 from gxets_rules.io.writers import canonical_json
 from gxets_rules.io.xlsx.guard import DEFAULT_MAX_ROWS
+from gxets_rules.model.canonical import canonical_text
 from gxets_rules.model.loaded import LoadedSubmission
 from gxets_rules.model.locate import dotted
 from gxets_rules.model.problems import InputError, Problem
@@ -31,20 +32,28 @@ def _identity_problems(submission: Submission, doc: Document) -> list[Problem]:
     problems = []
     first_lot: dict[str, int] = {}
     for index, lot in enumerate(submission.lots):
-        if lot.id in first_lot:
-            first = doc.location_of(("lots", first_lot[lot.id]))
+        key = canonical_text(lot.id)
+        if key in first_lot:
+            first = doc.location_of(("lots", first_lot[key]))
             where = doc.location_of(("lots", index, "id"))
             field = doc.name_of(("lots", index, "id"))
-            problems.append(
-                Problem.of(where, "input.duplicate_lot", f"lots[{index}].id", field, id=lot.id, first=first.place_words)
-            )
+            at = _as_written(first.place_words, submission.lots[first_lot[key]].id, lot.id)
+            problems.append(Problem.of(where, "input.duplicate_lot", f"lots[{index}].id", field, id=lot.id, first=at))
         else:
-            first_lot[lot.id] = index
+            first_lot[key] = index
     problems.extend(_duplicate_actuals(submission.actuals, ("actuals",), doc))
     members = submission.group_filing.members if submission.group_filing else []
     for index, member in enumerate(members):
         problems.extend(_duplicate_actuals(member.actuals, ("group_filing", "members", index, "actuals"), doc))
     return problems
+
+
+def _as_written(place: tuple[str, str], written: str, again: str) -> tuple[str, str]:
+    """Where a lot id was first used — with its spelling there when it is met again in another (full width, another
+    case or dash), so the reader sees why two different-looking ids are one."""
+    if written == again:
+        return place
+    return (f"{place[0]}、'{written}'として", f"{place[1]} as '{written}'")
 
 
 def _duplicate_actuals(actuals: list[Actual], at: tuple[str | int, ...], doc: Document) -> list[Problem]:
@@ -124,19 +133,20 @@ def load_submission_document(
     hashes = {f"submission:{path.name}": sha256_file(path)} if path.is_file() else {}
     problems = _identity_problems(submission, doc)
     notes: list[Problem] = []
-    if submission.lots_csv:
-        csv_path = path.parent / submission.lots_csv
+    if submission.lots_csv is not None:
         words = vocabulary_for or words_of()
         try:
+            csv_path = named_file(path.parent, submission.lots_csv, doc.location_of(("lots_csv",)), "lots_csv")
             csv_lots, rows, notes = read_lots_csv(csv_path, words(submission.ruleset))
         except InputError as exc:
             problems.extend(exc.problems)
         else:
-            known = {lot.id: loc for lot, loc in zip(submission.lots, locations, strict=True)}
+            known = {canonical_text(lot.id): loc for lot, loc in zip(submission.lots, locations, strict=True)}
             for index, lot in enumerate(csv_lots):
-                if lot.id in known:
-                    problems.append(Problem.of(rows[index], "input.duplicate_lot", id=lot.id, first=str(known[lot.id])))
-                known.setdefault(lot.id, rows[index])
+                key = canonical_text(lot.id)
+                if key in known:
+                    problems.append(Problem.of(rows[index], "input.duplicate_lot", id=lot.id, first=str(known[key])))
+                known.setdefault(key, rows[index])
             submission = submission.model_copy(update={"lots": [*submission.lots, *csv_lots]})
             locations.extend(rows)
             hashes[f"lots_csv:{submission.lots_csv}"] = sha256_file(csv_path)

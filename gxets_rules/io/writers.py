@@ -57,9 +57,13 @@ def remove_stale_temporaries(folder: Path) -> list[Path]:
 
 def atomic_write_bytes(path: Path, data: bytes, mode: int | None = None) -> None:
     """Write ``data`` to ``path`` via a temporary file and an atomic rename (``mode``: e.g. 0o600 for a private file,
-    set before the rename so the file is never readable by others; default: an ordinary file under the umask)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=path.parent)
+    set before the rename so the file is never readable by others; default: an ordinary file under the umask). An
+    error names ``path``, not the temporary file: that is the file the person asked for."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=path.parent)
+    except OSError as exc:
+        raise OSError(exc.errno, exc.strerror, str(path)) from None
     try:
         with os.fdopen(handle, "wb") as out:
             out.write(data)
@@ -89,15 +93,20 @@ def _key_text(key: Any) -> str:
     raise TypeError(f"keys must be str or int, not {type(key).__name__}")
 
 
-def canonical_json(data: Any, *, indent: int | None = 2) -> str:
-    """Deterministic JSON text for plain data or a pydantic model; ``indent=None``: no whitespace between tokens."""
+def canonical_json_bytes(data: Any, *, indent: int | None = 2) -> bytes:
+    """Deterministic JSON, UTF-8 encoded, for plain data or a pydantic model (what files hold: no text copy made)."""
     if isinstance(data, BaseModel):
         data = data.model_dump(mode="json")
-    return to_json(_key_sorted(data), indent=indent).decode("utf-8") + "\n"
+    return to_json(_key_sorted(data), indent=indent) + b"\n"
+
+
+def canonical_json(data: Any, *, indent: int | None = 2) -> str:
+    """Deterministic JSON text for plain data or a pydantic model; ``indent=None``: no whitespace between tokens."""
+    return canonical_json_bytes(data, indent=indent).decode("utf-8")
 
 
 def write_json(path: Path, data: Any) -> None:
-    atomic_write_bytes(path, canonical_json(data).encode("utf-8"))
+    atomic_write_bytes(path, canonical_json_bytes(data))
 
 
 def result_bytes(result: Result) -> bytes:
@@ -107,7 +116,7 @@ def result_bytes(result: Result) -> bytes:
     indentation (a third of an indented result's bytes); ``jq .`` shows it indented. Encoded once: the file and
     ``gxets check --format json`` are these bytes.
     """
-    return canonical_json(result, indent=None).encode("utf-8")
+    return canonical_json_bytes(result, indent=None)
 
 
 def cell_text(value: str) -> str:

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from typing import Annotated, TypeVar
+from datetime import date
+from decimal import Decimal
+from typing import Annotated, Any, TypeVar
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, JsonValue, StringConstraints
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, JsonValue, StringConstraints
+from pydantic_core import PydanticCustomError
 
 
 @dataclass(frozen=True)
@@ -16,8 +20,62 @@ class Entry:
     kind: str
 
 
-Tonnes = Annotated[int, Field(description="Whole tonnes of CO2 (t-CO2).")]
+MAX_TONNES = 10**12
+"""Largest tonnage an input may state: a million million t-CO2, some twenty years of the world's emissions. Anything
+larger is a typo or an attack, and bounding it keeps every sum within the ledger's 64-bit integers."""
+
+Tonnes = Annotated[int, Field(le=MAX_TONNES, description="Whole tonnes of CO2 (t-CO2).")]
 """Quantities are whole t-CO2 (as money is whole yen); a fraction is an input error, never rounded."""
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
+"""Control, zero-width and bidirectional-override characters: invisible, so two ids that look the same would differ,
+and on a terminal they can rewrite what a reviewer sees."""
+
+
+def _no_control_characters(text: str) -> str:
+    found = _CONTROL.search(text)
+    if found:
+        code = f"U+{ord(found.group()):04X}"
+        message = "contains the invisible or control character {char}; type the id again"
+        raise PydanticCustomError("gxets.control_character", message, {"char": code})
+    return text
+
+
+def exact_number(value: Any) -> Any:
+    """A whole number or an exact decimal as :class:`Decimal`; text, true/false and binary floats are refused.
+
+    Inputs are validated strictly (a quoted "0.35" is text, not a number), but an exact amount may be written as a
+    whole number (``share: 1``), which strict validation of a Decimal would refuse.
+    """
+    if isinstance(value, bool) or not isinstance(value, int | Decimal):
+        shown = str(value).lower() if isinstance(value, bool) else str(value)[:60]
+        raise PydanticCustomError("gxets.number", "expected a number, got '{typed}'", {"typed": shown})
+    return Decimal(value)
+
+
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def iso_day(value: Any) -> Any:
+    """A date written as text exactly ``YYYY-MM-DD`` (a YAML writer quotes dates it holds as text) as a date.
+
+    Nothing else becomes a date: an integer (20261205, or a spreadsheet's serial 46361), a date with a time, or any
+    other text is left for strict validation to refuse with the field's location.
+    """
+    if isinstance(value, str) and _ISO_DAY.fullmatch(value):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            message = "'{typed}' is not a date that exists"
+            raise PydanticCustomError("gxets.calendar_date", message, {"typed": value}) from None
+    return value
+
+
+Day = Annotated[date, BeforeValidator(iso_day)]
+"""A calendar date: a YAML date, or the same written as quoted text; never a number or a date with a time."""
+
+Exact = Annotated[Decimal, BeforeValidator(exact_number)]
+"""An exact amount: a whole number or a decimal written as such (never text, never a float)."""
 
 FiscalYear = Annotated[
     int,
@@ -28,6 +86,7 @@ FiscalYear = Annotated[
 Identifier = Annotated[
     str,
     StringConstraints(min_length=1, max_length=200, strip_whitespace=True),
+    AfterValidator(_no_control_characters),
     Field(description="An identifier chosen by the submitter; unique where the field says so."),
 ]
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Sequence
+from decimal import Decimal
 from typing import Any
 
 from pydantic import ValidationError
@@ -59,6 +60,7 @@ _KEYS = {
     "union_tag_not_found": "no_tag",
 }
 _PATTERNS = {"^[A-Z]{2}$": "country_code"}
+_MAPPINGS = {"model_type", "model_attributes_type", "dict_type"}
 _NAME = re.compile(r"^[A-Za-z0-9_-]+$")
 
 
@@ -116,6 +118,9 @@ def worded(error: Any, schema_hint: str | None) -> tuple[str, dict[str, Any], st
         at = context.pop("at", None)
         return f"model.{kind.removeprefix('gxets.')}", context, at
     key = _KEYS.get(kind, "invalid")
+    value = error.get("input")
+    if kind == "int_type" and isinstance(value, Decimal) and value.is_finite() and value != value.to_integral_value():
+        key = "fraction"  # strict validation says int_type of 1000.5; the person wants to hear of the fraction
     if kind == "string_pattern_mismatch":
         key = _PATTERNS.get(str(context.get("pattern")), "pattern")
     args: dict[str, Any] = {"typed": typed}
@@ -147,13 +152,21 @@ def worded(error: Any, schema_hint: str | None) -> tuple[str, dict[str, Any], st
 def problems_from_validation(
     exc: ValidationError, locate: Locator, data: Any, schema_hint: str | None = None, name_of: Namer | None = None
 ) -> list[Problem]:
-    """One located, catalogued problem per pydantic error, at its path in the data."""
+    """One located, catalogued problem per pydantic error, at its path in the data.
+
+    A value that fits no branch of a union (a share: a number, or a ``{min, max}`` mapping) gets an error per branch;
+    a branch that wants a mapping says nothing useful about a value that is not one, so it is left out when another
+    branch explains the value.
+    """
+    errors = exc.errors(include_url=False)
+    paths = [_data_path(error["loc"], data) for error in errors]
+    explained = {path for error, path in zip(errors, paths, strict=True) if error["type"] not in _MAPPINGS}
     problems = []
-    for error in exc.errors(include_url=False):
-        path = _data_path(error["loc"], data)
+    for error, data_path in zip(errors, paths, strict=True):
+        if error["type"] in _MAPPINGS and data_path in explained and not isinstance(error.get("input"), dict):
+            continue
         code, args, at = worded(error, schema_hint)
-        if at is not None:
-            path = (*path, at)
+        path = data_path if at is None else (*data_path, at)
         field = name_of(path) if name_of is not None else None
         problems.append(Problem.of(locate(path), code, dotted(path, data), field, **args))
     return problems

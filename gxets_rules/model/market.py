@@ -9,21 +9,23 @@ a quote.
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints, model_validator
 from pydantic_core import PydanticCustomError
 
-from gxets_rules.model.base import Identifier, LocalizedText, StrictModel, Text
+from gxets_rules.model.base import MAX_TONNES, Day, Identifier, LocalizedText, StrictModel, Text
 
 MARKET_FORMAT = "gxets.market.v1"
 
 InstrumentKind = Literal["era", "j_credit", "jcm", "voluntary", "allowance"]
 """Instruments a snapshot may price; which of them a rule set lets a firm buy is decided by the rule set."""
 
-Yen = Annotated[int, Field(ge=0, description="Whole yen per t-CO2.")]
-NonNegativeTonnes = Annotated[int, Field(ge=0, description="Whole t-CO2.")]
+MAX_YEN_PER_T = 10**9
+"""Largest price a snapshot may state: a billion yen per t-CO2, some hundred thousand times any price seen. Bounding
+it (and volumes, by MAX_TONNES) keeps every cost a plan computes an exact figure a report and a workbook can show."""
+Yen = Annotated[int, Field(ge=0, le=MAX_YEN_PER_T, description="Whole yen per t-CO2.")]
+NonNegativeTonnes = Annotated[int, Field(ge=0, le=MAX_TONNES, description="Whole t-CO2.")]
 
 
 class MarketSource(StrictModel):
@@ -37,8 +39,8 @@ class MarketSource(StrictModel):
 class ObservedPeriod(StrictModel):
     """The days the prices and volumes were observed over."""
 
-    first: date
-    last: date
+    first: Day
+    last: Day
 
     @model_validator(mode="after")
     def _ordered(self) -> ObservedPeriod:
@@ -109,7 +111,7 @@ class MarketSnapshot(StrictModel):
     """Prices and volumes of a market on a date, labelled as live data or as an example."""
 
     format: Literal["gxets.market.v1"] = Field(description="Always gxets.market.v1.")
-    as_of: date = Field(description="Date of the latest figure in the snapshot.")
+    as_of: Day = Field(description="Date of the latest figure in the snapshot.")
     example: bool = Field(description="true: illustrative figures, not live prices; reports say so.")
     title: LocalizedText
     source: MarketSource

@@ -11,24 +11,23 @@ means it still applies.
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 from pydantic_core import PydanticCustomError
 
-from gxets_rules.model.base import CountryCode, Identifier, StrictModel, Text
+from gxets_rules.model.base import CountryCode, Day, Exact, Identifier, StrictModel, Text
 
 OWNERSHIP_FORMAT = "gxets.ownership.v1"
 
-Share = Annotated[Decimal, Field(ge=0, le=1, description="A fraction of the whole, e.g. 0.30 for 30 %.")]
+Share = Annotated[Exact, Field(ge=0, le=1, description="A fraction of the whole, e.g. 0.30 for 30 %.")]
 
 
 class Dated(StrictModel):
     """Something that applies from one day to another (both inclusive; no ``to``: still applies)."""
 
-    from_: date = Field(alias="from", description="First day it applies.")
-    to: date | None = Field(default=None, description="Last day it applies; omit if it still applies.")
+    from_: Day = Field(alias="from", description="First day it applies.")
+    to: Day | None = Field(default=None, description="Last day it applies; omit if it still applies.")
 
     model_config = StrictModel.model_config | {"populate_by_name": True}
 
@@ -98,8 +97,8 @@ class JcmDifficulty(StrictModel):
 
 class ProjectFacts(StrictModel):
     entity: Identifier = Field(description="The project's entity id; equals the credit lot's project.id.")
-    started_on: date | None = None
-    first_issuance_completed_on: date | None = Field(
+    started_on: Day | None = None
+    first_issuance_completed_on: Day | None = Field(
         default=None,
         description="Date the project's first credit issuance was completed (end of the initial phase, ※2).",
     )

@@ -9,10 +9,14 @@ the CLI prints them and exits with code 2. Anything else that escapes is a bug (
 
 from __future__ import annotations
 
+import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from gxets_rules.model.wording import Args, Words, phrase, wording
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 EXIT_BUG = 1
 EXIT_INPUT = 2
@@ -104,8 +108,20 @@ class InputError(Exception):
 
 
 def display_path(path: Path) -> str:
-    """The path as a person typed it, relative to the working directory where possible."""
+    """The path as a person typed it, relative to the working directory where possible, printable whatever its name.
+
+    A file name is data too: bytes that are not UTF-8 are shown as escapes (``\\xff``) rather than breaking every
+    message and the JSON that carries it, and a line break or other control character in a name is shown escaped, so
+    a file named ``x⏎error: …`` cannot forge a line of the report.
+    """
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
+        shown = str(path.resolve().relative_to(Path.cwd().resolve()))
+    except (ValueError, OSError, RuntimeError):  # outside the working directory, or a link loop (RuntimeError)
+        shown = str(path)
+    return printable_name(shown)
+
+
+def printable_name(name: str) -> str:
+    """A file name as text that can always be printed and encoded: undecodable bytes and controls as escapes."""
+    text = os.fsencode(name).decode("utf-8", "backslashreplace")
+    return _CONTROL.sub(lambda found: f"\\x{ord(found.group()):02x}", text)

@@ -101,6 +101,11 @@ class RulesetRef(StrictModel):
     version: str
     sha256: Sha256 = Field(description="SHA-256 of the rule set's normalised decision content.")
     title: LocalizedText
+    source: Literal["bundled", "path"] = Field(
+        default="bundled",
+        description="bundled: a rule set shipped with gxets; path: a folder chosen with --ruleset PATH, not a bundled "
+        "rule set — only its sha256 says which rules decided (reports and review rows say so).",
+    )
 
 
 class FirmRef(StrictModel):

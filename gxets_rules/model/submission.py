@@ -13,14 +13,12 @@ with the field's line, rather than the format requiring it of every rule set.
 
 from __future__ import annotations
 
-from datetime import date
-from decimal import Decimal
 from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 from pydantic_core import PydanticCustomError
 
-from gxets_rules.model.base import CountryCode, FiscalYear, Identifier, StrictModel, Text, Tonnes
+from gxets_rules.model.base import CountryCode, Day, Exact, FiscalYear, Identifier, StrictModel, Text, Tonnes
 
 SUBMISSION_FORMAT = "gxets.submission.v1"
 
@@ -40,7 +38,11 @@ JCreditOrigin = Literal[
 ]
 
 NonNegativeTonnes = Annotated[Tonnes, Field(ge=0)]
-Amount = Annotated[Decimal, Field(ge=0, description="An exact non-negative amount, e.g. 1000000 or 1.50.")]
+MAX_SERIAL = 2**63 - 1
+"""Largest serial number: registries number credits far below it, and the review ledger keeps serials as SQLite's
+64-bit integers, so a larger one could only be a typo or an attempt to slip a range past the comparison."""
+Serial = Annotated[int, Field(ge=0, le=MAX_SERIAL, description="A credit's serial number in its registry.")]
+Amount = Annotated[Exact, Field(ge=0, description="An exact non-negative amount, e.g. 1000000 or 1.50.")]
 
 
 class Firm(StrictModel):
@@ -235,8 +237,8 @@ class ChangeApplication(StrictModel):
         description="form6 (様式6, base-year additions or deductions), form7 (様式7, structural change) or form8 "
         "(様式8, target change)."
     )
-    applied_on: date | None = Field(default=None, description="Date the application was filed.")
-    approved_on: date | None = Field(
+    applied_on: Day | None = Field(default=None, description="Date the application was filed.")
+    approved_on: Day | None = Field(
         default=None, description="Date the secretariat approved it; blank while it is pending (shown, not used)."
     )
     base_year_direct_t: NonNegativeTonnes | None = Field(
@@ -289,7 +291,7 @@ class Project(StrictModel):
     registration_id: Identifier | None = Field(
         default=None, description="Registration id given by the GX League secretariat to a voluntary project."
     )
-    registration_applied_on: date | None = Field(
+    registration_applied_on: Day | None = Field(
         default=None, description="Date the project's GX-ETS registration was applied for."
     )
 
@@ -302,8 +304,8 @@ class CreditLot(StrictModel):
     quantity_t: Tonnes = Field(description="Whole t-CO2 in the lot.")
     registry: Identifier | None = Field(default=None, description="Registry holding the lot, e.g. j_credit_registry.")
     certification_number: Text | None = Field(default=None, description="Certification (認証番号) or issuance id.")
-    serial_start: Annotated[int, Field(ge=0)] | None = None
-    serial_end: Annotated[int, Field(ge=0)] | None = None
+    serial_start: Serial | None = None
+    serial_end: Serial | None = None
     vintage: FiscalYear | None = Field(default=None, description="Year of the reduction or removal.")
     project: Project | None = Field(default=None, description="Required for every kind except era.")
     origin_firm_id: Identifier | None = Field(
@@ -322,7 +324,7 @@ class CreditLot(StrictModel):
         "scheme code and check a stated one against them.",
     )
     status: LotStatus
-    status_date: date | None = Field(
+    status_date: Day | None = Field(
         default=None, description="Date of cancellation, retirement or sale; required unless held."
     )
     status_note: Text | None = Field(default=None, description="Purpose of an other-purpose cancellation, etc.")
@@ -371,7 +373,7 @@ class Submission(HasActuals):
 
     format: Literal["gxets.submission.v1"] = Field(description="Always gxets.submission.v1.")
     ruleset: Identifier | None = Field(default=None, description="Rule set to check against (id of a bundled one).")
-    as_of: date | None = Field(default=None, description="Evaluation date; `gxets check --as-of` overrides it.")
+    as_of: Day | None = Field(default=None, description="Evaluation date; `gxets check --as-of` overrides it.")
     fiscal_year: FiscalYear | None = Field(
         default=None, description="The compliance fiscal year, for a rule set that evaluates one fiscal year."
     )

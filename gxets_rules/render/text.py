@@ -53,6 +53,7 @@ def render_text(result: Result, lang: str = "ja") -> str:
     lines = [
         f"{firm.name} ({firm.id}){group} · {ruleset.id} {ruleset.version} ({ruleset.sha256[:12]}) · "
         f"{years} · {t('as_of')} {result.as_of}",
+        *([f"⚠ {view.ruleset_from_path}"] if view.ruleset_from_path else []),
         "",
     ]
     status = view.status

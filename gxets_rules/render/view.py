@@ -236,6 +236,14 @@ class ReportView:
         group = self.result.firm.group
         return f"{self.t('group')} {group}" if group else None
 
+    @property
+    def ruleset_from_path(self) -> str | None:
+        """For a rule set chosen from a folder (``--ruleset PATH``), the warning every report shows beside its name."""
+        ruleset = self.result.ruleset
+        if ruleset.source != "path":
+            return None
+        return f"{self.t('ruleset.from_path')} (SHA-256 {ruleset.sha256[:12]})"
+
     # the verdict --------------------------------------------------------------------------------------------------
     @property
     def status(self) -> Cited | None:
@@ -352,7 +360,11 @@ class ReportView:
         ruleset = result.ruleset
         return [
             RunRow(t("report.engine"), f"gxets-rules {result.run.engine}"),
-            RunRow(t("ruleset"), f"{ruleset.id} {ruleset.version} — {t.localized(ruleset.title)}"),
+            RunRow(
+                t("ruleset"),
+                f"{ruleset.id} {ruleset.version} — {t.localized(ruleset.title)}"
+                + (f" · {self.ruleset_from_path}" if self.ruleset_from_path else ""),
+            ),
             RunRow(t("report.ruleset_sha256"), ruleset.sha256, digest=True),
             RunRow(t("as_of"), result.as_of.isoformat()),
             *(

@@ -119,6 +119,8 @@ def _summary(wb: Workbook, view: ReportView) -> None:
     sheet.append([t("report.firm"), f"{firm.name} ({firm.id})"])
     sheet.append([t("group"), firm.group])
     sheet.append([t("ruleset"), f"{ruleset.id} {ruleset.version} — {t.localized(ruleset.title)}"])
+    if view.ruleset_from_path:
+        sheet.append([None, view.ruleset_from_path])
     sheet.append([t("as_of"), result.as_of.isoformat()])
     status = view.status
     if status is not None:

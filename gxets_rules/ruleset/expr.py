@@ -431,6 +431,8 @@ def _years(first: Any, last: Any) -> tuple[int, ...]:
     """years(first, last): the fiscal years first … last (empty if last < first)."""
     if not all(isinstance(v, int) and not isinstance(v, bool) for v in (first, last)):
         raise EvaluationError(f"years() needs whole fiscal years, got {first!r} and {last!r}")
+    if last - first >= MAX_YEARS:
+        raise EvaluationError(f"years({first}, {last}) spans more than {MAX_YEARS} fiscal years")
     return tuple(range(first, last + 1))
 
 
@@ -493,13 +495,39 @@ BUILTINS: dict[str, Function] = {
 # --------------------------------------------------------------------------- compiler
 
 
+MAX_YEARS = 200
+"""Most fiscal years ``years()`` spans: an unbounded range computed from bad data must fail, not run for hours."""
+MAX_SOURCE = 4_000
+"""Longest expression accepted: the longest in the bundled rule sets is a few hundred characters."""
+MAX_DEPTH = 60
+"""Deepest expression tree accepted. Parsing, compiling and evaluating recurse over the tree, so a rule set from a
+path with ``not not not …`` a thousand times would otherwise crash the loader instead of getting a finding."""
+
+
 def _parse(source: str) -> tuple[str, ast.expr]:
     """The expression's tree; the text is wrapped in parentheses so a formula may span lines as YAML folds it."""
+    if len(source) > MAX_SOURCE:
+        raise ExprError(f"the expression is {len(source):,} characters long, more than {MAX_SOURCE:,}; split it up")
     wrapped = f"({source.strip()}\n)"
     try:
-        return wrapped, ast.parse(wrapped, mode="eval").body
+        tree = ast.parse(wrapped, mode="eval").body
     except SyntaxError as exc:
         raise ExprError(f"syntax error: {exc.msg}", max(1, (exc.offset or 2) - 1)) from None
+    except (RecursionError, MemoryError):
+        raise ExprError(f"the expression is nested too deeply (more than {MAX_DEPTH} levels)") from None
+    _require_shallow(tree)
+    return wrapped, tree
+
+
+def _require_shallow(tree: ast.AST) -> None:
+    """Refuse a tree deeper than MAX_DEPTH, measured without recursion (so the measuring cannot overflow either)."""
+    stack = [(tree, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            column = max(1, getattr(node, "col_offset", 0))
+            raise ExprError(f"the expression is nested too deeply (more than {MAX_DEPTH} levels)", column)
+        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
 
 
 class _Compiler:

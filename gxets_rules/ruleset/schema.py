@@ -25,7 +25,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, StringConstraints, model_validator
 
-from gxets_rules.model.base import CountryCode, LocalizedText, StrictModel
+from gxets_rules.model.base import CountryCode, FiscalYear, LocalizedText, StrictModel
 from gxets_rules.model.market import InstrumentKind
 from gxets_rules.model.submission import LotKind, LotStatus
 
@@ -64,13 +64,19 @@ class Period(StrictModel):
     (an annual compliance cycle); the fiscal year must lie in the period.
     """
 
-    first_fy: int
-    last_fy: int
+    first_fy: FiscalYear
+    last_fy: FiscalYear
     evaluates: Literal["whole_period", "one_fiscal_year"] = Field(
         default="whole_period",
         description="whole_period: one position over all fiscal years of the period; one_fiscal_year: the "
         "submission's fiscal_year, which must lie in the period.",
     )
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Period:
+        if self.last_fy < self.first_fy:
+            raise ValueError(f"the period is reversed: last_fy {self.last_fy} is before first_fy {self.first_fy}")
+        return self
 
 
 class CreatedKind(StrictModel):
@@ -122,11 +128,20 @@ class Manifest(StrictModel):
 
 
 class ParameterValue(StrictModel):
-    from_fy: int
-    to_fy: int
+    """One dated value: it holds from fiscal year ``from_fy`` to ``to_fy``, both within the years a scheme can have
+    (an unbounded window such as FY-99999999–FY99999999 is a typo, and every year in it would be checked)."""
+
+    from_fy: FiscalYear
+    to_fy: FiscalYear
     value: Any
     source: Citation | None = None
     note: str | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> ParameterValue:
+        if self.to_fy < self.from_fy:
+            raise ValueError(f"the window is reversed: to_fy {self.to_fy} is before from_fy {self.from_fy}")
+        return self
 
 
 class Parameter(StrictModel):

@@ -13,6 +13,7 @@ schema errors found later can still be reported as ``file:line:column``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Hashable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -22,10 +23,16 @@ from typing import Any
 import yaml
 
 from gxets_rules.model.problems import InputError, Location, Problem, display_path
-from gxets_rules.ruleset.files import require_size_within
+from gxets_rules.ruleset.files import read_limited
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 """Largest YAML input accepted; a submission with more lots belongs in a lots CSV."""
+MAX_DEPTH = 64
+"""Deepest nesting of mappings and lists accepted. The formats nest a few levels; a file nested a thousand levels
+deep is an attack on the reader (and on every later walk over the data), so it is refused with its line."""
+_DECIMAL_INT = re.compile(r"[-+]?(?:0|[1-9][0-9_]*)")
+"""How a whole number is written: decimal digits (``_`` groups them). YAML 1.1 also reads ``0x7530`` as hex, ``0755``
+as octal and ``8:20`` as 500 (base 60): a reviewer would read those differently, so they are refused."""
 
 _STANDARD_TAGS = {
     "tag:yaml.org,2002:str",
@@ -38,6 +45,7 @@ _STANDARD_TAGS = {
     "tag:yaml.org,2002:seq",
 }
 _FLOAT_TAG = "tag:yaml.org,2002:float"
+_INT_TAG = "tag:yaml.org,2002:int"
 _STR_TAG = "tag:yaml.org,2002:str"
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 _MAP_TAG = "tag:yaml.org,2002:map"
@@ -87,6 +95,7 @@ class _Reader:
     """
 
     def __init__(self, text: str, file: str, locate: bool = False) -> None:
+        self.text = text
         self.loader: Any = yaml.CSafeLoader(text)  # its stubs call every event optional; a parse always has one
         self.file = file
         self.problems: list[Problem] = []
@@ -109,6 +118,9 @@ class _Reader:
             mark = exc.problem_mark or exc.context_mark
             loc = Location(self.file, mark.line + 1, mark.column + 1) if mark else Location(self.file)
             raise InputError([Problem.of(loc, "yaml.malformed", detail=exc.problem or exc)]) from None
+        except yaml.reader.ReaderError as exc:  # a character YAML does not allow, found before any token
+            where = self.position(exc.position)
+            raise InputError([Problem.of(where, "yaml.bad_character", char=f"U+{exc.character:04X}")]) from None
         except yaml.YAMLError as exc:
             raise InputError([Problem.of(Location(self.file), "yaml.malformed", detail=exc)]) from None
         finally:
@@ -116,6 +128,12 @@ class _Reader:
         if self.problems:
             raise InputError(self.problems)
         return data, self.locations or {}
+
+    def position(self, index: int) -> Location:
+        """The line and column of the ``index``-th character of the text."""
+        before = self.text[:index]
+        line = before.count("\n")
+        return Location(self.file, line + 1, index - (before.rfind("\n") + 1) + 1)
 
     def location(self, event: yaml.Event) -> Location:
         mark = event.start_mark
@@ -131,6 +149,10 @@ class _Reader:
             self.locations[path] = self.location(event)
         if isinstance(event, yaml.ScalarEvent):
             return self.scalar(event)
+        if len(path) >= MAX_DEPTH and isinstance(event, yaml.CollectionStartEvent):
+            self.problem(event, "yaml.too_deep", limit=MAX_DEPTH)
+            self.skip(event)
+            return None
         if isinstance(event, yaml.MappingStartEvent):
             return self.mapping(event, path)
         if isinstance(event, yaml.SequenceStartEvent):
@@ -200,10 +222,13 @@ class _Reader:
             return value
         if tag == _FLOAT_TAG:
             return self._decimal(event)
+        if tag == _INT_TAG and not _DECIMAL_INT.fullmatch(value):
+            self.problem(event, "yaml.not_decimal", typed=_cut(value))
+            return None
         try:
             return self.loader.yaml_constructors[tag](self.loader, yaml.ScalarNode(tag, value))
         except (yaml.YAMLError, ValueError, KeyError) as exc:
-            self.problem(event, "yaml.unreadable_value", typed=value, detail=exc)
+            self.problem(event, "yaml.unreadable_value", typed=_cut(value), detail=_cut(str(exc), 120))
             return None
 
     def _decimal(self, event: yaml.ScalarEvent) -> Decimal | None:
@@ -212,9 +237,14 @@ class _Reader:
         except InvalidOperation:
             value = None
         if value is None or not value.is_finite():
-            self.problem(event, "yaml.not_finite", typed=event.value)
+            self.problem(event, "yaml.not_finite", typed=_cut(event.value))
             return None
         return value
+
+
+def _cut(text: str, limit: int = 60) -> str:
+    """A value quoted in a message, cut short: a message must stay readable whatever was typed."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def read_yaml_text(text: str, file: str) -> Document:
@@ -226,11 +256,11 @@ def read_yaml_text(text: str, file: str) -> Document:
 def read_yaml_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
     """Read a YAML file with a size limit, strict rules and locations."""
     shown = display_path(path)
-    require_size_within(path, shown, max_bytes, "advice.lots_csv")
+    data = read_limited(path, shown, max_bytes, "advice.lots_csv")
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise InputError([Problem.of(Location(shown), "yaml.not_utf8", byte=exc.start)]) from None
-    except OSError as exc:
-        raise InputError([Problem.of(Location(shown), "input.unreadable", why=exc.strerror)]) from None
+        line = data[: exc.start].count(b"\n") + 1
+        where = Location(shown, line, exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1)
+        raise InputError([Problem.of(where, "yaml.not_utf8", byte=exc.start)]) from None
     return read_yaml_text(text, shown)

@@ -2,9 +2,13 @@
 as it completes, then find what only the whole batch shows and write the summary.
 
 Submissions are evaluated in batch order whatever the number of workers, and the summary is built from them in that
-order, so the same batch gives the same bytes with one worker or many. Workers only evaluate and write their firm's
-result; the ledger is written by this process alone, one transaction per submission, so a crash at any moment leaves
-it consistent and the next run records what is missing.
+order, so the same batch gives the same bytes with one worker or many; the batch order is the files' path order, so
+it is also the same whatever order the paths were given in. One firm can never stop the batch: whatever goes wrong
+with it — bad input, or an exception nobody foresaw (then reported as that firm's internal error) — becomes that
+firm's reported problem, and every other firm is still evaluated, recorded and summarised.
+
+Workers only evaluate and write their firm's result; the ledger is written by this process alone, one transaction per
+submission, so a crash at any moment leaves it consistent and the next run records what is missing.
 """
 
 from __future__ import annotations
@@ -12,6 +16,8 @@ from __future__ import annotations
 import multiprocessing
 import shutil
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,7 +32,7 @@ from gxets_rules.io.writers import remove_stale_temporaries
 from gxets_rules.io.xlsx.guard import XlsxLimits
 from gxets_rules.model.market import MARKET_FORMAT
 from gxets_rules.model.ownership import OWNERSHIP_FORMAT
-from gxets_rules.model.problems import InputError, Location, Problem
+from gxets_rules.model.problems import InputError, Location, Problem, printable_name
 from gxets_rules.model.review import ReviewSummary
 
 SUBMISSION_PATTERNS = ("*.yaml", "*.yml", "*.xlsx")
@@ -66,11 +72,16 @@ def collect(paths: Sequence[Path], limits: XlsxLimits) -> tuple[list[Path], list
         raise InputError(problems)
     seen: set[Path] = set()
     unique = []
-    for file in files:
+    for file in sorted(files, key=_path_order):
         if file.resolve() not in seen:
             seen.add(file.resolve())
             unique.append(file)
     return unique, passed_over
+
+
+def _path_order(path: Path) -> tuple[str, ...]:
+    """Batch order: by path, folder by folder, so that the order the paths were typed in changes nothing."""
+    return path.parts
 
 
 _WORKER: tuple[ReviewOptions, SharedInputs] | None = None
@@ -79,7 +90,30 @@ _WORKER: tuple[ReviewOptions, SharedInputs] | None = None
 
 def _review_in_worker(task: tuple[int, Path]) -> FirmOutcome:
     assert _WORKER is not None
-    return review_submission(*task, *_WORKER)
+    return review_isolated(*task, *_WORKER)
+
+
+def review_isolated(index: int, path: Path, options: ReviewOptions, shared: SharedInputs) -> FirmOutcome:
+    """:func:`review_submission`, with any exception it raises turned into the firm's reported internal error.
+
+    Input errors are already outcomes; anything else that escapes is a bug met on this firm's data (a value nobody
+    foresaw), which must not cost the other firms their review. Its result folder, if half-written, is removed.
+    """
+    shown = printable_name(str(path))
+    if shown != str(path):  # a name that is not UTF-8 (or holds a control character) could not even be reported
+        problem = f"{shown}: the file's name is not UTF-8 text or holds a control character (shown escaped); rename it"
+        return FirmOutcome(index, shown, None, problems=(problem,))
+    try:
+        return review_submission(index, path, options, shared)
+    except Exception as exc:  # isolation is the point: one firm's failure is that firm's problem
+        return _failed(index, path, options.out, exc)
+
+
+def _failed(index: int, path: Path, out: Path, exc: BaseException) -> FirmOutcome:
+    """The outcome of a firm whose review raised ``exc``: its problem, and no half-written result left behind."""
+    _remove_results(index, out)
+    reason = f"{type(exc).__name__}: {str(exc)[:300]}"
+    return FirmOutcome(index, str(path), None, problems=(f"{path}: internal error (a bug in gxets-rules): {reason}",))
 
 
 def evaluate_all(
@@ -88,15 +122,55 @@ def evaluate_all(
     """Each submission's outcome, in batch order; with ``jobs`` > 1 evaluated by that many forked processes."""
     tasks = list(enumerate(files))
     if jobs <= 1 or len(tasks) < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        yield from (review_submission(index, path, options, shared) for index, path in tasks)
+        yield from (review_isolated(index, path, options, shared) for index, path in tasks)
         return
     global _WORKER  # noqa: PLW0603 - read by the forked workers, which inherit it
     _WORKER = (options, shared)
     try:
-        with multiprocessing.get_context("fork").Pool(min(jobs, len(tasks))) as pool:
-            yield from pool.imap(_review_in_worker, tasks, chunksize=1)
+        yield from _in_pools(tasks, min(jobs, len(tasks)), options.out)
     finally:
         _WORKER = None
+
+
+def _in_pools(tasks: list[tuple[int, Path]], workers: int, out: Path) -> Iterator[FirmOutcome]:
+    """The tasks' outcomes in order, from a pool of forked workers — surviving a worker that dies.
+
+    A worker process that dies (killed for its memory, a crash inside a library) breaks the pool without saying which
+    task killed it, and a plain pool waits for that task's result for ever. Here the first task left without a result
+    is run again alone, in a process of its own: if it dies again, that is its outcome; then the rest go to a new
+    pool. Each break isolates at least one task, so the batch always ends.
+    """
+    while tasks:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            futures = [pool.submit(_review_in_worker, task) for task in tasks]
+            broken = None
+            for position, future in enumerate(futures):
+                try:
+                    yield future.result()
+                except BrokenProcessPool:
+                    broken = position
+                    break
+        if broken is None:
+            return
+        with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as alone:
+            try:
+                yield alone.submit(_review_in_worker, tasks[broken]).result()
+            except BrokenProcessPool:
+                yield _died(*tasks[broken], out)
+        tasks = tasks[broken + 1 :]
+
+
+def _remove_results(index: int, out: Path) -> None:
+    """Remove whatever a firm's failed review wrote (its folder is numbered by its place in the batch)."""
+    for folder in (out / "firms").glob(f"{index + 1:04d}-*"):
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _died(index: int, path: Path, out: Path) -> FirmOutcome:
+    """The outcome of a firm whose evaluating process ended abruptly (out of memory, or killed)."""
+    _remove_results(index, out)
+    problem = f"{path}: the process evaluating it ended abruptly (out of memory, or killed); it was not evaluated"
+    return FirmOutcome(index, str(path), None, problems=(problem,))
 
 
 @dataclass(frozen=True)
@@ -158,7 +232,10 @@ def run_batch(batch: Batch, progress: Callable[[FirmOutcome], None]) -> ReviewSu
         for evaluated in evaluate_all(batch.files, batch.options, batch.shared, batch.jobs):
             outcome = _one_per_firm(evaluated, firms, batch.options.out)
             if outcome.record is not None:
-                ledger.record(outcome.record, outcome.claims, current.id)
+                try:
+                    ledger.record(outcome.record, outcome.claims, current.id)
+                except Exception as exc:  # rolled back: reported, not recorded
+                    outcome = _failed(outcome.index, Path(outcome.file), batch.options.out, exc)
             outcomes.append(outcome)
             progress(outcome)
         earlier = ledger.earlier_claims([o.record for o in outcomes if o.record is not None])

@@ -24,7 +24,7 @@ from gxets_rules.evaluate.result import build_result
 from gxets_rules.io.writers import atomic_write_bytes, canonical_json, result_bytes
 from gxets_rules.io.xlsx.guard import DEFAULT_MAX_ROWS
 from gxets_rules.model.problems import InputError, Problem
-from gxets_rules.model.result import LabelFigure, LotResult, Result, TextFigure, WholeFigure
+from gxets_rules.model.result import LabelFigure, LotResult, Result, RulesetRef, TextFigure, WholeFigure
 from gxets_rules.model.review import CapUse, CreditTotal, FirmRow
 from gxets_rules.model.submission import CreditLot
 from gxets_rules.render.reports import write_reports
@@ -166,7 +166,7 @@ def firm_row(result: Result, ruleset: RuleSet, file: str, result_path: str, warn
         firm_name=result.firm.name,
         file=file,
         result=result_path,
-        ruleset=f"{result.ruleset.id} {result.ruleset.version}",
+        ruleset=ruleset_label(result.ruleset),
         as_of=result.as_of.isoformat(),
         status=value,
         status_label=labels.get(value) if labels and value else None,
@@ -181,6 +181,14 @@ def firm_row(result: Result, ruleset: RuleSet, file: str, result_path: str, warn
         issues=len(result.issues),
         intake_warnings=list(warnings),
     )
+
+
+def ruleset_label(ruleset: RulesetRef) -> str:
+    """A row's rule set: id and version; one chosen from a folder says so, with its hash (it is no bundled one)."""
+    label = f"{ruleset.id} {ruleset.version}"
+    if ruleset.source == "path":
+        label += f" (--ruleset PATH, SHA-256 {ruleset.sha256[:12]})"
+    return label
 
 
 def credit_totals(

@@ -20,6 +20,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from gxets_rules.app.review.claims import Claim
+from gxets_rules.evaluate.serials import claim_key
 from gxets_rules.io.cancellations_csv import CancellationRecord, Cancellations
 from gxets_rules.model.desk import RegistryCheck, RegistryFinding
 
@@ -129,7 +130,7 @@ def reconcile(claims: Iterable[Claim], names: dict[str, str], cancellations: Can
     """Every claimed cancellation of ``claims`` checked against the records; ``names`` maps a firm id to its name."""
     grouped: dict[tuple[str, str], list[CancellationRecord]] = {}
     for record in cancellations.records:
-        grouped.setdefault((record.registry, record.certification_number), []).append(record)
+        grouped.setdefault(claim_key(record.registry, record.certification_number), []).append(record)
     indexes = {key: _Index.of(records) for key, records in grouped.items()}
     findings: list[RegistryFinding] = []
     checked = 0
@@ -138,7 +139,7 @@ def reconcile(claims: Iterable[Claim], names: dict[str, str], cancellations: Can
             continue
         checked += 1
         holders = {_plain(claim.firm_id), *({_plain(names[claim.firm_id])} if claim.firm_id in names else set())}
-        index = indexes.get((claim.registry or "", claim.certification_number or ""))
+        index = indexes.get(claim_key(claim.registry, claim.certification_number))  # canonical, as double claims
         findings += _check_lot(claim, holders, index)
     return RegistryCheck(
         file=cancellations.file,

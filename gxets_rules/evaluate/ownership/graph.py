@@ -553,7 +553,12 @@ def _look_through(
             for h, share in counted.get(v, {}).items():
                 if h in index:
                     matrix[index[v]][index[h]] -= share[pick]
-        effective.update(zip(members, _solve(matrix, [inflow[v] for v in members]), strict=True))
+        solved = _solve(matrix, [inflow[v] for v in members]) if _converges(matrix) else None
+        if solved is None:  # a ring closed at these shares (ranged ones at their upper end): bounded, not solved
+            effective.update(dict.fromkeys(members, unexplored))
+            bounded = True
+            continue
+        effective.update((v, min(Fraction(1), max(Fraction(0), x))) for v, x in zip(members, solved, strict=True))
     total = Fraction(0)
     for holder, share in counted.get(project, {}).items():
         if qualifies(holder):
@@ -614,21 +619,35 @@ def _components_holders_first(holds: dict[str, list[str]]) -> list[list[str]]:
     return found
 
 
-def _solve(matrix: list[list[Fraction]], rhs: list[Fraction]) -> list[Fraction]:
+def _converges(matrix: list[list[Fraction]]) -> bool:
+    """Whether a ring's shares pass less than everything round it, so the look-through sum over its paths is finite.
+
+    ``matrix`` is I − A for one strongly connected ring. Its shares converge when every member's holders inside the
+    ring hold at most all of it and at least one holds less (a ring fed from outside): then A's spectral radius is
+    below 1. Ranged shares taken at their upper end can break that (holders summing to more than 100 %); the loader
+    refuses rings closed at their certain shares.
+    """
+    inside = [sum((int(i == j) - value for j, value in enumerate(row)), Fraction(0)) for i, row in enumerate(matrix)]
+    return all(total <= 1 for total in inside) and any(total < 1 for total in inside)
+
+
+def _solve(matrix: list[list[Fraction]], rhs: list[Fraction]) -> list[Fraction] | None:
     """Exact solution of ``matrix · x = rhs`` by fraction-free (Bareiss) elimination on integers.
 
     The system is scaled to integers by the common denominator of its entries, eliminated without division
     remainders, and only the n results become fractions — much cheaper than Gauss–Jordan in fractions. I − Aᵀ is
     non-singular when each entity's holders own at most 100 % of it, so a pivot always exists.
     """
-    n = len(rhs)
+    n = len(rhs)  # returns None for a singular system (no pivot), which callers bound instead of solving
     scale = math.lcm(*(value.denominator for row in matrix for value in row), *(value.denominator for value in rhs))
     rows = [
         [int(value * scale) for value in row] + [int(value * scale)] for row, value in zip(matrix, rhs, strict=True)
     ]
     previous = 1
     for k in range(n):
-        pivot = next(r for r in range(k, n) if rows[r][k] != 0)
+        pivot = next((r for r in range(k, n) if rows[r][k] != 0), None)
+        if pivot is None:
+            return None
         rows[k], rows[pivot] = rows[pivot], rows[k]
         for i in range(k + 1, n):
             rows[i] = [(rows[k][k] * rows[i][j] - rows[i][k] * rows[k][j]) // previous for j in range(n + 1)]

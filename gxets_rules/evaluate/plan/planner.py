@@ -94,7 +94,7 @@ def least_cost_mix(offers: Sequence[Offer], demands: Sequence[Demand]) -> dict[s
     total = sum(d.quantity_t for d in demands)
     if total == 0 or not offers:
         return {}
-    order = sorted(range(len(offers)), key=lambda i: (offers[i].price, i))
+    order = sorted(range(len(offers)), key=lambda i: (offers[i].price, offers[i].key))  # a tie: by key, not file order
     rank = {index: position for position, index in enumerate(order)}
     # Edge weights order the solutions lexicographically: price first, then earlier products, then earlier products
     # to earlier needs. Two flows differ by unit cycles, each crossing at most `pairs` product→need arcs either way,

@@ -5,8 +5,10 @@ A secretariat reads hundreds of workbooks from outside, so nothing is decompress
 - the suffix must be ``.xlsx`` (a macro workbook such as ``.xlsm`` is refused by name, and an ``.xlsx`` that carries a
   VBA project inside is refused by content);
 - the file must be at most ``max_bytes``, and the zip directory — read before anything is decompressed — must declare
-  at most ``max_unzipped_bytes`` in at most ``MAX_PARTS`` parts, none encrypted. Python's zip reader never returns
-  more bytes than a part declares, so the declared sizes bound the work: a zip bomb is refused before decompression;
+  at most ``max_unzipped_bytes`` in at most ``MAX_PARTS`` parts, none encrypted, each stored or deflated (the only
+  methods of the format), and a shared-strings part of at most ``max_bytes`` (its strings are all held at once).
+  Python's zip reader never returns more bytes than a part declares, so the declared sizes bound the work: a zip bomb
+  is refused before decompression;
 - every XML part is parsed by openpyxl through defusedxml (openpyxl uses it when it is installed; here it is a
   dependency, and reading refuses to start if openpyxl has it switched off), so a DTD or an entity expansion attack
   is an error, not a billion laughs.
@@ -43,6 +45,8 @@ UNZIP_FACTOR = 5
 """The uncompressed parts of a workbook may add up to this many times ``max_bytes``."""
 MAX_PARTS = 2_000
 MACRO_PARTS = ("vbaproject.bin", "vbaprojectsignature.bin")
+XLSX_METHODS = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
+"""The compression methods of the Office Open XML package format; any other is refused before decompressing."""
 # Exceptions openpyxl and the zip and XML layers raise on a malformed or hostile file (anything else is a bug).
 UNREADABLE = (
     zipfile.BadZipFile,
@@ -55,6 +59,7 @@ UNREADABLE = (
     IndexError,
     EOFError,
     OSError,
+    NotImplementedError,
 )
 
 
@@ -139,6 +144,22 @@ def inspect_archive(path: Path, shown: str, limits: XlsxLimits) -> list[Problem]
                 raise _refuse(shown, "the workbook is encrypted or password-protected; save it without a password")
             if any(PurePosixPath(name).name.lower() in MACRO_PARTS for name in names):
                 raise _refuse(shown, "the workbook contains macros (a VBA project); save it as .xlsx without macros")
+            for info in infos:
+                if (
+                    PurePosixPath(info.filename).name.lower() == "sharedstrings.xml"
+                    and info.file_size > limits.max_bytes
+                ):
+                    raise _refuse(
+                        shown,
+                        f"the workbook's shared-strings part unpacks to {info.file_size:,} bytes, more than "
+                        f"--max-bytes ({limits.max_bytes:,}); refused before reading it (its strings are held at once)",
+                    )
+                if info.compress_type not in XLSX_METHODS:
+                    raise _refuse(
+                        shown,
+                        f"the workbook's part {info.filename[:80]!r} is compressed with method {info.compress_type}, "
+                        "which an .xlsx workbook does not use (only stored and deflate); save it again from Excel",
+                    )
             links = _external_links(archive, names)
     except zipfile.BadZipFile:
         raise _refuse(shown, "not an .xlsx workbook (it is not a zip archive)") from None
@@ -169,7 +190,7 @@ def _package(path: Path) -> Package:
         sheets = [
             SheetPart(sheet.name, rel.target, sheet.state or "visible")
             for sheet, rel in reader.parser.find_sheets()
-            if rel.target in reader.valid_files and "chartsheet" not in rel.Type
+            if "chartsheet" not in rel.Type
         ]
     except BaseException:
         reader.archive.close()
@@ -194,6 +215,19 @@ def open_workbook(path: Path, limits: XlsxLimits) -> tuple[Package, list[Problem
         package = _package(path)
     except UNREADABLE as exc:
         raise _refuse(shown, f"cannot read the workbook: {unreadable(exc)}") from None
+    held = set(package.archive.namelist())
+    missing = [sheet for sheet in package.sheets if sheet.part not in held]
+    if missing:  # a sheet the workbook lists but does not hold: refused, never read as a sheet without rows
+        package.close()
+        raise InputError(
+            [
+                Problem(
+                    Location(shown, cell=sheet.title),
+                    f"the workbook lists this sheet but does not hold its part ({sheet.part[:80]}); save it again",
+                )
+                for sheet in missing
+            ]
+        )
     for sheet in package.sheets:
         if sheet.state != "visible":
             state = "very hidden" if sheet.state == "veryHidden" else "hidden"
