@@ -47,9 +47,9 @@ def _typed(row: dict[str, str]) -> dict[str, Any]:
 def generate_check(folder: Path, lots: int = 10_000, form: str = "csv", entities: int = 2_000, seed: int = 11) -> Path:
     """Write the submission (and its lots CSV and ownership graph) into ``folder``; return the submission's path."""
     generate_batch(folder / "batch", 1, lots, entities, seed, across=0, within=0, excess=0, link_ownership=True)
-    source = next((folder / "batch" / "submissions").glob("*.yaml"))
+    source = next((folder / "batch" / "submissions").glob("firm-*.yaml"))
     submission = yaml.safe_load(source.read_text(encoding="utf-8"))
-    shutil.move(folder / "batch" / "ownership.yaml", folder / "ownership.yaml")
+    shutil.move(source.with_name("ownership.yaml"), folder / "ownership.yaml")
     submission["ownership"] = "ownership.yaml"
     csv_path = source.with_name(submission["lots_csv"])
     if form == "csv":

@@ -237,7 +237,7 @@ def test_a_failure_while_writing_the_outputs_leaves_the_folder_as_it_was(
     def broken(*_: object) -> list[Path]:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("gxets_rules.app.cli.write_reports", broken)
+    monkeypatch.setattr("gxets_rules.render.reports.write_reports", broken)  # the CLI imports it when it writes
     result = run_cli("check", ACME, "--as-of", "2026-12-08", "--out", out, "--report", "html", "--lang", "en")
     assert result.exit_code == 2 and "cannot write the output here: No space left on device" in result.stderr
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before, "the old set stays whole"
@@ -268,13 +268,13 @@ def test_control_characters_from_a_submission_are_shown_escaped(tmp_path: Path) 
 
 
 def test_a_library_warning_is_one_line_without_a_local_path(monkeypatch: pytest.MonkeyPatch) -> None:
-    real = __import__("gxets_rules.app.cli", fromlist=["render_text"]).render_text
+    real = __import__("gxets_rules.render.text", fromlist=["render_text"]).render_text
 
     def warns(*args: object, **kwargs: object) -> str:
         warnings.warn("Data Validation extension is not supported and will be removed", UserWarning, stacklevel=1)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr("gxets_rules.app.cli.render_text", warns)
+    monkeypatch.setattr("gxets_rules.render.text.render_text", warns)  # the CLI imports it when it prints
     with warnings.catch_warnings():
         warnings.simplefilter("always")
         result = run_cli("check", ACME, "--lang", "en")
