@@ -78,8 +78,9 @@ def test_html_summary_box_accounts_for_every_tonne(html_ja: str) -> None:
         "確認待ち（要確認のロット） 0 t-CO2 不適格 55,000 t-CO2",
         "超過削減枠等提出期間（末日） 2026-12-31",
         "保有ロットを目標達成のために無効化できる最後の日 2026-12-25",
-        "判定の根拠: GX-ETS 第1フェーズ（2023〜2025年度）（ルールセット gxets-phase1 1.2.0）。公開されている二次資料から"
-        "作成したルールで、一次資料（gxets-phase1-rules-2023, eligible-credit-guideline-2024）との条項ごとの照合は未了です。",
+        "判定の根拠: GX-ETS 第1フェーズ（2023〜2025年度）（ルールセット gxets-phase1 1.2.0）。"
+        "公開されている二次資料から作成したルールで、一次資料（gxets-phase1-rules-2023, "
+        "eligible-credit-guideline-2024）との条項ごとの照合は未了です。",
     ):
         assert line in text, line
     assert html_ja.index('id="verdict"') < html_ja.index('id="reconciliation"') < html_ja.index('id="lots"')
@@ -87,7 +88,7 @@ def test_html_summary_box_accounts_for_every_tonne(html_ja: str) -> None:
 
 
 def test_the_provenance_comes_from_the_rule_set_s_sources(acme: Result) -> None:
-    """Only documents marked ``confirmed: false`` are named pending; a rule set that marks none says what it rests on."""
+    """Only documents marked ``confirmed: false`` are named pending; a rule set marking none says what it rests on."""
     sources = [s.model_copy(update={"confirmed": None}) for s in acme.catalogue.sources]
     unmarked = acme.model_copy(update={"catalogue": acme.catalogue.model_copy(update={"sources": sources})})
     text, _ = page_text(render_html(unmarked, "en"))
@@ -223,7 +224,8 @@ def test_a_firm_in_no_group_is_headed_without_one() -> None:
     """Kanto Cement (the Phase-2 example) gives no group: its header must not read 'Group None'."""
     result = check_result(PHASE2_EXAMPLE)
     assert result.firm.group is None
-    firm = '<p id="firm"><strong translate="no">Kanto Cement K.K.（関東セメント株式会社）</strong> (<code>kanto-cement</code>)</p>'
+    name = "Kanto Cement K.K.（関東セメント株式会社）"
+    firm = f'<p id="firm"><strong translate="no">{name}</strong> (<code>kanto-cement</code>)</p>'
     assert firm in render_html(result, "en")
     assert render_text(result, "en").startswith(
         "Kanto Cement K.K.（関東セメント株式会社） (kanto-cement) · gxets-phase2 "

@@ -17,8 +17,8 @@ from gxets_rules.app.review.claims import claims_of, era_balances
 from gxets_rules.app.review.firm import folder_name
 from gxets_rules.io.result_reader import read_result
 from gxets_rules.model.review import EraBalance, ReviewSummary, Totals
-from gxets_rules.render.html import render_html
 from gxets_rules.model.submission import CreditLot
+from gxets_rules.render.html import render_html
 from gxets_rules.render.review_text import MAX_LINES, render_review_text
 from gxets_rules.render.xlsx import render_xlsx
 from gxets_rules.ruleset.schema import ClaimVocabulary
@@ -258,9 +258,9 @@ def test_a_workbook_submission_is_reviewed_with_its_intake_warnings(tmp_path: Pa
     assert [c.value for c in sheet[2]] == [str(path), "acme-steel", row["intake_warnings"][0]]
 
 
-def test_per_firm_reports_on_request_are_the_check_s_result_as_the_secretariat_s_review(tmp_path: Path) -> None:
-    """The same result as `gxets check`, byte for byte; its reports titled as the secretariat's review result (審査結果),
-    where the firm's own check writes a pre-check report (事前確認レポート) — otherwise the same pages."""
+def test_per_firm_reports_are_the_check_s_result_as_the_secretariat_s_review(tmp_path: Path) -> None:
+    """The same result as `gxets check`, byte for byte; its reports titled as the secretariat's review result
+    (審査結果), where the firm's own check writes a pre-check report (事前確認レポート) — otherwise the same pages."""
     code, _ = review(tmp_path, ACME, "--report", "html,xlsx", "--lang", "en")
     assert code == 0
     checked = run_cli("check", ACME, "--report", "html,xlsx", "--lang", "en", "--out", tmp_path / "check")

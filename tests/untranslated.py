@@ -2,11 +2,11 @@
 
 A token is left alone when it is a code or a number — it has a digit, an underscore, a dot, a slash or an at sign
 (``t-CO2``, ``INT-P1-04``, ``lot.status``, a URL), or it is in capitals (``GX-ETS``, ``JCM``, ``NDC``) — or when it is
-the data's own: a word of a string the result holds as data (a firm's name, a lot or entity id, an input value, a
-formula, a document's title), which excludes every text the result holds in two languages (titles, messages, labels)
-and every citation (``source``): those a Japanese report must show in Japanese. In the page, text inside ``<code>``,
-``<style>`` and ``<script>`` is code. Anything else made of letters — ``for``, ``look-through``, ``Scope`` — is an
-untranslated English word.
+the data's own: part of a string the result holds as data, found whole in the text (a firm's name, a lot or entity id,
+an input value, a formula, a document's title), which excludes every text the result holds in two languages (titles,
+messages, labels) and every citation (``source``): those a Japanese report must show in Japanese. In the page, text
+inside ``<code>``, ``<style>`` and ``<script>`` is code. Anything else made of letters — ``for``, ``look-through``,
+``Scope`` — is an untranslated English word.
 """
 
 from __future__ import annotations
@@ -24,6 +24,8 @@ from gxets_rules.model.result import Result
 TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_\-./:@%+#?=&~'’]*")
 WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*[A-Za-z]")
 CODE_SPAN = re.compile(r"`[^`]*`")
+ENGINE = "gxets-rules"
+"""The engine's name, as the run record gives it beside its version."""
 CITATION_KEYS = frozenset({"source"})
 """Keys whose strings are citations (document id and clause): shown to the reader, so worded in Japanese."""
 
@@ -49,7 +51,8 @@ def _strings(value: Any, key: str = "") -> Iterator[str]:
         if set(value) <= {"ja", "en"} and value:
             return  # a localized text: the report must show its Japanese
         for k, v in value.items():
-            yield str(k)
+            if any(mark in k for mark in ":./"):  # a key that is data: an input named by role and file
+                yield k
             if not (k in CITATION_KEYS and isinstance(v, str)):
                 yield from _strings(v, k)
     elif isinstance(value, list):
@@ -59,10 +62,12 @@ def _strings(value: Any, key: str = "") -> Iterator[str]:
         yield value
 
 
-def known_words(result: Result) -> set[str]:
-    """The words of the result's own data (names, ids, input values, formulas, document titles)."""
-    data = result.model_dump(mode="json")
-    return {word for text in _strings(data) for word in words_of(text)}
+def known_phrases(result: Result) -> re.Pattern[str]:
+    """The result's own data (names, ids, input values, formulas, document titles) as one pattern: where a text holds
+    one of these strings whole, it is the data's, and the rest of the text is scanned."""
+    data = {text for text in _strings(result.model_dump(mode="json")) if len(text) > 1}
+    phrases = sorted(data | {ENGINE}, key=len, reverse=True)
+    return re.compile("(?<![A-Za-z0-9])(?:" + "|".join(map(re.escape, phrases)) + ")(?![A-Za-z0-9])")
 
 
 class _PageText(HTMLParser):
@@ -88,15 +93,15 @@ class _PageText(HTMLParser):
             self.texts.append(" ".join(data.split()))
 
 
-def _english(texts: Iterable[str], known: set[str]) -> list[tuple[str, str]]:
-    return [(word, text[:160]) for text in texts for word in words_of(text) if word not in known]
+def _english(texts: Iterable[str], known: re.Pattern[str]) -> list[tuple[str, str]]:
+    return [(word, text[:160]) for text in texts for word in words_of(known.sub(" ", text))]
 
 
 def english_in_html(html: str, result: Result) -> list[tuple[str, str]]:
     """(word, the text it is in) for each untranslated English word of a page."""
     parser = _PageText()
     parser.feed(html)
-    return _english(parser.texts, known_words(result))
+    return _english(parser.texts, known_phrases(result))
 
 
 def english_in_xlsx(data: bytes, result: Result) -> list[tuple[str, str]]:
@@ -106,4 +111,4 @@ def english_in_xlsx(data: bytes, result: Result) -> list[tuple[str, str]]:
     for sheet in workbook.worksheets:
         for row in sheet.iter_rows(values_only=True):
             texts.extend(f"{sheet.title}: {v}" for v in row if isinstance(v, str))
-    return _english(texts, known_words(result))
+    return _english(texts, known_phrases(result))
