@@ -31,8 +31,8 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.synthetic_batch import generate_batch  # noqa: E402
 from gxets_rules.app.pipeline import CheckRequest, SharedInputs, load_extras, load_inputs  # noqa: E402
-from gxets_rules.evaluate.eligibility import EligibilityEvaluator  # noqa: E402
 from gxets_rules.evaluate.engine import evaluate  # noqa: E402
+from gxets_rules.evaluate.fastpath import decide_lots  # noqa: E402
 from gxets_rules.evaluate.ownership.graph import OwnershipGraph, Thresholds  # noqa: E402
 from gxets_rules.evaluate.result import build_result  # noqa: E402
 from gxets_rules.evaluate.stdlib.ownership import OWNERSHIP_KEY  # noqa: E402
@@ -300,14 +300,13 @@ def eligibility(files: list[Path], shared: SharedInputs, ownership: Path) -> flo
             firms.append(evaluate(ruleset, loaded, AS_OF, extras).ctx)  # also warms the graph's shared answers
         except Exception:
             continue
-    decide = EligibilityEvaluator(ruleset).decide
     hand = HandWritten(ruleset, firms[0].extras.get(OWNERSHIP_KEY))
     lots = sum(len(ctx.submission.lots) for ctx in firms)
     started = time.perf_counter()
     engine = []
     for ctx in firms:
         env = ctx.base_env()
-        engine.extend(decide(env, index, lot).verdict for index, lot in enumerate(ctx.submission.lots))
+        engine.extend(decision.verdict for decision in decide_lots(ruleset, env, ctx.submission.lots))
     engine_s = time.perf_counter() - started
     started = time.perf_counter()
     plain = [hand.verdict(lot) for ctx in firms for lot in ctx.submission.lots]

@@ -16,49 +16,19 @@ import traceback
 from collections.abc import Callable, Iterable
 from functools import wraps
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from gxets_rules._version import __version__
-from gxets_rules.app.cases import collect_cases, run_case
-from gxets_rules.app.convert import convert_file
-from gxets_rules.app.pipeline import (
-    DEFAULT_RULESET,
-    CheckRequest,
-    SharedInputs,
-    ruleset_for,
-    run_evaluation,
-    today_in_japan,
-)
-from gxets_rules.app.review.batch import Batch, collect, run_batch
-from gxets_rules.app.review.diff import firm_diff
-from gxets_rules.app.review.export import CSV_TABLES, csv_text
-from gxets_rules.app.review.firm import ReviewOptions
-from gxets_rules.app.review.ledger import open_ledger, submission_query
-from gxets_rules.app.review.letter import build_letter
+from gxets_rules.app.lazy import Later, LaterChoice, LaterHelp
 from gxets_rules.app.web.commands import serve, users_group
-from gxets_rules.evaluate.result import build_result
-from gxets_rules.evaluate.rulesets import load_ruleset
-from gxets_rules.io.cancellations_csv import read_cancellations
-from gxets_rules.io.result_reader import DEFAULT_MAX_RESULT_BYTES, load_result
-from gxets_rules.io.writers import atomic_write_bytes, canonical_json, result_bytes
-from gxets_rules.io.xlsx.guard import DEFAULT_MAX_ROWS, XLSX_SUFFIX, XlsxLimits
-from gxets_rules.io.xlsx.template import template_bytes
-from gxets_rules.model.desk import DECISIONS
-from gxets_rules.model.problems import EXIT_BUG, EXIT_INPUT, InputError, Location, Problem
-from gxets_rules.model.result import Result
-from gxets_rules.model.review import ReviewSummary
-from gxets_rules.model.schemas import FORMATS, json_schema
-from gxets_rules.render.desk_text import ledger_line, render_decision, render_diff_text
-from gxets_rules.render.letter import write_letter
-from gxets_rules.render.problems import problem_lines, problems_document, warning_lines
-from gxets_rules.render.reports import REPORTS, parse_kinds, write_reports, write_summary
-from gxets_rules.render.review_text import render_review_text
-from gxets_rules.render.text import render_lot, render_text
-from gxets_rules.resources import bundled_rulesets, resolve_ruleset
-from gxets_rules.ruleset.compiled import RuleSet
-from gxets_rules.ruleset.strict_yaml import DEFAULT_MAX_BYTES
+
+if TYPE_CHECKING:
+    from gxets_rules.model.problems import Problem
+    from gxets_rules.model.result import Result
+    from gxets_rules.model.review import ReviewSummary
+    from gxets_rules.ruleset.compiled import RuleSet
 
 EXIT_FINDINGS = 3
 EXIT_REVIEW_INVALID = 4
@@ -74,6 +44,8 @@ DEFAULT_LANG = os.environ.get("GXETS_LANG", "ja")
 def report_warnings(warnings: Iterable[Problem], lang: str = DEFAULT_LANG) -> None:
     """What a reviewer should know about an input that did not stop the run (formulas, hidden sheets, links), and
     how typed values were read (notes), in the reader's language."""
+    from gxets_rules.render.problems import warning_lines
+
     for line in warning_lines(warnings, lang):
         click.echo(line, err=True)
 
@@ -89,6 +61,9 @@ def report_problems(problems: list[Problem], title: str) -> None:
 
 def report_input_problems(problems: list[Problem], lang: str, fmt: str | None) -> None:
     """Every problem of a refused input, in the reader's language: lines on stderr, or JSON on stdout."""
+    from gxets_rules.io.writers import canonical_json
+    from gxets_rules.render.problems import problem_lines, problems_document
+
     if fmt == "json":
         click.echo(canonical_json(problems_document(problems, lang)), nl=False)
         return
@@ -112,6 +87,8 @@ def guarded(func: Callable[..., Any]) -> Callable[..., Any]:
 
     @wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from gxets_rules.model.problems import EXIT_BUG, EXIT_INPUT, InputError
+
         ctx = click.get_current_context()
         try:
             return func(*args, **kwargs)
@@ -137,13 +114,25 @@ def report_kinds(ctx: click.Context, param: click.Parameter, value: str | None) 
     """``--report html,xlsx`` → the list of reports; an unknown kind is a usage error."""
     if value is None:
         return []
+    from gxets_rules.render.reports import parse_kinds
+
     try:
         return parse_kinds(value)
     except ValueError as exc:
         raise click.BadParameter(str(exc), ctx, param) from None
 
 
-REPORT_HELP = f"Reports to write into --out, comma-separated: {', '.join(REPORTS)}."
+def report_help() -> str:
+    from gxets_rules.render.reports import REPORTS
+
+    return f"Reports to write into --out, comma-separated: {', '.join(REPORTS)}."
+
+
+# Values the options name, from the modules they belong to: imported when a command runs or shows its help (lazy.py)
+DEFAULT_MAX_ROWS = Later("gxets_rules.io.xlsx.guard", "DEFAULT_MAX_ROWS")
+DEFAULT_MAX_BYTES = Later("gxets_rules.ruleset.strict_yaml", "DEFAULT_MAX_BYTES")
+DEFAULT_MAX_RESULT_BYTES = Later("gxets_rules.io.result_reader", "DEFAULT_MAX_RESULT_BYTES")
+DEFAULT_RULESET = Later("gxets_rules.app.pipeline", "DEFAULT_RULESET")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 110})
@@ -207,6 +196,9 @@ def checked(
     lang: str = DEFAULT_LANG,
 ) -> Result:
     """The result of the check the options ask for, after printing the warnings and notes its inputs gave."""
+    from gxets_rules.app.pipeline import CheckRequest, run_evaluation, today_in_japan
+    from gxets_rules.evaluate.result import build_result
+
     when = as_of.date() if as_of else None
     request = CheckRequest(submission, ruleset_ref, when, max_bytes, ownership, market, max_rows)
     evaluation = run_evaluation(request, today=today_in_japan())
@@ -218,7 +210,7 @@ def checked(
 @evaluation_options
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--out", type=click.Path(path_type=Path, file_okay=False), help="Folder to write result.json into.")
-@click.option("--report", "reports", callback=report_kinds, metavar="html,xlsx", help=REPORT_HELP)
+@click.option("--report", "reports", cls=LaterHelp, help_later=report_help, callback=report_kinds, metavar="html,xlsx")
 @click.option("--lang", type=LANG_CHOICE, default=DEFAULT_LANG, show_default=True, help="Language of text and reports.")
 @guarded
 def check(fmt: str, out: Path | None, reports: list[str], lang: str, **request: Any) -> None:
@@ -228,12 +220,17 @@ def check(fmt: str, out: Path | None, reports: list[str], lang: str, **request: 
     with --report (OUT/report.html, OUT/report.xlsx); prints a summary (text) or the result itself (json). With
     --market, the result also holds a purchase plan: what to buy where, at what cost, and the last order session.
     """
+    from gxets_rules.io.writers import atomic_write_bytes, result_bytes
+    from gxets_rules.render.text import render_text
+
     if reports and out is None:
         raise click.UsageError("--report needs --out: the folder to write the reports into")
     result = checked(**request, lang=lang)
     encoded = result_bytes(result) if out is not None or fmt == "json" else b""  # encoded once, if anyone reads it
     written = []
     if out is not None:
+        from gxets_rules.render.reports import write_reports  # the report writers only if reports may be written
+
         atomic_write_bytes(out / "result.json", encoded)
         written = [out / "result.json", *write_reports(result, reports, lang, out)]
     if fmt == "json":
@@ -246,7 +243,15 @@ def check(fmt: str, out: Path | None, reports: list[str], lang: str, **request: 
 
 @main.command()
 @click.argument("result_file", metavar="RESULT.json", type=click.Path(path_type=Path, dir_okay=False))
-@click.option("--report", "reports", callback=report_kinds, default="html,xlsx", show_default=True, help=REPORT_HELP)
+@click.option(
+    "--report",
+    "reports",
+    cls=LaterHelp,
+    help_later=report_help,
+    callback=report_kinds,
+    default="html,xlsx",
+    show_default=True,
+)
 @click.option("--lang", type=LANG_CHOICE, default=DEFAULT_LANG, show_default=True, help="Language of the reports.")
 @click.option("--out", type=click.Path(path_type=Path, file_okay=False), required=True, help="Folder for the reports.")
 @click.option(
@@ -260,6 +265,10 @@ def render(result_file: Path, reports: list[str], lang: str, out: Path, max_byte
     one that fails is refused with the place of the problem (exit code 2), nothing written. A gxets.result.v1 file
     (from earlier gxets-rules) is refused too: run `gxets check` on the submission again.
     """
+    from gxets_rules.io.result_reader import load_result
+    from gxets_rules.render.reports import write_reports
+    from gxets_rules.render.text import render_text
+
     result = load_result(result_file, max_bytes)
     click.echo(render_text(result, lang), nl=False)
     for path in write_reports(result, reports, lang, out):
@@ -274,6 +283,8 @@ def render(result_file: Path, reports: list[str], lang: str, out: Path, max_byte
 def explain(lot_id: str, lang: str, **request: Any) -> None:
     """Explain one lot: every criterion with its outcome, citation, the inputs and parameters it read, and the
     ownership paths behind it."""
+    from gxets_rules.render.text import render_lot
+
     result = checked(**request, lang=lang)
     known = [lot.id for lot in result.lots]
     if lot_id not in known:
@@ -366,6 +377,15 @@ def review(
     one. With --registry-cancellations, every claimed cancellation is checked against the registry's records.
     Exit code: 0 clean, 4 an invalid submission, 5 a double claim or a cancellation the records contradict, 6 both.
     """
+    from gxets_rules.app.pipeline import SharedInputs, today_in_japan
+    from gxets_rules.app.review.batch import Batch, collect, run_batch
+    from gxets_rules.app.review.firm import ReviewOptions
+    from gxets_rules.io.cancellations_csv import read_cancellations
+    from gxets_rules.io.xlsx.guard import XlsxLimits
+    from gxets_rules.model.problems import InputError, Location, Problem
+    from gxets_rules.render.reports import write_summary
+    from gxets_rules.render.review_text import render_review_text
+
     if not ledger.is_file() and not new_ledger:
         raise InputError([Problem(Location(str(ledger)), "no ledger here; --new-ledger starts one")])
     files, passed_over = collect(list(paths), XlsxLimits(max_bytes, max_rows))
@@ -418,6 +438,9 @@ def ledger_group() -> None:
 def ledger_list(ledger: Path, round_name: str | None, firm_id: str | None, lang: str) -> None:
     """One line per recorded submission: #number, time (Japan), round, firm, status, latest decision, content hash,
     claimed ranges, file."""
+    from gxets_rules.app.review.ledger import open_ledger
+    from gxets_rules.render.desk_text import ledger_line
+
     with open_ledger(ledger) as book:
         if round_name is not None:
             book.round(round_name)
@@ -435,6 +458,10 @@ def ledger_show(ref: str | None, round_name: str | None, ledger: Path) -> None:
     """Recorded submissions with their claimed ranges and decisions, as JSON: '#N' the submission numbered N (as
     `ledger list` shows it), FIRM every submission of that firm, sha256:PREFIX the one whose content hash starts so;
     --round narrows to a round (alone: the whole round)."""
+    from gxets_rules.app.review.ledger import open_ledger, submission_query
+    from gxets_rules.io.writers import canonical_json
+    from gxets_rules.model.problems import InputError, Location, Problem
+
     if ref is None and round_name is None:
         raise click.UsageError("name a submission ('#N', a firm id or sha256:PREFIX) or a --round")
     with open_ledger(ledger) as book:
@@ -452,7 +479,7 @@ def ledger_show(ref: str | None, round_name: str | None, ledger: Path) -> None:
 @click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default="json", show_default=True)
 @click.option(
     "--table",
-    type=click.Choice(list(CSV_TABLES)),
+    type=LaterChoice(lambda: list(Later("gxets_rules.app.review.export", "CSV_TABLES").value())),
     default="submissions",
     show_default=True,
     help="The table a CSV export holds.",
@@ -464,6 +491,10 @@ def ledger_show(ref: str | None, round_name: str | None, ledger: Path) -> None:
 def ledger_export(ledger: Path, fmt: str, table: str, target: Path | None) -> None:
     """The whole ledger as JSON (gxets.ledger.v2, `gxets schema ledger`), or one table as CSV (UTF-8 with BOM, as
     Excel opens it)."""
+    from gxets_rules.app.review.export import csv_text
+    from gxets_rules.app.review.ledger import open_ledger
+    from gxets_rules.io.writers import atomic_write_bytes, canonical_json
+
     with open_ledger(ledger) as book:
         data = book.export()
     text = canonical_json(data) if fmt == "json" else csv_text(data, table)
@@ -479,6 +510,8 @@ def ledger_export(ledger: Path, fmt: str, table: str, target: Path | None) -> No
 def ledger_verify(ledger: Path) -> None:
     """Recompute the audit trail's hash chain over every ledger row. Exit 0 intact (prints the head hash: keep it to
     check against later), 7 altered (names the first altered, deleted or added row)."""
+    from gxets_rules.app.review.ledger import open_ledger
+
     with open_ledger(ledger) as book:
         found = book.verify()
     if not found.ok:
@@ -498,6 +531,11 @@ def ledger_verify(ledger: Path) -> None:
 def ledger_diff(firm_id: str, from_round: str, to_round: str, fmt: str, lang: str, ledger: Path) -> None:
     """What changed for a firm between two rounds: lots added, removed and changed, verdicts changed, position
     figures changed (gxets.diff.v1 as JSON)."""
+    from gxets_rules.app.review.diff import firm_diff
+    from gxets_rules.app.review.ledger import open_ledger
+    from gxets_rules.io.writers import canonical_json
+    from gxets_rules.render.desk_text import render_diff_text
+
     with open_ledger(ledger) as book:
         found = firm_diff(book, firm_id, from_round, to_round)
     click.echo(canonical_json(found) if fmt == "json" else render_diff_text(found, lang), nl=False)
@@ -506,7 +544,12 @@ def ledger_diff(firm_id: str, from_round: str, to_round: str, fmt: str, lang: st
 @main.command()
 @click.argument("firm_id", metavar="FIRM")
 @click.option("--round", "round_name", metavar="NAME", required=True, help="The round of the submission decided on.")
-@click.option("--decision", type=click.Choice(DECISIONS), required=True, help="accepted, returned or query.")
+@click.option(
+    "--decision",
+    type=LaterChoice(Later("gxets_rules.model.desk", "DECISIONS").value),
+    required=True,
+    help="accepted, returned or query.",
+)
 @click.option("--by", "reviewer", metavar="REVIEWER", required=True, help="Who decides.")
 @click.option("--note", metavar="TEXT", required=True, help="What the firm is told (the letter quotes it).")
 @click.option("--lot", "lot_id", metavar="ID", help="The lot the decision is about (default: the whole submission).")
@@ -527,6 +570,9 @@ def decide(
 ) -> None:
     """Record a reviewer's decision on a firm's submission of a round, in the ledger (chained like every row). The
     decision names the exact result it was made on (its SHA-256)."""
+    from gxets_rules.app.review.ledger import open_ledger
+    from gxets_rules.render.desk_text import render_decision
+
     with open_ledger(ledger) as book:
         made = book.decide(firm_id, round_name, decision, reviewer, note, lot_id, deadline.date() if deadline else None)
     click.echo(render_decision(made, lang))
@@ -544,6 +590,10 @@ def letter(firm_id: str, round_name: str, deadline: Any, lang: str, out: Path, l
     """Write the feedback letter for a firm's decision of a round (差戻し / 確認依頼 / 受理): what must be corrected,
     lot by lot, with the clause behind each point and the deadline — as OUT/letter-FIRM-ROUND-LANG.docx (the
     document a secretariat sends) and .html (to read and print)."""
+    from gxets_rules.app.review.ledger import open_ledger
+    from gxets_rules.app.review.letter import build_letter
+    from gxets_rules.render.letter import write_letter
+
     with open_ledger(ledger) as book:
         made = build_letter(book, firm_id, round_name, deadline.date() if deadline else None)
     for path in write_letter(made, lang, out):
@@ -558,6 +608,11 @@ def letter(firm_id: str, round_name: str, deadline: Any, lang: str, out: Path, l
 def template(lang: str, ruleset_ref: str, out: Path) -> None:
     """Write the Excel submission template: a sheet per part, drop-downs from the rule set's code lists, and the
     ownership sheets. `gxets check` reads it filled in, with headers in Japanese or English."""
+    from gxets_rules.app.pipeline import ruleset_for
+    from gxets_rules.io.writers import atomic_write_bytes
+    from gxets_rules.io.xlsx.guard import XLSX_SUFFIX
+    from gxets_rules.io.xlsx.template import template_bytes
+
     if out.suffix.lower() != XLSX_SUFFIX:
         raise click.BadParameter("the template is an .xlsx workbook", param_hint="--out")
     atomic_write_bytes(out, template_bytes(ruleset_for(ruleset_ref), lang))
@@ -580,6 +635,9 @@ def convert(
     source: Path, target: Path, lang: str, ruleset_ref: str | None, ownership_part: bool, max_bytes: int, max_rows: int
 ) -> None:
     """Convert a submission or an ownership graph between YAML and xlsx (either way; OUT's suffix decides)."""
+    from gxets_rules.app.convert import convert_file
+    from gxets_rules.io.xlsx.guard import XlsxLimits
+
     limits = XlsxLimits(max_bytes, max_rows)
     part = "ownership" if ownership_part else None
     report_warnings(convert_file(source, target, lang, limits, ruleset_ref, part), lang)
@@ -587,9 +645,11 @@ def convert(
 
 
 @main.command()
-@click.argument("what", type=click.Choice(sorted(FORMATS)))
+@click.argument("what", type=LaterChoice(lambda: sorted(Later("gxets_rules.model.schemas", "FORMATS").value())))
 def schema(what: str) -> None:
     """Print the JSON Schema of an input or output format."""
+    from gxets_rules.model.schemas import json_schema
+
     click.echo(json.dumps(json_schema(what), ensure_ascii=False, indent=2, sort_keys=True))
 
 
@@ -600,6 +660,8 @@ def rules() -> None:
 
 def _folders(ruleset: str | None) -> list[Path]:
     """The folder of the named rule set, or of every bundled one when none is named."""
+    from gxets_rules.resources import bundled_rulesets, resolve_ruleset
+
     try:
         return [resolve_ruleset(ref) for ref in ([ruleset] if ruleset else bundled_rulesets())]
     except FileNotFoundError as exc:
@@ -611,6 +673,9 @@ def _folders(ruleset: str | None) -> list[Path]:
 @guarded
 def rules_lint(ruleset: str | None) -> None:
     """Lint a rule set (default: every bundled one): citations, parameters and their windows, interpretations."""
+    from gxets_rules.evaluate.rulesets import load_ruleset
+    from gxets_rules.model.problems import InputError
+
     found = False
     for folder in _folders(ruleset):
         try:
@@ -643,6 +708,9 @@ def _lint_summary(compiled: RuleSet) -> str:
 @guarded
 def rules_test(ruleset: str | None, pattern: str | None) -> None:
     """Run the YAML test cases kept beside a rule set (default: every bundled one) (tests/*.yaml)."""
+    from gxets_rules.app.cases import collect_cases, run_case
+    from gxets_rules.app.pipeline import ruleset_for
+
     failures = total = 0
     for folder in _folders(ruleset):
         compiled = ruleset_for(str(folder))

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from gxets_rules.evaluate.eligibility import run_condition
+from gxets_rules.evaluate.fastpath import lot_checker
 from gxets_rules.model.problems import Location, Problem
 from gxets_rules.ruleset.compiled import CompiledCheck, RuleSet
 from gxets_rules.ruleset.values import UNKNOWN
@@ -56,8 +57,16 @@ def run_checks(
             where = locate(tuple(check.spec.at.split(".")) if check.spec.at else ())
             record(check, run_condition(check.test, env, f"check {check.spec.id}", None), None, where)
     lot_checks = [c for c in ruleset.checks if c.spec.scope == "lot"]
+    checker = None if env["_ctx"].recorders else lot_checker(ruleset, env)  # the generated checks (fastpath.py)
     for lot, location in zip(lots, lot_locations, strict=True):
         env["lot"] = lot
+        if checker is not None:
+            for found in checker(env, lot):
+                if found is None:  # a lot the generated code leaves to the walk
+                    break
+                record(*found, lot.id, location)
+            else:
+                continue
         for check in lot_checks:
             if check.spec.kinds is None or lot.kind in check.spec.kinds:
                 record(check, run_condition(check.test, env, f"check {check.spec.id}", lot.id), lot.id, location)

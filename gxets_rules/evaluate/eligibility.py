@@ -34,8 +34,12 @@ def run_condition(compiled: Compiled, env: Mapping[str, Any], what: str, lot_id:
     try:
         return truth(compiled(env))
     except EvaluationError as exc:
-        subject = "the submission" if lot_id is None else f"lot {lot_id}"
-        raise RuleError(f"{what} on {subject}: {exc}") from exc
+        raise rule_error(what, None if lot_id is None else f"lot {lot_id}", exc) from exc
+
+
+def rule_error(what: str, subject: str | None, exc: EvaluationError) -> RuleError:
+    """A rule that went wrong on a lot (``subject``) or on the submission (None), named by ``what``."""
+    return RuleError(f"{what} on {subject or 'the submission'}: {exc}")
 
 
 def outcome_of(value: Any) -> str:
@@ -45,8 +49,11 @@ def outcome_of(value: Any) -> str:
     return PASS if value else FAIL
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class LotDecision:
+    """A lot's outcome for every criterion of its kind, in the rule set's order, and its verdict (slots and no frozen
+    ``__setattr__``: a hundred thousand of them may be made per check; nothing changes one once made)."""
+
     index: int
     lot: CreditLot
     outcomes: tuple[tuple[CompiledCriterion, str], ...]
@@ -86,4 +93,4 @@ def bind_lets(rule: CompiledRule, env: dict[str, Any], lot: CreditLot) -> None:
         try:
             env[name] = compiled(env)
         except EvaluationError as exc:
-            raise RuleError(f"rule {rule.spec.id} let {name} on lot {lot.id}: {exc}") from exc
+            raise rule_error(f"rule {rule.spec.id} let {name}", f"lot {lot.id}", exc) from exc

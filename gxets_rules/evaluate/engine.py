@@ -17,7 +17,8 @@ from typing import Any
 from gxets_rules.evaluate.checks import CheckFinding, run_checks
 from gxets_rules.evaluate.context import EvalContext
 from gxets_rules.evaluate.coverage import CoverageResult
-from gxets_rules.evaluate.eligibility import EligibilityEvaluator, LotDecision
+from gxets_rules.evaluate.eligibility import LotDecision
+from gxets_rules.evaluate.fastpath import decide_lots
 from gxets_rules.evaluate.period import evaluation_period
 from gxets_rules.evaluate.plan.planner import plan_purchases
 from gxets_rules.evaluate.position import MissingInputError, PositionEvaluator
@@ -95,8 +96,7 @@ def evaluate(
         problems.extend(f.problem() for f in findings if f.severity == "error")
         if problems:
             raise InputError(problems)
-        eligibility = EligibilityEvaluator(ruleset)
-        decisions = [eligibility.decide(env, index, lot) for index, lot in enumerate(lots)]
+        decisions = decide_lots(ruleset, env, lots)
         position = PositionEvaluator(ctx, decisions)
         outputs = position.outputs()
         position.coverage_mapping()  # computed once; cached if an output already read it

@@ -13,7 +13,6 @@ from typing import TypeVar
 
 from gxets_rules.io.vocabulary import VocabularyFor
 from gxets_rules.io.xlsx.guard import XlsxLimits, is_workbook
-from gxets_rules.io.xlsx.reader import parts_in, read_workbook
 from gxets_rules.model.ownership import OWNERSHIP_FORMAT
 from gxets_rules.model.problems import InputError, Problem
 from gxets_rules.model.submission import SUBMISSION_FORMAT
@@ -33,6 +32,8 @@ def read_input(
     """``load`` applied to the file's document (``part``: which part of a workbook), and the reading's warnings and
     notes (how typed values were read: ``vocabulary_for`` gives the words of the submission's rule set)."""
     if is_workbook(path):
+        from gxets_rules.io.xlsx.reader import read_workbook  # noqa: PLC0415 (openpyxl only for a workbook)
+
         read = read_workbook(path, part, XlsxLimits(max_bytes, max_rows), vocabulary_for)
         return read.validated(load), tuple(read.warnings)
     return load(read_yaml_file(path, max_bytes=max_bytes)), ()
@@ -49,6 +50,8 @@ def declared_format(path: Path, limits: XlsxLimits) -> str | None:
     """
     try:
         if is_workbook(path):
+            from gxets_rules.io.xlsx.reader import parts_in  # noqa: PLC0415 (openpyxl only for a workbook)
+
             parts = parts_in(path, limits)
             if "submission" in parts:
                 return SUBMISSION_FORMAT

@@ -26,7 +26,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from pydantic import BaseModel
 from pydantic_core import to_json
 
@@ -117,6 +116,8 @@ def cell_text(value: str) -> str:
 
     The caller stores it as a string (``data_type = "s"``), never as a formula, whatever it starts with.
     """
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE  # noqa: PLC0415 (openpyxl only when a workbook is written)
+
     return ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)[:MAX_CELL_TEXT]
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 from gxets_rules.market.calendar import BusinessCalendar
 from gxets_rules.model.base import LocalizedText
@@ -201,6 +202,8 @@ class RuleSet:
     codelists: dict[str, Codelist]
     market: CompiledMarket | None = None
     definitions: dict[str, DefinitionSpec] = field(default_factory=dict)
+    # Functions generated from the rules for the fast path, by what they were made for (evaluate/fastpath.py)
+    generated: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def id(self) -> str:

@@ -30,7 +30,7 @@ import math
 import operator
 from collections import ChainMap
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from fractions import Fraction
 from typing import Any, cast
@@ -67,6 +67,7 @@ class Function:
     wants_env: bool = False
     static_kind: str | None = None  # "param" or "codelist": the first argument names one
     doc: str = ""
+    pure: bool = False  # the answer depends only on the arguments, the rule set and the fiscal year read at
 
 
 @dataclass(frozen=True)
@@ -110,11 +111,16 @@ class Reads:
 
 @dataclass(frozen=True)
 class Compiled:
-    """A compiled expression: call ``fn(env)``; ``reads`` says what it looks at."""
+    """A compiled expression: call ``fn(env)``; ``reads`` says what it looks at.
+
+    ``functions`` is the table it was compiled against (the rule set's functions and definitions; the builtins are
+    added to it), so that the fast path (:mod:`gxets_rules.ruleset.codegen`) can generate code for the same tree.
+    """
 
     source: str
     fn: Closure
     reads: Reads
+    functions: Mapping[str, Function | Definition] = field(default_factory=dict, compare=False, repr=False)
 
     def __call__(self, env: Env) -> Any:
         return self.fn(env)
@@ -142,13 +148,26 @@ def _is_mapping(obj: Any) -> bool:
     return found
 
 
+def no_field(obj: Any, name: str) -> EvaluationError:
+    return EvaluationError(f"{type(obj).__name__} has no field {name!r}")
+
+
 def get_field(obj: Any, name: str) -> Any:
     if obj is UNKNOWN:
         return UNKNOWN
     value = obj.get(name, _MISSING) if _is_mapping(obj) else getattr(obj, name, _MISSING)
     if value is _MISSING:
-        raise EvaluationError(f"{type(obj).__name__} has no field {name!r}")
+        raise no_field(obj, name)
     return UNKNOWN if value is None else to_number(value)
+
+
+CALL_ERRORS = (ArithmeticError, TypeError, ValueError)
+"""What a function's implementation may raise for bad arguments: reported as a rule error naming the function."""
+
+
+def call_failed(name: str, exc: Exception) -> EvaluationError:
+    """What a function call that raised reads as: the function's name and what went wrong."""
+    return EvaluationError(f"{name}(): {exc}")
 
 
 def _index(obj: Any, key: Any) -> Any:
@@ -219,18 +238,39 @@ def _compare_ordered(op: Callable[[Any, Any], bool], left: Any, right: Any) -> A
     if left is UNKNOWN or right is UNKNOWN:
         return UNKNOWN
     if isinstance(left, Range) or isinstance(right, Range):
-        llo, lhi = _range_bounds(left)
-        rlo, rhi = _range_bounds(right)
-        # true for every point of both ranges / false for every point
-        if op(llo, rlo) and op(llo, rhi) and op(lhi, rlo) and op(lhi, rhi):
-            return True
-        if not (op(llo, rlo) or op(llo, rhi) or op(lhi, rlo) or op(lhi, rhi)):
-            return False
-        return UNKNOWN
+        return _compare_bounds(op, _range_bounds(left), _range_bounds(right))
     try:
         return op(left, right)
     except TypeError as exc:
         raise EvaluationError(f"cannot compare {left!r} with {right!r}") from exc
+
+
+def _compare_bounds(op: Callable[[Any, Any], bool], left: tuple[Any, Any], right: tuple[Any, Any]) -> Any:
+    """True if ``op`` holds for every pair of bounds, False if for none, else UNKNOWN.
+
+    The pairs are compared in the order the two tests ask for them, each once (the bounds are Fractions, slow to
+    compare): a range against a number — the common case — is two comparisons at most, not eight.
+    """
+    (llo, lhi), (rlo, rhi) = left, right
+    if rlo is rhi or llo is lhi:  # one side is a single point: two pairs, (low, point) and (high, point)
+        first = op(llo, rlo)
+        second = op(lhi, rhi) if rlo is rhi else op(llo, rhi)
+        if first and second:
+            return True
+        return UNKNOWN if first or second else False
+    pairs = ((llo, rlo), (llo, rhi), (lhi, rlo), (lhi, rhi))
+    found: list[Any] = []
+
+    def held(i: int) -> Any:
+        if i == len(found):
+            found.append(op(*pairs[i]))
+        return found[i]
+
+    if all(held(i) for i in range(4)):  # true for every point of both ranges
+        return True
+    if not any(held(i) for i in range(4)):  # false for every point
+        return False
+    return UNKNOWN
 
 
 def _equal(left: Any, right: Any) -> Any:
@@ -416,7 +456,7 @@ def _coalesce(*values: Any) -> Any:
 
 
 BUILTINS: dict[str, Function] = {
-    f.name: f
+    f.name: replace(f, pure=True)  # none reads anything but its arguments
     for f in [
         Function("abs", abs, 1, 1, doc="absolute value"),
         Function("floor", _floor, 1, 1, doc="round down to a whole number"),
@@ -651,8 +691,8 @@ class _Compiler:
                         return UNKNOWN
             try:
                 return impl(env, *values) if wants_env else impl(*values)
-            except (ArithmeticError, TypeError, ValueError) as exc:
-                raise EvaluationError(f"{name}(): {exc}") from exc
+            except CALL_ERRORS as exc:
+                raise call_failed(name, exc) from exc
 
         return call
 
@@ -769,4 +809,4 @@ def compile_expr(
     wrapped, tree = _parse(source)
     compiler = _Compiler(wrapped, functions, names, fy_implicit)
     fn = compiler.compile(tree)
-    return Compiled(source.strip(), fn, compiler.reads)
+    return Compiled(source.strip(), fn, compiler.reads, functions)  # the table shared by a rule set's expressions

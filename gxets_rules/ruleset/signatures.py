@@ -27,6 +27,11 @@ class Signature:
     doc: str
     strict: bool = True  # UNKNOWN in any argument gives UNKNOWN without calling it
     static_kind: str | None = None  # "param" or "codelist": the first argument names one
+    # Pure: the answer depends only on the arguments, the rule set and the fiscal year being evaluated (from the
+    # environment it reads only `fy` and the evaluation context), and nothing but a parameter read is recorded — so the
+    # fast path may make a call with constant arguments once per rule set and year, and remember the answers of the
+    # others by their arguments (codegen.py).
+    pure: bool = False
 
 
 SIGNATURES: tuple[Signature, ...] = (
@@ -36,6 +41,7 @@ SIGNATURES: tuple[Signature, ...] = (
         2,
         "param(name[, fy]): a dated parameter at the evaluation's fiscal year, or at fy",
         static_kind="param",
+        pure=True,
     ),
     Signature(
         "lookup",
@@ -43,8 +49,11 @@ SIGNATURES: tuple[Signature, ...] = (
         3,
         "lookup(codelist, key, field): a field of a code-list entry; unknown if not listed",
         static_kind="codelist",
+        pure=True,
     ),
-    Signature("listed", 2, 2, "listed(codelist, key): whether the key is on the code list", static_kind="codelist"),
+    Signature(
+        "listed", 2, 2, "listed(codelist, key): whether the key is on the code list", static_kind="codelist", pure=True
+    ),
     Signature(
         "matched_codes",
         2,
@@ -58,6 +67,7 @@ SIGNATURES: tuple[Signature, ...] = (
         4,
         "table(codelist, table, key, field): a field of a row in one of a code list's tables",
         static_kind="codelist",
+        pure=True,
     ),
     Signature(
         "member_on",
@@ -65,14 +75,20 @@ SIGNATURES: tuple[Signature, ...] = (
         3,
         "member_on(codelist, key, date): on a dated list at that date (unknown inside a window)",
         static_kind="codelist",
+        pure=True,
     ),
-    Signature("fiscal_year", 1, 1, "fiscal_year(date): the Japanese fiscal year (April–March) a date falls in"),
-    Signature("fy_date", 3, 3, "fy_date(fy, month, day): that day in fiscal year fy (January–March fall in fy + 1)"),
+    Signature(
+        "fiscal_year", 1, 1, "fiscal_year(date): the Japanese fiscal year (April–March) a date falls in", pure=True
+    ),
+    Signature(
+        "fy_date", 3, 3, "fy_date(fy, month, day): that day in fiscal year fy (January–March fall in fy + 1)", pure=True
+    ),
     Signature(
         "last_business_day",
         2,
         2,
         "last_business_day(deadline, lead): the last business day from which lead business days still end by deadline",
+        pure=True,
     ),
     Signature("eligible_t", 1, 1, "eligible_t(statuses): tonnes of eligible lots in those statuses (position only)"),
     Signature("actual", 2, 3, "actual(scope, fy[, entity]): verified emissions of a scope in a fiscal year (t-CO2)"),
@@ -115,6 +131,7 @@ def bind(*families: Mapping[str, Implementation]) -> dict[str, Function]:
             wants_env=True,
             static_kind=s.static_kind,
             doc=s.doc,
+            pure=s.pure,
         )
         for s in SIGNATURES
     }

@@ -18,8 +18,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from gxets_rules.io.xlsx.guard import DEFAULT_MAX_ROWS
-from gxets_rules.ruleset.strict_yaml import DEFAULT_MAX_BYTES
+from gxets_rules.app.lazy import Later
 
 if TYPE_CHECKING:
     from gxets_rules.app.web.users import UserStore
@@ -64,8 +63,20 @@ def require_web_extra() -> None:
     type=click.Path(path_type=Path, dir_okay=False),
     help="The review ledger (SQLite) the batch reviews record in (default: DATA/ledger.sqlite).",
 )
-@click.option("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, show_default=True, help="Largest uploaded file.")
-@click.option("--max-rows", type=int, default=DEFAULT_MAX_ROWS, show_default=True, help="Most rows of a sheet.")
+@click.option(
+    "--max-bytes",
+    type=int,
+    default=Later("gxets_rules.ruleset.strict_yaml", "DEFAULT_MAX_BYTES"),  # imported when used: gxets --help is quick
+    show_default=True,
+    help="Largest uploaded file.",
+)
+@click.option(
+    "--max-rows",
+    type=int,
+    default=Later("gxets_rules.io.xlsx.guard", "DEFAULT_MAX_ROWS"),
+    show_default=True,
+    help="Most rows of a sheet.",
+)
 @click.option("--max-files", type=click.IntRange(min=1), default=2_000, show_default=True, help="Most files a batch.")
 @click.option("--secure-cookies", is_flag=True, help="Send the session cookie over HTTPS only (behind TLS).")
 @click.option("--lang", type=click.Choice(["ja", "en"]), default="ja", show_default=True, help="Default language.")

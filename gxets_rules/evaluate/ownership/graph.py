@@ -33,8 +33,6 @@ from datetime import date, timedelta
 from fractions import Fraction
 from typing import Any, cast
 
-import networkx as nx
-
 from gxets_rules.evaluate.context import Evidence
 from gxets_rules.model.ownership import Holding, Ownership, ProjectFacts, ShareRange
 from gxets_rules.ruleset.values import Range, pct
@@ -136,7 +134,7 @@ class Thresholds:
 
 class OwnershipGraph:
     """The dated ownership graph — holdings indexed by owner, by owned and by pair — with the roster, boundaries,
-    projects and technology provision. (networkx condenses the cross-holding cycles met in a look-through.)"""
+    projects and technology provision. (A look-through takes cross-holding cycles as strongly connected components.)"""
 
     def __init__(self, ownership: Ownership) -> None:
         self.data = ownership
@@ -301,11 +299,20 @@ class Involvement:
     direct_counted: Range | None
     technology: bool  # provided at the end of the window by a participant etc. (※1)
     technology_by_participant: bool  # … by a participant (a representative participating company) itself
-    lines: list[Evidence] = field(default_factory=list)  # witnesses: data a report words (render/evidence.py)
+    _witness: list[Callable[[], Iterable[Evidence]]] = field(default_factory=list)  # written when asked for
+    _written: list[Evidence] | None = None
     _look_through: Callable[[], Range] | None = None
     _paths: Callable[[Range], list[Evidence]] | None = None
     _figure: Range | None = None
     _lines: list[Evidence] | None = None
+
+    @property
+    def lines(self) -> list[Evidence]:
+        """The witnesses behind the direct figures — data a report words (render/evidence.py) — worked out on first
+        use (a trace asks; deciding does not)."""
+        if self._written is None:
+            self._written = [line for part in self._witness for line in part()]
+        return self._written
 
     @property
     def look_through_counted(self) -> Range | None:
@@ -372,15 +379,16 @@ def involvement(
         technology=any(now.of(p) is True for p in providers),
         technology_by_participant=any(_why_basis(now, p) == "representative" for p in providers),
     )
-    result.lines.extend(_technology_line(graph, project, p, now, end) for p in providers)
+    result._witness.append(lambda: [_technology_line(graph, project, p, now, end) for p in providers])
     if start is None:
-        result.lines.append(Evidence("ownership.no_first_issuance", {"project": project}))
+        result._witness.append(lambda: [Evidence("ownership.no_first_issuance", {"project": project})])
         return result
     result.window = (start, end)
     then = graph.status_on(start, thresholds)
     result.direct_initial = _direct(graph, project, then, start)
     walk = _walk_back(graph, project, then, now, start, end)
-    result.lines.extend(_holding_lines(graph, project, walk.counted.get(project, {}), then, now, start, end))
+    holders = walk.counted.get(project, {})
+    result._witness.append(lambda: _holding_lines(graph, project, holders, then, now, start, end))
     direct = walk.counted.get(project, {})
     lo = sum((share[0] for holder, share in direct.items() if _both(then, now, holder) is True), Fraction(0))
     hi = sum((share[1] for holder, share in direct.items() if _both(then, now, holder) is not False), Fraction(0))
@@ -497,14 +505,15 @@ def _look_through(
     intermediaries = {v for v in counted if v != project and not qualifies(v)} | {
         u for u in walk.unexplored if not qualifies(u)
     }
-    flows: nx.DiGraph = nx.DiGraph()
-    flows.add_nodes_from(intermediaries)
-    flows.add_edges_from((h, v) for v in intermediaries for h in counted.get(v, {}) if h in intermediaries)
+    holds: dict[str, list[str]] = {v: [] for v in intermediaries}  # holder → what it holds, among intermediaries
+    for v in intermediaries:
+        for h in counted.get(v, {}):
+            if h in intermediaries:
+                holds[h].append(v)
     effective: dict[str, Fraction] = {}
     bounded = bool(walk.unexplored)
-    condensed = nx.condensation(flows)
-    for component in nx.topological_sort(condensed):
-        members = sorted(condensed.nodes[component]["members"])
+    for component in _components_holders_first(holds):
+        members = sorted(component)
         if len(members) > EXACT_CYCLE_LIMIT:  # bounded like unexplored holders: exact cycles this large cost too much
             effective.update(dict.fromkeys(members, unexplored))
             bounded = True
@@ -522,7 +531,7 @@ def _look_through(
                 ),
                 Fraction(0),
             )
-        if len(members) == 1 and not flows.has_edge(members[0], members[0]):
+        if len(members) == 1 and members[0] not in holds[members[0]]:
             effective[members[0]] = inflow[members[0]]
             continue
         index = {v: i for i, v in enumerate(members)}
@@ -541,6 +550,57 @@ def _look_through(
         elif holder in effective:
             total += effective[holder] * share[pick]
     return total, bounded
+
+
+def _components_holders_first(holds: dict[str, list[str]]) -> list[list[str]]:
+    """The strongly connected components of the holding graph (holder → held), each before every component it holds
+    into: Tarjan's algorithm, iterative (a chain of intermediaries may be long), whose output order is reversed.
+
+    Any such order gives the same figures: a component's inflow needs only the components before it. (networkx's
+    condensation did this before; building its graphs for a few nodes per project cost more than the solve.)
+    """
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    on_stack: set[str] = set()
+    stack: list[str] = []
+    found: list[list[str]] = []
+    for root, held in holds.items():
+        if root in index:
+            continue
+        work = [(root, iter(held))]
+        index[root] = low[root] = len(index)
+        stack.append(root)
+        on_stack.add(root)
+        while work:
+            node, successors = work[-1]
+            advanced = False
+            for nxt in successors:
+                if nxt not in index:
+                    index[nxt] = low[nxt] = len(index)
+                    stack.append(nxt)
+                    on_stack.add(nxt)
+                    work.append((nxt, iter(holds[nxt])))
+                    advanced = True
+                    break
+                if nxt in on_stack:
+                    low[node] = min(low[node], index[nxt])
+            if advanced:
+                continue
+            work.pop()
+            if work:
+                parent = work[-1][0]
+                low[parent] = min(low[parent], low[node])
+            if low[node] == index[node]:
+                component = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    component.append(member)
+                    if member == node:
+                        break
+                found.append(component)
+    found.reverse()
+    return found
 
 
 def _solve(matrix: list[list[Fraction]], rhs: list[Fraction]) -> list[Fraction]:

@@ -27,8 +27,6 @@ from datetime import date, time
 from fractions import Fraction
 from typing import Any
 
-import networkx as nx
-
 from gxets_rules.evaluate.coverage import CoverageResult, NeedState
 from gxets_rules.evaluate.position import PositionEvaluator
 from gxets_rules.evaluate.trace import unique_params
@@ -104,6 +102,8 @@ def least_cost_mix(offers: Sequence[Offer], demands: Sequence[Demand]) -> dict[s
     # so each level outweighs `pairs` times the largest term below it and a tie-break can never beat a yen. The last
     # term, pairs − rank·need, is strictly Monge, which makes the "north-west corner" pairing (first product to first
     # need) the unique tie-break rather than one of many equal ones.
+    import networkx as nx  # noqa: PLC0415 (only a purchase plan needs it: DESIGN §8)
+
     pairs = len(offers) * len(demands)
     per_rank = pairs * pairs + 1
     scale = pairs * ((len(offers) - 1) * per_rank + pairs) + 1

@@ -59,8 +59,9 @@ def involvement_facts(
     completed = graph.projects[project].first_issuance_completed_on
     start = None if completed is None else (completed if same_day_counts else completed - timedelta(days=1))
     facts = InvolvementFacts(graph.involvement(project, start, until, thresholds), completed, ctx)
-    for witness in facts.found.lines:
-        ctx.record(witness)
+    if ctx.recorders:  # a trace is being made: only then are the witnesses worth working out
+        for witness in facts.found.lines:
+            ctx.record(witness)
     return facts
 
 
@@ -81,17 +82,14 @@ class InvolvementFacts(Mapping[str, Any]):
                 for witness in found.look_through_lines:
                     self.ctx.record(witness)
             return UNKNOWN if value is None else value
-        values = {
-            "direct_now": found.direct_now,
-            "direct_initial": found.direct_initial,
-            "direct_counted": found.direct_counted,
-            "technology": found.technology,
-            "technology_by_participant": found.technology_by_participant,
-            "first_issuance": self.first_issuance,
-        }
-        if name not in values:
+        if name not in _PLAIN_FIELDS:
             raise KeyError(name)
-        return UNKNOWN if values[name] is None else values[name]
+        field: Any = self.first_issuance if name == "first_issuance" else getattr(found, name)
+        return UNKNOWN if field is None else field
+
+    def get(self, name: str, default: Any = None) -> Any:
+        """``Mapping.get`` without its exception round trip: rules read these fields for every overseas lot."""
+        return self[name] if name in _FIELD_SET else default
 
     def __iter__(self) -> Iterator[str]:
         return iter(FIELDS)
@@ -109,6 +107,8 @@ FIELDS = (
     "technology_by_participant",
     "first_issuance",
 )
+_FIELD_SET = frozenset(FIELDS)
+_PLAIN_FIELDS = _FIELD_SET - {"look_through_counted"}
 
 
 def project_fact(env: Env, lot: Any, name: str) -> Any:

@@ -24,9 +24,6 @@ from xml.etree.ElementTree import ParseError
 
 import defusedxml
 import defusedxml.ElementTree
-import openpyxl
-from openpyxl.reader.excel import ExcelReader
-from openpyxl.styles.stylesheet import apply_stylesheet
 
 from gxets_rules.model.problems import InputError, Location, Problem, display_path
 from gxets_rules.ruleset.files import require_size_within
@@ -160,6 +157,9 @@ def _package(path: Path) -> Package:
     none, parses the whole sheet to look for it; so the package is opened with its reader's steps up to the sheets,
     and the cells are streamed afterwards (``io/xlsx/cells.py``) under a row limit.
     """
+    from openpyxl.reader.excel import ExcelReader  # noqa: PLC0415 (openpyxl only for a workbook: DESIGN §8)
+    from openpyxl.styles.stylesheet import apply_stylesheet  # noqa: PLC0415
+
     reader = ExcelReader(path, read_only=True, keep_vba=False, keep_links=False)
     try:
         reader.read_manifest()
@@ -184,6 +184,8 @@ def open_workbook(path: Path, limits: XlsxLimits) -> tuple[Package, list[Problem
     suffix = path.suffix.lower()
     if suffix in REFUSED_SUFFIXES:
         raise _refuse(shown, REFUSED_SUFFIXES[suffix])
+    import openpyxl  # noqa: PLC0415 (imported when a workbook is read, not by every command: DESIGN §8)
+
     if not openpyxl.DEFUSEDXML:
         raise _refuse(shown, "refusing to read a workbook: openpyxl is not using defusedxml (OPENPYXL_DEFUSEDXML)")
     require_size_within(path, shown, limits.max_bytes, "advice.max_bytes")
