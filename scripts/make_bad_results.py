@@ -298,6 +298,12 @@ CASES: dict[str, tuple[str, Words, Words, Callable[[Data], bytes]]] = {
         _set(lambda data: _lot(data).update(usable_t=6000)),
     ),
     "lot-listed-twice": ("S", "lots[0](J-2025-01).id", "lot J-2025-01 is listed twice", _set(_duplicate_lot)),
+    "tonnes-unaccounted": (
+        "M",
+        "coverage.ineligible_t",
+        "ineligible and uncounted tonnes miss lots",
+        _set(lambda data: data["coverage"].update(ineligible_t=data["coverage"]["ineligible_t"] - 5_000)),
+    ),
     "criterion-not-in-catalogue": (
         "S",
         "lots[0](J-2025-01).criteria.P1-MADE-UP",

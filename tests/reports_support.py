@@ -32,16 +32,16 @@ CHROMIUM_FLAGS = (
 
 L4_FAILS = {  # a REDD+ lot fails on its field; domestic-programme priority does not apply to it (INT-P1-16)
     "P1-VOL-METHOD-FAMILY": "seed-daiwa-2024 図表6 方法論1",
-    "P1-VOL-REGISTERED": "S22 project registration opened 2024-04-22",
+    "P1-VOL-REGISTERED": "S22 プロジェクト登録の受付開始 2024-04-22",
 }
 L5_FAILS = {"P1-STATUS-NOT-OTHER-USE": "jcredit-registry 無効化の目的・用途・使用者は変更できない"}
 LOTS_JA = [
     ["L1", "J-クレジット", "30,000", "保有", "適格", "30,000", "JCL-R-0042 (JP)", ""],
     ["L2", "JCMクレジット", "10,000", "GX-ETS向けに無効化済み", "適格", "10,000", "MN011 (MN)", ""],
-    ["L3", "ボランタリー・クレジット", "150,000", "保有", "適格", "132,500", "isometric-jp-dac-0007 (JP)", ""],
+    ["L3", "その他の適格カーボン・クレジット", "150,000", "保有", "適格", "132,500", "isometric-jp-dac-0007 (JP)", ""],
     [
         "L4",
-        "ボランタリー・クレジット",
+        "その他の適格カーボン・クレジット",
         "50,000",
         "保有",
         "不適格",

@@ -29,15 +29,15 @@ def test_phase2_headline_speaks_of_allowances_to_surrender_or_pay() -> None:
     result = check_result(PHASE2_EXAMPLE)
     words = "Allowances still to surrender, or pay for at the ceiling price"
     text = render_text(result, "en")
-    assert f"{words}: 40,000 t-CO2" in text and "Offsets still to buy" not in text
+    assert f"{words}: 40,000 t-CO2" in text and "Still to procure" not in text
     page, _ = page_text(render_html(result, "en"))
-    assert f"{words} 40,000 t-CO2" in page and "Offsets still to buy" not in page
+    assert f"{words} 40,000 t-CO2" in page and "Still to procure" not in page
     assert (words, 40_000) in [row[:2] for row in summary_rows(result)]
     assert "なお必要な排出枠の償却又は上限価格での支払: 40,000 t-CO2" in render_text(result, "ja")
 
 
 def test_phase1_headline_keeps_offsets_to_buy_before_the_window_closes() -> None:
-    assert "Offsets still to buy: 77,500 t-CO2" in render_text(check_result(ACME), "en")
+    assert "Still to procure: 77,500 t-CO2" in render_text(check_result(ACME), "en")
 
 
 def test_after_the_window_the_rest_is_unmet_and_there_is_no_plan() -> None:

@@ -10,11 +10,15 @@ from typing import Any
 
 import pytest
 
+from gxets_rules.evaluate.context import Evidence
 from gxets_rules.evaluate.ownership.graph import OwnershipGraph, Thresholds, involvement
 from gxets_rules.io.ownership_reader import load_ownership
 from gxets_rules.model.ownership import Ownership
 from gxets_rules.model.problems import InputError
-from gxets_rules.ruleset.values import Range
+from gxets_rules.model.result import EvidenceItem
+from gxets_rules.render.catalogue import Text
+from gxets_rules.render.evidence import evidence_text, status_text
+from gxets_rules.ruleset.values import Range, jsonable
 
 RULES = Thresholds(control=Fraction(1, 2), joint=Fraction(51, 100), joint_ventures_count=False)
 DAY = date(2026, 12, 7)
@@ -76,12 +80,23 @@ def test_subsidiaries_of_subsidiaries_and_joint_ventures_of_joint_ventures() -> 
     found = status_now.certain
     assert (found["s1"].basis, found["s2"].basis, found["jv1"].basis) == ("subsidiary", "subsidiary", "joint")
     assert "jv2" not in found and status(g, "jv2") is False
-    assert status_now.describe(g, "jv1") == "jv1: held jointly by participants etc. (a 30% + b 21% = 51%)"
+    described = jsonable(status_now.describe(g, "jv1"))
+    assert described == {
+        "entity": "jv1",
+        "basis": "joint",
+        "holders": [["a", "3/10"], ["b", "21/100"]],
+        "total": "51/100",
+        "excluded": [],
+    }
+    assert status_text(described, Text("en")) == "jv1: held jointly by participants etc. (a 30% + b 21% = 51%)"
+    assert status_text(described, Text("ja")) == "jv1: GXリーグ参画企業等が共同で保有（a 30% + b 21% = 51%）"
 
     chained = Thresholds(RULES.control, RULES.joint, joint_ventures_count=True)
     status_chained = graph(holdings).status_on(DAY, chained)
     assert status_chained.certain["jv2"].basis == "joint"
-    assert status_chained.describe(g, "jv2") == "jv2: held jointly by participants etc. (jv1 25% + s2 26% = 51%)"
+    assert status_text(jsonable(status_chained.describe(g, "jv2")), Text("en")) == (
+        "jv2: held jointly by participants etc. (jv1 25% + s2 26% = 51%)"
+    )
     without_b = graph(
         [("a", "s1", "0.60"), ("s1", "s2", "0.55"), ("a", "jv1", "0.30"), ("s2", "jv2", "0.26"), ("jv1", "jv2", "0.25")]
     )
@@ -126,10 +141,24 @@ def test_look_through_only_reaches_20_percent() -> None:
     assert status(g, "v") is False
     assert found.direct_counted == Range(Fraction(0), Fraction(0))
     assert found.look_through_counted == Range(Fraction(1, 5), Fraction(1, 5))
-    assert found.look_through_lines == [
+    assert found.look_through_lines[0] == Evidence(
+        "ownership.path",
+        {"chain": ["a", "v", "p1"], "shares": [Fraction(3, 10), Fraction(2, 5)], "effective": Fraction(3, 25)},
+    )
+    assert worded(found.look_through_lines, "en") == [
         "look-through: a →30%→ v →40%→ p1 = 12%",
         "look-through: b →20%→ v →40%→ p1 = 8%",
     ]
+    assert worded(found.look_through_lines, "ja") == [
+        "按分による間接出資: a →30%→ v →40%→ p1 = 12%",
+        "按分による間接出資: b →20%→ v →40%→ p1 = 8%",
+    ]
+
+
+def worded(witnesses: list[Evidence], lang: str) -> list[str]:
+    """Witnesses as a report words them (they travel in the result as data)."""
+    items = [EvidenceItem(kind=w.kind, data=jsonable(w.data)) for w in witnesses]
+    return [evidence_text(item, Text(lang)) for item in items]
 
 
 def one_project(holder: str, joined: str, holdings: list[tuple[str, str]]) -> OwnershipGraph:

@@ -199,7 +199,7 @@ def test_terminal_summary_in_english() -> None:
     assert result.exit_code == 0, result.stderr
     assert "gxets-phase2 1.2.0" in result.output and "· FY2026 ·" in result.output
     assert "Allowances still to surrender, or pay for at the ceiling price: 40,000 t-CO2" in result.output
-    assert "Offsets still to buy" not in result.output
+    assert "Still to procure" not in result.output
     assert "Ceiling payment (shortfall × upper price)        172,000,000 yen" in result.output
     assert "✗ P2-ERA-NOT-SURRENDERABLE" in result.output
 

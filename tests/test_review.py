@@ -15,10 +15,13 @@ from benchmarks.synthetic_batch import generate_batch
 from gxets_rules.app.pipeline import ruleset_for
 from gxets_rules.app.review.claims import claims_of, era_balances
 from gxets_rules.app.review.firm import folder_name
+from gxets_rules.io.result_reader import read_result
 from gxets_rules.model.review import EraBalance, ReviewSummary, Totals
 from gxets_rules.model.submission import CreditLot
+from gxets_rules.render.html import render_html
 from gxets_rules.render.review_text import MAX_LINES, render_review_text
 from gxets_rules.render.terminal import terminal_safe
+from gxets_rules.render.xlsx import render_xlsx
 from gxets_rules.ruleset.schema import ClaimVocabulary
 from tests.conftest import ACME, EXAMPLES, run_cli
 from tests.hostile.corpus import located, read_expect
@@ -137,7 +140,7 @@ def test_the_summary_workbook_lists_every_double_claim(planted: tuple) -> None:
         assert f"{firm_a} · {lot_a}" in sides and f"{firm_b} · {lot_b}" in sides
     firms = list(workbook["企業別"].iter_rows(values_only=True))
     assert len(firms) == 1 + summary["totals"]["firms"]
-    assert firms[0][:7] == ("企業", "名称", "状況", "判断", "不足量", "充当可能量", "市場調達が必要な量")
+    assert firms[0][:7] == ("企業", "名称", "状況", "判断", "不足量", "充当可能量", "調達が必要な量")
     assert next(row for row in firms if row[0] == "acme-steel")[:7] == (
         "acme-steel",
         "ACME Steel K.K.（エーシーエムイー製鉄株式会社）",
@@ -253,15 +256,21 @@ def test_a_workbook_submission_is_reviewed_with_its_intake_warnings(tmp_path: Pa
     assert [c.value for c in sheet[2]] == [str(path), "acme-steel", row["intake_warnings"][0]]
 
 
-def test_per_firm_reports_on_request_are_the_ones_gxets_check_writes(tmp_path: Path) -> None:
+def test_per_firm_reports_are_the_check_s_result_as_the_secretariat_s_review(tmp_path: Path) -> None:
+    """The same result as `gxets check`, byte for byte; its reports titled as the secretariat's review result
+    (審査結果), where the firm's own check writes a pre-check report (事前確認レポート) — otherwise the same pages."""
     code, _ = review(tmp_path, ACME, "--report", "html,xlsx", "--lang", "en")
     assert code == 0
     checked = run_cli("check", ACME, "--report", "html,xlsx", "--lang", "en", "--out", tmp_path / "check")
     assert checked.exit_code == 0
-    for name in ("result.json", "report.html", "report.xlsx"):
-        assert (tmp_path / "out" / "firms" / "0001-acme-steel" / name).read_bytes() == (
-            tmp_path / "check" / name
-        ).read_bytes()
+    firm = tmp_path / "out" / "firms" / "0001-acme-steel"
+    assert (firm / "result.json").read_bytes() == (tmp_path / "check" / "result.json").read_bytes()
+    result = read_result((firm / "result.json").read_text(encoding="utf-8"), "result.json")
+    assert (firm / "report.html").read_bytes() == render_html(result, "en", "review").encode("utf-8")
+    assert (firm / "report.xlsx").read_bytes() == render_xlsx(result, "en", "review")
+    assert "<h1>GX-ETS review result</h1>" in (firm / "report.html").read_text(encoding="utf-8")
+    assert "<h1>GX-ETS pre-check report</h1>" in (tmp_path / "check" / "report.html").read_text(encoding="utf-8")
+    assert render_html(result, "ja", "review").count("<h1>GX-ETS 審査結果</h1>") == 1
     assert review(tmp_path, ACME, out="bare")[0] == 0
     assert sorted(p.name for p in (tmp_path / "bare" / "firms" / "0001-acme-steel").iterdir()) == ["result.json"]
 

@@ -105,7 +105,7 @@ def test_the_drop_downs_come_from_the_rule_set_with_their_words_and_codes(tmp_pa
         ("超過削減枠", "era"),
         ("J-クレジット", "j_credit"),
         ("JCMクレジット", "jcm"),
-        ("ボランタリー・クレジット", "voluntary"),
+        ("その他の適格カーボン・クレジット", "voluntary"),
     ]
     assert lists["クレジット: 状態"][0] == ("保有", "held")
     assert lists["クレジット: 売買の区分"][:2] == [

@@ -98,9 +98,7 @@ class _V1:
             "inputs": inputs,
             "params": [_dump(use) for use in unique_params(params)],
             "interpretations": interpretations,
-            "evidence": [
-                {"kind": e.kind, "text": e.text, "data": jsonable(e.data)} for e in recorded if isinstance(e, Evidence)
-            ],
+            "evidence": [{"kind": e.kind, "data": jsonable(e.data)} for e in recorded if isinstance(e, Evidence)],
         }
 
     def lot(self, env: dict[str, Any], decision: LotDecision) -> dict[str, Any]:
@@ -222,6 +220,9 @@ class _V1:
             ],
             "sources": [
                 {"id": s.id, "title": s.title, "issuer": s.issuer, "url": s.url, "kind": s.kind}
+                | (
+                    {} if s.confirmed is None else {"confirmed": s.confirmed}
+                )  # added in v2 (issue 14), marked or left out
                 for s in rs.manifest.sources
             ],
             "issues": [

@@ -30,10 +30,11 @@ class InputRead:
 
 @dataclass(frozen=True)
 class Evidence:
-    """Something a domain function wants a reviewer to see, e.g. an ownership path."""
+    """Something a domain function wants a reviewer to see, e.g. an ownership path: what it is (``kind``, e.g.
+    ``ownership.holding``) and its facts (``data``: names, dates, exact shares). No words: a report composes them in
+    its reader's language from the catalogue entry ``evidence.<kind>`` (render/evidence.py)."""
 
     kind: str
-    text: str
     data: dict[str, Any] = field(default_factory=dict)
 
 

@@ -44,6 +44,8 @@ class CoverageResult:
     cancelled_t: int
     planned_t: int
     classes: list[str]
+    ineligible_t: int = 0
+    not_counted_t: int = 0
 
     @cached_property
     def typed(self) -> Coverage:
@@ -65,6 +67,8 @@ class CoverageResult:
             eligible_t=self.eligible_t,
             surplus_t=self.eligible_t - usable,
             pending_review_t=self.pending_review_t,
+            ineligible_t=self.ineligible_t,
+            not_counted_t=self.not_counted_t,
             cancelled_t=self.cancelled_t,
             planned_t=self.planned_t,
             classes=classes,
@@ -146,4 +150,10 @@ def allocate(
             cancelled_t += used
     eligible_t = sum(d.lot.quantity_t for d in usable_lots)
     pending = sum(d.lot.quantity_t for d in decisions if d.verdict == NEEDS_REVIEW and d.lot.status in counted)
-    return CoverageResult(states, allocations, eligible_t, pending, cancelled_t, planned_t, sorted(spec.classes))
+    ineligible = sum(d.lot.quantity_t for d in decisions if d.verdict not in (ELIGIBLE, NEEDS_REVIEW))
+    not_counted = sum(
+        d.lot.quantity_t for d in decisions if d.verdict in (ELIGIBLE, NEEDS_REVIEW) and d.lot.status not in counted
+    )
+    return CoverageResult(
+        states, allocations, eligible_t, pending, cancelled_t, planned_t, sorted(spec.classes), ineligible, not_counted
+    )

@@ -240,9 +240,7 @@ class _Builder:
         if outcome in NOT_MET:
             chosen = {FAIL: criterion.on_fail, INDETERMINATE: criterion.on_indeterminate}[outcome]
             message = LocalizedText(**chosen.render_all(env)) if chosen is not None else criterion.title
-        evidence = [
-            EvidenceItem(kind=e.kind, text=e.text, data=jsonable(e.data)) for e in recorded if isinstance(e, Evidence)
-        ]
+        evidence = [EvidenceItem(kind=e.kind, data=jsonable(e.data)) for e in recorded if isinstance(e, Evidence)]
         return _Read(criterion, outcome, inputs, extra, params, evidence, message)
 
     def reads_of(self, env: dict[str, Any], decision: LotDecision) -> list[_Read]:
@@ -403,7 +401,7 @@ class _Builder:
                 to_buy=self.to_buy(),
                 interpretations=self.interpretations(),
                 sources=[
-                    SourceRef(id=s.id, title=s.title, issuer=s.issuer, url=s.url, kind=s.kind)
+                    SourceRef(id=s.id, title=s.title, issuer=s.issuer, url=s.url, kind=s.kind, confirmed=s.confirmed)
                     for s in rs.manifest.sources
                 ],
             ),

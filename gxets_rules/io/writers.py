@@ -21,6 +21,7 @@ import os
 import re
 import tempfile
 import zipfile
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -129,8 +130,9 @@ def cell_text(value: str) -> str:
     return ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)[:MAX_CELL_TEXT]
 
 
-def fixed_zip_times(data: bytes, stamp: datetime) -> bytes:
-    """The same workbook with fixed zip timestamps and document dates, so the same content gives the same bytes."""
+def fixed_zip_times(data: bytes, stamp: datetime, edit: Callable[[str, bytes], bytes] | None = None) -> bytes:
+    """The same workbook with fixed zip timestamps and document dates, so the same content gives the same bytes;
+    ``edit(name, content)`` may change a part on the way (the reports' default cell style)."""
     iso = stamp.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
@@ -138,6 +140,8 @@ def fixed_zip_times(data: bytes, stamp: datetime) -> bytes:
             content = src.read(info.filename)
             if info.filename == "docProps/core.xml":
                 content = _CORE_DATES.sub(lambda m: m.group(1) + iso + m.group(3), content)
+            if edit is not None:
+                content = edit(info.filename, content)
             dst.writestr(zipfile.ZipInfo(info.filename, date_time=stamp.timetuple()[:6]), content, zipfile.ZIP_DEFLATED)
     return out.getvalue()
 

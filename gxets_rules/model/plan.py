@@ -20,6 +20,7 @@ ExclusionReason = Literal[
     "not_purchasable", "not_eligible", "no_session", "cap_exhausted", "no_liquidity", "payment_cheaper", "not_needed"
 ]
 LiquidityBasis = Literal["volume", "available", "volume_and_available", "none"]
+BoundBy = Literal["liquidity", "cap", "need"]
 
 
 class VocabularyEntry(StrictModel):
@@ -32,7 +33,7 @@ def _entry(ja: str, en: str, unit: str | None = None) -> VocabularyEntry:
 
 
 PLAN_VOCABULARY: dict[str, VocabularyEntry] = {
-    "plan": _entry("市場調達計画", "Purchase plan"),
+    "plan": _entry("調達計画", "Purchase plan"),
     "snapshot": _entry("価格データ", "Market snapshot"),
     "example": _entry("例示データ（実勢価格ではない）", "Example figures, not live prices"),
     "age_days": _entry("価格データの経過日数", "Age of the market data", "days"),
@@ -53,7 +54,7 @@ PLAN_VOCABULARY: dict[str, VocabularyEntry] = {
     "cancellable_on": _entry("無効化可能日", "Cancellable on", "date"),
     "sessions_left": _entry("残りのセッション数", "Sessions left", "sessions"),
     "deliver_by": _entry("相対取引の受渡期限", "Bilateral delivery by", "date"),
-    "offsets_to_buy_t": _entry("市場調達が必要な量", "Offsets to buy", "t"),
+    "offsets_to_buy_t": _entry("調達が必要な量", "Still to procure", "t"),
     "planned_t": _entry("計画した購入量", "Planned purchases", "t"),
     "bilateral_or_tender_t": _entry("相対取引又は入札で調達が必要な量", "Bilateral or tender needed", "t"),
     "payment": _entry("購入に代わる支払", "Payment in lieu of purchases"),
@@ -91,6 +92,10 @@ PLAN_VOCABULARY: dict[str, VocabularyEntry] = {
         "直近売買高と売り注文の数量による", "from recent volume and the quantity on offer"
     ),
     "liquidity.none": _entry("売買高の記載がなく上限なし", "no volume given: not limited"),
+    "bound_by": _entry("購入量を決めたもの", "What limited the quantity"),
+    "bound.liquidity": _entry("流動性による上限", "Liquidity limit"),
+    "bound.cap": _entry("使用上限の残り", "Cap headroom"),
+    "bound.need": _entry("必要量まで", "What was still needed"),
 }
 
 
@@ -152,6 +157,11 @@ class PlanLine(StrictModel):
     )
     last_session: PlanSession | None = Field(description="Exchange products: the last session that is in time.")
     deliver_by: date | None = Field(description="Bilateral products: the last day credits can arrive in time.")
+    cap_class: str | None = Field(description="The coverage's cap class its kind counts under, if any.")
+    bound_by: BoundBy = Field(
+        description="What limited the tonnes bought: its liquidity limit (recent volume or the quantity on offer), the "
+        "cap (its class has no headroom left in the needs it covers), or nothing (it supplied what was still needed)."
+    )
 
 
 class PlanNeed(StrictModel):

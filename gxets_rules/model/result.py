@@ -35,6 +35,8 @@ from gxets_rules.model.plan import Plan
 RESULT_FORMAT: Final = "gxets.result.v2"
 
 Outcome = Literal["pass", "fail", "not_applicable", "indeterminate"]
+OUTCOMES: tuple[Outcome, ...] = ("pass", "fail", "indeterminate", "not_applicable")
+"""Every outcome, in the order reports count them."""
 Verdict = Literal["eligible", "ineligible", "needs_review"]
 NOT_MET: tuple[Outcome, ...] = ("fail", "indeterminate")
 """Outcomes that keep a lot from counting; a criterion with one of them carries its own message."""
@@ -211,6 +213,12 @@ class SourceRef(StrictModel):
     issuer: str
     url: str | None
     kind: str
+    confirmed: bool | None = Field(
+        default=None,
+        exclude_if=_omit,
+        description="A primary document: whether the rules were checked clause by clause against its text (false: "
+        "encoded from secondary sources, confirmation pending); absent where the rule set does not say.",
+    )
 
 
 class Catalogue(StrictModel):
@@ -342,7 +350,12 @@ class ClassCoverage(StrictModel):
 
 
 class Coverage(StrictModel):
-    """The needs (shortfalls) and how the eligible lots cover them within the caps."""
+    """The needs (shortfalls) and how the eligible lots cover them within the caps.
+
+    Every tonne of the lots is in exactly one of: used (``usable_t``), eligible but not needed (``surplus_t``),
+    awaiting review (``pending_review_t``), ineligible (``ineligible_t``), or of a status that does not count
+    (``not_counted_t``) — so a report accounts for each one without adding anything up itself.
+    """
 
     need_t: int
     usable_t: int
@@ -350,6 +363,10 @@ class Coverage(StrictModel):
     eligible_t: int
     surplus_t: int
     pending_review_t: int
+    ineligible_t: int = Field(description="Tonnes of lots found ineligible.")
+    not_counted_t: int = Field(
+        description="Tonnes of lots not found ineligible whose status the rule set does not count (e.g. sold)."
+    )
     cancelled_t: int
     planned_t: int
     classes: SortedDict[str, ClassCoverage]
@@ -386,9 +403,13 @@ class Coverage(StrictModel):
 
 # the lots -------------------------------------------------------------------------------------------------------------
 class EvidenceItem(StrictModel):
-    kind: str
-    text: str
-    data: SortedDict[str, JsonValue] = Field(default_factory=dict)
+    """A fact behind a criterion's outcome that a reviewer should see, e.g. an ownership witness path — as data, worded
+    by each report in its reader's language (the catalogue entry ``evidence.<kind>``)."""
+
+    kind: str = Field(description="What it is, e.g. ownership.holding, ownership.path, ownership.no_data.")
+    data: SortedDict[str, JsonValue] = Field(
+        default_factory=dict, description="Its facts: names, ISO dates, exact shares as text (1/4, or 1/10..1/4)."
+    )
 
 
 class CriterionOutcome(StrictModel):
@@ -515,10 +536,12 @@ class Result(StrictModel):
         """Criterion id → its place in the rule set's order and its description."""
         return {spec.id: (index, spec) for index, spec in enumerate(self.catalogue.criteria)}
 
-    def criteria_of(self, lot: LotResult) -> list[CriterionFacts]:
-        """Every criterion of a lot in the rule set's order, with its message, citation, interpretations and reads."""
+    def criteria_of(self, lot: LotResult, outcomes: Collection[str] | None = None) -> list[CriterionFacts]:
+        """Every criterion of a lot (or those of the given outcomes) in the rule set's order, with its message,
+        citation, interpretations and reads."""
         order = self.criterion_index
-        return [self._facts(lot, cid, lot.criteria[cid]) for cid in sorted(lot.criteria, key=lambda c: order[c][0])]
+        chosen = [cid for cid, record in lot.criteria.items() if outcomes is None or record.outcome in outcomes]
+        return [self._facts(lot, cid, lot.criteria[cid]) for cid in sorted(chosen, key=lambda c: order[c][0])]
 
     def _facts(self, lot: LotResult, cid: str, record: CriterionOutcome) -> CriterionFacts:
         spec = self.criterion_index[cid][1]

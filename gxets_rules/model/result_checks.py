@@ -201,7 +201,8 @@ def _lot_criteria(result: Result, lot: LotResult, where: Path) -> Iterator[Incon
 
 
 def _allocations(result: Result) -> Iterator[Inconsistency]:
-    """Each need's coverage is what the lots' allocations to it give, kind by kind."""
+    """Each need's coverage is what the lots' allocations to it give, kind by kind; and every tonne of the lots is
+    used, not needed, to review, ineligible or not counted."""
     kinds = {lot.id: lot.kind for lot in result.lots}
     given: Counter[tuple[str, str]] = Counter()
     for lot in result.lots:
@@ -212,6 +213,10 @@ def _allocations(result: Result) -> Iterator[Inconsistency]:
         from_lots = {kind: tonnes for (nid, kind), tonnes in given.items() if nid == need.id}
         if listed != from_lots:
             yield ("coverage", "needs", index, "usable_by_kind"), "the tonnes per kind are not what the lots give it"
+    cov = result.coverage
+    parts = cov.usable_t + cov.surplus_t + cov.pending_review_t + cov.ineligible_t + cov.not_counted_t
+    if parts != sum(lot.quantity_t for lot in result.lots):
+        yield ("coverage", "ineligible_t"), "used, unneeded, to review, ineligible and uncounted tonnes miss lots"
 
 
 # the trace and the issues ---------------------------------------------------------------------------------------------

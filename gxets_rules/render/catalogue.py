@@ -7,6 +7,7 @@ so a report designer can change them without touching code. Reports default to J
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from functools import cache
 from typing import Any
 
@@ -62,6 +63,10 @@ class Text:
         """A result value for people: grouped digits, yes/no, dash for not defined."""
         if value is None:
             return "–"
+        if isinstance(value, datetime):
+            return value.strftime("%Y-%m-%d %H:%M")
+        if isinstance(value, date):
+            return value.isoformat()
         if isinstance(value, list):
             return ", ".join(self.value(item) for item in value)
         if isinstance(value, bool):

@@ -8,14 +8,15 @@ engine, never trusted as markup. Japanese renders with the locally installed CJK
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
 import jinja2
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
-from gxets_rules.model.result import QuantityTrace, Result
+from gxets_rules.model.result import OUTCOMES, QuantityTrace, Result
 from gxets_rules.render.chart import plot
 from gxets_rules.render.view import Cited, Need, ReportView
 from gxets_rules.resources import data_dir
@@ -93,7 +94,17 @@ def environment() -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.globals.update(zip=zip)
+    env.filters["codes"] = codes
     return env
+
+
+_CODE_SPAN = re.compile(r"`([^`]+)`")
+
+
+def codes(text: str) -> Markup:
+    """A rule set's text with its code spans (```rounding.yen = floor```) set as ``<code>``, everything escaped: a
+    parameter or value named inside Japanese prose reads as code, not as an untranslated word."""
+    return Markup(_CODE_SPAN.sub(lambda m: Markup("<code>{}</code>").format(m.group(1)), str(escape(text))))
 
 
 @cache
@@ -102,9 +113,10 @@ def stylesheet() -> Markup:
     return Markup((data_dir("reports") / "html" / "report.css").read_text(encoding="utf-8"))
 
 
-def report_context(result: Result, lang: str) -> dict[str, Any]:
-    """What ``report.html.j2`` is rendered with; the web page that extends the report renders it with the same."""
-    view = ReportView(result, lang)
+def report_context(result: Result, lang: str, purpose: str = "precheck") -> dict[str, Any]:
+    """What ``report.html.j2`` is rendered with; the web page that extends the report renders it with the same.
+    ``purpose``: a firm's own pre-check (``precheck``) or the secretariat's review of it (``review``)."""
+    view = ReportView(result, lang, purpose)
     series, notes = view.series()
     return {
         "v": view,
@@ -115,10 +127,10 @@ def report_context(result: Result, lang: str) -> dict[str, Any]:
         "series": series,
         "series_notes": notes,
         "plot": plot(series),
-        "plan": view.plan(),
+        "outcomes": OUTCOMES,
     }
 
 
-def render_html(result: Result, lang: str = "ja") -> str:
-    """The review report of a result in one language."""
-    return environment().get_template("report.html.j2").render(report_context(result, lang))
+def render_html(result: Result, lang: str = "ja", purpose: str = "precheck") -> str:
+    """The report of a result in one language, for a firm's pre-check or the secretariat's review."""
+    return environment().get_template("report.html.j2").render(report_context(result, lang, purpose))

@@ -20,14 +20,15 @@ from gxets_rules.render.review_xlsx import render_review_xlsx
 from gxets_rules.render.xlsx import render_xlsx
 
 
-def _html(result: Result, lang: str) -> bytes:
-    return render_html(result, lang).encode("utf-8")
+def _html(result: Result, lang: str, purpose: str = "precheck") -> bytes:
+    return render_html(result, lang, purpose).encode("utf-8")
 
 
-REPORTS: dict[str, tuple[str, Callable[[Result, str], bytes]]] = {
+REPORTS: dict[str, tuple[str, Callable[..., bytes]]] = {
     "html": ("report.html", _html),
     "xlsx": ("report.xlsx", render_xlsx),
 }
+"""Report kind → its file name and renderer ``(result, lang, purpose="precheck") → bytes``."""
 
 
 def parse_kinds(text: str) -> list[str]:
@@ -39,12 +40,13 @@ def parse_kinds(text: str) -> list[str]:
     return list(dict.fromkeys(kinds))
 
 
-def write_reports(result: Result, kinds: Sequence[str], lang: str, out: Path) -> list[Path]:
-    """Render each report of ``kinds`` in ``lang`` and write it (whole or not at all) into ``out``."""
+def write_reports(result: Result, kinds: Sequence[str], lang: str, out: Path, purpose: str = "precheck") -> list[Path]:
+    """Render each report of ``kinds`` in ``lang`` and write it (whole or not at all) into ``out``: a firm's pre-check
+    report (事前確認レポート), or with ``purpose="review"`` the secretariat's review result (審査結果)."""
     written = []
     for kind in kinds:
         name, render = REPORTS[kind]
-        atomic_write_bytes(out / name, render(result, lang))
+        atomic_write_bytes(out / name, render(result, lang, purpose))
         written.append(out / name)
     return written
 

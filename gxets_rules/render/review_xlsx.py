@@ -10,7 +10,6 @@ a firm's status and decision are coloured; its report and result are links.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Sequence
 from datetime import date
 from typing import Any
@@ -22,6 +21,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from gxets_rules.io.writers import cell_text
 from gxets_rules.model.review import ReviewSummary
 from gxets_rules.render.review_view import Badge, Figure, Grid, Link, ReviewView
+from gxets_rules.render.width import display_width
 from gxets_rules.render.xlsx import Sheet, num, workbook_bytes
 
 EPOCH = date(2000, 1, 1)
@@ -42,15 +42,12 @@ def sheet_name(grid: Grid, view: ReviewView) -> str:
     return SHEET_NAME_FORBIDDEN.sub(" ", view.t("review.sheet." + grid.id))[:31].strip()
 
 
-def shown_width(text: str) -> int:
-    """How many columns a text takes in a spreadsheet: a wide (Japanese) character counts two."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
 def _widths(grid: Grid, view: ReviewView) -> list[int]:
     widths = []
     for i, heading in enumerate(grid.headings):
-        longest = max([shown_width(heading), *(shown_width(line) for row in grid.rows for line in _text(row[i], view))])
+        longest = max(
+            [display_width(heading), *(display_width(line) for row in grid.rows for line in _text(row[i], view))]
+        )
         widths.append(max(MIN_WIDTH, min(MAX_WIDTH, longest + 2)))
     return widths
 
@@ -79,7 +76,7 @@ def _cell(sheet: Sheet, value: Any, unit: str | None, width: int, view: ReviewVi
         cell.hyperlink = value.href
         cell.font = LINK_FONT
         return cell
-    if isinstance(value, str) and max(shown_width(line) for line in _text(value, view)) > width - 2:
+    if isinstance(value, str) and max(display_width(line) for line in _text(value, view)) > width - 2:
         cell = WriteOnlyCell(sheet.ws, value=cell_text(value))
         cell.data_type = "s"
         cell.alignment = WRAP

@@ -6,23 +6,26 @@ A view of the typed result only (it never evaluates anything), so ``gxets check`
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Callable
 
 from gxets_rules.model.plan import Plan, PlanSession, YenRange
 from gxets_rules.model.result import IntakeNote, Result
 from gxets_rules.render.catalogue import Text
+from gxets_rules.render.evidence import evidence_text
 from gxets_rules.render.view import ReportView
-
-
-def display_width(text: str) -> int:
-    """Terminal columns a text takes: wide (CJK) characters take two."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+from gxets_rules.render.width import display_width, pad
 
 
 def _line(title: str, shown: str, width: int = 64) -> str:
-    pad = max(1, width - display_width(title) - display_width(shown))
-    return f"  {title}{' ' * pad}{shown}"
+    gap = max(1, width - display_width(title) - display_width(shown))
+    return f"  {title}{' ' * gap}{shown}"
+
+
+def _table(rows: list[list[str]], right: frozenset[int] = frozenset()) -> list[str]:
+    """Rows as columns aligned by display width (a Japanese character takes two columns); ``right``: the columns of
+    figures, aligned on the right."""
+    widths = [max(display_width(row[i]) for row in rows) for i in range(len(rows[0]))] if rows else []
+    return ["  " + "  ".join(pad(cell, widths[i], i in right) for i, cell in enumerate(row)).rstrip() for row in rows]
 
 
 def _sections(view: ReportView) -> list[tuple[str, list[str]]]:
@@ -74,7 +77,7 @@ def render_text(result: Result, lang: str = "ja") -> str:
     described = {need.id: need for need in result.catalogue.needs}
     for need in coverage.needs:
         caps = "".join(
-            f" · {cls} {t('cap')} {cap.cap_t:,} {t('used')} {cap.usable_t:,}" for cls, cap in need.caps.items()
+            f" · {t.kind(cls)} {t('cap')} {cap.cap_t:,} {t('used')} {cap.usable_t:,}" for cls, cap in need.caps.items()
         )
         title = t.localized(described[need.id].title)
         lines.append(
@@ -88,13 +91,19 @@ def render_text(result: Result, lang: str = "ja") -> str:
     )
     lines.append("")
     lines.append(t("lots"))
-    width = max((len(lot.id) for lot in result.lots), default=0)
-    for lot in result.lots:
-        lines.append(
-            f"  {lot.id:<{width}} {t.kind(lot.kind):<22} {lot.quantity_t:>12,} t  "
-            f"{t.lot_status(lot.status):<24} {t.verdict(lot.verdict):<12} "
-            f"{t('usable')} {lot.usable_t:,}"
-        )
+    rows = [
+        [
+            lot.id,
+            t.kind(lot.kind),
+            f"{lot.quantity_t:,} t",
+            t.lot_status(lot.status),
+            t.verdict(lot.verdict),
+            f"{t('usable')} {lot.usable_t:,}",
+        ]
+        for lot in result.lots
+    ]
+    for lot, row in zip(result.lots, _table(rows, frozenset({2})), strict=True):
+        lines.append(row)
         for criterion in view.failing(lot):
             mark = "✗" if criterion.outcome == "fail" else "?"
             lines.append(f"      {mark} {criterion.id}: {t.localized(criterion.message)} [{criterion.source}]")
@@ -250,5 +259,5 @@ def render_lot(result: Result, lot_id: str, lang: str = "ja") -> str:
         if criterion.interpretations:
             lines.append(f"    {t('explain.interpretations')}: {', '.join(criterion.interpretations)}")
         for evidence in criterion.evidence:
-            lines.append(f"    {t('explain.evidence')}: {evidence.text}")
+            lines.append(f"    {t('explain.evidence')}: {evidence_text(evidence, t)}")
     return "\n".join(lines) + "\n"

@@ -12,7 +12,7 @@ section holds the yearly paths the chart draws.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
@@ -20,9 +20,13 @@ from typing import Any
 from pydantic import BaseModel
 
 from gxets_rules.model.base import LocalizedText
-from gxets_rules.model.plan import Plan, unit_of
+from gxets_rules.model.plan import Plan
 from gxets_rules.model.result import (
+    NOT_MET,
+    OUTCOMES,
     CriterionFacts,
+    CriterionSpec,
+    EvidenceItem,
     Figure,
     InterpretationUse,
     LotResult,
@@ -32,12 +36,12 @@ from gxets_rules.model.result import (
     Result,
 )
 from gxets_rules.render.catalogue import Text
+from gxets_rules.render.evidence import evidence_text
+from gxets_rules.render.plan_view import PlanTable, PlanView, session_time
 
 SERIES_SECTION = "position.series"
-PLAN_SINGLES = ("last_order", "payment", "title")
-"""Parts of the plan shown as one value each (the first two only when there is none), in this order."""
-PLAN_TABLES = ("calendar", "excluded", "last_order", "lines", "needs", "payment", "snapshot", "terms", "totals")
-"""Parts of the plan shown as a table of its records (a single record: one row), in this order, when present."""
+PURPOSES = ("precheck", "review")
+"""Who a report is for: a firm's own pre-check (事前確認レポート) or the secretariat's review of it (審査結果)."""
 
 
 @dataclass(frozen=True)
@@ -54,6 +58,7 @@ class Cited:
     source: str | None = None
     interpretations: tuple[str, ...] = ()
     by_fy: Mapping[int, Any] | None = None  # a per-year figure: its value of each fiscal year, in year order
+    decimal: str | None = None  # an exact fraction's six-decimal rendering (its value is then None)
 
 
 @dataclass(frozen=True)
@@ -93,13 +98,58 @@ class Section:
 
 
 @dataclass(frozen=True)
-class Table:
-    """Records of one of the plan's parts: headings from the catalogue, the unit each column declares."""
+class Tally:
+    """One line of the summary's account of the tonnes: what they are and how many."""
 
-    keys: tuple[str, ...]
-    headings: tuple[str, ...]
-    units: tuple[str | None, ...]
-    rows: tuple[tuple[Any, ...], ...]
+    key: str
+    title: str
+    tonnes: int
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """What the figures rest on: the rule set, its version, and the primary documents whose clause-by-clause
+    confirmation is still pending (the rule set's sources marked ``confirmed: false``)."""
+
+    title: str
+    ruleset: str
+    version: str
+    pending: tuple[str, ...]
+    sources: int
+
+
+@dataclass(frozen=True)
+class Summary:
+    """The box at the top: the status, what is still to procure, where every tonne went, the dates that matter and
+    what the figures rest on. ``tone``: alert (something to procure), warn (lots to cancel or to review), ok."""
+
+    status: Cited | None
+    tone: str
+    to_buy_title: str
+    to_buy_t: int
+    need_t: int
+    need: tuple[Tally, ...]
+    lots: tuple[Tally, ...]
+    dates: tuple[tuple[str, Any], ...]
+    provenance: Provenance
+
+
+@dataclass(frozen=True)
+class CriterionTally:
+    """A criterion over all lots: how many lots had each outcome (layout only: a count of what the result says)."""
+
+    spec: CriterionSpec
+    counts: dict[str, int]
+
+
+@dataclass(frozen=True)
+class LotNotMet:
+    """A lot with criteria that failed or are undecided: those in full, the others counted."""
+
+    index: int  # the lot's place in the result (its anchor in the page)
+    lot: LotResult
+    criteria: list[CriterionFacts]
+    others: int
 
 
 @dataclass(frozen=True)
@@ -148,10 +198,13 @@ def trace_interpretations(result: Result, trace: QuantityTrace) -> tuple[str, ..
 class ReportView:
     """The result of one check, in one language, as the reports lay it out."""
 
-    def __init__(self, result: Result, lang: str) -> None:
+    def __init__(self, result: Result, lang: str, purpose: str = "precheck") -> None:
+        if purpose not in PURPOSES:
+            raise ValueError(f"a report is for one of {', '.join(PURPOSES)}, not {purpose!r}")
         self.result = result
         self.t = Text(lang)
         self.lang = lang
+        self.purpose = purpose
         self._quantities = {(q.id, q.fy): q for q in result.quantities}
         self._first: dict[str, QuantityTrace] = {}  # quantity id → its first trace (whichever year)
         self._order: dict[str, int] = {}
@@ -227,6 +280,7 @@ class ReportView:
             formula=spec.formula,
             source=spec.source,
             interpretations=trace_interpretations(self.result, trace),
+            decimal=trace.decimal if value is None else None,
         )
 
     # the header ---------------------------------------------------------------------------------------------------
@@ -243,6 +297,74 @@ class ReportView:
         if ruleset.source != "path":
             return None
         return f"{self.t('ruleset.from_path')} (SHA-256 {ruleset.sha256[:12]})"
+
+    @property
+    def title(self) -> str:
+        """事前確認レポート for a firm's own check, 審査結果 for the secretariat's (GLOSSARY: report kinds)."""
+        return self.t(f"report.title.{self.purpose}")
+
+    # the summary --------------------------------------------------------------------------------------------------
+    def summary(self) -> Summary:
+        """The summary box: every tonne accounted for from the coverage's own figures (nothing added up here)."""
+        t, cov = self.t, self.result.coverage
+        tone = "alert" if cov.offsets_to_buy_t > 0 else "warn" if cov.planned_t or cov.pending_review_t else "ok"
+        need = (
+            Tally("cancelled", t("summary.cancelled"), cov.cancelled_t),
+            Tally("planned", t("summary.planned"), cov.planned_t),
+            Tally("to_buy", self.to_buy_title, cov.offsets_to_buy_t),
+        )
+        lots = [
+            Tally("usable", t("summary.lots_usable"), cov.usable_t),
+            Tally("surplus", t("summary.lots_surplus"), cov.surplus_t),
+            Tally("pending", t("summary.lots_pending"), cov.pending_review_t),
+            Tally("ineligible", t("summary.lots_ineligible"), cov.ineligible_t),
+        ]
+        if cov.not_counted_t:
+            lots.append(Tally("not_counted", t("summary.lots_not_counted"), cov.not_counted_t))
+        return Summary(
+            status=self.status,
+            tone=tone,
+            to_buy_title=self.to_buy_title,
+            to_buy_t=cov.offsets_to_buy_t,
+            need_t=cov.need_t,
+            need=need,
+            lots=tuple(lots),
+            dates=tuple(self.key_dates()),
+            provenance=self.provenance(),
+        )
+
+    def key_dates(self) -> list[tuple[str, Any]]:
+        """The dates that matter, as dates (a value not known: its words): the position's dated outputs, then the
+        plan's last order session and the payment in lieu's due date."""
+        dates: list[tuple[str, Any]] = [
+            (figure.title, figure.value if isinstance(figure.value, date) else figure.shown) for figure in self.dates()
+        ]
+        plan = self.result.plan
+        if plan is not None:
+            words = PlanView(plan, self.t)
+            if plan.last_order is not None:
+                dates.append((words.word("last_order"), session_time(plan.last_order)))
+            if plan.payment is not None:
+                dates.append((f"{self.t.localized(plan.payment.title)}: {words.word('due')}", plan.payment.due))
+        return dates
+
+    def provenance(self) -> Provenance:
+        ruleset, sources = self.result.ruleset, self.result.catalogue.sources
+        return Provenance(
+            title=self.t.localized(ruleset.title),
+            ruleset=ruleset.id,
+            version=ruleset.version,
+            pending=tuple(source.id for source in sources if source.confirmed is False),
+            sources=len(sources),
+        )
+
+    def provenance_text(self) -> str:
+        """The provenance in one line (the workbook's; the page sets the document ids apart)."""
+        found, t = self.provenance(), self.t
+        head = t("report.provenance").format(title=found.title, ruleset=found.ruleset, version=found.version)
+        if found.pending:
+            return head + t("report.provenance.pending").format(documents=", ".join(found.pending))
+        return head + t("report.provenance.sources").format(count=found.sources)
 
     # the verdict --------------------------------------------------------------------------------------------------
     @property
@@ -339,7 +461,35 @@ class ReportView:
 
     def failing(self, lot: LotResult) -> list[CriterionFacts]:
         """The criteria that keep a lot from counting: failed or undecided."""
-        return [c for c in self.criteria(lot) if c.not_met]
+        return self.result.criteria_of(lot, NOT_MET)
+
+    def criterion_ids(self, lot: LotResult, outcome: str) -> list[str]:
+        """The ids of a lot's criteria of one outcome, in the rule set's order (no facts joined: a table of ids)."""
+        order = self.result.criterion_index
+        return sorted((cid for cid, c in lot.criteria.items() if c.outcome == outcome), key=lambda c: order[c][0])
+
+    def criteria_tally(self) -> list[CriterionTally]:
+        """Each criterion of the catalogue with the number of lots of each outcome, in the rule set's order: what the
+        passes are summarised as, so a result of 100,000 lots stays readable."""
+        counts: dict[str, dict[str, int]] = {
+            spec.id: dict.fromkeys(OUTCOMES, 0) for spec in self.result.catalogue.criteria
+        }
+        for lot in self.result.lots:
+            for cid, record in lot.criteria.items():
+                counts[cid][record.outcome] += 1
+        return [CriterionTally(spec, counts[spec.id]) for spec in self.result.catalogue.criteria]
+
+    def not_met(self) -> Iterator[LotNotMet]:
+        """Every lot with a criterion that failed or is undecided, those criteria in full (the rest counted)."""
+        for index, lot in enumerate(self.result.lots):
+            found = self.failing(lot)
+            if found:
+                yield LotNotMet(index, lot, found, len(lot.criteria) - len(found))
+
+    def plan_table(self) -> PlanTable | None:
+        """The purchase plan as a table, when the result has one."""
+        plan: Plan | None = self.result.plan
+        return None if plan is None else PlanView(plan, self.t).table()
 
     def reads(self, criterion: CriterionFacts) -> list[Read]:
         """What a criterion that is not met read — its inputs, then its parameters — so a reviewer sees why it did not
@@ -373,41 +523,6 @@ class ReportView:
             ),
         ]
 
-    # the purchase plan --------------------------------------------------------------------------------------------
-    def plan(self) -> tuple[list[tuple[str, Any, str | None]], list[Table]]:
-        """The purchase plan: its single values (title, value, unit) and a table for each part made of records."""
-        plan = self.result.plan
-        if plan is None:
-            return [], []
-        singles: list[tuple[str, Any, str | None]] = [
-            (self.heading(name), getattr(plan, name), None)
-            for name in PLAN_SINGLES
-            if name == "title" or getattr(plan, name) is None
-        ]
-        tables = []
-        for name in PLAN_TABLES:
-            value = getattr(plan, name)
-            records = value if isinstance(value, list) else [] if value is None else [value]
-            if records:
-                tables.append(self.table(records))
-        return singles, tables
-
-    def table(self, records: list[BaseModel]) -> Table:
-        model = type(records[0])
-        keys = tuple(sorted(model.model_fields))
-        return Table(
-            keys=keys,
-            headings=tuple(self.heading(k) for k in keys),
-            units=tuple(unit_of(model, k) for k in keys),
-            rows=tuple(tuple(getattr(record, k) for k in keys) for record in records),
-        )
-
-    def heading(self, key: str) -> str:
-        """A column's title: the catalogue's, else the plan's own vocabulary's, else the key itself."""
-        plan: Plan | None = self.result.plan
-        entry = plan.vocabulary.get(key) if plan else None
-        return self.t.get("plan." + key, self.t.localized(entry.title) if entry else key)
-
     def cell(self, value: Any, unit: str | None = None) -> str:
         """Any value of a record as text: texts in this language, numbers grouped, records as ``field: value``."""
         if isinstance(value, LocalizedText):
@@ -424,10 +539,19 @@ class ReportView:
         """A field of a nested record; its fiscal year (``fy``) is a year, not an amount: 2025, never 2,025."""
         return str(value) if key == "fy" and type(value) is int else self.cell(value)
 
+    def evidence_text(self, item: EvidenceItem) -> str:
+        """A piece of evidence in this view's language."""
+        return evidence_text(item, self.t)
+
+    def passed_evidence(self) -> list[Evidence]:
+        """The evidence behind criteria that were met (e.g. the ownership path that made a lot's involvement count):
+        the page lists the failed and undecided criteria in full, and these beside them."""
+        return [e for e in self.evidence() if e.outcome not in NOT_MET]
+
     def evidence(self) -> list[Evidence]:
         """Every piece of evidence (e.g. ownership witness paths) behind every criterion of every lot."""
         return [
-            Evidence(lot.id, c.id, c.outcome, item.kind, item.text, item.data)
+            Evidence(lot.id, c.id, c.outcome, item.kind, evidence_text(item, self.t), item.data)
             for lot in self.result.lots
             for c in self.criteria(lot)
             for item in c.evidence

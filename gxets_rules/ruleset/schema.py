@@ -54,6 +54,12 @@ class SourceDocument(StrictModel):
     url: str | None = None
     kind: Literal["primary", "secondary", "seed", "reference"]
     note: str | None = None
+    confirmed: bool | None = Field(
+        default=None,
+        description="For a primary document the rules encode: whether they have been checked clause by clause against "
+        "its own text (false: encoded from the public secondary sources that report it, confirmation pending). The "
+        "reports' provenance line says so.",
+    )
 
 
 class Period(StrictModel):

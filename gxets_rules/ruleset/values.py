@@ -122,6 +122,26 @@ def exact_text(value: Any) -> str:
     return str(value)
 
 
+def range_of_text(text: str) -> Range:
+    """The exact number or range a text of :func:`exact_text` names (``1/4``, ``1/10..1/4``): evidence stores shares
+    that way, and a report words them in its own language."""
+    lo, _, hi = text.partition("..")
+    return Range(Fraction(lo), Fraction(hi or lo))
+
+
+def pct(value: Fraction) -> str:
+    """30 % style text of an exact share: ``Fraction(3, 10)`` → ``30%``; others to four decimals, marked ≈."""
+    hundred = value * 100
+    if hundred.denominator == 1:
+        return f"{hundred.numerator}%"
+    text = f"{float(hundred):.4f}".rstrip("0").rstrip(".")
+    return f"{text}%" if (hundred * 10_000).denominator == 1 else f"≈{text}%"
+
+
+def pct_range(lo: Fraction, hi: Fraction) -> str:
+    return pct(lo) if lo == hi else f"{pct(lo)}–{pct(hi)}"
+
+
 _PLAIN = frozenset({str, int, bool})
 
 

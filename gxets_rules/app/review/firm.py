@@ -125,7 +125,7 @@ def review_submission(index: int, path: Path, options: ReviewOptions, shared: Sh
     result_file = options.out / folder / "result.json"
     encoded = result_bytes(result)
     atomic_write_bytes(result_file, encoded)
-    reports = write_reports(result, options.reports, options.lang, options.out / folder)
+    reports = write_reports(result, options.reports, options.lang, options.out / folder, "review")
     row = firm_row(result, ruleset, file, f"{folder}/result.json", _texts(evaluation.loaded.warnings, options.lang))
     if HTML_REPORT in options.reports:
         report = reports[options.reports.index(HTML_REPORT)].name

@@ -68,7 +68,7 @@ def firm_response(request: Request, problems: tuple[Any, ...] = (), status: int 
         kinds=DECISIONS,
         lots=[lot.id for lot in result.lots],
         problems=problems,
-        **report_context(result, lang),
+        **report_context(result, lang, "review"),
     )
 
 

@@ -33,8 +33,9 @@ from datetime import date, timedelta
 from fractions import Fraction
 from typing import Any, cast
 
+from gxets_rules.evaluate.context import Evidence
 from gxets_rules.model.ownership import Holding, Ownership, ProjectFacts, ShareRange
-from gxets_rules.ruleset.values import Range
+from gxets_rules.ruleset.values import Range, pct
 
 # (other entity, from, to, lowest share, highest share) with shares as integers over OwnershipGraph.scale
 Record = tuple[str, date, date | None, int, int]
@@ -55,19 +56,6 @@ def _bounds(holding: Holding) -> tuple[Fraction, Fraction]:
 
 def _active(record: Record, day: date) -> bool:
     return record[1] <= day and (record[2] is None or day <= record[2])
-
-
-def pct(value: Fraction) -> str:
-    """30 % style text of an exact share: ``Fraction(3, 10)`` → ``30%``; others to four decimals, marked ≈."""
-    hundred = value * 100
-    if hundred.denominator == 1:
-        return f"{hundred.numerator}%"
-    text = f"{float(hundred):.4f}".rstrip("0").rstrip(".")
-    return f"{text}%" if (hundred * 10_000).denominator == 1 else f"≈{text}%"
-
-
-def pct_range(lo: Fraction, hi: Fraction) -> str:
-    return pct(lo) if lo == hi else f"{pct(lo)}–{pct(hi)}"
 
 
 @dataclass(frozen=True)
@@ -101,17 +89,16 @@ class Status:
     def why(self, entity: str) -> Qualification | None:
         return self.certain.get(entity) or self.possible.get(entity)
 
-    def describe(self, graph: OwnershipGraph, entity: str) -> str:
-        """Why ``entity`` is a participant etc. on this day, with the qualifying holders worked out now.
-
-        The text is ``<entity>: <relation> (<holder> <share> + … = <total>)``; an entity that is not a participant etc.
-        but has qualifying holders shows what they hold and, separately, the joint ventures' stakes that do not count.
-        """
+    def describe(self, graph: OwnershipGraph, entity: str) -> dict[str, Any]:
+        """Why ``entity`` is a participant etc. on this day, with the qualifying holders worked out now — as data
+        (``basis``: representative | boundary | subsidiary | joint | none; ``holders`` and their ``total``; for an
+        entity that is not one, the joint ventures' stakes that do not count, ``excluded``), which a report words in
+        its own language (render/evidence.py)."""
         why = self.why(entity)
         if why is not None and why.basis == "representative":
-            return f"{entity}: representative participating company"
+            return {"entity": entity, "basis": why.basis}
         if why is not None and why.basis == "boundary":
-            return f"{entity}: inside the organisational boundary of {why.representative}"
+            return {"entity": entity, "basis": why.basis, "representative": why.representative}
         members = self.certain if why is None or entity in self.certain else self.possible
         counts = (
             members
@@ -121,21 +108,13 @@ class Status:
         held = [(h, graph.held_on(h, entity, self.day)[0]) for h in graph.holders_of(entity) if h in members]
         held = [(h, share) for h, share in held if share > 0]
         via = [(h, share) for h, share in held if h in counts]
-        holders = " + ".join(f"{owner} {pct(share)}" for owner, share in via)
-        total = pct(sum((share for _, share in via), Fraction(0)))
-        if why is not None:
-            relation = (
-                "subsidiary of participants etc." if why.basis == "subsidiary" else "held jointly by participants etc."
-            )
-            return f"{entity}: {relation} ({holders} = {total})"
-        if not held:
-            return f"{entity}: not a participant etc."
-        text = f"{entity}: not a participant etc. (held by participants etc.: {holders or 'none'} = {total}"
-        excluded = [(h, share) for h, share in held if h not in counts]
-        if excluded:
-            others = " + ".join(f"{owner} {pct(share)}" for owner, share in excluded)
-            text += f"; not counted, held jointly themselves: {others}"
-        return text + ")"
+        return {
+            "entity": entity,
+            "basis": "none" if why is None else why.basis,
+            "holders": [[owner, share] for owner, share in via],
+            "total": sum((share for _, share in via), Fraction(0)),
+            "excluded": [[owner, share] for owner, share in held if owner not in counts],
+        }
 
 
 def _counting_toward_joint(members: dict[str, Qualification]) -> dict[str, Qualification]:
@@ -320,16 +299,17 @@ class Involvement:
     direct_counted: Range | None
     technology: bool  # provided at the end of the window by a participant etc. (※1)
     technology_by_participant: bool  # … by a participant (a representative participating company) itself
-    _witness: list[Callable[[], Iterable[str]]] = field(default_factory=list)  # the lines, written when asked for
-    _written: list[str] | None = None
+    _witness: list[Callable[[], Iterable[Evidence]]] = field(default_factory=list)  # written when asked for
+    _written: list[Evidence] | None = None
     _look_through: Callable[[], Range] | None = None
-    _paths: Callable[[Range], list[str]] | None = None
+    _paths: Callable[[Range], list[Evidence]] | None = None
     _figure: Range | None = None
-    _lines: list[str] | None = None
+    _lines: list[Evidence] | None = None
 
     @property
-    def lines(self) -> list[str]:
-        """The witness lines behind the direct figures, worked out on first use (a trace asks; deciding does not)."""
+    def lines(self) -> list[Evidence]:
+        """The witnesses behind the direct figures — data a report words (render/evidence.py) — worked out on first
+        use (a trace asks; deciding does not)."""
         if self._written is None:
             self._written = [line for part in self._witness for line in part()]
         return self._written
@@ -341,7 +321,7 @@ class Involvement:
         return self._figure
 
     @property
-    def look_through_lines(self) -> list[str]:
+    def look_through_lines(self) -> list[Evidence]:
         """The witness paths behind the look-through figure (worked out only when a trace asks for them, once)."""
         if self._lines is None:
             figure = self.look_through_counted
@@ -354,9 +334,12 @@ def _why_basis(status: Status, entity: str) -> str | None:
     return None if why is None else why.basis
 
 
-def _technology_line(graph: OwnershipGraph, project: str, provider: str, now: Status, end: date) -> str:
+def _technology_line(graph: OwnershipGraph, project: str, provider: str, now: Status, end: date) -> Evidence:
     """Who provides technology or a solution to the project on ``end``, and on what basis they qualify."""
-    return f"technology: {provider} → {project} on {end} [{now.describe(graph, provider)}]"
+    return Evidence(
+        "ownership.technology",
+        {"project": project, "provider": provider, "on": end, "status": now.describe(graph, provider)},
+    )
 
 
 def _direct(graph: OwnershipGraph, project: str, status: Status, day: date) -> Range:
@@ -398,7 +381,7 @@ def involvement(
     )
     result._witness.append(lambda: [_technology_line(graph, project, p, now, end) for p in providers])
     if start is None:
-        result._witness.append(lambda: [f"{project}: the date the first issuance was completed is not known"])
+        result._witness.append(lambda: [Evidence("ownership.no_first_issuance", {"project": project})])
         return result
     result.window = (start, end)
     then = graph.status_on(start, thresholds)
@@ -431,12 +414,10 @@ def _look_through_range(project: str, walk: _Walk, then: Status, now: Status) ->
     return Range(low, max(low, high))
 
 
-def _look_through_lines(project: str, walk: _Walk, then: Status, now: Status, figure: Range) -> list[str]:
+def _look_through_lines(project: str, walk: _Walk, then: Status, now: Status, figure: Range) -> list[Evidence]:
     lines = list(_path_lines(project, walk, lambda e: _both(then, now, e) is True))
     if figure.lo != figure.hi:
-        lines.append(
-            f"look-through: {pct_range(figure.lo, figure.hi)} (holders beyond the explored neighbourhood bound it)"
-        )
+        lines.append(Evidence("ownership.look_through_bounded", {"project": project, "share": figure}))
     return lines
 
 
@@ -479,26 +460,34 @@ def _holding_lines(
     now: Status,
     start: date,
     end: date,
-) -> list[str]:
-    """One witness line per direct holder: its share at both ends, what counts, and whether it is a participant etc."""
+) -> list[Evidence]:
+    """One witness per direct holder: its share at both ends, what counts and why not (acquired after the initial
+    phase, ※2; not held without a break, ※3), and whether it is a participant etc. (and on which end it is not)."""
     lines = []
     for holder in graph.holders_of(project):
         counted = direct.get(holder, (Fraction(0), Fraction(0)))
         why = now.why(holder) or then.why(holder)
-        status = (now if now.why(holder) else then).describe(graph, holder)
+        not_on = None
         if _both(then, now, holder) is False and why is not None:
-            status += f" — but not on {start if then.of(holder) is False else end}"
-        note = ""
+            not_on = start if then.of(holder) is False else end
+        acquired = None
         if counted[1] == 0:
             first = graph.first_held(holder, project)
-            note = (
-                f" — acquired {first}, after the initial phase (※2)"
-                if first > start
-                else f" — not held without a break until {end} (※3)"
-            )
-        held = f"{pct_range(*graph.held_on(holder, project, start))} on {start}, "
-        held += f"{pct_range(*graph.held_on(holder, project, end))} on {end}"
-        lines.append(f"{holder} → {project}: {held}; counted {pct_range(*counted)}{note} [{status}]")
+            acquired = first if first > start else None
+        data = {
+            "project": project,
+            "holder": holder,
+            "start": start,
+            "end": end,
+            "held_start": Range(*graph.held_on(holder, project, start)),
+            "held_end": Range(*graph.held_on(holder, project, end)),
+            "counted": Range(*counted),
+            "break": None if counted[1] != 0 else ("acquired_after_initial_phase" if acquired else "not_continuous"),
+            "acquired": acquired,
+            "not_on": not_on,
+            "status": (now if now.why(holder) else then).describe(graph, holder),
+        }
+        lines.append(Evidence("ownership.holding", data))
     return lines
 
 
@@ -664,7 +653,7 @@ _Path = tuple[tuple[str, Fraction], ...]  # (intermediary, its share in the next
 
 def _path_lines(
     project: str, walk: _Walk, qualifies: Callable[[str], bool], limit: int = 10, budget: int = 200
-) -> Iterable[str]:
+) -> Iterable[Evidence]:
     """The largest witness paths participant →a%→ intermediary … →c%→ project (best-first, bounded).
 
     Paths are explored largest product first (the float only orders the search; the shown product is exact) and
@@ -689,9 +678,10 @@ def _path_lines(
                 heapq.heappush(heap, (-float(step), next(tie), step, holder, ((holder, share[0]), *path)))
     lines = []
     for step, holder, first, path in found:
-        text = f"{holder} →{pct(first)}→ " + "".join(f"{entity} →{pct(s)}→ " for entity, s in path)
-        lines.append((step, f"look-through: {text}{project} = {pct(step)}"))
-    return [text for _, text in sorted(lines, key=lambda item: (-item[0], item[1]))]
+        chain = [holder, *(entity for entity, _ in path), project]
+        shares = [first, *(share for _, share in path)]
+        lines.append((step, chain, Evidence("ownership.path", {"chain": chain, "shares": shares, "effective": step})))
+    return [witness for _, _, witness in sorted(lines, key=lambda item: (-item[0], item[1]))]
 
 
 def share_problems(ownership: Ownership) -> list[tuple[int, dict[str, Any]]]:

@@ -44,6 +44,7 @@ from gxets_rules.model.loaded import LoadedMarket
 from gxets_rules.model.market import MarketProduct
 from gxets_rules.model.plan import (
     PLAN_VOCABULARY,
+    BoundBy,
     ExclusionReason,
     LiquidityBasis,
     Plan,
@@ -309,7 +310,7 @@ class _Planner:
             sessions_left=left,
         )
 
-    def line(self, candidate: _Candidate, by_need: dict[str, int]) -> PlanLine:
+    def line(self, candidate: _Candidate, by_need: dict[str, int], cap_class: str | None, full: set[Any]) -> PlanLine:
         product, spec = candidate.product, candidate.instrument.spec
         venue = self.market.venue(spec.venue)
         quantity = sum(by_need.values())
@@ -336,6 +337,8 @@ class _Planner:
             liquidity_days=candidate.days,
             last_session=self.session(candidate),
             deliver_by=candidate.deliver_by,
+            cap_class=cap_class,
+            bound_by=_bound_by(candidate, by_need, cap_class, full),
         )
 
     # the payment in lieu ------------------------------------------------------------------------------
@@ -404,7 +407,8 @@ class _Planner:
         offers = [] if payment is None else [Offer(PAYMENT_KEY, payment.price, None, None)]
         offers += [Offer(_key(c), c.prices.reference, class_of.get(c.product.kind), c.limit_t) for c in candidates]
         mix = least_cost_mix(offers, demands)
-        lines = [self.line(c, mix[_key(c)]) for c in candidates if _key(c) in mix]
+        full = _full_caps(candidates, mix, demands, class_of)
+        lines = [self.line(c, mix[_key(c)], class_of.get(c.product.kind), full) for c in candidates if _key(c) in mix]
         paid = None if payment is None else self.payment_line(payment, mix.get(PAYMENT_KEY, {}))
         for c in candidates:
             if _key(c) not in mix:
@@ -489,6 +493,29 @@ def _key(candidate: _Candidate) -> str:
 def _demand(need: NeedState) -> Demand:
     headroom = {cls: cap - need.used_by_class.get(cls, 0) for cls, cap in need.caps_t.items()}
     return Demand(need.id, need.offsets_to_buy_t, headroom)
+
+
+def _full_caps(
+    candidates: list[_Candidate], mix: dict[str, dict[str, int]], demands: list[Demand], class_of: dict[str, str]
+) -> set[tuple[str, str]]:
+    """(need, cap class) pairs whose headroom the plan uses up."""
+    used: dict[tuple[str, str], int] = {}
+    for candidate in candidates:
+        cls = class_of.get(candidate.product.kind)
+        for need, tonnes in mix.get(_key(candidate), {}).items():
+            if cls is not None:
+                used[(need, cls)] = used.get((need, cls), 0) + tonnes
+    return {(d.need, cls) for d in demands for cls, room in d.headroom_t.items() if used.get((d.need, cls), 0) >= room}
+
+
+def _bound_by(candidate: _Candidate, by_need: dict[str, int], cap_class: str | None, full: set[Any]) -> BoundBy:
+    """What limited a line: all its product could supply (liquidity), a cap used up in every need it covers, or
+    neither — the cheapest products are bought first, so a line bought below both limits supplied the rest needed."""
+    if candidate.limit_t is not None and sum(by_need.values()) >= candidate.limit_t:
+        return "liquidity"
+    if cap_class is not None and all((need, cap_class) in full for need in by_need):
+        return "cap"
+    return "need"
 
 
 def _excluded(product: MarketProduct, reason: ExclusionReason, message: Any = None) -> PlanExcluded:

@@ -51,7 +51,7 @@ def involvement_facts(
     ctx = ctx_of(env)
     project = lot.project.id if lot.project is not None else None
     if graph is None or project is None or project not in graph.projects:
-        ctx.record(Evidence("ownership", f"no ownership data for project {project}: involvement cannot be decided"))
+        ctx.record(Evidence("ownership.no_data", {"project": project}))
         return UNKNOWN
     if not isinstance(joint_ventures_count, bool):
         raise EvaluationError(f"involvement(): joint_ventures_count must be a bool, got {joint_ventures_count!r}")
@@ -59,9 +59,9 @@ def involvement_facts(
     completed = graph.projects[project].first_issuance_completed_on
     start = None if completed is None else (completed if same_day_counts else completed - timedelta(days=1))
     facts = InvolvementFacts(graph.involvement(project, start, until, thresholds), completed, ctx)
-    if ctx.recorders:  # a trace is being made: only then are the witness lines worth writing
-        for line in facts.found.lines:
-            ctx.record(Evidence("ownership", line, {"project": project}))
+    if ctx.recorders:  # a trace is being made: only then are the witnesses worth working out
+        for witness in facts.found.lines:
+            ctx.record(witness)
     return facts
 
 
@@ -79,8 +79,8 @@ class InvolvementFacts(Mapping[str, Any]):
         if name == "look_through_counted":
             value = found.look_through_counted
             if self.ctx.recorders:  # a trace is being made: only then are the witness paths worth working out
-                for line in found.look_through_lines:
-                    self.ctx.record(Evidence("ownership", line, {"project": found.project}))
+                for witness in found.look_through_lines:
+                    self.ctx.record(witness)
             return UNKNOWN if value is None else value
         if name not in _PLAIN_FIELDS:
             raise KeyError(name)
