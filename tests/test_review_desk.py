@@ -267,4 +267,4 @@ def test_the_firm_review_page_shows_the_changes_and_the_decisions(rounds: dict[s
         assert [(d[1], d[2]) for d in decisions][-1] == ("1", "差戻し")
         assert 'href="report.html"' in page and 'href="result.json"' in page
     summary_page = (folder / "round2" / "summary.html").read_text(encoding="utf-8")
-    assert summary_page.count('/review.html">企業別審査ページ</a>') == CORRECTED + 1
+    assert summary_page.count('/review.html">審査結果（企業別）</a>') == CORRECTED + 1

@@ -46,7 +46,7 @@ def status_text(status: Mapping[str, Any], t: Text) -> str:
 def evidence_text(item: EvidenceItem, t: Text) -> str:
     """One piece of evidence as a sentence in the catalogue's language; a kind without an entry is shown by its
     facts (a newer engine's evidence read by an older report)."""
-    data = dict(item.data)
+    data: dict[str, Any] = dict(item.data)  # facts are JSON values; each kind knows the shape of its own
     template = t.get("evidence." + item.kind, "")
     if not template:
         return f"{item.kind}: " + ", ".join(f"{key} {value}" for key, value in sorted(data.items()))

@@ -94,7 +94,7 @@ def environment() -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.globals.update(zip=zip)
-    env.filters["codes"] = codes
+    env.filters.update(REPORT_FILTERS)
     return env
 
 
@@ -105,6 +105,10 @@ def codes(text: str) -> Markup:
     """A rule set's text with its code spans (```rounding.yen = floor```) set as ``<code>``, everything escaped: a
     parameter or value named inside Japanese prose reads as code, not as an untranslated word."""
     return Markup(_CODE_SPAN.sub(lambda m: Markup("<code>{}</code>").format(m.group(1)), str(escape(text))))
+
+
+REPORT_FILTERS = {"codes": codes}
+"""The filters the report templates use; every environment that renders them (the CLI's, the web app's) adds these."""
 
 
 @cache

@@ -19,7 +19,7 @@ from starlette.responses import HTMLResponse
 from gxets_rules._version import __version__
 from gxets_rules.app.web.security import CSRF_FIELD, csrf_token
 from gxets_rules.render.catalogue import LANGUAGES, Text
-from gxets_rules.render.html import stylesheet
+from gxets_rules.render.html import REPORT_FILTERS, stylesheet
 from gxets_rules.resources import data_dir
 from gxets_rules.ruleset.strict_yaml import read_yaml_file
 
@@ -56,6 +56,7 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.globals.update(zip=zip, csrf_field=CSRF_FIELD, version=__version__, report_css=stylesheet())
+    env.filters.update(REPORT_FILTERS)
     return env
 
 
