@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import types
+import typing
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -18,6 +20,17 @@ class Entry:
     ``country``: JP, 日本, Japan). Validation ignores it; the normalising readers (``io/normalise.py``) read it."""
 
     kind: str
+
+
+def entry_kind(tp: Any, metadata: list[Any] | None = None) -> str | None:
+    """How a value of this annotation is written (``fy``, ``country``: :class:`Entry`), or None for its plain kind."""
+    found = [m.kind for m in metadata or () if isinstance(m, Entry)]
+    if typing.get_origin(tp) is typing.Annotated:
+        found += [m.kind for m in typing.get_args(tp)[1:] if isinstance(m, Entry)]
+        found += [kind for kind in [entry_kind(typing.get_args(tp)[0])] if kind]
+    elif typing.get_origin(tp) in (typing.Union, types.UnionType):
+        found += [kind for kind in map(entry_kind, typing.get_args(tp)) if kind]
+    return found[0] if found else None
 
 
 MAX_TONNES = 10**12

@@ -19,7 +19,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from gxets_rules.model.base import LocalizedText
+from gxets_rules.model.base import LocalizedText, entry_kind
 from gxets_rules.model.plan import Plan
 from gxets_rules.model.result import (
     NOT_MET,
@@ -35,6 +35,7 @@ from gxets_rules.model.result import (
     QuantityTrace,
     Result,
 )
+from gxets_rules.model.submission import CreditLot
 from gxets_rules.render.catalogue import Text
 from gxets_rules.render.evidence import evidence_text
 from gxets_rules.render.plan_view import PlanTable, PlanView, session_time
@@ -179,6 +180,12 @@ class Evidence:
     kind: str
     text: str
     data: dict[str, Any] = field(default_factory=dict)
+
+
+YEAR_INPUTS = frozenset(
+    f"lot.{name}" for name, info in CreditLot.model_fields.items() if entry_kind(info.annotation, info.metadata) == "fy"
+)
+"""The lot fields a criterion may read that hold a fiscal year (``Entry("fy")`` in the model): FY2018, never 2,018."""
 
 
 def group_digits(text: str) -> str:
@@ -496,8 +503,11 @@ class ReportView:
         pass; nothing for one that is met (its reads would bury the ones that matter)."""
         if not criterion.not_met:
             return []
-        inputs = [Read(path, self.cell(value)) for path, value in sorted(criterion.inputs.items())]
-        return inputs + [Read(p.name, self.cell(p.value), p.fy, p.source) for p in criterion.params]
+        inputs = [
+            Read(path, self.cell(value, "fy" if path in YEAR_INPUTS else None))
+            for path, value in sorted(criterion.inputs.items())
+        ]
+        return inputs + [Read(p.name, self.cell(p.value, p.unit), p.fy, p.source) for p in criterion.params]
 
     def interpretations(self) -> list[InterpretationUse]:
         """The interpretations the result's figures and decisions relied on, by id."""

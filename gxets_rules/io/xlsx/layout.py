@@ -27,7 +27,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
-from gxets_rules.model.base import Entry
+from gxets_rules.model.base import entry_kind
 from gxets_rules.model.ownership import Ownership
 from gxets_rules.model.submission import Submission
 from gxets_rules.resources import data_dir
@@ -86,17 +86,6 @@ def _unwrap(tp: Any) -> tuple[Any, bool]:
                 tp = args[0]
                 continue
         return tp, optional
-
-
-def _entry(tp: Any, metadata: list[Any] | None = None) -> str | None:
-    """How a value of this annotation is written (``fy``, ``country``: :class:`Entry`), or None for its plain kind."""
-    found = [m.kind for m in metadata or () if isinstance(m, Entry)]
-    if typing.get_origin(tp) is typing.Annotated:
-        found += [m.kind for m in typing.get_args(tp)[1:] if isinstance(m, Entry)]
-        found += [kind for kind in [_entry(typing.get_args(tp)[0])] if kind]
-    elif typing.get_origin(tp) in (typing.Union, types.UnionType):
-        found += [kind for kind in map(_entry, typing.get_args(tp)) if kind]
-    return found[0] if found else None
 
 
 def _is_model(tp: Any) -> bool:
@@ -168,7 +157,7 @@ class _Walker:
                     nested += deeper
                 else:
                     kind, choices = _scalar(part)
-                    kind = _entry(info.annotation, info.metadata) or kind  # type: ignore[assignment]
+                    kind = entry_kind(info.annotation, info.metadata) or kind  # type: ignore[assignment]
                     columns.append(Column(path, key, kind, choices, required and len(parts) == 1, info.description))
         return columns, nested
 
@@ -222,7 +211,7 @@ def _mapping_sheet(root: str, key: str, model: type[BaseModel], field: str, tp: 
     key_kind, key_choices = _scalar(key_type)
     columns = (
         _parent_column(parent),
-        Column((KEY,), (f"{base}.{KEY}",), _entry(raw_key) or key_kind, key_choices, True, None),  # type: ignore[arg-type]
+        Column((KEY,), (f"{base}.{KEY}",), entry_kind(raw_key) or key_kind, key_choices, True, None),  # type: ignore[arg-type]
         Column((field,), (base,), *_scalar(value_type), True, info.description),
     )
     return SheetSpec(key, root, False, (*parent.at, field), columns, parent, mapping=True)
