@@ -34,6 +34,6 @@ def json_schema(what: str) -> dict[str, Any]:
     model, format_id = FORMATS[what]
     schema = model.model_json_schema(mode="serialization" if what in OUTPUTS else "validation")
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    schema["$id"] = f"https://gxets-rules.example/schemas/{what}.schema.json"
+    schema["$id"] = f"urn:gxets-rules:schema:{format_id}"  # stable wherever hosted; changes with the format
     schema["title"] = format_id
     return schema
