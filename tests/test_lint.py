@@ -199,12 +199,16 @@ def test_the_vocabulary_of_statuses_and_kinds_is_checked(phase1_copy: Path) -> N
     text = manifest.read_text(encoding="utf-8")
     text = text.replace("creatable: position.era.creatable_t", "creatable: position.era.created_t")
     text = text.replace("kinds: [era, j_credit, jcm, voluntary]", "kinds: [era, jcm, voluntary]")
+    text = text.replace(
+        "cancelled_for_other: [cancelled_other]", "cancelled_for_other: [cancelled_other, cancelled_gxets]"
+    )
     manifest.write_text(text, encoding="utf-8")
     code, err = lint_folder(phase1_copy)
     assert code == 3
     assert "[bad-coverage] held status 'sold' is not a counted status" in err
     assert "[bad-path] claims.created.creatable: position.era.created_t is not an output of position.yaml" in err
     assert "[bad-kind] claims names 'j_credit', not a kind of this rule set" in err
+    assert "[bad-claims] claims: status 'cancelled_gxets' is cancelled both for the scheme and for another" in err
 
 
 def test_is_in_a_rule_is_a_located_finding_not_a_crash(phase1_copy: Path) -> None:

@@ -165,7 +165,7 @@ def test_the_summary_shows_the_mismatches_in_japanese(planted: dict[str, Any]) -
 
 def test_a_lot_without_serials_cannot_be_checked_and_says_so() -> None:
     claim = Claim("firm-a", "L1", "era", 10, "gx_registry", "ERA-1", None, None, status="cancelled_gxets")
-    check = reconcile([claim], {}, Cancellations("c.csv", "0" * 64, ()))
+    check = reconcile([(claim, True)], {}, Cancellations("c.csv", "0" * 64, ()))
     assert [(f.problem, f.lot_id) for f in check.findings] == [("no_range", "L1")]
     assert check.lots_checked == 1
     assert [is_gxets(text) for text in ("GX-ETS", "gx_ets", "ＧＸ－ＥＴＳ", "GX", "SHK")] == [True] * 3 + [False] * 2

@@ -7,7 +7,7 @@ A rule set with any finding is not clean, and loading refuses it.
 Codes: missing-citation, unknown-source, unknown-parameter, unused-parameter,
 overlapping-values, outside-window, unknown-interpretation, unreferenced-interpretation,
 unknown-codelist, quantity-cycle, bad-path, duplicate-id, bad-kind, bad-coverage, bad-label,
-bad-market, unused-definition, implicit-fy, bad-input.
+bad-market, unused-definition, implicit-fy, bad-input, bad-claims.
 """
 
 from __future__ import annotations
@@ -299,6 +299,8 @@ class _Linter:
         named = [*claims.categorised_kinds, *([claims.created.kind] if claims.created else [])]
         for kind in sorted(set(named) - kinds):
             self.add(where, "bad-kind", f"claims names {kind!r}, not a kind of this rule set")
+        for status in sorted(set(claims.cancelled_for_scheme) & set(claims.cancelled_for_other)):
+            self.add(where, "bad-claims", f"claims: status {status!r} is cancelled both for the scheme and for another")
         creatable = claims.created.creatable if claims.created else None
         if creatable is not None:
             section, _, name = creatable.rpartition(".")

@@ -101,7 +101,8 @@ class ClaimVocabulary(StrictModel):
     """What a lot's status and kind mean across firms, for a secretariat review of many submissions.
 
     The engine knows no status or kind by name: a review asks the rule set which lots claim their credits, which kind
-    is created by participants (and where a firm's result says how much), and which kinds it sums by TSE category.
+    is created by participants (and where a firm's result says how much), which kinds it sums by TSE category, and
+    which statuses state a cancellation (for this scheme or another) that the registry's records must confirm.
     A rule set without this section claims every lot, creates nothing and sums no kind by category.
     """
 
@@ -112,6 +113,15 @@ class ClaimVocabulary(StrictModel):
     created: CreatedKind | None = Field(default=None, description="The kind participants create, if any.")
     categorised_kinds: list[LotKind] = Field(
         default_factory=list, description="Kinds whose lots a review also sums by TSE trading category."
+    )
+    cancelled_for_scheme: list[LotStatus] = Field(
+        default_factory=list,
+        description="Statuses that state a cancellation for this scheme: the registry's record must say so too.",
+    )
+    cancelled_for_other: list[LotStatus] = Field(
+        default_factory=list,
+        description="Statuses that state a cancellation for another purpose: the registry's record must not be for "
+        "this scheme. A review reconciles lots of these two lists against the registry's cancellations.",
     )
 
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
@@ -65,6 +65,8 @@ class FirmOutcome:
     """What a batch keeps of one submission: a row and a ledger record if it was evaluated, problems if not.
 
     ``categorised_kinds``: the kinds its rule set sums by TSE category (the summary's second credits table).
+    ``cancelled_for``: a lot status that states a cancellation → whether it is for the scheme (True) or for another
+    purpose (False), from its rule set's claims vocabulary: what the registry reconciliation checks.
     """
 
     index: int
@@ -78,6 +80,7 @@ class FirmOutcome:
     folder: str | None = None
     categorised_kinds: frozenset[str] = frozenset()
     firm_name: str | None = None
+    cancelled_for: Mapping[str, bool] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -143,7 +146,14 @@ def review_submission(index: int, path: Path, options: ReviewOptions, shared: Sh
         folder=folder,
         categorised_kinds=frozenset(vocabulary.categorised_kinds),
         firm_name=loaded.submission.firm.name,
+        cancelled_for=cancelled_for(vocabulary),
     )
+
+
+def cancelled_for(vocabulary: ClaimVocabulary) -> dict[str, bool]:
+    """Each status the rule set says states a cancellation → True if for the scheme, False if for another purpose."""
+    stating = (*vocabulary.cancelled_for_scheme, *vocabulary.cancelled_for_other)
+    return {status: status in vocabulary.cancelled_for_scheme for status in stating}
 
 
 def _texts(problems: Sequence[Problem], lang: str) -> tuple[str, ...]:

@@ -25,8 +25,6 @@ from gxets_rules.io.cancellations_csv import CancellationRecord, Cancellations
 from gxets_rules.model.desk import RegistryCheck, RegistryFinding
 
 GXETS_PURPOSE = "gxets"
-CANCELLED_FOR = {"cancelled_gxets": True, "cancelled_other": False}
-"""Lot status → whether it states a cancellation for GX-ETS (True) or for another purpose (False)."""
 
 
 def _plain(text: str) -> str:
@@ -97,7 +95,7 @@ def _finding(claim: Claim, problem: str, start: int | None, end: int | None, **d
     )
 
 
-def _check_lot(claim: Claim, holders: set[str], index: _Index | None) -> list[RegistryFinding]:
+def _check_lot(claim: Claim, for_scheme: bool, holders: set[str], index: _Index | None) -> list[RegistryFinding]:
     if claim.serial_start is None or claim.serial_end is None:
         return [_finding(claim, "no_range", None, None)]
     start, end = claim.serial_start, claim.serial_end
@@ -112,7 +110,7 @@ def _check_lot(claim: Claim, holders: set[str], index: _Index | None) -> list[Re
                     claim, "other_holder", *shared, claimed=claim.firm_id, recorded=record.account_holder, **detail
                 )
             )
-        if is_gxets(record.purpose) != CANCELLED_FOR[claim.status]:
+        if is_gxets(record.purpose) != for_scheme:
             findings.append(
                 _finding(claim, "other_purpose", *shared, claimed=claim.status, recorded=record.purpose, **detail)
             )
@@ -126,21 +124,23 @@ def _check_lot(claim: Claim, holders: set[str], index: _Index | None) -> list[Re
     return findings
 
 
-def reconcile(claims: Iterable[Claim], names: dict[str, str], cancellations: Cancellations) -> RegistryCheck:
-    """Every claimed cancellation of ``claims`` checked against the records; ``names`` maps a firm id to its name."""
+def reconcile(
+    claims: Iterable[tuple[Claim, bool]], names: dict[str, str], cancellations: Cancellations
+) -> RegistryCheck:
+    """Every claimed cancellation checked against the records. ``claims`` pairs each lot whose status states a
+    cancellation with whether its rule set says that is for the scheme (``claims.cancelled_for_scheme``) or for
+    another purpose (``claims.cancelled_for_other``); ``names`` maps a firm id to its name."""
     grouped: dict[tuple[str, str], list[CancellationRecord]] = {}
     for record in cancellations.records:
         grouped.setdefault(claim_key(record.registry, record.certification_number), []).append(record)
     indexes = {key: _Index.of(records) for key, records in grouped.items()}
     findings: list[RegistryFinding] = []
     checked = 0
-    for claim in claims:
-        if claim.status not in CANCELLED_FOR:
-            continue
+    for claim, for_scheme in claims:
         checked += 1
         holders = {_plain(claim.firm_id), *({_plain(names[claim.firm_id])} if claim.firm_id in names else set())}
         index = indexes.get(claim_key(claim.registry, claim.certification_number))  # canonical, as double claims
-        findings += _check_lot(claim, holders, index)
+        findings += _check_lot(claim, for_scheme, holders, index)
     return RegistryCheck(
         file=cancellations.file,
         sha256=cancellations.sha256,

@@ -78,7 +78,13 @@ def summarise(
     registry = None
     if cancellations is not None:
         names = {o.firm_id: o.firm_name for o in outcomes if o.firm_id is not None and o.firm_name is not None}
-        registry = reconcile(claims, names, cancellations)
+        stated = [
+            (claim, o.cancelled_for[claim.status])
+            for o in outcomes
+            for claim in o.claims
+            if claim.status in o.cancelled_for
+        ]
+        registry = reconcile(stated, names, cancellations)
     totals = Totals(
         firms=len(rows),
         invalid=len(invalid),
