@@ -1,6 +1,6 @@
 """JCM partner dates that issue 11 narrowed (MOFA table, S40): the United Arab Emirates and the Kyrgyz Republic signed
 between 2023-04-07 and 2023-10-30 (inside that window partner status is unknown), Kazakhstan on 2023-10-30. Both rule
-sets keep the same list."""
+sets keep the same list. The YAML cases rules/*/tests/jcm-partner-dates.yaml show what the dates decide for a lot."""
 
 from __future__ import annotations
 
