@@ -248,3 +248,32 @@ def test_unknown_references_are_located(tmp_path: Path) -> None:
         ("holdings[0].owned", "no entity 'nobody' is declared")
     ]
     assert raised.value.problems[0].location.line == 7
+
+
+def test_a_ring_whose_closing_holdings_never_overlap_is_not_closed(tmp_path: Path) -> None:
+    # a held all of b in 2020 only, b held all of a from 2021: on no single day do they hold all of each other
+    path = _write(
+        tmp_path,
+        HEADER
+        + "holdings:\n"
+        + "  - {owner: a, owned: b, share: 1, from: 2020-01-01, to: 2020-12-31}\n"
+        + "  - {owner: b, owned: a, share: 1, from: 2021-01-01}\n",
+    )
+    assert load_ownership(path).graph.held_on("b", "a", date(2021, 1, 1)) == (Fraction(1), Fraction(1))
+
+
+def test_a_ring_closes_on_the_day_its_last_holding_starts_after_another_ended(tmp_path: Path) -> None:
+    path = _write(
+        tmp_path,
+        HEADER
+        + "holdings:\n"
+        + "  - {owner: a, owned: b, share: 1, from: 2020-01-01}\n"
+        + "  - {owner: x, owned: a, share: 0.5, from: 2020-01-01, to: 2022-03-31}\n"
+        + "  - {owner: b, owned: a, share: 0.5, from: 2020-01-01}\n"
+        + "  - {owner: b, owned: a, share: 0.5, from: 2022-04-01}\n",
+    )
+    with pytest.raises(InputError) as raised:
+        load_ownership(path)
+    [problem] = raised.value.problems
+    assert problem.location.line == 10  # the holding that closed the ring on 2022-04-01
+    assert "2022-04-01" in problem.message

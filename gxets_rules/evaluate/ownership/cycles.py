@@ -11,6 +11,7 @@ solver instead: ``graph.py``).
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import date, timedelta
 from fractions import Fraction
 from typing import Any
 
@@ -33,23 +34,52 @@ def cycle_problems(ownership: Ownership) -> list[tuple[int, str, dict[str, Any]]
     ]
     rings = nx.DiGraph()
     rings.add_edges_from((h.owner, h.owned) for h in ownership.holdings if h.owner != h.owned and _lowest(h) > 0)
+    ring_of: dict[str, int] = {}
+    members: list[frozenset[str]] = []
     for ring in nx.strongly_connected_components(rings):
         if len(ring) > 1:
-            found = _closed_on(ownership, ring)
-            if found is not None:
-                problems.append(found)
+            ring_of.update(dict.fromkeys(ring, len(members)))
+            members.append(frozenset(ring))
+    inside: dict[int, list[tuple[int, Holding, Fraction]]] = defaultdict(list)
+    for index, h in enumerate(ownership.holdings):
+        ring_id = ring_of.get(h.owner)
+        if ring_id is not None and ring_of.get(h.owned) == ring_id:
+            inside[ring_id].append((index, h, _lowest(h)))
+    for ring_id, ring in enumerate(members):
+        found = _closed_on(ring, inside[ring_id])
+        if found is not None:
+            problems.append(found)
     return problems
 
 
-def _closed_on(ownership: Ownership, ring: set[str]) -> tuple[int, str, dict[str, Any]] | None:
-    """The first day on which the ring's members hold all of one another, reported at the holding that closed it."""
-    inside = [(index, h) for index, h in enumerate(ownership.holdings) if h.owner in ring and h.owned in ring]
-    for day in sorted({h.from_ for _, h in inside}):
-        held: dict[str, Fraction] = defaultdict(Fraction)
-        for _, holding in inside:
-            if holding.active_on(day):
-                held[holding.owned] += _lowest(holding)
-        if all(held[member] >= 1 for member in ring):
-            index = max(i for i, h in inside if h.from_ == day)
-            return index, "ownership.closed_ring", {"entities": ", ".join(sorted(ring)), "day": day.isoformat()}
+def _closed_on(
+    ring: frozenset[str], inside: list[tuple[int, Holding, Fraction]]
+) -> tuple[int, str, dict[str, Any]] | None:
+    """The first day on which the ring's members hold all of one another, reported at the holding that closed it.
+
+    One sweep over the days holdings start and end (a ring can only close on a day a holding starts), so a large
+    ring of many dated holdings costs the sort of its holdings, not holdings × days. A ring some member of which is
+    not fully held even with every inside holding counted at once cannot close on any day and is skipped outright.
+    """
+    ever: dict[str, Fraction] = defaultdict(Fraction)
+    for _, holding, lowest in inside:
+        ever[holding.owned] += lowest
+    if any(ever[member] < 1 for member in ring):
+        return None
+    changes: dict[date, list[tuple[str, Fraction]]] = defaultdict(list)
+    starts: dict[date, int] = {}
+    for index, holding, lowest in inside:
+        changes[holding.from_].append((holding.owned, lowest))
+        starts[holding.from_] = max(index, starts.get(holding.from_, -1))
+        if holding.to is not None and holding.to < date.max:
+            changes[holding.to + timedelta(days=1)].append((holding.owned, -lowest))
+    held: dict[str, Fraction] = defaultdict(Fraction)
+    full = 0
+    for day in sorted(changes):
+        for member, change in changes[day]:
+            before = held[member] >= 1
+            held[member] += change
+            full += (held[member] >= 1) - before
+        if day in starts and full == len(ring):
+            return starts[day], "ownership.closed_ring", {"entities": ", ".join(sorted(ring)), "day": day.isoformat()}
     return None
