@@ -2,13 +2,17 @@
 
 Decisions were made on the fast path without recording anything; here each lot's criteria that applied are run once
 more with a recorder, so that the result shows, for every (lot, criterion), the inputs read, the parameters read and
-any evidence (ownership paths). What does not change from lot to lot — a criterion's title and citation, a parameter's
+any evidence (ownership paths). A criterion whose test calls no function that records (``Function.records``: a
+parameter, an input, an actual, an involvement) and reads no ``let`` bound by one cannot add to its trace: it is not
+run again — what it read is its catalogue paths, which are read from the lot directly. What does not change from lot to lot — a criterion's title and citation, a parameter's
 value and citation, a quantity's formula — goes into the catalogue once, as it is first met; a lot keeps only its
 outcomes, the parameter ids and input values its criteria read, and the messages of those that failed or are
 undecided (only those are rendered, in both languages, so that reports only lay out text and never evaluate a rule).
 
 The result is built straight into the typed models: nothing is encoded or parsed on the way, and a report can be
-rendered from it in memory.
+rendered from it in memory. The models are immutable, so what repeats from lot to lot is made once and shared: a
+criterion's record (most lots pass most criteria alike), a message worded alike, the evidence of one ownership
+witness (the graph works out each project's witnesses once). At 100,000 lots that is most of the result's memory.
 """
 
 from __future__ import annotations
@@ -57,7 +61,7 @@ from gxets_rules.model.result import (
 )
 from gxets_rules.resources import is_bundled_folder
 from gxets_rules.ruleset.compiled import CompiledCriterion, CompiledRule, RuleSet
-from gxets_rules.ruleset.expr import EvaluationError, get_field
+from gxets_rules.ruleset.expr import Compiled, EvaluationError, Function, get_field
 from gxets_rules.ruleset.params import ParamRead
 from gxets_rules.ruleset.values import INAPPLICABLE, UNKNOWN, Range, exact_text, fmt_number, jsonable
 
@@ -86,6 +90,30 @@ def _path_value(env: dict[str, Any], path: str) -> Any:
 def _same(a: Any, b: Any) -> bool:
     """Equal as JSON values: ``True`` is not ``1``."""
     return type(a) is type(b) and a == b
+
+
+def _calls_recording(compiled: Compiled) -> bool:
+    """Whether an expression calls a function that records into a trace (through a definition, too: a definition's body
+    is compiled into its caller, and what it calls counts as called by the caller)."""
+    table = compiled.functions
+    return any(isinstance(f, Function) and f.records for f in (table.get(name) for name in compiled.reads.functions))
+
+
+def recording_lets(rules: Iterable[CompiledRule]) -> frozenset[str]:
+    """The ``let`` names whose value may record when computed or read (one that calls a recording function, or reads a
+    name that may record); a name bound by several rules counts if any of its bindings may."""
+    found: set[str] = set()
+    for rule in rules:
+        for name, compiled in rule.lets:
+            if _calls_recording(compiled) or compiled.reads.names & found:
+                found.add(name)
+    return frozenset(found)
+
+
+def may_record(compiled: Compiled, lets: frozenset[str]) -> bool:
+    """Whether running ``compiled`` can add anything to a trace: it calls a recording function or reads a ``let`` that
+    may record (e.g. ``inv.look_through_counted`` records the look-through witness paths of an involvement)."""
+    return _calls_recording(compiled) or bool(compiled.reads.names & lets)
 
 
 def shared_values(inputs: list[dict[str, Any]]) -> tuple[dict[str, Any], list[dict[str, Any]]]:
@@ -129,6 +157,13 @@ class _Builder:
         self.param_ids: dict[int, str] = {}  # the table hands out one read object per name and year
         self.criteria: dict[str, CriterionSpec] = {}
         self.quantities: dict[str, QuantitySpec] = {}
+        lets = recording_lets(ev.ruleset.rules)
+        self.rerun = {criterion.id: may_record(criterion.test, lets) for criterion in ev.ruleset.criteria}
+        # made once, shared by every lot that has the same (the models are immutable; each key holds its object alive)
+        self.param_lists: dict[tuple[tuple[str, int], ...], list[str]] = {}
+        self.evidence: dict[int, tuple[Evidence, EvidenceItem]] = {}
+        self.messages: dict[tuple[str, str], LocalizedText] = {}
+        self.outcomes: dict[tuple[Any, ...], CriterionOutcome] = {}
 
     # the catalogue -------------------------------------------------------------------------------------------------
     def param_ids_of(self, reads: Iterable[ParamRead]) -> list[str]:
@@ -136,7 +171,11 @@ class _Builder:
         unique: dict[tuple[str, int], ParamRead] = {}
         for read in reads:
             unique.setdefault((read.name, read.fy), read)
-        return [self.param_id(read) for _, read in sorted(unique.items())]
+        key = tuple(sorted(unique))
+        known = self.param_lists.get(key)
+        if known is None:
+            known = self.param_lists[key] = [self.param_id(unique[name_fy]) for name_fy in key]
+        return known
 
     def param_id(self, read: ParamRead) -> str:
         known = self.param_ids.get(id(read))
@@ -216,13 +255,14 @@ class _Builder:
         if outcome != NOT_APPLICABLE:
             used = criterion.test.reads.names | (criterion.when.reads.names if criterion.when else set())
             recorded = [item for name in sorted(used & lets.keys()) for item in lets[name]]
-            self.ev.ctx.recorders.append(recorded)
-            try:
-                criterion.test(env)
-            except EvaluationError:
-                pass  # it ran on the fast path; a failure here would only lose trace detail
-            finally:
-                self.ev.ctx.recorders.pop()
+            if self.rerun[criterion.id]:  # else it cannot record: running it again would add nothing
+                self.ev.ctx.recorders.append(recorded)
+                try:
+                    criterion.test(env)
+                except EvaluationError:
+                    pass  # it ran on the fast path; a failure here would only lose trace detail
+                finally:
+                    self.ev.ctx.recorders.pop()
         self.criterion_spec(criterion)
         static = self.criteria[criterion.id].reads
         inputs = {path: jsonable(_path_value(env, path)) for path in static}
@@ -239,9 +279,49 @@ class _Builder:
         message = None
         if outcome in NOT_MET:
             chosen = {FAIL: criterion.on_fail, INDETERMINATE: criterion.on_indeterminate}[outcome]
-            message = LocalizedText(**chosen.render_all(env)) if chosen is not None else criterion.title
-        evidence = [EvidenceItem(kind=e.kind, data=jsonable(e.data)) for e in recorded if isinstance(e, Evidence)]
+            message = self.message(chosen.render_all(env)) if chosen is not None else criterion.title
+        evidence = [self.evidence_item(e) for e in recorded if isinstance(e, Evidence)]
         return _Read(criterion, outcome, inputs, extra, params, evidence, message)
+
+    def message(self, texts: dict[str, str]) -> LocalizedText:
+        """A message as the result holds it, one object for every lot worded alike."""
+        key = (texts["ja"], texts["en"])
+        known = self.messages.get(key)
+        if known is None:
+            known = self.messages[key] = LocalizedText(**texts)
+        return known
+
+    def evidence_item(self, evidence: Evidence) -> EvidenceItem:
+        """A piece of evidence as the result holds it, made once per evidence object (an ownership witness is one
+        object for every lot of its project and window)."""
+        known = self.evidence.get(id(evidence))
+        if known is None:
+            known = self.evidence[id(evidence)] = (evidence, EvidenceItem(kind=evidence.kind, data=jsonable(evidence.data)))
+        return known[1]
+
+    def outcome(self, read: _Read, own: dict[str, Any]) -> CriterionOutcome:
+        """A criterion's record for one lot; records alike (and with no values of their own) are one object."""
+        params = self.param_ids_of(read.params)
+        if own:
+            return CriterionOutcome(
+                outcome=read.outcome,  # type: ignore[arg-type]
+                params=params,
+                extra_reads=read.extra,
+                values=own,
+                message=read.message,
+                evidence=read.evidence,
+            )
+        key = (read.outcome, id(params), tuple(read.extra), id(read.message), tuple(map(id, read.evidence)))
+        known = self.outcomes.get(key)
+        if known is None:
+            known = self.outcomes[key] = CriterionOutcome(
+                outcome=read.outcome,  # type: ignore[arg-type]
+                params=params,
+                extra_reads=read.extra,
+                message=read.message,
+                evidence=read.evidence,
+            )
+        return known
 
     def reads_of(self, env: dict[str, Any], decision: LotDecision) -> list[_Read]:
         for name in self.let_names:  # a rule that does not apply to this lot binds nothing: no value of another lot
@@ -261,17 +341,7 @@ class _Builder:
         env["lot"] = lot
         reads = self.reads_of(env, decision)
         values, differing = shared_values([read.inputs for read in reads])
-        criteria = {
-            read.criterion.id: CriterionOutcome(
-                outcome=read.outcome,  # type: ignore[arg-type]
-                params=self.param_ids_of(read.params),
-                extra_reads=read.extra,
-                values=own,
-                message=read.message,
-                evidence=read.evidence,
-            )
-            for read, own in zip(reads, differing, strict=True)
-        }
+        criteria = {read.criterion.id: self.outcome(read, own) for read, own in zip(reads, differing, strict=True)}
         allocations = self.ev.coverage.allocations.get(lot.id, {})
         return LotResult(
             id=lot.id,
