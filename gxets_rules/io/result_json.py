@@ -10,6 +10,8 @@ bytes are the same — ``tests/test_result_json.py`` and ``scripts/result_hashes
 
 from __future__ import annotations
 
+import io
+
 from gxets_rules.io.writers import canonical_json_bytes
 from gxets_rules.model.result import Result
 
@@ -27,13 +29,11 @@ def result_json_bytes(result: Result) -> bytes:
     before = _compact({key: value for key, value in head.items() if key < _LOTS})[1:-1]
     after = _compact({key: value for key, value in head.items() if key > _LOTS})[1:-1]
     del head
-    parts = [b"{", before, b"," if before else b"", b'"lots":[']
+    out = io.BytesIO()  # its value is handed over without a copy: the bytes are held once, not twice
+    out.write(b"{" + before + (b"," if before else b"") + b'"lots":[')
     for index, lot in enumerate(result.lots):
         if index:
-            parts.append(b",")
-        parts.append(_compact(lot))
-    parts.append(b"]")
-    if after:
-        parts.extend((b",", after))
-    parts.append(b"}\n")
-    return b"".join(parts)
+            out.write(b",")
+        out.write(_compact(lot))
+    out.write(b"]" + (b"," + after if after else b"") + b"}\n")
+    return out.getvalue()
