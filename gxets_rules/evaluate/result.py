@@ -4,10 +4,11 @@ Decisions were made on the fast path without recording anything; here each lot's
 more with a recorder, so that the result shows, for every (lot, criterion), the inputs read, the parameters read and
 any evidence (ownership paths). A criterion whose test calls no function that records (``Function.records``: a
 parameter, an input, an actual, an involvement) and reads no ``let`` bound by one cannot add to its trace: it is not
-run again — what it read is its catalogue paths, which are read from the lot directly. What does not change from lot to lot — a criterion's title and citation, a parameter's
-value and citation, a quantity's formula — goes into the catalogue once, as it is first met; a lot keeps only its
-outcomes, the parameter ids and input values its criteria read, and the messages of those that failed or are
-undecided (only those are rendered, in both languages, so that reports only lay out text and never evaluate a rule).
+run again — what it read is its catalogue paths, which are read from the lot directly. What does not change from lot
+to lot — a criterion's title and citation, a parameter's value and citation, a quantity's formula — goes into the
+catalogue once, as it is first met; a lot keeps only its outcomes, the parameter ids and input values its criteria
+read, and the messages of those that failed or are undecided (only those are rendered, in both languages, so that
+reports only lay out text and never evaluate a rule).
 
 The result is built straight into the typed models: nothing is encoded or parsed on the way, and a report can be
 rendered from it in memory. The models are immutable, so what repeats from lot to lot is made once and shared: a
@@ -30,7 +31,7 @@ from gxets_rules.evaluate.context import Evidence, InputRead
 from gxets_rules.evaluate.eligibility import FAIL, INDETERMINATE, NOT_APPLICABLE, LotDecision
 from gxets_rules.evaluate.engine import Evaluation
 from gxets_rules.evaluate.position import QuantityTrace as Trace
-from gxets_rules.model.base import LocalizedText
+from gxets_rules.model.base import LocalizedText, share_fields_set
 from gxets_rules.model.problems import Location, Problem
 from gxets_rules.model.result import (
     KIND_OF_UNIT,
@@ -164,6 +165,7 @@ class _Builder:
         self.evidence: dict[int, tuple[Evidence, EvidenceItem]] = {}
         self.messages: dict[tuple[str, str], LocalizedText] = {}
         self.outcomes: dict[tuple[Any, ...], CriterionOutcome] = {}
+        self.fields_sets: dict[frozenset[str], set[str]] = {}
 
     # the catalogue -------------------------------------------------------------------------------------------------
     def param_ids_of(self, reads: Iterable[ParamRead]) -> list[str]:
@@ -296,7 +298,10 @@ class _Builder:
         object for every lot of its project and window)."""
         known = self.evidence.get(id(evidence))
         if known is None:
-            known = self.evidence[id(evidence)] = (evidence, EvidenceItem(kind=evidence.kind, data=jsonable(evidence.data)))
+            known = self.evidence[id(evidence)] = (
+                evidence,
+                EvidenceItem(kind=evidence.kind, data=jsonable(evidence.data)),
+            )
         return known[1]
 
     def outcome(self, read: _Read, own: dict[str, Any]) -> CriterionOutcome:
@@ -343,7 +348,7 @@ class _Builder:
         values, differing = shared_values([read.inputs for read in reads])
         criteria = {read.criterion.id: self.outcome(read, own) for read, own in zip(reads, differing, strict=True)}
         allocations = self.ev.coverage.allocations.get(lot.id, {})
-        return LotResult(
+        made = LotResult(
             id=lot.id,
             kind=lot.kind,
             quantity_t=lot.quantity_t,
@@ -356,6 +361,8 @@ class _Builder:
             values=values,
             criteria=criteria,
         )
+        share_fields_set(made, self.fields_sets)
+        return made
 
     # the position and its trace ------------------------------------------------------------------------------------
     def trace(self, trace: Trace) -> QuantityTrace:

@@ -24,13 +24,14 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic import TypeAdapter, ValidationError
 
 from gxets_rules.io.csv_text import excel_csv_text
 from gxets_rules.io.normalise import TOTAL_WORDS, Typed, typed_text
 from gxets_rules.io.notes import Notes
 from gxets_rules.io.vocabulary import Vocabulary, column_path
 from gxets_rules.io.xlsx.layout import Column, aliases, fold, heading, layout, suggestion
+from gxets_rules.model.base import share_fields_set
 from gxets_rules.model.locate import problems_from_validation
 from gxets_rules.model.problems import InputError, Location, Problem, display_path
 from gxets_rules.model.submission import CreditLot, Project
@@ -105,17 +106,17 @@ class _LotsReader:
         """The lot, holding what it has in common with the lots before it as one object: the set of fields it was
         given, and its project when an earlier lot's is the same.
 
-        A pydantic model keeps a set of the fields it was given (about 700 bytes, more than its values) and a lot
-        holds a model of its project: at 300,000 lots that is over a gigabyte, and most lots give the same fields and
-        many name a project another lot names. The models are frozen, so nothing changes what they share.
+        A lot's two models would otherwise hold two sets of field names (``share_fields_set``) and a project model of
+        its own though many lots name the same project: at 300,000 lots, most of a gigabyte. The models are frozen, so
+        nothing changes what they share.
         """
-        _share_fields_set(lot, self.fields_sets)
+        share_fields_set(lot, self.fields_sets)
         project = lot.project
         if project is not None:
             key = (*project.__dict__.values(), frozenset(project.__pydantic_fields_set__))
             same = self.projects.setdefault(key, project)
             if same is project:
-                _share_fields_set(project, self.fields_sets)
+                share_fields_set(project, self.fields_sets)
             else:
                 lot.__dict__["project"] = same
         return lot
@@ -144,11 +145,6 @@ class _LotsReader:
                 node = node.setdefault(part, {})
             node[column.key] = read.value
         return record
-
-
-def _share_fields_set(model: BaseModel, known: dict[frozenset[str], set[str]]) -> None:
-    fields = model.__pydantic_fields_set__
-    object.__setattr__(model, "__pydantic_fields_set__", known.setdefault(frozenset(fields), fields))
 
 
 class _ColumnReader:
