@@ -88,6 +88,11 @@ def _path_value(env: dict[str, Any], path: str) -> Any:
     return value
 
 
+def _static_reads(criterion: CompiledCriterion) -> list[str]:
+    """The input paths a criterion reads, as the catalogue lists them."""
+    return sorted(criterion.test.reads.paths | (criterion.when.reads.paths if criterion.when else set()))
+
+
 def _same(a: Any, b: Any) -> bool:
     """Equal as JSON values: ``True`` is not ``1``."""
     return type(a) is type(b) and a == b
@@ -146,6 +151,18 @@ class _Read:
     message: LocalizedText | None
 
 
+@dataclass(frozen=True)
+class _Plan:
+    """What building a criterion's record needs that does not change from lot to lot, worked out once."""
+
+    id: str
+    lets: tuple[str, ...]  # the let names its condition and test read, in name order
+    rerun: bool  # whether running it again can record anything (may_record)
+    static: list[str]  # the paths the catalogue says it reads
+    per_lot: frozenset[str]  # those whose value is the same for every criterion of a lot (no let names them)
+    interpretations: tuple[str, ...]
+
+
 class _Builder:
     def __init__(self, ev: Evaluation) -> None:
         self.ev = ev
@@ -158,14 +175,16 @@ class _Builder:
         self.param_ids: dict[int, str] = {}  # the table hands out one read object per name and year
         self.criteria: dict[str, CriterionSpec] = {}
         self.quantities: dict[str, QuantitySpec] = {}
-        lets = recording_lets(ev.ruleset.rules)
-        self.rerun = {criterion.id: may_record(criterion.test, lets) for criterion in ev.ruleset.criteria}
+        recording = recording_lets(ev.ruleset.rules)
+        self.plans = {id(c): self.plan(c, recording) for c in ev.ruleset.criteria}  # by identity: a dict lookup
+        self.lot_values: dict[str, Any] = {}  # path → value read for the lot being built, for paths no let names
         # made once, shared by every lot that has the same (the models are immutable; each key holds its object alive)
         self.param_lists: dict[tuple[tuple[str, int], ...], list[str]] = {}
         self.evidence: dict[int, tuple[Evidence, EvidenceItem]] = {}
         self.messages: dict[tuple[str, str], LocalizedText] = {}
         self.outcomes: dict[tuple[Any, ...], CriterionOutcome] = {}
         self.fields_sets: dict[frozenset[str], set[str]] = {}
+        self.relied_by: set[str] = set()  # criteria whose interpretations are in `relied`
 
     # the catalogue -------------------------------------------------------------------------------------------------
     def param_ids_of(self, reads: Iterable[ParamRead]) -> list[str]:
@@ -175,8 +194,9 @@ class _Builder:
             unique.setdefault((read.name, read.fy), read)
         key = tuple(sorted(unique))
         known = self.param_lists.get(key)
-        if known is None:
+        if known is None:  # a set of parameters read is relied on (by a criterion that applied, or a figure)
             known = self.param_lists[key] = [self.param_id(unique[name_fy]) for name_fy in key]
+            self.relied.update(i for read in unique.values() for i in read.interpretations)
         return known
 
     def param_id(self, read: ParamRead) -> str:
@@ -199,14 +219,13 @@ class _Builder:
     def criterion_spec(self, criterion: CompiledCriterion) -> None:
         if criterion.id in self.criteria:
             return
-        paths = criterion.test.reads.paths | (criterion.when.reads.paths if criterion.when else set())
         self.criteria[criterion.id] = CriterionSpec(
             id=criterion.id,
             rule=criterion.rule.id,
             title=criterion.title,
             source=str(criterion.source) if criterion.source else None,
             interpretations=list(criterion.interpretations),
-            reads=sorted(paths),
+            reads=_static_reads(criterion),
         )
         self.cited.update(criterion.interpretations)
 
@@ -250,14 +269,37 @@ class _Builder:
             reads[name] = recorded
         return reads
 
+    def plan(self, criterion: CompiledCriterion, recording: frozenset[str]) -> _Plan:
+        used = criterion.test.reads.names | (criterion.when.reads.names if criterion.when else set())
+        static = _static_reads(criterion)
+        return _Plan(
+            id=criterion.id,
+            lets=tuple(sorted(used & self.let_names)),
+            rerun=may_record(criterion.test, recording),
+            static=static,
+            per_lot=frozenset(path for path in static if _split(path)[0] not in self.let_names),
+            interpretations=criterion.interpretations,
+        )
+
+    def path_value(self, env: dict[str, Any], path: str, per_lot: frozenset[str]) -> Any:
+        """A path's value as the result holds it; one that no ``let`` names is read once per lot, whichever of the
+        lot's criteria reads it (a let may be bound differently by two rules)."""
+        if path not in per_lot:
+            return jsonable(_path_value(env, path))
+        if path not in self.lot_values:
+            self.lot_values[path] = jsonable(_path_value(env, path))
+        return self.lot_values[path]
+
     def criterion_read(
         self, env: dict[str, Any], criterion: CompiledCriterion, outcome: str, lets: dict[str, list[Any]]
     ) -> _Read:
+        plan = self.plans[id(criterion)]
+        if plan.id not in self.criteria:
+            self.criterion_spec(criterion)
         recorded: list[Any] = []
         if outcome != NOT_APPLICABLE:
-            used = criterion.test.reads.names | (criterion.when.reads.names if criterion.when else set())
-            recorded = [item for name in sorted(used & lets.keys()) for item in lets[name]]
-            if self.rerun[criterion.id]:  # else it cannot record: running it again would add nothing
+            recorded = [item for name in plan.lets if name in lets for item in lets[name]]
+            if plan.rerun:  # else it cannot record: running it again would add nothing
                 self.ev.ctx.recorders.append(recorded)
                 try:
                     criterion.test(env)
@@ -265,24 +307,27 @@ class _Builder:
                     pass  # it ran on the fast path; a failure here would only lose trace detail
                 finally:
                     self.ev.ctx.recorders.pop()
-        self.criterion_spec(criterion)
-        static = self.criteria[criterion.id].reads
-        inputs = {path: jsonable(_path_value(env, path)) for path in static}
+            if plan.id not in self.relied_by:
+                self.relied_by.add(plan.id)
+                self.relied.update(plan.interpretations)
+        static = plan.static
+        inputs = {path: self.path_value(env, path, plan.per_lot) for path in static}
         extra: list[str] = []
+        params: list[ParamRead] = []
+        evidence: list[EvidenceItem] = []
         for item in recorded:
-            if isinstance(item, InputRead):
+            if isinstance(item, ParamRead):
+                params.append(item)
+            elif isinstance(item, InputRead):
                 inputs[item.path] = jsonable(item.value)
                 if item.path not in static and item.path not in extra:
                     extra.append(item.path)
-        params = [item for item in recorded if isinstance(item, ParamRead)]
-        if outcome != NOT_APPLICABLE:
-            self.relied.update(criterion.interpretations)
-            self.relied.update(i for read in params for i in read.interpretations)
+            elif isinstance(item, Evidence):
+                evidence.append(self.evidence_item(item))
         message = None
         if outcome in NOT_MET:
             chosen = {FAIL: criterion.on_fail, INDETERMINATE: criterion.on_indeterminate}[outcome]
             message = self.message(chosen.render_all(env)) if chosen is not None else criterion.title
-        evidence = [self.evidence_item(e) for e in recorded if isinstance(e, Evidence)]
         return _Read(criterion, outcome, inputs, extra, params, evidence, message)
 
     def message(self, texts: dict[str, str]) -> LocalizedText:
@@ -344,6 +389,7 @@ class _Builder:
     def lot(self, env: dict[str, Any], decision: LotDecision) -> LotResult:
         lot = decision.lot
         env["lot"] = lot
+        self.lot_values = {}
         reads = self.reads_of(env, decision)
         values, differing = shared_values([read.inputs for read in reads])
         criteria = {read.criterion.id: self.outcome(read, own) for read, own in zip(reads, differing, strict=True)}
