@@ -169,6 +169,8 @@ class _ColumnReader:
     def read(self, text: str) -> Typed:
         if self.plain:
             return Typed(text)
+        if self.kind == "int" and text.isascii() and text.isdigit() and (text[0] != "0" or len(text) == 1):
+            return Typed(int(text))  # plain digits (quantities, serials: each met once) read as typed, no note
         found = self.known.get(text)
         if found is None:
             if len(self.known) >= self.REMEMBERED:
