@@ -2,13 +2,18 @@
 
 Decisions were made on the fast path without recording anything; here each lot's criteria that applied are run once
 more with a recorder, so that the result shows, for every (lot, criterion), the inputs read, the parameters read and
-any evidence (ownership paths). What does not change from lot to lot — a criterion's title and citation, a parameter's
-value and citation, a quantity's formula — goes into the catalogue once, as it is first met; a lot keeps only its
-outcomes, the parameter ids and input values its criteria read, and the messages of those that failed or are
-undecided (only those are rendered, in both languages, so that reports only lay out text and never evaluate a rule).
+any evidence (ownership paths). A criterion whose test calls no function that records (``Function.records``: a
+parameter, an input, an actual, an involvement) and reads no ``let`` bound by one cannot add to its trace: it is not
+run again — what it read is its catalogue paths, which are read from the lot directly. What does not change from lot
+to lot — a criterion's title and citation, a parameter's value and citation, a quantity's formula — goes into the
+catalogue once, as it is first met; a lot keeps only its outcomes, the parameter ids and input values its criteria
+read, and the messages of those that failed or are undecided (only those are rendered, in both languages, so that
+reports only lay out text and never evaluate a rule).
 
 The result is built straight into the typed models: nothing is encoded or parsed on the way, and a report can be
-rendered from it in memory.
+rendered from it in memory. The models are immutable, so what repeats from lot to lot is made once and shared: a
+criterion's record (most lots pass most criteria alike), a message worded alike, the evidence of one ownership
+witness (the graph works out each project's witnesses once). At 100,000 lots that is most of the result's memory.
 """
 
 from __future__ import annotations
@@ -26,7 +31,7 @@ from gxets_rules.evaluate.context import Evidence, InputRead
 from gxets_rules.evaluate.eligibility import FAIL, INDETERMINATE, NOT_APPLICABLE, LotDecision
 from gxets_rules.evaluate.engine import Evaluation
 from gxets_rules.evaluate.position import QuantityTrace as Trace
-from gxets_rules.model.base import LocalizedText
+from gxets_rules.model.base import LocalizedText, share_fields_set
 from gxets_rules.model.problems import Location, Problem
 from gxets_rules.model.result import (
     KIND_OF_UNIT,
@@ -57,7 +62,7 @@ from gxets_rules.model.result import (
 )
 from gxets_rules.resources import is_bundled_folder
 from gxets_rules.ruleset.compiled import CompiledCriterion, CompiledRule, RuleSet
-from gxets_rules.ruleset.expr import EvaluationError, get_field
+from gxets_rules.ruleset.expr import Compiled, EvaluationError, Function, get_field
 from gxets_rules.ruleset.params import ParamRead
 from gxets_rules.ruleset.values import INAPPLICABLE, UNKNOWN, Range, exact_text, fmt_number, jsonable
 
@@ -83,9 +88,38 @@ def _path_value(env: dict[str, Any], path: str) -> Any:
     return value
 
 
+def _static_reads(criterion: CompiledCriterion) -> list[str]:
+    """The input paths a criterion reads, as the catalogue lists them."""
+    return sorted(criterion.test.reads.paths | (criterion.when.reads.paths if criterion.when else set()))
+
+
 def _same(a: Any, b: Any) -> bool:
     """Equal as JSON values: ``True`` is not ``1``."""
     return type(a) is type(b) and a == b
+
+
+def _calls_recording(compiled: Compiled) -> bool:
+    """Whether an expression calls a function that records into a trace (through a definition, too: a definition's body
+    is compiled into its caller, and what it calls counts as called by the caller)."""
+    table = compiled.functions
+    return any(isinstance(f, Function) and f.records for f in (table.get(name) for name in compiled.reads.functions))
+
+
+def recording_lets(rules: Iterable[CompiledRule]) -> frozenset[str]:
+    """The ``let`` names whose value may record when computed or read (one that calls a recording function, or reads a
+    name that may record); a name bound by several rules counts if any of its bindings may."""
+    found: set[str] = set()
+    for rule in rules:
+        for name, compiled in rule.lets:
+            if _calls_recording(compiled) or compiled.reads.names & found:
+                found.add(name)
+    return frozenset(found)
+
+
+def may_record(compiled: Compiled, lets: frozenset[str]) -> bool:
+    """Whether running ``compiled`` can add anything to a trace: it calls a recording function or reads a ``let`` that
+    may record (e.g. ``inv.look_through_counted`` records the look-through witness paths of an involvement)."""
+    return _calls_recording(compiled) or bool(compiled.reads.names & lets)
 
 
 def shared_values(inputs: list[dict[str, Any]]) -> tuple[dict[str, Any], list[dict[str, Any]]]:
@@ -117,6 +151,18 @@ class _Read:
     message: LocalizedText | None
 
 
+@dataclass(frozen=True)
+class _Plan:
+    """What building a criterion's record needs that does not change from lot to lot, worked out once."""
+
+    id: str
+    lets: tuple[str, ...]  # the let names its condition and test read, in name order
+    rerun: bool  # whether running it again can record anything (may_record)
+    static: list[str]  # the paths the catalogue says it reads
+    per_lot: frozenset[str]  # those whose value is the same for every criterion of a lot (no let names them)
+    interpretations: tuple[str, ...]
+
+
 class _Builder:
     def __init__(self, ev: Evaluation) -> None:
         self.ev = ev
@@ -129,6 +175,16 @@ class _Builder:
         self.param_ids: dict[int, str] = {}  # the table hands out one read object per name and year
         self.criteria: dict[str, CriterionSpec] = {}
         self.quantities: dict[str, QuantitySpec] = {}
+        recording = recording_lets(ev.ruleset.rules)
+        self.plans = {id(c): self.plan(c, recording) for c in ev.ruleset.criteria}  # by identity: a dict lookup
+        self.lot_values: dict[str, Any] = {}  # path → value read for the lot being built, for paths no let names
+        # made once, shared by every lot that has the same (the models are immutable; each key holds its object alive)
+        self.param_lists: dict[tuple[tuple[str, int], ...], list[str]] = {}
+        self.evidence: dict[int, tuple[Evidence, EvidenceItem]] = {}
+        self.messages: dict[tuple[str, str], LocalizedText] = {}
+        self.outcomes: dict[tuple[Any, ...], CriterionOutcome] = {}
+        self.fields_sets: dict[frozenset[str], set[str]] = {}
+        self.relied_by: set[str] = set()  # criteria whose interpretations are in `relied`
 
     # the catalogue -------------------------------------------------------------------------------------------------
     def param_ids_of(self, reads: Iterable[ParamRead]) -> list[str]:
@@ -136,7 +192,12 @@ class _Builder:
         unique: dict[tuple[str, int], ParamRead] = {}
         for read in reads:
             unique.setdefault((read.name, read.fy), read)
-        return [self.param_id(read) for _, read in sorted(unique.items())]
+        key = tuple(sorted(unique))
+        known = self.param_lists.get(key)
+        if known is None:  # a set of parameters read is relied on (by a criterion that applied, or a figure)
+            known = self.param_lists[key] = [self.param_id(unique[name_fy]) for name_fy in key]
+            self.relied.update(i for read in unique.values() for i in read.interpretations)
+        return known
 
     def param_id(self, read: ParamRead) -> str:
         known = self.param_ids.get(id(read))
@@ -158,14 +219,13 @@ class _Builder:
     def criterion_spec(self, criterion: CompiledCriterion) -> None:
         if criterion.id in self.criteria:
             return
-        paths = criterion.test.reads.paths | (criterion.when.reads.paths if criterion.when else set())
         self.criteria[criterion.id] = CriterionSpec(
             id=criterion.id,
             rule=criterion.rule.id,
             title=criterion.title,
             source=str(criterion.source) if criterion.source else None,
             interpretations=list(criterion.interpretations),
-            reads=sorted(paths),
+            reads=_static_reads(criterion),
         )
         self.cited.update(criterion.interpretations)
 
@@ -209,39 +269,109 @@ class _Builder:
             reads[name] = recorded
         return reads
 
+    def plan(self, criterion: CompiledCriterion, recording: frozenset[str]) -> _Plan:
+        used = criterion.test.reads.names | (criterion.when.reads.names if criterion.when else set())
+        static = _static_reads(criterion)
+        return _Plan(
+            id=criterion.id,
+            lets=tuple(sorted(used & self.let_names)),
+            rerun=may_record(criterion.test, recording),
+            static=static,
+            per_lot=frozenset(path for path in static if _split(path)[0] not in self.let_names),
+            interpretations=criterion.interpretations,
+        )
+
+    def path_value(self, env: dict[str, Any], path: str, per_lot: frozenset[str]) -> Any:
+        """A path's value as the result holds it; one that no ``let`` names is read once per lot, whichever of the
+        lot's criteria reads it (a let may be bound differently by two rules)."""
+        if path not in per_lot:
+            return jsonable(_path_value(env, path))
+        if path not in self.lot_values:
+            self.lot_values[path] = jsonable(_path_value(env, path))
+        return self.lot_values[path]
+
     def criterion_read(
         self, env: dict[str, Any], criterion: CompiledCriterion, outcome: str, lets: dict[str, list[Any]]
     ) -> _Read:
+        plan = self.plans[id(criterion)]
+        if plan.id not in self.criteria:
+            self.criterion_spec(criterion)
         recorded: list[Any] = []
         if outcome != NOT_APPLICABLE:
-            used = criterion.test.reads.names | (criterion.when.reads.names if criterion.when else set())
-            recorded = [item for name in sorted(used & lets.keys()) for item in lets[name]]
-            self.ev.ctx.recorders.append(recorded)
-            try:
-                criterion.test(env)
-            except EvaluationError:
-                pass  # it ran on the fast path; a failure here would only lose trace detail
-            finally:
-                self.ev.ctx.recorders.pop()
-        self.criterion_spec(criterion)
-        static = self.criteria[criterion.id].reads
-        inputs = {path: jsonable(_path_value(env, path)) for path in static}
+            recorded = [item for name in plan.lets if name in lets for item in lets[name]]
+            if plan.rerun:  # else it cannot record: running it again would add nothing
+                self.ev.ctx.recorders.append(recorded)
+                try:
+                    criterion.test(env)
+                except EvaluationError:
+                    pass  # it ran on the fast path; a failure here would only lose trace detail
+                finally:
+                    self.ev.ctx.recorders.pop()
+            if plan.id not in self.relied_by:
+                self.relied_by.add(plan.id)
+                self.relied.update(plan.interpretations)
+        static = plan.static
+        inputs = {path: self.path_value(env, path, plan.per_lot) for path in static}
         extra: list[str] = []
+        params: list[ParamRead] = []
+        evidence: list[EvidenceItem] = []
         for item in recorded:
-            if isinstance(item, InputRead):
+            if isinstance(item, ParamRead):
+                params.append(item)
+            elif isinstance(item, InputRead):
                 inputs[item.path] = jsonable(item.value)
                 if item.path not in static and item.path not in extra:
                     extra.append(item.path)
-        params = [item for item in recorded if isinstance(item, ParamRead)]
-        if outcome != NOT_APPLICABLE:
-            self.relied.update(criterion.interpretations)
-            self.relied.update(i for read in params for i in read.interpretations)
+            elif isinstance(item, Evidence):
+                evidence.append(self.evidence_item(item))
         message = None
         if outcome in NOT_MET:
             chosen = {FAIL: criterion.on_fail, INDETERMINATE: criterion.on_indeterminate}[outcome]
-            message = LocalizedText(**chosen.render_all(env)) if chosen is not None else criterion.title
-        evidence = [EvidenceItem(kind=e.kind, data=jsonable(e.data)) for e in recorded if isinstance(e, Evidence)]
+            message = self.message(chosen.render_all(env)) if chosen is not None else criterion.title
         return _Read(criterion, outcome, inputs, extra, params, evidence, message)
+
+    def message(self, texts: dict[str, str]) -> LocalizedText:
+        """A message as the result holds it, one object for every lot worded alike."""
+        key = (texts["ja"], texts["en"])
+        known = self.messages.get(key)
+        if known is None:
+            known = self.messages[key] = LocalizedText(**texts)
+        return known
+
+    def evidence_item(self, evidence: Evidence) -> EvidenceItem:
+        """A piece of evidence as the result holds it, made once per evidence object (an ownership witness is one
+        object for every lot of its project and window)."""
+        known = self.evidence.get(id(evidence))
+        if known is None:
+            known = self.evidence[id(evidence)] = (
+                evidence,
+                EvidenceItem(kind=evidence.kind, data=jsonable(evidence.data)),
+            )
+        return known[1]
+
+    def outcome(self, read: _Read, own: dict[str, Any]) -> CriterionOutcome:
+        """A criterion's record for one lot; records alike (and with no values of their own) are one object."""
+        params = self.param_ids_of(read.params)
+        if own:
+            return CriterionOutcome(
+                outcome=read.outcome,  # type: ignore[arg-type]
+                params=params,
+                extra_reads=read.extra,
+                values=own,
+                message=read.message,
+                evidence=read.evidence,
+            )
+        key = (read.outcome, id(params), tuple(read.extra), id(read.message), tuple(map(id, read.evidence)))
+        known = self.outcomes.get(key)
+        if known is None:
+            known = self.outcomes[key] = CriterionOutcome(
+                outcome=read.outcome,  # type: ignore[arg-type]
+                params=params,
+                extra_reads=read.extra,
+                message=read.message,
+                evidence=read.evidence,
+            )
+        return known
 
     def reads_of(self, env: dict[str, Any], decision: LotDecision) -> list[_Read]:
         for name in self.let_names:  # a rule that does not apply to this lot binds nothing: no value of another lot
@@ -259,21 +389,12 @@ class _Builder:
     def lot(self, env: dict[str, Any], decision: LotDecision) -> LotResult:
         lot = decision.lot
         env["lot"] = lot
+        self.lot_values = {}
         reads = self.reads_of(env, decision)
         values, differing = shared_values([read.inputs for read in reads])
-        criteria = {
-            read.criterion.id: CriterionOutcome(
-                outcome=read.outcome,  # type: ignore[arg-type]
-                params=self.param_ids_of(read.params),
-                extra_reads=read.extra,
-                values=own,
-                message=read.message,
-                evidence=read.evidence,
-            )
-            for read, own in zip(reads, differing, strict=True)
-        }
+        criteria = {read.criterion.id: self.outcome(read, own) for read, own in zip(reads, differing, strict=True)}
         allocations = self.ev.coverage.allocations.get(lot.id, {})
-        return LotResult(
+        made = LotResult(
             id=lot.id,
             kind=lot.kind,
             quantity_t=lot.quantity_t,
@@ -286,6 +407,8 @@ class _Builder:
             values=values,
             criteria=criteria,
         )
+        share_fields_set(made, self.fields_sets)
+        return made
 
     # the position and its trace ------------------------------------------------------------------------------------
     def trace(self, trace: Trace) -> QuantityTrace:

@@ -27,13 +27,14 @@ from typing import Any
 from pydantic import TypeAdapter, ValidationError
 
 from gxets_rules.io.csv_text import excel_csv_text
-from gxets_rules.io.normalise import TOTAL_WORDS, typed_text
+from gxets_rules.io.normalise import TOTAL_WORDS, Typed, typed_text
 from gxets_rules.io.notes import Notes
 from gxets_rules.io.vocabulary import Vocabulary, column_path
 from gxets_rules.io.xlsx.layout import Column, aliases, fold, heading, layout, suggestion
+from gxets_rules.model.base import share_fields_set
 from gxets_rules.model.locate import problems_from_validation
 from gxets_rules.model.problems import InputError, Location, Problem, display_path
-from gxets_rules.model.submission import CreditLot
+from gxets_rules.model.submission import CreditLot, Project
 from gxets_rules.model.wording import Words
 from gxets_rules.ruleset.files import read_limited
 
@@ -70,6 +71,10 @@ class _LotsReader:
         self.problems: list[Problem] = []
         self.notes = Notes()
         self.columns: dict[int, Column] = {}
+        self.readers: list[_ColumnReader] = []  # made once the header is read: what each row's cells are read with
+        self.ids: list[int] = []
+        self.fields_sets: dict[frozenset[str], set[str]] = {}
+        self.projects: dict[tuple[Any, ...], Project] = {}
 
     def header(self, names: list[str]) -> None:
         """Which lot field each column holds; an unknown column is a note, or an error when it looks like a typo."""
@@ -94,33 +99,84 @@ class _LotsReader:
                 self.problems.append(Problem.of(where, "xlsx.unknown_column", name=name, guess=guess))
             else:
                 self.notes.add(where, ("note.not_read", {"name": name}), None)
+        self.readers = [_ColumnReader(number, column, self.vocabulary) for number, column in self.columns.items()]
+        self.ids = [n for n, column in self.columns.items() if column.path == ("id",)]
+
+    def shared(self, lot: CreditLot) -> CreditLot:
+        """The lot, holding what it has in common with the lots before it as one object: the set of fields it was
+        given, and its project when an earlier lot's is the same.
+
+        A lot's two models would otherwise hold two sets of field names (``share_fields_set``) and a project model of
+        its own though many lots name the same project: at 300,000 lots, most of a gigabyte. The models are frozen, so
+        nothing changes what they share.
+        """
+        share_fields_set(lot, self.fields_sets)
+        project = lot.project
+        if project is not None:
+            key = (*project.__dict__.values(), frozenset(project.__pydantic_fields_set__))
+            same = self.projects.setdefault(key, project)
+            if same is project:
+                share_fields_set(project, self.fields_sets)
+            else:
+                lot.__dict__["project"] = same
+        return lot
 
     def record(self, line: int, row: list[str]) -> dict[str, Any] | None:
         """A row's lot as the model reads it, or None for a totals row (noted)."""
         cells = {number: text.strip() for number, text in enumerate(row, start=1) if text.strip()}
-        ids = [n for n, column in self.columns.items() if column.path == ("id",)]
-        if not any(n in cells for n in ids) and any(fold(text) in TOTAL_WORDS for text in cells.values()):
+        if not any(n in cells for n in self.ids) and any(fold(text) in TOTAL_WORDS for text in cells.values()):
             self.notes.add(Location(self.shown, line, 1), ("note.totals_row", {"row": line}), None)
             return None
         record: dict[str, Any] = {}
-        for number, column in self.columns.items():
-            text = cells.get(number)
+        for column in self.readers:
+            text = cells.get(column.number)
             if text is None:
                 continue
-            where = Location(self.shown, line, number)
-            named = heading(column)
-            read = typed_text(text, column.kind, self.vocabulary.get(column_path(_LOTS_SPEC, column)), named)
+            read = column.read(text)
             if read.error is not None:
                 code, args = read.error
-                self.problems.append(Problem.of(where, code, field=named, **args))
+                where = Location(self.shown, line, column.number)
+                self.problems.append(Problem.of(where, code, field=column.named, **args))
                 continue
             if read.note is not None:
-                self.notes.add(where, read.note, named)
+                self.notes.add(Location(self.shown, line, column.number), read.note, column.named)
             node = record
-            for part in column.path[:-1]:
+            for part in column.parents:
                 node = node.setdefault(part, {})
-            node[column.path[-1]] = read.value
+            node[column.key] = read.value
         return record
+
+
+class _ColumnReader:
+    """One column of the lots CSV, with what reading its cells needs worked out once (not once per cell: a lots CSV
+    may have 300,000 rows), and the readings of the texts it met last (a column of codes, countries, dates or years
+    repeats a few texts down the whole file; reading the same text again gives the same immutable reading)."""
+
+    REMEMBERED = 4_096
+    """Distinct texts remembered per column: its codes and years fit; ids and serials, each met once, are forgotten
+    in turn, so memory stays bounded."""
+
+    def __init__(self, number: int, column: Column, vocabulary: Vocabulary) -> None:
+        self.number = number
+        self.kind = column.kind
+        self.named = heading(column)
+        self.choices = vocabulary.get(column_path(_LOTS_SPEC, column))
+        self.parents = column.path[:-1]
+        self.key = column.path[-1]
+        self.plain = self.kind == "text" and self.choices is None  # read as typed: nothing to remember
+        self.known: dict[str, Typed] = {}
+
+    def read(self, text: str) -> Typed:
+        if self.plain:
+            return Typed(text)
+        if self.kind == "int" and text.isascii() and text.isdigit() and (text[0] != "0" or len(text) == 1):
+            return Typed(int(text))  # plain digits (quantities, serials: each met once) read as typed, no note
+        found = self.known.get(text)
+        if found is None:
+            if len(self.known) >= self.REMEMBERED:
+                self.known.clear()
+            found = self.known[text] = typed_text(text, self.kind, self.choices, self.named)
+        return found
 
 
 def _rows(text: str, shown: str) -> Iterator[tuple[int, list[str]]]:
@@ -203,7 +259,7 @@ def _validated(chunk: list[dict[str, Any]], places: list[Location], reader: _Lot
         return heading_of.get(tuple(str(p) for p in data_path[1:3]))
 
     try:
-        return _LOTS.validate_python(chunk, strict=True)
+        return [reader.shared(lot) for lot in _LOTS.validate_python(chunk, strict=True)]
     except ValidationError as exc:
         found = problems_from_validation(exc, locate, chunk, "gxets schema submission", name_of)
         reader.problems.extend(

@@ -36,6 +36,8 @@ def _visible(char: str) -> bool:
 
 def canonical_text(text: str) -> str:
     """The comparison form of an identifier a person typed (certification number, lot id)."""
+    if text.isascii():  # most ids: NFKC leaves ASCII as it is, and no invisible character or dash variant is ASCII
+        return _SPACE.sub(" ", text).strip().casefold()
     folded = "".join(char for char in unicodedata.normalize("NFKC", text) if _visible(char))
     return _SPACE.sub(" ", _DASH.sub("-", folded)).strip().casefold()
 

@@ -68,6 +68,7 @@ class Function:
     static_kind: str | None = None  # "param" or "codelist": the first argument names one
     doc: str = ""
     pure: bool = False  # the answer depends only on the arguments, the rule set and the fiscal year read at
+    records: bool = False  # it records reads or evidence into the trace (signatures.py), directly or through its answer
 
 
 @dataclass(frozen=True)

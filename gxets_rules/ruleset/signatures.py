@@ -32,6 +32,10 @@ class Signature:
     # fast path may make a call with constant arguments once per rule set and year, and remember the answers of the
     # others by their arguments (codegen.py).
     pure: bool = False
+    # Records: the implementation records what it read into the trace (a parameter read, an input read, evidence), or
+    # returns something that records when a field of it is read. An expression calling none of these cannot add to a
+    # trace, so the result builder need not run it again to find what it read (evaluate/result.py).
+    records: bool = False
 
 
 SIGNATURES: tuple[Signature, ...] = (
@@ -42,6 +46,7 @@ SIGNATURES: tuple[Signature, ...] = (
         "param(name[, fy]): a dated parameter at the evaluation's fiscal year, or at fy",
         static_kind="param",
         pure=True,
+        records=True,
     ),
     Signature(
         "lookup",
@@ -91,9 +96,15 @@ SIGNATURES: tuple[Signature, ...] = (
         pure=True,
     ),
     Signature("eligible_t", 1, 1, "eligible_t(statuses): tonnes of eligible lots in those statuses (position only)"),
-    Signature("actual", 2, 3, "actual(scope, fy[, entity]): verified emissions of a scope in a fiscal year (t-CO2)"),
-    Signature("assurance", 2, 3, "assurance(scope, fy[, entity]): assurance level of that actual"),
-    Signature("input", 1, 1, "input(path): a submission field by dotted path, recorded in the trace"),
+    Signature(
+        "actual",
+        2,
+        3,
+        "actual(scope, fy[, entity]): verified emissions of a scope in a fiscal year (t-CO2)",
+        records=True,
+    ),
+    Signature("assurance", 2, 3, "assurance(scope, fy[, entity]): assurance level of that actual", records=True),
+    Signature("input", 1, 1, "input(path): a submission field by dotted path, recorded in the trace", records=True),
     Signature("serial_overlaps", 1, 1, "serial_overlaps(lot): ids of other lots listing an overlapping serial range"),
     Signature(
         "involvement",
@@ -101,6 +112,7 @@ SIGNATURES: tuple[Signature, ...] = (
         6,
         "involvement(lot, until, same_day_counts, control_share, joint_share, joint_ventures_count): participants "
         "etc.' stake",
+        records=True,
     ),
     Signature("project_fact", 2, 2, "project_fact(lot, name): a fact from the ownership file about the lot's project"),
 )
@@ -132,6 +144,7 @@ def bind(*families: Mapping[str, Implementation]) -> dict[str, Function]:
             static_kind=s.static_kind,
             doc=s.doc,
             pure=s.pure,
+            records=s.records,
         )
         for s in SIGNATURES
     }

@@ -87,10 +87,16 @@ def last_business_day(env: Env, deadline: Any, lead: Any) -> date:
     """last_business_day(deadline, lead): the last business day from which lead business days still end by deadline."""
     if not isinstance(deadline, date) or not isinstance(lead, int) or isinstance(lead, bool) or lead < 0:
         raise EvaluationError(f"last_business_day() needs a date and whole days, got {deadline!r}, {lead!r}")
-    market = ctx_of(env).ruleset.market
+    ctx = ctx_of(env)
+    market = ctx.ruleset.market
     if market is None:
         raise EvaluationError("last_business_day() counts on the business days of the rule set's market.yaml calendar")
-    day = market.registry_calendar.latest_ready_day(deadline, lead)
+    # remembered per evaluation: the trace runs a criterion again for each lot, and most lots ask the same deadline
+    known: dict[tuple[date, int], date | None] = ctx.cache.setdefault("last_business_day", {})
+    key = (deadline, lead)
+    if key not in known:
+        known[key] = market.registry_calendar.latest_ready_day(deadline, lead)
+    day = known[key]
     if day is None:
         raise EvaluationError(f"no business day leaves {lead} business days before {deadline}")
     return day
