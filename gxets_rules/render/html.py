@@ -120,12 +120,16 @@ def stylesheet() -> Markup:
 def report_context(result: Result, lang: str, purpose: str = "precheck") -> dict[str, Any]:
     """What ``report.html.j2`` is rendered with; the web page that extends the report renders it with the same.
     ``purpose``: a firm's own pre-check (``precheck``) or the secretariat's review of it (``review``)."""
-    view = ReportView(result, lang, purpose)
+    return view_context(ReportView(result, lang, purpose))
+
+
+def view_context(view: ReportView) -> dict[str, Any]:
+    """What ``report.html.j2`` is rendered with, from a view another report of the same check may share."""
     series, notes = view.series()
     return {
         "v": view,
         "t": view.t,
-        "r": result,
+        "r": view.result,
         "css": stylesheet(),
         "needs": [(need, derivation_bars(view, need), coverage_bars(view, need)) for need in view.needs()],
         "series": series,
@@ -137,4 +141,9 @@ def report_context(result: Result, lang: str, purpose: str = "precheck") -> dict
 
 def render_html(result: Result, lang: str = "ja", purpose: str = "precheck") -> str:
     """The report of a result in one language, for a firm's pre-check or the secretariat's review."""
-    return environment().get_template("report.html.j2").render(report_context(result, lang, purpose))
+    return html_report(ReportView(result, lang, purpose))
+
+
+def html_report(view: ReportView) -> str:
+    """The report of a view's result, in its language and for its purpose."""
+    return environment().get_template("report.html.j2").render(view_context(view))

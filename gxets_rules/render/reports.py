@@ -13,22 +13,24 @@ from pathlib import Path
 from gxets_rules.io.writers import atomic_write_bytes, write_json
 from gxets_rules.model.result import Result
 from gxets_rules.model.review import ReviewSummary
-from gxets_rules.render.html import render_html
+from gxets_rules.render.html import html_report
 from gxets_rules.render.review_csv import render_review_csv
 from gxets_rules.render.review_html import render_review_html
 from gxets_rules.render.review_xlsx import render_review_xlsx
-from gxets_rules.render.xlsx import render_xlsx
+from gxets_rules.render.view import ReportView
+from gxets_rules.render.xlsx import xlsx_report
 
 
-def _html(result: Result, lang: str, purpose: str = "precheck") -> bytes:
-    return render_html(result, lang, purpose).encode("utf-8")
+def _html(view: ReportView) -> bytes:
+    return html_report(view).encode("utf-8")
 
 
-REPORTS: dict[str, tuple[str, Callable[..., bytes]]] = {
+REPORTS: dict[str, tuple[str, Callable[[ReportView], bytes]]] = {
     "html": ("report.html", _html),
-    "xlsx": ("report.xlsx", render_xlsx),
+    "xlsx": ("report.xlsx", xlsx_report),
 }
-"""Report kind → its file name and renderer ``(result, lang, purpose="precheck") → bytes``."""
+"""Report kind → its file name and renderer ``(view) → bytes``. The reports of one check share one
+:class:`ReportView`: what both show (the evidence in words, above all) is worked out once."""
 
 
 def parse_kinds(text: str) -> list[str]:
@@ -44,9 +46,10 @@ def write_reports(result: Result, kinds: Sequence[str], lang: str, out: Path, pu
     """Render each report of ``kinds`` in ``lang`` and write it (whole or not at all) into ``out``: a firm's pre-check
     report (事前確認レポート), or with ``purpose="review"`` the secretariat's review result (審査結果)."""
     written = []
+    view = ReportView(result, lang, purpose)
     for kind in kinds:
         name, render = REPORTS[kind]
-        atomic_write_bytes(out / name, render(result, lang, purpose))
+        atomic_write_bytes(out / name, render(view))
         written.append(out / name)
     return written
 

@@ -557,7 +557,11 @@ def _run(wb: Workbook, view: ReportView) -> None:
 
 def render_xlsx(result: Result, lang: str = "ja", purpose: str = "precheck") -> bytes:
     """The workbook of a result in one language, for a firm's pre-check or the secretariat's review, as bytes."""
-    view = ReportView(result, lang, purpose)
+    return xlsx_report(ReportView(result, lang, purpose))
+
+
+def xlsx_report(view: ReportView) -> bytes:
+    """The workbook of a view's result, in its language and for its purpose, as bytes."""
     wb = Workbook(write_only=True)
     for part in (
         _summary,
@@ -573,7 +577,7 @@ def render_xlsx(result: Result, lang: str = "ja", purpose: str = "precheck") -> 
         _run,
     ):
         part(wb, view)
-    return workbook_bytes(wb, result.as_of)
+    return workbook_bytes(wb, view.result.as_of)
 
 
 def workbook_bytes(wb: Workbook, as_of: date) -> bytes:
