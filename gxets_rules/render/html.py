@@ -107,6 +107,36 @@ def codes(text: str) -> Markup:
     return Markup(_CODE_SPAN.sub(lambda m: Markup("<code>{}</code>").format(m.group(1)), str(escape(text))))
 
 
+def lot_rows(view: ReportView) -> Markup:
+    """The rows of the lots table, one a lot — its id (a link to its criteria when one is not met), kind, tonnes,
+    status, verdict, usable tonnes, project and the criteria not met — as the template's loop wrote them, character
+    for character, but in Python: at 10,000 lots the template's loop and its macro call a row were most of the page's
+    time. Everything from the result is escaped."""
+    t, rows = view.t, []
+    for index, lot in enumerate(view.result.lots, 1):
+        failing = view.failing_ids(lot)
+        name = escape(lot.id)
+        shown = f'<a href="#lot-{index}">{name}</a>' if failing else name
+        country = f" ({escape(lot.project_country)})" if lot.project_country else ""
+        not_met = ", ".join(
+            f'<code class="outcome-{escape(outcome)}">{escape(cid)}{"?" if outcome == "indeterminate" else ""}</code>'
+            for cid, outcome in failing
+        )
+        rows.append(
+            f'    <tr id="lot-row-{index}">\n'
+            f'      <td translate="no">{shown}</td>\n'
+            f"      <td>{escape(t.kind(lot.kind))}</td>\n"
+            f'      <td class="num">{escape(t.value(lot.quantity_t))}</td>\n'
+            f"      <td>{escape(t.lot_status(lot.status))}</td>\n"
+            f'      <td class="verdict-{escape(lot.verdict)}">{escape(t.verdict(lot.verdict))}</td>\n'
+            f'      <td class="num">{escape(t.value(lot.usable_t))}</td>\n'
+            f'      <td translate="no">{escape(lot.project_id or "")}{country}</td>\n'
+            f"      <td>{not_met}</td>\n"
+            "    </tr>\n"
+        )
+    return Markup("".join(rows))
+
+
 REPORT_FILTERS = {"codes": codes}
 """The filters the report templates use; every environment that renders them (the CLI's, the web app's) adds these."""
 
@@ -136,6 +166,7 @@ def view_context(view: ReportView) -> dict[str, Any]:
         "series_notes": notes,
         "plot": plot(series),
         "outcomes": OUTCOMES,
+        "lot_rows": lot_rows,
     }
 
 

@@ -472,6 +472,13 @@ class ReportView:
         """The criteria that keep a lot from counting: failed or undecided."""
         return self.result.criteria_of(lot, NOT_MET)
 
+    def failing_ids(self, lot: LotResult) -> list[tuple[str, str]]:
+        """The ids and outcomes of a lot's criteria that failed or are undecided, in the rule set's order (no facts
+        joined: the lots table names them)."""
+        order = self.result.criterion_index
+        found = [(cid, c.outcome) for cid, c in lot.criteria.items() if c.outcome in NOT_MET]
+        return sorted(found, key=lambda f: order[f[0]][0]) if len(found) > 1 else found
+
     def criterion_ids(self, lot: LotResult, outcome: str) -> list[str]:
         """The ids of a lot's criteria of one outcome, in the rule set's order (no facts joined: a table of ids)."""
         order = self.result.criterion_index
