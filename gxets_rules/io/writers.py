@@ -146,6 +146,8 @@ def cell_text(value: str) -> str:
 
     The caller stores it as a string (``data_type = "s"``), never as a formula, whatever it starts with.
     """
+    if value.isprintable():  # no control character at all (most cells): nothing to replace
+        return value[:MAX_CELL_TEXT]
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE  # noqa: PLC0415 (openpyxl only when a workbook is written)
 
     return ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)[:MAX_CELL_TEXT]

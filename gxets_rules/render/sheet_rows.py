@@ -63,10 +63,11 @@ class SheetRows:
             found = self._styles[key] = str(cell.style_id)  # registered with the workbook now, as openpyxl would
         return found
 
-    def column(self, index: int) -> str:
-        while len(self._columns) <= index:
+    def refs(self, row: int, count: int) -> list[str]:
+        """The references of the first ``count`` cells of a row (``A12``, ``B12``, …)."""
+        while len(self._columns) <= count:
             self._columns.append(get_column_letter(len(self._columns)))
-        return self._columns[index]
+        return [f"{letter}{row}" for letter in self._columns[1 : count + 1]]
 
     def row(self, index: int, cells: list[str], height: float | None = None) -> None:
         """A row of cells already written (:meth:`text`, :meth:`number`, :meth:`day`); a height in points if set."""

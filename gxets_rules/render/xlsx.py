@@ -215,14 +215,10 @@ class Sheet:
         wrapped = [isinstance(v, Text) and v.wrap for v in row]
         lines = self._lines(row, wrapped) if any(wrapped) else 1
         if self.stream is not None:
-            self._write_xml([self._xml(self._ref(i), v) for i, v in enumerate(row, 1)], lines)
+            refs = self.stream.refs(self.rows + 1, len(row))
+            self._write_xml([self._xml(ref, v) for ref, v in zip(refs, row, strict=True)], lines)
         else:
             self._write([self.cell(v) for v in row], lines)
-
-    def _ref(self, column: int) -> str:
-        """The reference of a cell of the next row (``C12``)."""
-        assert self.stream is not None
-        return f"{self.stream.column(column)}{self.rows + 1}"
 
     def _write_xml(self, cells: list[str | None], lines: int) -> None:
         assert self.stream is not None
@@ -242,14 +238,16 @@ class Sheet:
     def header(self, headings: Sequence[str]) -> None:
         lines = self._lines(headings, [True] * len(headings))
         if self.stream is not None:
-            cells = [self._xml_text(self._ref(i), h, HEADER_FONT, HEADER_FILL, True) for i, h in enumerate(headings, 1)]
+            refs = self.stream.refs(self.rows + 1, len(headings))
+            pairs = zip(refs, headings, strict=True)
+            cells = [self._xml_text(ref, heading, HEADER_FONT, HEADER_FILL, True) for ref, heading in pairs]
             self._write_xml(cells, lines)
             return
         self._write([self.text(h, HEADER_FONT, HEADER_FILL, wrap=True) for h in headings], lines)
 
     def title(self, text: str) -> None:
         if self.stream is not None:
-            self._write_xml([self._xml_text(self._ref(1), text, TITLE_FONT)], 1)
+            self._write_xml([self._xml_text(f"A{self.rows + 1}", text, TITLE_FONT)], 1)
             return
         self._write([self.text(text, TITLE_FONT)], 1)
 
