@@ -498,8 +498,8 @@ class ReportView:
     def not_met(self) -> Iterator[LotNotMet]:
         """Every lot with a criterion that failed or is undecided, those criteria in full (the rest counted)."""
         for index, lot in enumerate(self.result.lots):
-            found = self.failing(lot)
-            if found:
+            if any(c.outcome in NOT_MET for c in lot.criteria.values()):  # facts joined only for such a lot
+                found = self.failing(lot)
                 yield LotNotMet(index, lot, found, len(lot.criteria) - len(found))
 
     def plan_table(self) -> PlanTable | None:
