@@ -25,7 +25,7 @@ import os
 import re
 import tempfile
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -153,9 +153,12 @@ def cell_text(value: str) -> str:
     return ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)[:MAX_CELL_TEXT]
 
 
-def fixed_zip_times(data: bytes, stamp: datetime, edit: Callable[[str, bytes], bytes] | None = None) -> bytes:
+def fixed_zip_times(
+    data: bytes, stamp: datetime, edit: Callable[[str, bytes], bytes | Iterable[bytes]] | None = None
+) -> bytes:
     """The same workbook with fixed zip timestamps and document dates, so the same content gives the same bytes;
-    ``edit(name, content)`` may change a part on the way (the reports' default cell style)."""
+    ``edit(name, content)`` may change a part on the way (the reports' default cell style) and may give it in pieces
+    (a long sheet's rows, read back from their spool: compressed as they come, never whole in memory)."""
     iso = stamp.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
@@ -163,9 +166,15 @@ def fixed_zip_times(data: bytes, stamp: datetime, edit: Callable[[str, bytes], b
             content = src.read(info.filename)
             if info.filename == "docProps/core.xml":
                 content = _CORE_DATES.sub(lambda m: m.group(1) + iso + m.group(3), content)
-            if edit is not None:
-                content = edit(info.filename, content)
-            dst.writestr(zipfile.ZipInfo(info.filename, date_time=stamp.timetuple()[:6]), content, zipfile.ZIP_DEFLATED)
+            edited = content if edit is None else edit(info.filename, content)
+            entry = zipfile.ZipInfo(info.filename, date_time=stamp.timetuple()[:6])
+            if isinstance(edited, bytes):
+                dst.writestr(entry, edited, zipfile.ZIP_DEFLATED)
+                continue
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            with dst.open(entry, "w") as part:
+                for piece in edited:
+                    part.write(piece)
     return out.getvalue()
 
 

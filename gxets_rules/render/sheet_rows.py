@@ -14,7 +14,8 @@ that, at the same moment openpyxl would have registered it — so the style tabl
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
+import tempfile
+from collections.abc import Callable, Hashable, Iterator
 from datetime import date
 
 from openpyxl.cell import WriteOnlyCell
@@ -23,6 +24,8 @@ from openpyxl.utils.datetime import to_excel
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 _EMPTY_SHEET_DATA = b"<sheetData></sheetData>"
+_BATCH = 1_000  # rows encoded and spooled to the sheet's temporary file at a time
+_CHUNK = 1 << 20  # bytes read back at a time into the zip entry
 
 
 def xml_text(text: str) -> str:
@@ -46,12 +49,14 @@ def number_text(value: int | float) -> str:
 
 
 class SheetRows:
-    """The rows of one write-only worksheet, kept as text until the workbook is saved. ``style(key, make)`` is the
-    index of a cell style, ``make(cell)`` setting it on a fresh openpyxl cell the first time ``key`` is seen."""
+    """The rows of one write-only worksheet, spooled to a temporary file until the workbook is saved (as openpyxl's
+    writer spools them: 100,000 rows are not held in memory). ``style(key, make)`` is the index of a cell style,
+    ``make(cell)`` setting it on a fresh openpyxl cell the first time ``key`` is seen."""
 
     def __init__(self, ws: WriteOnlyWorksheet) -> None:
         self.ws = ws
-        self.parts: list[str] = []
+        self._pending: list[str] = []
+        self._file = tempfile.TemporaryFile()  # noqa: SIM115 (read back and closed by chunks(), when saved)
         self._styles: dict[Hashable, str] = {}
         self._columns: list[str] = [""]
 
@@ -72,7 +77,13 @@ class SheetRows:
     def row(self, index: int, cells: list[str], height: float | None = None) -> None:
         """A row of cells already written (:meth:`text`, :meth:`number`, :meth:`day`); a height in points if set."""
         attrs = f' ht="{number_text(height)}" customHeight="1"' if height is not None else ""
-        self.parts.append(f'<row r="{index}"{attrs}>{"".join(cells)}</row>')
+        self._pending.append(f'<row r="{index}"{attrs}>{"".join(cells)}</row>')
+        if len(self._pending) >= _BATCH:
+            self._spool()
+
+    def _spool(self) -> None:
+        self._file.write("".join(self._pending).encode("ascii"))
+        self._pending.clear()
 
     def text(self, ref: str, value: str, style: str | None = None) -> str:
         s = f' s="{style}"' if style is not None else ""
@@ -90,12 +101,22 @@ class SheetRows:
         serial = to_excel(value, self.ws.parent.epoch)
         return f'<c r="{ref}" s="{style}" t="n"><v>{number_text(serial)}</v></c>'
 
-    def sheet_data(self) -> bytes:
-        return b"<sheetData>" + "".join(self.parts).encode("ascii") + b"</sheetData>"
+    def chunks(self) -> Iterator[bytes]:
+        """The sheet data, read back from the spool in pieces (once: the spool is closed after)."""
+        self._spool()
+        yield b"<sheetData>"
+        with self._file:
+            self._file.seek(0)
+            while chunk := self._file.read(_CHUNK):
+                yield chunk
+        yield b"</sheetData>"
 
 
-def with_rows(content: bytes, rows: SheetRows) -> bytes:
-    """A saved worksheet part with its (empty) sheet data replaced by the rows kept for it."""
+def with_rows(content: bytes, rows: SheetRows) -> Iterator[bytes]:
+    """A saved worksheet part, in pieces, with its (empty) sheet data replaced by the rows kept for it."""
     if content.count(_EMPTY_SHEET_DATA) != 1:
         raise ValueError(f"{rows.ws.title}: the saved sheet has rows of its own")
-    return content.replace(_EMPTY_SHEET_DATA, rows.sheet_data(), 1)
+    head, tail = content.split(_EMPTY_SHEET_DATA)
+    yield head
+    yield from rows.chunks()
+    yield tail

@@ -681,7 +681,7 @@ def workbook_bytes(wb: Workbook, as_of: date) -> bytes:
     wb.save(buffer)
     streamed = {rows.ws.path.lstrip("/"): rows for rows in getattr(wb, "streamed", ())}  # named when saved
 
-    def edit(name: str, content: bytes) -> bytes:
+    def edit(name: str, content: bytes) -> bytes | Iterable[bytes]:
         return with_rows(content, streamed[name]) if name in streamed else _top_aligned(name, content)
 
     return fixed_zip_times(buffer.getvalue(), stamp, edit)
