@@ -476,7 +476,7 @@ class ReportView:
         """The ids and outcomes of a lot's criteria that failed or are undecided, in the rule set's order (no facts
         joined: the lots table names them)."""
         order = self.result.criterion_index
-        found = [(cid, c.outcome) for cid, c in lot.criteria.items() if c.outcome in NOT_MET]
+        found: list[tuple[str, str]] = [(cid, c.outcome) for cid, c in lot.criteria.items() if c.outcome in NOT_MET]
         return sorted(found, key=lambda f: order[f[0]][0]) if len(found) > 1 else found
 
     def criterion_ids(self, lot: LotResult, outcome: str) -> list[str]:

@@ -220,7 +220,7 @@ class Sheet:
         else:
             self._write([self.cell(v) for v in row], lines)
 
-    def _write_xml(self, cells: list[str | None], lines: int) -> None:
+    def _write_xml(self, cells: Sequence[str | None], lines: int) -> None:
         assert self.stream is not None
         index = self.rows + 1
         self.stream.row(index, [c for c in cells if c is not None], LINE_PT * lines if lines > 1 else None)
