@@ -61,10 +61,11 @@ def remove_stale_temporaries(folder: Path) -> list[Path]:
     return stale
 
 
-def atomic_write_bytes(path: Path, data: bytes, mode: int | None = None) -> None:
+def atomic_write_bytes(path: Path, data: bytes | Iterable[bytes], mode: int | None = None) -> None:
     """Write ``data`` to ``path`` via a temporary file and an atomic rename (``mode``: e.g. 0o600 for a private file,
     set before the rename so the file is never readable by others; default: an ordinary file under the umask). An
-    error names ``path``, not the temporary file: that is the file the person asked for."""
+    error names ``path``, not the temporary file: that is the file the person asked for. ``data`` may come in pieces
+    (a page of 100,000 lots, written as it is rendered: never whole in memory)."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=path.parent)
@@ -72,7 +73,10 @@ def atomic_write_bytes(path: Path, data: bytes, mode: int | None = None) -> None
         raise OSError(exc.errno, exc.strerror, str(path)) from None
     try:
         with os.fdopen(handle, "wb") as out:
-            out.write(data)
+            if isinstance(data, bytes):
+                out.write(data)
+            else:
+                out.writelines(data)
             out.flush()
             os.fsync(out.fileno())
         os.chmod(temp, 0o666 & ~_umask() if mode is None else mode)  # mkstemp makes 0600; a report is ordinary

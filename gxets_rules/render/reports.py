@@ -7,13 +7,13 @@ exactly), so a report made straight after a check and one made later from the sa
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
 from gxets_rules.io.writers import atomic_write_bytes, write_json
 from gxets_rules.model.result import Result
 from gxets_rules.model.review import ReviewSummary
-from gxets_rules.render.html import html_report
+from gxets_rules.render.html import html_pieces
 from gxets_rules.render.review_csv import render_review_csv
 from gxets_rules.render.review_html import render_review_html
 from gxets_rules.render.review_xlsx import render_review_xlsx
@@ -21,16 +21,17 @@ from gxets_rules.render.view import ReportView
 from gxets_rules.render.xlsx import xlsx_report
 
 
-def _html(view: ReportView) -> bytes:
-    return html_report(view).encode("utf-8")
+def _xlsx(view: ReportView) -> Iterator[bytes]:
+    yield xlsx_report(view)
 
 
-REPORTS: dict[str, tuple[str, Callable[[ReportView], bytes]]] = {
-    "html": ("report.html", _html),
-    "xlsx": ("report.xlsx", xlsx_report),
+REPORTS: dict[str, tuple[str, Callable[[ReportView], Iterable[bytes]]]] = {
+    "html": ("report.html", html_pieces),
+    "xlsx": ("report.xlsx", _xlsx),
 }
-"""Report kind → its file name and renderer ``(view) → bytes``. The reports of one check share one
-:class:`ReportView`: what both show (the evidence in words, above all) is worked out once."""
+"""Report kind → its file name and renderer ``(view) → the file's bytes, in pieces`` (the page is written as it is
+rendered). The reports of one check share one :class:`ReportView`: what both show (the evidence in words, above all)
+is worked out once."""
 
 
 def parse_kinds(text: str) -> list[str]:

@@ -109,7 +109,7 @@ def precheck(upload: Upload, inputs: BundledInputs, lang: str, today: date) -> C
     result = build_result(evaluation)
     downloads = [data_url("result.json", result_bytes(result))]
     view = ReportView(result, lang)  # both reports share it: the evidence is worded once
-    downloads += [data_url(name, render(view)) for name, render in (REPORTS["xlsx"], REPORTS["html"])]
+    downloads += [data_url(name, b"".join(render(view))) for name, render in (REPORTS["xlsx"], REPORTS["html"])]
     warnings = tuple(
         shown(problem, upload.root, lang).text
         for problem in evaluation.loaded.warnings
