@@ -17,10 +17,11 @@ from __future__ import annotations
 
 import argparse
 import multiprocessing
+import os
 import resource
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import date
 from pathlib import Path
 
@@ -32,7 +33,7 @@ from pydantic_core import to_json  # noqa: E402
 from gxets_rules.app.pipeline import CheckRequest, run_check  # noqa: E402
 from gxets_rules.io.writers import _key_sorted, result_bytes  # noqa: E402
 from gxets_rules.model.result import Result  # noqa: E402
-from gxets_rules.render.html import html_report, render_html  # noqa: E402
+from gxets_rules.render.html import html_pieces  # noqa: E402
 from gxets_rules.render.view import ReportView  # noqa: E402
 from gxets_rules.render.xlsx import render_xlsx, xlsx_report  # noqa: E402
 
@@ -49,10 +50,16 @@ def synthetic_result(lots: int) -> Result:
     return result.model_copy(update={"lots": copies})
 
 
-def both_reports(result: Result, lang: str) -> bytes:
+def page(result: Result, lang: str) -> Iterable[bytes]:
+    """The page in pieces, as ``gxets check --report html`` writes it to its file."""
+    return html_pieces(ReportView(result, lang))
+
+
+def both_reports(result: Result, lang: str) -> Iterable[bytes]:
     """The page and the workbook from one view, as ``gxets check --report html,xlsx`` writes them."""
     view = ReportView(result, lang)
-    return html_report(view).encode("utf-8") + xlsx_report(view)
+    yield from html_pieces(view)
+    yield xlsx_report(view)
 
 
 def json_by_key_sort(result: Result) -> bytes:
@@ -64,18 +71,20 @@ def _peak_kib() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
-def _measure(render: Callable[[], bytes], out: Path | None, pipe: object) -> None:
+def _measure(render: Callable[[], bytes | Iterable[bytes]], out: Path | None, pipe: object) -> None:
     """In the child: render once; send back wall and CPU seconds, the peak memory growth and the size."""
     before = _peak_kib()
     started, cpu = time.perf_counter(), time.process_time()
-    data = render()
+    size, data = 0, render()
+    with open(out or os.devnull, "wb") as sink:  # the pieces are written as they come, as the CLI writes them
+        for piece in [data] if isinstance(data, bytes) else data:
+            sink.write(piece)
+            size += len(piece)
     elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
-    if out is not None:
-        out.write_bytes(data)
-    pipe.send((elapsed, cpu, (_peak_kib() - before) / 1024, len(data)))  # type: ignore[attr-defined]
+    pipe.send((elapsed, cpu, (_peak_kib() - before) / 1024, size))  # type: ignore[attr-defined]
 
 
-def measure(render: Callable[[], bytes], out: Path | None) -> tuple[float, float, float, int]:
+def measure(render: Callable[[], bytes | Iterable[bytes]], out: Path | None) -> tuple[float, float, float, int]:
     """Wall s, CPU s, peak memory growth in MiB and bytes of one rendering, in a forked child."""
     context = multiprocessing.get_context("fork")
     receive, send = context.Pipe(duplex=False)
@@ -101,8 +110,8 @@ def main() -> int:
         print(f"  json: {'the same bytes as' if same else 'DIFFERENT BYTES FROM'} its peer's")
         if not same:
             return 2
-        renders: tuple[tuple[str, Callable[[], bytes]], ...] = (
-            ("html", lambda result=result: render_html(result, args.lang).encode("utf-8")),
+        renders: tuple[tuple[str, Callable[[], bytes | Iterable[bytes]]], ...] = (
+            ("html", lambda result=result: page(result, args.lang)),
             ("xlsx", lambda result=result: render_xlsx(result, args.lang)),
             ("both", lambda result=result: both_reports(result, args.lang)),
             ("json", lambda result=result: result_bytes(result)),
