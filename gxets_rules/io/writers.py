@@ -142,7 +142,32 @@ def result_bytes(result: Result) -> bytes:
     indentation (a third of an indented result's bytes); ``jq .`` shows it indented. Encoded once: the file and
     ``gxets check --format json`` are these bytes.
     """
-    return canonical_json_bytes(result, indent=None)
+    try:
+        return _result_by_lot(result)
+    except TypeError:  # something orjson refuses (an integer beyond 64 bits): the whole result the general way
+        return canonical_json_bytes(result, indent=None)
+
+
+def _result_by_lot(result: Result) -> bytes:
+    """The same bytes as the whole result encoded at once, its lots dumped and encoded one at a time: a result of
+    100,000 lots is never a tree of Python objects whole (that tree was 700 MiB), only its encoded lots are held.
+    The top level's keys are sorted here (its field names: text), each value encoded as orjson encodes it inside."""
+    options = _ORJSON_OPTIONS[None]
+    head = result.model_dump(mode="json", exclude={"lots"})
+    pieces: list[bytes] = []
+    for number, key in enumerate(sorted({*head, "lots"})):
+        pieces += [b"," if number else b"{", orjson.dumps(key), b":"]
+        if key != "lots":
+            pieces.append(orjson.dumps(head[key], option=options))
+            continue
+        pieces.append(b"[")
+        for index, lot in enumerate(result.lots):
+            if index:
+                pieces.append(b",")
+            pieces.append(orjson.dumps(lot.model_dump(mode="json"), option=options))
+        pieces.append(b"]")
+    pieces.append(b"}\n")
+    return b"".join(pieces)
 
 
 def cell_text(value: str) -> str:
