@@ -12,8 +12,10 @@ with its six decimals, dates and order times date cells. Every sheet prints on A
 header repeated on each page; the summary and the plan print on one page each. The workbook holds values only, never a
 formula: every string is stored as a string (``t="inlineStr"``), so a lot id such as ``=HYPERLINK("http://x")`` stays
 inert text. It is written in openpyxl's write-only mode — rows stream to the file as they are made, and only the
-failed and undecided criteria are written one row each (the rest are counted), so 100,000 lots stay small and fast —
-and the zip is normalised (fixed timestamps), so the same result gives the same bytes.
+failed and undecided criteria are written one row each (the rest are counted), so 100,000 lots stay small and fast;
+the long tables (lots, criteria not met, ownership evidence) are written as sheet XML text by ``sheet_rows`` (the
+bytes openpyxl writes, without a cell object per value) — and the zip is normalised (fixed timestamps), so the same
+result gives the same bytes.
 """
 
 from __future__ import annotations
