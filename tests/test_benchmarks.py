@@ -17,6 +17,7 @@ SMOKE = {
     "eligibility_bench.py": ["--firms", "6", "--lots", "40", "--entities", "600", "--repeat", "1"],
     "ownership_bench.py": ["--entities", "2000", "--holdings", "6000", "--projects", "200"],
     "hostile_sizes.py": ["--lots", "200"],
+    "render_bench.py": ["--lots", "200"],
 }
 
 

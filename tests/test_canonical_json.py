@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from gxets_rules.app.pipeline import CheckRequest, run_check
-from gxets_rules.io.writers import canonical_json
+from gxets_rules.io.writers import canonical_json, canonical_json_bytes, result_bytes
 from tests.conftest import ACME, EXAMPLES, PHASE2_EXAMPLE
 
 
@@ -42,3 +42,15 @@ def test_awkward_text_numbers_and_keys() -> None:
 def test_keys_that_json_cannot_name_are_refused() -> None:
     with pytest.raises(TypeError, match="keys must be str or int"):
         canonical_json({(1, 2): "tuple key"})
+
+
+@pytest.mark.parametrize(
+    ("submission", "market"),
+    [(ACME, EXAMPLES / "market" / "tse-2025-levels.yaml"), (PHASE2_EXAMPLE, None)],
+    ids=["phase1-with-plan", "phase2"],
+)
+def test_a_result_file_encoded_lot_by_lot_is_the_whole_result_encoded(submission: Path, market: Path | None) -> None:
+    result = run_check(CheckRequest(submission, market=market), today=date(2026, 12, 7))
+    data = result.model_dump(mode="json")
+    reference = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n"
+    assert result_bytes(result) == canonical_json_bytes(result, indent=None) == reference.encode("utf-8")

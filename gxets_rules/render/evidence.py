@@ -10,7 +10,10 @@ a range as ``10%–25%``). Names and ids are the submission's own and are shown 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 from typing import Any
+
+import orjson
 
 from gxets_rules.model.result import EvidenceItem
 from gxets_rules.render.catalogue import Text
@@ -19,7 +22,13 @@ from gxets_rules.ruleset.values import pct_range, range_of_text
 
 def share(text: Any) -> str:
     """An exact share or range of the evidence (``1/4``, ``1/10..1/4``) as a percentage (``25%``, ``10%–25%``)."""
-    found = range_of_text(str(text))
+    return _share_of_text(str(text))
+
+
+@lru_cache(maxsize=65_536)
+def _share_of_text(text: str) -> str:
+    """The same share recurs across a graph's evidence (one holding behind many lots): each is worded once."""
+    found = range_of_text(text)
     return pct_range(found.lo, found.hi)
 
 
@@ -66,3 +75,23 @@ def evidence_text(item: EvidenceItem, t: Text) -> str:
     elif "share" in data:
         data["share"] = share(data["share"])
     return template.format(**data)
+
+
+class EvidenceWords:
+    """Evidence worded in one language, each distinct piece once: the same holding or path stands behind many lots
+    (and both reports of a check word the same evidence), so a sentence is composed the first time its facts are seen
+    and looked up by them after."""
+
+    def __init__(self, t: Text) -> None:
+        self.t = t
+        self._texts: dict[tuple[str, bytes], str] = {}
+
+    def __call__(self, item: EvidenceItem) -> str:
+        try:
+            key = (item.kind, orjson.dumps(item.data, option=orjson.OPT_SORT_KEYS))
+        except TypeError:  # facts orjson does not encode (an integer beyond 64 bits): worded every time
+            return evidence_text(item, self.t)
+        text = self._texts.get(key)
+        if text is None:
+            text = self._texts[key] = evidence_text(item, self.t)
+        return text

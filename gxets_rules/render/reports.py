@@ -7,28 +7,31 @@ exactly), so a report made straight after a check and one made later from the sa
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
 from gxets_rules.io.writers import atomic_write_bytes, write_json
 from gxets_rules.model.result import Result
 from gxets_rules.model.review import ReviewSummary
-from gxets_rules.render.html import render_html
+from gxets_rules.render.html import html_pieces
 from gxets_rules.render.review_csv import render_review_csv
 from gxets_rules.render.review_html import render_review_html
 from gxets_rules.render.review_xlsx import render_review_xlsx
-from gxets_rules.render.xlsx import render_xlsx
+from gxets_rules.render.view import ReportView
+from gxets_rules.render.xlsx import xlsx_report
 
 
-def _html(result: Result, lang: str, purpose: str = "precheck") -> bytes:
-    return render_html(result, lang, purpose).encode("utf-8")
+def _xlsx(view: ReportView) -> Iterator[bytes]:
+    yield xlsx_report(view)
 
 
-REPORTS: dict[str, tuple[str, Callable[..., bytes]]] = {
-    "html": ("report.html", _html),
-    "xlsx": ("report.xlsx", render_xlsx),
+REPORTS: dict[str, tuple[str, Callable[[ReportView], Iterable[bytes]]]] = {
+    "html": ("report.html", html_pieces),
+    "xlsx": ("report.xlsx", _xlsx),
 }
-"""Report kind → its file name and renderer ``(result, lang, purpose="precheck") → bytes``."""
+"""Report kind → its file name and renderer ``(view) → the file's bytes, in pieces`` (the page is written as it is
+rendered). The reports of one check share one :class:`ReportView`: what both show (the evidence in words, above all)
+is worked out once."""
 
 
 def parse_kinds(text: str) -> list[str]:
@@ -44,9 +47,10 @@ def write_reports(result: Result, kinds: Sequence[str], lang: str, out: Path, pu
     """Render each report of ``kinds`` in ``lang`` and write it (whole or not at all) into ``out``: a firm's pre-check
     report (事前確認レポート), or with ``purpose="review"`` the secretariat's review result (審査結果)."""
     written = []
+    view = ReportView(result, lang, purpose)
     for kind in kinds:
         name, render = REPORTS[kind]
-        atomic_write_bytes(out / name, render(result, lang, purpose))
+        atomic_write_bytes(out / name, render(view))
         written.append(out / name)
     return written
 

@@ -37,7 +37,7 @@ from gxets_rules.model.result import (
 )
 from gxets_rules.model.submission import CreditLot
 from gxets_rules.render.catalogue import Text
-from gxets_rules.render.evidence import evidence_text
+from gxets_rules.render.evidence import EvidenceWords
 from gxets_rules.render.plan_view import PlanTable, PlanView, session_time
 
 SERIES_SECTION = "position.series"
@@ -212,6 +212,8 @@ class ReportView:
         self.t = Text(lang)
         self.lang = lang
         self.purpose = purpose
+        self._words = EvidenceWords(self.t)
+        self._evidence: list[Evidence] | None = None
         self._quantities = {(q.id, q.fy): q for q in result.quantities}
         self._first: dict[str, QuantityTrace] = {}  # quantity id → its first trace (whichever year)
         self._order: dict[str, int] = {}
@@ -470,6 +472,13 @@ class ReportView:
         """The criteria that keep a lot from counting: failed or undecided."""
         return self.result.criteria_of(lot, NOT_MET)
 
+    def failing_ids(self, lot: LotResult) -> list[tuple[str, str]]:
+        """The ids and outcomes of a lot's criteria that failed or are undecided, in the rule set's order (no facts
+        joined: the lots table names them)."""
+        order = self.result.criterion_index
+        found: list[tuple[str, str]] = [(cid, c.outcome) for cid, c in lot.criteria.items() if c.outcome in NOT_MET]
+        return sorted(found, key=lambda f: order[f[0]][0]) if len(found) > 1 else found
+
     def criterion_ids(self, lot: LotResult, outcome: str) -> list[str]:
         """The ids of a lot's criteria of one outcome, in the rule set's order (no facts joined: a table of ids)."""
         order = self.result.criterion_index
@@ -489,8 +498,8 @@ class ReportView:
     def not_met(self) -> Iterator[LotNotMet]:
         """Every lot with a criterion that failed or is undecided, those criteria in full (the rest counted)."""
         for index, lot in enumerate(self.result.lots):
-            found = self.failing(lot)
-            if found:
+            if any(c.outcome in NOT_MET for c in lot.criteria.values()):  # facts joined only for such a lot
+                found = self.failing(lot)
                 yield LotNotMet(index, lot, found, len(lot.criteria) - len(found))
 
     def plan_table(self) -> PlanTable | None:
@@ -550,8 +559,8 @@ class ReportView:
         return str(value) if key == "fy" and type(value) is int else self.cell(value)
 
     def evidence_text(self, item: EvidenceItem) -> str:
-        """A piece of evidence in this view's language."""
-        return evidence_text(item, self.t)
+        """A piece of evidence in this view's language (the same facts worded once per view)."""
+        return self._words(item)
 
     def passed_evidence(self) -> list[Evidence]:
         """The evidence behind criteria that were met (e.g. the ownership path that made a lot's involvement count):
@@ -559,10 +568,17 @@ class ReportView:
         return [e for e in self.evidence() if e.outcome not in NOT_MET]
 
     def evidence(self) -> list[Evidence]:
-        """Every piece of evidence (e.g. ownership witness paths) behind every criterion of every lot."""
-        return [
-            Evidence(lot.id, c.id, c.outcome, item.kind, evidence_text(item, self.t), item.data)
-            for lot in self.result.lots
-            for c in self.criteria(lot)
-            for item in c.evidence
-        ]
+        """Every piece of evidence (e.g. ownership witness paths) behind every criterion of every lot, criteria in the
+        rule set's order. Worded once per view: the page and the workbook of one check share their view."""
+        if self._evidence is None:
+            order = self.result.criterion_index
+            self._evidence = [
+                Evidence(lot.id, cid, record.outcome, item.kind, self._words(item), item.data)
+                for lot in self.result.lots
+                for cid, record in sorted(
+                    ((cid, record) for cid, record in lot.criteria.items() if record.evidence),
+                    key=lambda found: order[found[0]][0],
+                )
+                for item in record.evidence
+            ]
+        return self._evidence

@@ -12,8 +12,10 @@ with its six decimals, dates and order times date cells. Every sheet prints on A
 header repeated on each page; the summary and the plan print on one page each. The workbook holds values only, never a
 formula: every string is stored as a string (``t="inlineStr"``), so a lot id such as ``=HYPERLINK("http://x")`` stays
 inert text. It is written in openpyxl's write-only mode — rows stream to the file as they are made, and only the
-failed and undecided criteria are written one row each (the rest are counted), so 100,000 lots stay small and fast —
-and the zip is normalised (fixed timestamps), so the same result gives the same bytes.
+failed and undecided criteria are written one row each (the rest are counted), so 100,000 lots stay small and fast;
+the long tables (lots, criteria not met, ownership evidence) are written as sheet XML text by ``sheet_rows`` (the
+bytes openpyxl writes, without a cell object per value) — and the zip is normalised (fixed timestamps), so the same
+result gives the same bytes.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from openpyxl import Workbook
@@ -36,6 +39,7 @@ from gxets_rules.io.writers import cell_text, fixed_zip_times
 from gxets_rules.model.plan import YenRange
 from gxets_rules.model.result import OUTCOMES, CriterionFacts, Result
 from gxets_rules.render.plan_view import PlanRow, PlanTable
+from gxets_rules.render.sheet_rows import SheetRows, with_rows
 from gxets_rules.render.view import Cited, ReportView
 from gxets_rules.render.width import display_width
 
@@ -78,11 +82,20 @@ def num(value: Any, unit: str | None) -> Any:
     return value
 
 
+class ReportWorkbook(Workbook):
+    """A write-only workbook whose long tables are written as text (:class:`SheetRows`) and put in place when saved."""
+
+    def __init__(self) -> None:
+        super().__init__(write_only=True)
+        self.streamed: list[SheetRows] = []
+
+
 class Sheet:
     """A write-only worksheet: every string stored as a string, every number formatted by its unit, dates as dates, a
     wrapped cell's row as tall as its lines, and print setup — A4, fit to the page's width (``one_page``: and its
     height), the table header on every page. ``freeze``: the first row that scrolls (set before any row is written:
-    a write-only sheet writes its view with its first row)."""
+    a write-only sheet writes its view with its first row). ``streamed``: a long table (one row a lot), its rows
+    written as text by :class:`SheetRows` (same cells, same bytes; values only, no openpyxl cell passed in)."""
 
     def __init__(
         self,
@@ -92,8 +105,15 @@ class Sheet:
         landscape: bool = False,
         one_page: bool = False,
         freeze: int | None = None,
+        streamed: bool = False,
     ) -> None:
         self.ws = workbook.create_sheet(title)
+        self.stream: SheetRows | None = None
+        if streamed:
+            if not isinstance(workbook, ReportWorkbook):
+                raise TypeError("a streamed sheet belongs to a ReportWorkbook, which puts its rows in place")
+            self.stream = SheetRows(self.ws)
+            workbook.streamed.append(self.stream)
         self.widths = list(widths)
         for index, width in enumerate(widths, 1):
             self.ws.column_dimensions[get_column_letter(index)].width = width
@@ -148,6 +168,39 @@ class Sheet:
             return self.text(value.value, value.font, wrap=value.wrap)
         return self.text(str(value).lower() if isinstance(value, bool) else str(value))
 
+    def _xml(self, ref: str, value: Any) -> str | None:
+        """A value of a streamed row as its cell's XML, typed and styled as :meth:`cell` makes it (None: no cell)."""
+        stream = self.stream
+        assert stream is not None
+        if value is None or value == "":
+            return None
+        if isinstance(value, int) and not isinstance(value, bool):
+            return stream.number(ref, value)
+        if isinstance(value, Num):
+            fmt = FORMATS.get(value.unit or "")
+            if fmt is None:
+                return stream.number(ref, value.value)
+            return stream.number(ref, value.value, stream.style(("num", fmt), partial(_number_style, fmt=fmt)))
+        if isinstance(value, date):
+            fmt = TIME_FORMAT if isinstance(value, datetime) else DATE_FORMAT
+            return stream.day(ref, value, stream.style((type(value), fmt), partial(_date_style, day=value, fmt=fmt)))
+        if isinstance(value, Cell):
+            raise TypeError("a streamed sheet is given values, not openpyxl cells")
+        if isinstance(value, Text):
+            return self._xml_text(ref, value.value, value.font, None, value.wrap)
+        return self._xml_text(ref, str(value).lower() if isinstance(value, bool) else str(value))
+
+    def _xml_text(
+        self, ref: str, value: str, font: Font | None = None, fill: PatternFill | None = None, wrap: bool = False
+    ) -> str:
+        stream = self.stream
+        assert stream is not None
+        clean = cell_text(value)
+        if not (font or fill or wrap):
+            return stream.text(ref, clean)
+        style = stream.style(("text", font, fill, wrap), partial(_text_style, font=font, fill=fill, wrap=wrap))
+        return stream.text(ref, clean, style)
+
     def _lines(self, values: Sequence[Any], wrapped: Sequence[bool]) -> int:
         """How many lines the row's wrapped cells need in their columns (a spreadsheet does not grow a row for
         wrapped text written without a height, so a long message would be cut)."""
@@ -162,7 +215,18 @@ class Sheet:
     def append(self, values: Iterable[Any] = ()) -> None:
         row = list(values)
         wrapped = [isinstance(v, Text) and v.wrap for v in row]
-        self._write([self.cell(v) for v in row], self._lines(row, wrapped) if any(wrapped) else 1)
+        lines = self._lines(row, wrapped) if any(wrapped) else 1
+        if self.stream is not None:
+            refs = self.stream.refs(self.rows + 1, len(row))
+            self._write_xml([self._xml(ref, v) for ref, v in zip(refs, row, strict=True)], lines)
+        else:
+            self._write([self.cell(v) for v in row], lines)
+
+    def _write_xml(self, cells: Sequence[str | None], lines: int) -> None:
+        assert self.stream is not None
+        index = self.rows + 1
+        self.stream.row(index, [c for c in cells if c is not None], LINE_PT * lines if lines > 1 else None)
+        self.rows = index
 
     def _write(self, cells: list[Any], lines: int) -> None:
         index = self.rows + 1
@@ -174,10 +238,19 @@ class Sheet:
             del self.ws.row_dimensions[index]  # written with its row; not kept for 100,000 rows
 
     def header(self, headings: Sequence[str]) -> None:
-        cells = [self.text(h, HEADER_FONT, HEADER_FILL, wrap=True) for h in headings]
-        self._write(cells, self._lines(headings, [True] * len(headings)))
+        lines = self._lines(headings, [True] * len(headings))
+        if self.stream is not None:
+            refs = self.stream.refs(self.rows + 1, len(headings))
+            pairs = zip(refs, headings, strict=True)
+            cells = [self._xml_text(ref, heading, HEADER_FONT, HEADER_FILL, True) for ref, heading in pairs]
+            self._write_xml(cells, lines)
+            return
+        self._write([self.text(h, HEADER_FONT, HEADER_FILL, wrap=True) for h in headings], lines)
 
     def title(self, text: str) -> None:
+        if self.stream is not None:
+            self._write_xml([self._xml_text(f"A{self.rows + 1}", text, TITLE_FONT)], 1)
+            return
         self._write([self.text(text, TITLE_FONT)], 1)
 
     def table(self, headings: Sequence[str], rows: Iterable[Iterable[Any]], filtered: bool = True) -> None:
@@ -192,6 +265,26 @@ class Sheet:
             self.append(row)
         if filtered:
             self.ws.auto_filter.ref = f"A{first}:{get_column_letter(len(headings))}{max(self.rows, first + 1)}"
+
+
+def _number_style(cell: WriteOnlyCell, fmt: str) -> None:
+    cell.number_format = fmt
+    cell.alignment = TOP
+
+
+def _date_style(cell: WriteOnlyCell, day: date, fmt: str) -> None:
+    cell.value = day  # a date cell takes openpyxl's date format first (registered as when openpyxl wrote the row)
+    cell.number_format = fmt
+    cell.alignment = TOP
+
+
+def _text_style(cell: WriteOnlyCell, font: Font | None, fill: PatternFill | None, wrap: bool) -> None:
+    if font:
+        cell.font = font
+    if fill:
+        cell.fill = fill
+    if wrap:
+        cell.alignment = WRAP
 
 
 def sheet_title(view: ReportView, key: str) -> str:
@@ -421,7 +514,7 @@ def _position(wb: Workbook, view: ReportView) -> None:
 
 def _lots(wb: Workbook, view: ReportView) -> None:
     t = view.t
-    sheet = Sheet(wb, sheet_title(view, "lots"), [16, 26, 14, 24, 12, 14, 24, 8, 40, 40], landscape=True)
+    sheet = Sheet(wb, sheet_title(view, "lots"), [16, 26, 14, 24, 12, 14, 24, 8, 40, 40], landscape=True, streamed=True)
     headings = [t("report.lot"), t("report.kind"), t("report.quantity_t"), t("report.lot_status")]
     headings += [t("report.verdict"), t("report.usable_t"), t("report.project_id"), t("report.country")]
     headings += [t("report.failed"), t("report.to_review")]
@@ -479,7 +572,7 @@ def _reads(view: ReportView, criterion: CriterionFacts) -> str:
 def _criteria(wb: Workbook, view: ReportView) -> None:
     """The criteria that failed or are undecided, lot by lot, in full (the tally sheet counts the rest)."""
     t = view.t
-    sheet = Sheet(wb, sheet_title(view, "criteria"), [16, 30, 10, 60, 44, 40, 20], landscape=True)
+    sheet = Sheet(wb, sheet_title(view, "criteria"), [16, 30, 10, 60, 44, 40, 20], landscape=True, streamed=True)
     headings = [t("report.lot"), t("report.criterion"), t("report.outcome"), t("report.message")]
     headings += [t("report.reads"), t("report.source"), t("interpretations")]
     sheet.table(
@@ -504,7 +597,7 @@ def _criteria(wb: Workbook, view: ReportView) -> None:
 
 def _ownership(wb: Workbook, view: ReportView) -> None:
     t = view.t
-    sheet = Sheet(wb, sheet_title(view, "ownership"), [16, 30, 10, 110], landscape=True)
+    sheet = Sheet(wb, sheet_title(view, "ownership"), [16, 30, 10, 110], landscape=True, streamed=True)
     evidence = view.evidence()
     headings = [t("report.lot"), t("report.criterion"), t("report.outcome"), t("report.evidence")]
     sheet.table(headings, ([e.lot, e.criterion, t.outcome(e.outcome), Text(e.text, wrap=True)] for e in evidence))
@@ -557,8 +650,12 @@ def _run(wb: Workbook, view: ReportView) -> None:
 
 def render_xlsx(result: Result, lang: str = "ja", purpose: str = "precheck") -> bytes:
     """The workbook of a result in one language, for a firm's pre-check or the secretariat's review, as bytes."""
-    view = ReportView(result, lang, purpose)
-    wb = Workbook(write_only=True)
+    return xlsx_report(ReportView(result, lang, purpose))
+
+
+def xlsx_report(view: ReportView) -> bytes:
+    """The workbook of a view's result, in its language and for its purpose, as bytes."""
+    wb = ReportWorkbook()
     for part in (
         _summary,
         _plan,
@@ -573,7 +670,7 @@ def render_xlsx(result: Result, lang: str = "ja", purpose: str = "precheck") -> 
         _run,
     ):
         part(wb, view)
-    return workbook_bytes(wb, result.as_of)
+    return workbook_bytes(wb, view.result.as_of)
 
 
 def workbook_bytes(wb: Workbook, as_of: date) -> bytes:
@@ -584,7 +681,12 @@ def workbook_bytes(wb: Workbook, as_of: date) -> bytes:
     wb.properties.created = stamp
     buffer = io.BytesIO()
     wb.save(buffer)
-    return fixed_zip_times(buffer.getvalue(), stamp, _top_aligned)
+    streamed = {rows.ws.path.lstrip("/"): rows for rows in getattr(wb, "streamed", ())}  # named when saved
+
+    def edit(name: str, content: bytes) -> bytes | Iterable[bytes]:
+        return with_rows(content, streamed[name]) if name in streamed else _top_aligned(name, content)
+
+    return fixed_zip_times(buffer.getvalue(), stamp, edit)
 
 
 _PLAIN_XF = b'<xf numFmtId="0" fontId="0" fillId="0" borderId="0" pivotButton="0" quotePrefix="0" xfId="0"/>'

@@ -22,6 +22,7 @@ from gxets_rules.io.writers import result_bytes
 from gxets_rules.model.problems import InputError, Location, Problem
 from gxets_rules.model.result import Result
 from gxets_rules.render.reports import REPORTS
+from gxets_rules.render.view import ReportView
 from gxets_rules.resources import bundled_rulesets, rules_root
 from gxets_rules.ruleset.compiled import RuleSet
 
@@ -107,7 +108,8 @@ def precheck(upload: Upload, inputs: BundledInputs, lang: str, today: date) -> C
     evaluation = run_evaluation(request, today, inputs)
     result = build_result(evaluation)
     downloads = [data_url("result.json", result_bytes(result))]
-    downloads += [data_url(name, render(result, lang)) for name, render in (REPORTS["xlsx"], REPORTS["html"])]
+    view = ReportView(result, lang)  # both reports share it: the evidence is worded once
+    downloads += [data_url(name, b"".join(render(view))) for name, render in (REPORTS["xlsx"], REPORTS["html"])]
     warnings = tuple(
         shown(problem, upload.root, lang).text
         for problem in evaluation.loaded.warnings
