@@ -31,7 +31,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from fractions import Fraction
-from typing import Any
+from typing import Any, cast
 
 from gxets_rules.evaluate.context import Evidence
 from gxets_rules.model.ownership import Holding, Ownership, ProjectFacts, ShareRange
@@ -88,12 +88,24 @@ class Status:
     certain: dict[str, Qualification]
     possible: dict[str, Qualification]
     joint_ventures_count: bool = False
+    _counts: list[dict[str, Qualification] | None] = field(
+        default_factory=lambda: [None, None], repr=False, compare=False
+    )
 
     def of(self, entity: str) -> bool | None:
         """True (certainly), None (only possibly — a share range straddles a threshold), or False."""
         if entity in self.certain:
             return True
         return None if entity in self.possible else False
+
+    def _counting(self, certain: bool) -> dict[str, Qualification]:
+        """The members (certain or possible) whose holdings count toward a joint holding when joint ventures' own
+        stakes do not — worked out once per status, as every witness line of a batch asks for it."""
+        key = int(certain)
+        if self._counts[key] is None:
+            members = self.certain if certain else self.possible
+            self._counts[key] = {entity: why for entity, why in members.items() if why.basis != "joint"}
+        return cast(dict[str, Qualification], self._counts[key])
 
     def why(self, entity: str) -> Qualification | None:
         return self.certain.get(entity) or self.possible.get(entity)
@@ -108,11 +120,12 @@ class Status:
             return {"entity": entity, "basis": why.basis}
         if why is not None and why.basis == "boundary":
             return {"entity": entity, "basis": why.basis, "representative": why.representative}
-        members = self.certain if why is None or entity in self.certain else self.possible
+        certain = why is None or entity in self.certain
+        members = self.certain if certain else self.possible
         counts = (
             members
             if (why is not None and why.basis == "subsidiary") or self.joint_ventures_count
-            else _counting_toward_joint(members)
+            else self._counting(certain)
         )
         held = [(h, graph.held_on(h, entity, self.day)[0]) for h in graph.holders_of(entity) if h in members]
         held = [(h, share) for h, share in held if share > 0]
@@ -124,11 +137,6 @@ class Status:
             "total": sum((share for _, share in via), Fraction(0)),
             "excluded": [[owner, share] for owner, share in held if owner not in counts],
         }
-
-
-def _counting_toward_joint(members: dict[str, Qualification]) -> dict[str, Qualification]:
-    """The members whose holdings count toward a joint holding when joint ventures' own stakes do not."""
-    return {entity: why for entity, why in members.items() if why.basis != "joint"}
 
 
 @dataclass(frozen=True)
@@ -553,7 +561,7 @@ def _look_through(
     passed: _Ratio = (unexplored, 1)
     effective: dict[str, _Ratio] = {}
     bounded = bool(walk.unexplored)
-    for component in _components_holders_first(holds):
+    for component in components_holders_first(holds):
         members = sorted(component)
         if len(members) > EXACT_CYCLE_LIMIT:  # bounded like unexplored holders: exact cycles this large cost too much
             effective.update(dict.fromkeys(members, passed))
@@ -627,7 +635,7 @@ def _solve_ring(
     return result
 
 
-def _components_holders_first(holds: dict[str, list[str]]) -> list[list[str]]:
+def components_holders_first(holds: dict[str, list[str]]) -> list[list[str]]:
     """The strongly connected components of the holding graph (holder → held), each before every component it holds
     into: Tarjan's algorithm, iterative (a chain of intermediaries may be long), whose output order is reversed.
 
@@ -756,18 +764,28 @@ def _path_lines(
 
 def share_problems(ownership: Ownership) -> list[tuple[int, dict[str, Any]]]:
     """(holding index, what is wrong: the entity, the total, the day and the parts) for each entity whose holders'
-    minimum shares exceed 100 % on some day; the reader words it."""
-    by_owned: dict[str, list[tuple[int, Holding]]] = defaultdict(list)
-    for index, holding in enumerate(ownership.holdings):
-        by_owned[holding.owned].append((index, holding))
+    minimum shares exceed 100 % on some day; the reader words it.
+
+    Minimum shares are integers over their common denominator; an entity whose holdings' minimums do not exceed
+    100 % even all counted at once (nearly every entity) cannot exceed it on any day and is not looked at by day.
+    """
+    ratios = [
+        (h.share.min if isinstance(h.share, ShareRange) else h.share).as_integer_ratio() for h in ownership.holdings
+    ]
+    scale = math.lcm(1, *{denominator for _, denominator in ratios})
+    by_owned: dict[str, list[tuple[int, Holding, int]]] = defaultdict(list)
+    for index, (holding, (numerator, denominator)) in enumerate(zip(ownership.holdings, ratios, strict=True)):
+        by_owned[holding.owned].append((index, holding, numerator * (scale // denominator)))
     problems = []
     for owned, items in sorted(by_owned.items()):
-        for day in sorted({h.from_ for _, h in items}):
-            active = [(i, h) for i, h in items if h.active_on(day)]
-            total = sum((_bounds(h)[0] for _, h in active), Fraction(0))
-            if total > 1:
-                index = max(i for i, h in active if h.from_ == day)
-                parts = " + ".join(f"{h.owner} {pct(_bounds(h)[0])}" for _, h in active)
+        if sum(low for _, _, low in items) <= scale:
+            continue
+        for day in sorted({h.from_ for _, h, _ in items}):
+            active = [(i, h, low) for i, h, low in items if h.active_on(day)]
+            if sum(low for _, _, low in active) > scale:
+                total = sum((_bounds(h)[0] for _, h, _ in active), Fraction(0))
+                index = max(i for i, h, _ in active if h.from_ == day)
+                parts = " + ".join(f"{h.owner} {pct(_bounds(h)[0])}" for _, h, _ in active)
                 problems.append((index, {"owned": owned, "total": pct(total), "day": str(day), "parts": parts}))
                 break
     return problems
