@@ -427,14 +427,16 @@ def involvement(
 
 def _look_through_range(project: str, walk: _Walk, then: Status, now: Status) -> Range:
     """The look-through figure as an exact range."""
-    low, bounded = _look_through(project, walk, lambda e: _both(then, now, e) is True, pick=0, unexplored=0)
+    certain = {entity for entity, both in walk.both.items() if both is True}
+    low, bounded = _look_through(project, walk, certain.__contains__, pick=0, unexplored=0)
     uncertain = bounded or any(
-        share[0] != share[1] or _both(then, now, holder) is None
+        share[0] != share[1] or walk.both[holder] is None
         for holders in walk.counted.values()
         for holder, share in holders.items()
     )
+    possible = {entity for entity, both in walk.both.items() if both is not False}
     high = (
-        _look_through(project, walk, lambda e: _both(then, now, e) is not False, pick=1, unexplored=1)[0]
+        _look_through(project, walk, possible.__contains__, pick=1, unexplored=1)[0]
         if uncertain
         else low  # nothing ranged, bounded or only possibly qualifying: the bounds coincide
     )
@@ -442,7 +444,7 @@ def _look_through_range(project: str, walk: _Walk, then: Status, now: Status) ->
 
 
 def _look_through_lines(project: str, walk: _Walk, then: Status, now: Status, figure: Range) -> list[Evidence]:
-    lines = list(_path_lines(project, walk, lambda e: _both(then, now, e) is True))
+    lines = list(_path_lines(project, walk, lambda e: walk.both[e] is True))
     if figure.lo != figure.hi:
         lines.append(Evidence("ownership.look_through_bounded", {"project": project, "share": figure}))
     return lines
@@ -453,6 +455,7 @@ class _Walk:
     counted: dict[str, dict[str, tuple[int, int]]]  # owned → holder → share held throughout (integers over scale)
     unexplored: set[str]
     scale: int
+    both: dict[str, bool | None]  # holder → a participant etc. at both ends of the window (:func:`_both`)
 
 
 def _walk_back(graph: OwnershipGraph, project: str, then: Status, now: Status, start: date, end: date) -> _Walk:
@@ -462,6 +465,7 @@ def _walk_back(graph: OwnershipGraph, project: str, then: Status, now: Status, s
     only other holders are followed, up to a budget. Holders beyond it are listed as unexplored.
     """
     counted: dict[str, dict[str, tuple[int, int]]] = defaultdict(dict)
+    both: dict[str, bool | None] = {}
     queue, seen, unexplored = deque([project]), {project}, set()
     while queue:
         owned = queue.popleft()
@@ -470,14 +474,16 @@ def _walk_back(graph: OwnershipGraph, project: str, then: Status, now: Status, s
             if share[1] == 0:
                 continue
             counted[owned][holder] = share
-            if holder in seen or _both(then, now, holder) is True:
+            if holder not in both:
+                both[holder] = _both(then, now, holder)
+            if holder in seen or both[holder] is True:
                 continue
             seen.add(holder)
             if len(seen) > EXPLORE_BUDGET:
                 unexplored.add(holder)
             else:
                 queue.append(holder)
-    return _Walk(counted, unexplored, graph.scale)
+    return _Walk(counted, unexplored, graph.scale, both)
 
 
 def _holding_lines(
