@@ -174,6 +174,7 @@ class OwnershipGraph:
         """Whether any share is known only as a range: if none is, the possible members are the certain ones."""
         self._status: dict[tuple[date, Thresholds], Status] = {}
         self._involvement: dict[tuple[str, date | None, date, Thresholds], Involvement] = {}
+        self._holders: dict[str, list[str]] = {}
 
     def share(self, scaled: int) -> Fraction:
         return Fraction(scaled, self.scale)
@@ -303,7 +304,11 @@ class OwnershipGraph:
         return min(lo for lo, _ in sums), min(hi for _, hi in sums)
 
     def holders_of(self, owned: str) -> list[str]:
-        return sorted({r[0] for r in self.into.get(owned, ())})
+        """Who holds (or held) ``owned``, in order; worked out once per entity, as every walk through it asks."""
+        found = self._holders.get(owned)
+        if found is None:
+            found = self._holders[owned] = sorted({r[0] for r in self.into.get(owned, ())})
+        return found
 
     def first_held(self, owner: str, owned: str) -> date:
         return min(r[1] for r in self.pairs[(owner, owned)])
@@ -558,14 +563,16 @@ def _look_through(
     intermediaries = {v for v in counted if v != project and not qualifies(v)} | {
         u for u in walk.unexplored if not qualifies(u)
     }
-    holds: dict[str, list[str]] = {v: [] for v in intermediaries}  # holder → what it holds, among intermediaries
-    for v in intermediaries:
-        for h in counted.get(v, {}):
-            if h in intermediaries:
-                holds[h].append(v)
     whole: _Ratio = (1, 1)
     passed: _Ratio = (unexplored, 1)
-    effective: dict[str, _Ratio] = {}
+    # Unexplored holders have no holders of their own in the walk: each is a component alone, before all it holds.
+    effective: dict[str, _Ratio] = dict.fromkeys(intermediaries & walk.unexplored, passed)
+    explored = intermediaries - walk.unexplored
+    holds: dict[str, list[str]] = {v: [] for v in explored}  # holder → what it holds, among explored intermediaries
+    for v in explored:
+        for h in counted.get(v, {}):
+            if h in explored:
+                holds[h].append(v)
     bounded = bool(walk.unexplored)
     for component in components_holders_first(holds):
         members = sorted(component)
@@ -575,9 +582,6 @@ def _look_through(
             continue
         inflow: dict[str, _Ratio] = {}
         for v in members:
-            if v in walk.unexplored:
-                inflow[v] = passed
-                continue
             terms = [
                 (share[pick], whole if qualifies(h) else effective[h])
                 for h, share in counted.get(v, {}).items()
@@ -587,7 +591,7 @@ def _look_through(
         if len(members) == 1 and members[0] not in holds[members[0]]:
             effective[members[0]] = inflow[members[0]]
             continue
-        solved = _solve_ring(members, inflow, counted, walk.unexplored, pick, scale)
+        solved = _solve_ring(members, inflow, counted, pick, scale)
         if solved is None:  # a ring closed at these shares (ranged ones at their upper end): bounded, not solved
             effective.update(dict.fromkeys(members, passed))
             bounded = True
@@ -607,7 +611,6 @@ def _solve_ring(
     members: list[str],
     inflow: dict[str, _Ratio],
     counted: dict[str, dict[str, tuple[int, int]]],
-    unexplored: set[str],
     pick: int,
     scale: int,
 ) -> dict[str, _Ratio] | None:
@@ -621,8 +624,6 @@ def _solve_ring(
     size = len(members)
     matrix = [[scale * int(i == j) for j in range(size)] for i in range(size)]
     for v in members:
-        if v in unexplored:
-            continue
         for h, share in counted.get(v, {}).items():
             if h in index:
                 matrix[index[v]][index[h]] -= share[pick]
@@ -721,7 +722,8 @@ def _solve(matrix: list[list[int]], rhs: list[int]) -> tuple[list[int], int] | N
             return None
         rows[k], rows[pivot] = rows[pivot], rows[k]
         for i in range(k + 1, n):
-            rows[i] = [(rows[k][k] * rows[i][j] - rows[i][k] * rows[k][j]) // previous for j in range(n + 1)]
+            pivot_row, row = rows[k], rows[i]  # entries left of column k are zero in both and stay zero
+            rows[i] = row[:k] + [(pivot_row[k] * row[j] - row[k] * pivot_row[j]) // previous for j in range(k, n + 1)]
         previous = rows[k][k]
     determinant = previous
     solution = [0] * n
