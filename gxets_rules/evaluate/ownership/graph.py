@@ -733,7 +733,7 @@ def _solve(matrix: list[list[int]], rhs: list[int]) -> tuple[list[int], int] | N
     return solution, determinant
 
 
-_Path = tuple[tuple[str, Fraction], ...]  # (intermediary, its share in the next node), far end first
+_Path = tuple[tuple[str, int], ...]  # (intermediary, its share in the next node over the scale), far end first
 
 
 def _path_lines(
@@ -743,17 +743,19 @@ def _path_lines(
 
     Paths are explored largest product first (the float only orders the search; the shown product is exact) and
     the search stops after ``limit`` paths or ``budget`` expansions, so a dense graph cannot make the evidence
-    exponential; the figures themselves are computed exactly elsewhere.
+    exponential; the figures themselves are computed exactly elsewhere. A path's product is an integer over the
+    scale to the power of its length until it is shown.
     """
-    heap: list[tuple[float, int, Fraction, str, _Path]] = [(-1.0, 0, Fraction(1), project, ())]
-    found: list[tuple[Fraction, str, Fraction, _Path]] = []
+    scale = walk.scale
+    heap: list[tuple[float, int, int, str, _Path]] = [(-1.0, 0, 1, project, ())]
+    found: list[tuple[int, str, int, _Path]] = []
     tie = itertools.count(1)
     while heap and len(found) < limit and budget > 0:
         _, _, product, node, path = heapq.heappop(heap)
         budget -= 1
         on_path = {project, *(h for h, _ in path)}
         for holder, scaled in walk.counted.get(node, {}).items():
-            share = Fraction(scaled[0], walk.scale)
+            share = scaled[0]
             step = product * share
             if holder in on_path or step == 0:
                 continue
@@ -761,12 +763,15 @@ def _path_lines(
                 if node != project:  # direct holders are reported with the direct figure
                     found.append((step, holder, share, path))
             else:
-                heapq.heappush(heap, (-float(step), next(tie), step, holder, ((holder, share), *path)))
+                weight = step / scale ** (len(path) + 1)  # correctly rounded, as float() of the exact product
+                heapq.heappush(heap, (-weight, next(tie), step, holder, ((holder, share), *path)))
     lines = []
     for step, holder, first, path in found:
         chain = [holder, *(entity for entity, _ in path), project]
-        shares = [first, *(share for _, share in path)]
-        lines.append((step, chain, Evidence("ownership.path", {"chain": chain, "shares": shares, "effective": step})))
+        shares = [Fraction(first, scale), *(Fraction(share, scale) for _, share in path)]
+        effective = Fraction(step, scale ** (len(path) + 1))
+        data = {"chain": chain, "shares": shares, "effective": effective}
+        lines.append((effective, chain, Evidence("ownership.path", data)))
     return [witness for _, _, witness in sorted(lines, key=lambda item: (-item[0], item[1]))]
 
 
