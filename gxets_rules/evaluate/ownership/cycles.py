@@ -47,8 +47,8 @@ def cycle_problems(ownership: Ownership) -> list[tuple[int, str, dict[str, Any]]
         ring_id = ring_of.get(h.owner)
         if ring_id is not None and ring_of.get(h.owned) == ring_id:
             inside[ring_id].append((index, h, _lowest(h)))
-    for ring_id, ring in enumerate(members):
-        found = _closed_on(ring, inside[ring_id])
+    for ring_id, closed in enumerate(members):
+        found = _closed_on(closed, inside[ring_id])
         if found is not None:
             problems.append(found)
     return problems
