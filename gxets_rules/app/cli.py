@@ -376,6 +376,13 @@ LEDGER_OPTION = click.option(
 )
 
 
+def _default_jobs() -> int:
+    """``review --jobs`` by default: worked out when the command runs, not when the CLI is imported."""
+    from gxets_rules.app.review.jobs import default_jobs
+
+    return default_jobs()
+
+
 @main.command()
 @click.argument("paths", nargs=-1, required=True, metavar="PATH...", type=click.Path(path_type=Path))
 @click.option(
@@ -406,8 +413,8 @@ LEDGER_OPTION = click.option(
 @click.option(
     "--jobs",
     type=click.IntRange(min=1),
-    default=os.cpu_count() or 1,
-    show_default="the number of CPUs",
+    default=_default_jobs,
+    show_default="one per CPU, as many as the available memory holds at 512 MB each",
     help="Worker processes that evaluate submissions (the same results with any number).",
 )
 @limit_options

@@ -13,6 +13,7 @@ submission, so a crash at any moment leaves it consistent and the next run recor
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import shutil
 from collections.abc import Callable, Iterator, Sequence
@@ -126,9 +127,12 @@ def evaluate_all(
         return
     global _WORKER  # noqa: PLW0603 - read by the forked workers, which inherit it
     _WORKER = (options, shared)
+    gc.collect()
+    gc.freeze()  # what the workers inherit stays shared: their collections no longer touch (and so copy) its pages
     try:
         yield from _in_pools(tasks, min(jobs, len(tasks)), options.out)
     finally:
+        gc.unfreeze()
         _WORKER = None
 
 

@@ -15,8 +15,7 @@ from datetime import date, timedelta
 from fractions import Fraction
 from typing import Any
 
-import networkx as nx
-
+from gxets_rules.evaluate.ownership.graph import components_holders_first
 from gxets_rules.model.ownership import Holding, Ownership, ShareRange
 
 
@@ -32,11 +31,14 @@ def cycle_problems(ownership: Ownership) -> list[tuple[int, str, dict[str, Any]]
         for index, h in enumerate(ownership.holdings)
         if h.owner == h.owned
     ]
-    rings = nx.DiGraph()
-    rings.add_edges_from((h.owner, h.owned) for h in ownership.holdings if h.owner != h.owned and _lowest(h) > 0)
+    holds: dict[str, list[str]] = {}
+    for h in ownership.holdings:
+        if h.owner != h.owned and (h.share.min if isinstance(h.share, ShareRange) else h.share) > 0:
+            holds.setdefault(h.owner, []).append(h.owned)
+            holds.setdefault(h.owned, [])
     ring_of: dict[str, int] = {}
     members: list[frozenset[str]] = []
-    for ring in nx.strongly_connected_components(rings):
+    for ring in components_holders_first(holds):
         if len(ring) > 1:
             ring_of.update(dict.fromkeys(ring, len(members)))
             members.append(frozenset(ring))
@@ -45,8 +47,8 @@ def cycle_problems(ownership: Ownership) -> list[tuple[int, str, dict[str, Any]]
         ring_id = ring_of.get(h.owner)
         if ring_id is not None and ring_of.get(h.owned) == ring_id:
             inside[ring_id].append((index, h, _lowest(h)))
-    for ring_id, ring in enumerate(members):
-        found = _closed_on(ring, inside[ring_id])
+    for ring_id, closed in enumerate(members):
+        found = _closed_on(closed, inside[ring_id])
         if found is not None:
             problems.append(found)
     return problems

@@ -54,6 +54,15 @@ def _bounds(holding: Holding) -> tuple[Fraction, Fraction]:
     return Fraction(share), Fraction(share)
 
 
+def _ratios(holding: Holding) -> tuple[tuple[int, int], tuple[int, int]]:
+    """The holding's (lowest, highest) share as (numerator, denominator) pairs, without building fractions."""
+    share = holding.share
+    if isinstance(share, ShareRange):
+        return share.min.as_integer_ratio(), share.max.as_integer_ratio()
+    ratio = share.as_integer_ratio()
+    return ratio, ratio
+
+
 def _active(record: Record, day: date) -> bool:
     return record[1] <= day and (record[2] is None or day <= record[2])
 
@@ -79,12 +88,24 @@ class Status:
     certain: dict[str, Qualification]
     possible: dict[str, Qualification]
     joint_ventures_count: bool = False
+    _counts: list[dict[str, Qualification] | None] = field(
+        default_factory=lambda: [None, None], repr=False, compare=False
+    )
 
     def of(self, entity: str) -> bool | None:
         """True (certainly), None (only possibly — a share range straddles a threshold), or False."""
         if entity in self.certain:
             return True
         return None if entity in self.possible else False
+
+    def _counting(self, certain: bool) -> dict[str, Qualification]:
+        """The members (certain or possible) whose holdings count toward a joint holding when joint ventures' own
+        stakes do not — worked out once per status, as every witness line of a batch asks for it."""
+        key = int(certain)
+        if self._counts[key] is None:
+            members = self.certain if certain else self.possible
+            self._counts[key] = {entity: why for entity, why in members.items() if why.basis != "joint"}
+        return cast(dict[str, Qualification], self._counts[key])
 
     def why(self, entity: str) -> Qualification | None:
         return self.certain.get(entity) or self.possible.get(entity)
@@ -99,11 +120,12 @@ class Status:
             return {"entity": entity, "basis": why.basis}
         if why is not None and why.basis == "boundary":
             return {"entity": entity, "basis": why.basis, "representative": why.representative}
-        members = self.certain if why is None or entity in self.certain else self.possible
+        certain = why is None or entity in self.certain
+        members = self.certain if certain else self.possible
         counts = (
             members
             if (why is not None and why.basis == "subsidiary") or self.joint_ventures_count
-            else _counting_toward_joint(members)
+            else self._counting(certain)
         )
         held = [(h, graph.held_on(h, entity, self.day)[0]) for h in graph.holders_of(entity) if h in members]
         held = [(h, share) for h, share in held if share > 0]
@@ -115,11 +137,6 @@ class Status:
             "total": sum((share for _, share in via), Fraction(0)),
             "excluded": [[owner, share] for owner, share in held if owner not in counts],
         }
-
-
-def _counting_toward_joint(members: dict[str, Qualification]) -> dict[str, Qualification]:
-    """The members whose holdings count toward a joint holding when joint ventures' own stakes do not."""
-    return {entity: why for entity, why in members.items() if why.basis != "joint"}
 
 
 @dataclass(frozen=True)
@@ -140,20 +157,24 @@ class OwnershipGraph:
         self.data = ownership
         self.entities = {e.id: e for e in ownership.entities}
         self.projects: dict[str, ProjectFacts] = {p.entity: p for p in ownership.projects}
-        bounds = [_bounds(h) for h in ownership.holdings]
-        self.scale = math.lcm(1, *(share.denominator for pair in bounds for share in pair))
+        ratios = [_ratios(h) for h in ownership.holdings]
+        self.scale = math.lcm(1, *{ratio[1] for pair in ratios for ratio in pair})
         self.out: dict[str, list[Record]] = defaultdict(list)
         self.into: dict[str, list[Record]] = defaultdict(list)
         self.pairs: dict[tuple[str, str], list[Record]] = defaultdict(list)
-        for holding, (lo, hi) in zip(ownership.holdings, bounds, strict=True):
-            lo_int, hi_int = int(lo * self.scale), int(hi * self.scale)
-            self.out[holding.owner].append((holding.owned, holding.from_, holding.to, lo_int, hi_int))
-            self.into[holding.owned].append((holding.owner, holding.from_, holding.to, lo_int, hi_int))
-            self.pairs[(holding.owner, holding.owned)].append(
-                (holding.owner, holding.from_, holding.to, lo_int, hi_int)
-            )
+        scale = self.scale
+        for holding, ((lo_n, lo_d), (hi_n, hi_d)) in zip(ownership.holdings, ratios, strict=True):
+            lo_int, hi_int = lo_n * (scale // lo_d), hi_n * (scale // hi_d)
+            owner, owned, start, end = holding.owner, holding.owned, holding.from_, holding.to
+            self.out[owner].append((owned, start, end, lo_int, hi_int))
+            held = (owner, start, end, lo_int, hi_int)
+            self.into[owned].append(held)
+            self.pairs[(owner, owned)].append(held)
+        self.ranged = any(lo != hi for records in self.out.values() for _, _, _, lo, hi in records)
+        """Whether any share is known only as a range: if none is, the possible members are the certain ones."""
         self._status: dict[tuple[date, Thresholds], Status] = {}
         self._involvement: dict[tuple[str, date | None, date, Thresholds], Involvement] = {}
+        self._holders: dict[str, list[str]] = {}
 
     def share(self, scaled: int) -> Fraction:
         return Fraction(scaled, self.scale)
@@ -163,12 +184,9 @@ class OwnershipGraph:
         key = (day, thresholds)
         if key not in self._status:
             groups = self._base_groups(day)
-            self._status[key] = Status(
-                day,
-                self._closure(groups, day, 3, thresholds),
-                self._closure(groups, day, 4, thresholds),
-                thresholds.joint_ventures_count,
-            )
+            certain = self._closure(groups, day, 3, thresholds)
+            possible = self._closure(groups, day, 4, thresholds) if self.ranged else certain
+            self._status[key] = Status(day, certain, possible, thresholds.joint_ventures_count)
         return self._status[key]
 
     def _base_groups(self, day: date) -> dict[str, dict[str, Qualification]]:
@@ -226,16 +244,17 @@ class OwnershipGraph:
         fraction arithmetic.
         """
         passes_above = math.floor(threshold) if strict else math.ceil(threshold) - 1
-        held: dict[str, int] = defaultdict(int)
+        held: dict[str, int] = {}
         queue = deque(sorted(members))
         out = self.out
+        low = column == 3
         while queue:
             owner = queue.popleft()
-            for record in out.get(owner, ()):
-                owned, start, end, share = record[0], record[1], record[2], cast(int, record[column])
+            for owned, start, end, lo, hi in out.get(owner, ()):
+                share = lo if low else hi
                 if share == 0 or owned in members or start > day or (end is not None and day > end):
                     continue
-                total = held[owned] + share
+                total = held.get(owned, 0) + share
                 held[owned] = total
                 if total > passes_above:
                     members[owned] = basis
@@ -253,16 +272,26 @@ class OwnershipGraph:
     # holdings over time ------------------------------------------------------------------------------------------
     def held_on(self, owner: str, owned: str, day: date) -> tuple[Fraction, Fraction]:
         """(min, max) share ``owner`` holds in ``owned`` on ``day``."""
-        active = [r for r in self.pairs.get((owner, owned), ()) if _active(r, day)]
-        return self.share(sum(r[3] for r in active)), self.share(sum(r[4] for r in active))
+        lo, hi = self.held_on_scaled(owner, owned, day)
+        return self.share(lo), self.share(hi)
 
-    def held_through(self, owner: str, owned: str, start: date, end: date) -> tuple[Fraction, Fraction]:
-        """The (min, max) share held on every day from ``start`` to ``end``: 0 if there is any gap.
+    def held_on_scaled(self, owner: str, owned: str, day: date) -> tuple[int, int]:
+        """:meth:`held_on` as integers over :attr:`scale`."""
+        active = [r for r in self.pairs.get((owner, owned), ()) if _active(r, day)]
+        return sum(r[3] for r in active), sum(r[4] for r in active)
+
+    def held_through_scaled(self, owner: str, owned: str, start: date, end: date) -> tuple[int, int]:
+        """The (min, max) share held on every day from ``start`` to ``end`` (integers over :attr:`scale`): 0 if
+        there is any gap.
 
         The held share is piecewise constant and changes only where a record starts or the day after one ends,
-        so its minimum over the window is the minimum over those days and the window's first day.
+        so its minimum over the window is the minimum over those days and the window's first day. (One record —
+        the usual case — is held throughout exactly when it covers both ends.)
         """
         records = self.pairs.get((owner, owned), ())
+        if len(records) == 1:
+            _, first, last, lo, hi = records[0]
+            return (lo, hi) if first <= start and (last is None or end <= last) else (0, 0)
         days = {start}
         for _, first, last, _, _ in records:
             if start < first <= end:
@@ -272,10 +301,14 @@ class OwnershipGraph:
         sums = [
             (sum(r[3] for r in records if _active(r, d)), sum(r[4] for r in records if _active(r, d))) for d in days
         ]
-        return self.share(min(lo for lo, _ in sums)), self.share(min(hi for _, hi in sums))
+        return min(lo for lo, _ in sums), min(hi for _, hi in sums)
 
     def holders_of(self, owned: str) -> list[str]:
-        return sorted({r[0] for r in self.into.get(owned, ())})
+        """Who holds (or held) ``owned``, in order; worked out once per entity, as every walk through it asks."""
+        found = self._holders.get(owned)
+        if found is None:
+            found = self._holders[owned] = sorted({r[0] for r in self.into.get(owned, ())})
+        return found
 
     def first_held(self, owner: str, owned: str) -> date:
         return min(r[1] for r in self.pairs[(owner, owned)])
@@ -344,16 +377,16 @@ def _technology_line(graph: OwnershipGraph, project: str, provider: str, now: St
 
 def _direct(graph: OwnershipGraph, project: str, status: Status, day: date) -> Range:
     """Participants etc.' direct shares in the project on ``day`` (certain members low, possible members high)."""
-    lo = hi = Fraction(0)
+    lo = hi = 0
     for holder in graph.holders_of(project):
         member = status.of(holder)
         if member is False:
             continue
-        held_lo, held_hi = graph.held_on(holder, project, day)
+        held_lo, held_hi = graph.held_on_scaled(holder, project, day)
         hi += held_hi
         if member is True:
             lo += held_lo
-    return Range(lo, max(lo, hi))
+    return Range(graph.share(lo), graph.share(max(lo, hi)))
 
 
 def _both(then: Status, now: Status, entity: str) -> bool | None:
@@ -387,12 +420,11 @@ def involvement(
     then = graph.status_on(start, thresholds)
     result.direct_initial = _direct(graph, project, then, start)
     walk = _walk_back(graph, project, then, now, start, end)
-    holders = walk.counted.get(project, {})
-    result._witness.append(lambda: _holding_lines(graph, project, holders, then, now, start, end))
     direct = walk.counted.get(project, {})
-    lo = sum((share[0] for holder, share in direct.items() if _both(then, now, holder) is True), Fraction(0))
-    hi = sum((share[1] for holder, share in direct.items() if _both(then, now, holder) is not False), Fraction(0))
-    result.direct_counted = Range(lo, max(lo, hi))
+    result._witness.append(lambda: _holding_lines(graph, project, direct, then, now, start, end))
+    lo = sum(share[0] for holder, share in direct.items() if _both(then, now, holder) is True)
+    hi = sum(share[1] for holder, share in direct.items() if _both(then, now, holder) is not False)
+    result.direct_counted = Range(graph.share(lo), graph.share(max(lo, hi)))
     result._look_through = lambda: _look_through_range(project, walk, then, now)
     result._paths = lambda figure: _look_through_lines(project, walk, then, now, figure)
     return result
@@ -400,14 +432,16 @@ def involvement(
 
 def _look_through_range(project: str, walk: _Walk, then: Status, now: Status) -> Range:
     """The look-through figure as an exact range."""
-    low, bounded = _look_through(project, walk, lambda e: _both(then, now, e) is True, pick=0, unexplored=Fraction(0))
+    certain = {entity for entity, both in walk.both.items() if both is True}
+    low, bounded = _look_through(project, walk, certain.__contains__, pick=0, unexplored=0)
     uncertain = bounded or any(
-        share[0] != share[1] or _both(then, now, holder) is None
+        share[0] != share[1] or walk.both[holder] is None
         for holders in walk.counted.values()
         for holder, share in holders.items()
     )
+    possible = {entity for entity, both in walk.both.items() if both is not False}
     high = (
-        _look_through(project, walk, lambda e: _both(then, now, e) is not False, pick=1, unexplored=Fraction(1))[0]
+        _look_through(project, walk, possible.__contains__, pick=1, unexplored=1)[0]
         if uncertain
         else low  # nothing ranged, bounded or only possibly qualifying: the bounds coincide
     )
@@ -415,7 +449,7 @@ def _look_through_range(project: str, walk: _Walk, then: Status, now: Status) ->
 
 
 def _look_through_lines(project: str, walk: _Walk, then: Status, now: Status, figure: Range) -> list[Evidence]:
-    lines = list(_path_lines(project, walk, lambda e: _both(then, now, e) is True))
+    lines = list(_path_lines(project, walk, lambda e: walk.both[e] is True))
     if figure.lo != figure.hi:
         lines.append(Evidence("ownership.look_through_bounded", {"project": project, "share": figure}))
     return lines
@@ -423,8 +457,10 @@ def _look_through_lines(project: str, walk: _Walk, then: Status, now: Status, fi
 
 @dataclass
 class _Walk:
-    counted: dict[str, dict[str, tuple[Fraction, Fraction]]]  # owned → holder → share held throughout the window
+    counted: dict[str, dict[str, tuple[int, int]]]  # owned → holder → share held throughout (integers over scale)
     unexplored: set[str]
+    scale: int
+    both: dict[str, bool | None]  # holder → a participant etc. at both ends of the window (:func:`_both`)
 
 
 def _walk_back(graph: OwnershipGraph, project: str, then: Status, now: Status, start: date, end: date) -> _Walk:
@@ -433,29 +469,32 @@ def _walk_back(graph: OwnershipGraph, project: str, then: Status, now: Status, s
     A holder that is certainly a participant etc. at both ends counts in full, so who holds *it* does not matter;
     only other holders are followed, up to a budget. Holders beyond it are listed as unexplored.
     """
-    counted: dict[str, dict[str, tuple[Fraction, Fraction]]] = defaultdict(dict)
+    counted: dict[str, dict[str, tuple[int, int]]] = defaultdict(dict)
+    both: dict[str, bool | None] = {}
     queue, seen, unexplored = deque([project]), {project}, set()
     while queue:
         owned = queue.popleft()
         for holder in graph.holders_of(owned):
-            share = graph.held_through(holder, owned, start, end)
+            share = graph.held_through_scaled(holder, owned, start, end)
             if share[1] == 0:
                 continue
             counted[owned][holder] = share
-            if holder in seen or _both(then, now, holder) is True:
+            if holder not in both:
+                both[holder] = _both(then, now, holder)
+            if holder in seen or both[holder] is True:
                 continue
             seen.add(holder)
             if len(seen) > EXPLORE_BUDGET:
                 unexplored.add(holder)
             else:
                 queue.append(holder)
-    return _Walk(counted, unexplored)
+    return _Walk(counted, unexplored, graph.scale, both)
 
 
 def _holding_lines(
     graph: OwnershipGraph,
     project: str,
-    direct: dict[str, tuple[Fraction, Fraction]],
+    direct: dict[str, tuple[int, int]],
     then: Status,
     now: Status,
     start: date,
@@ -465,7 +504,7 @@ def _holding_lines(
     phase, ※2; not held without a break, ※3), and whether it is a participant etc. (and on which end it is not)."""
     lines = []
     for holder in graph.holders_of(project):
-        counted = direct.get(holder, (Fraction(0), Fraction(0)))
+        counted = direct.get(holder, (0, 0))
         why = now.why(holder) or then.why(holder)
         not_on = None
         if _both(then, now, holder) is False and why is not None:
@@ -481,7 +520,7 @@ def _holding_lines(
             "end": end,
             "held_start": Range(*graph.held_on(holder, project, start)),
             "held_end": Range(*graph.held_on(holder, project, end)),
-            "counted": Range(*counted),
+            "counted": Range(graph.share(counted[0]), graph.share(counted[1])),
             "break": None if counted[1] != 0 else ("acquired_after_initial_phase" if acquired else "not_continuous"),
             "acquired": acquired,
             "not_on": not_on,
@@ -491,73 +530,119 @@ def _holding_lines(
     return lines
 
 
+_Ratio = tuple[int, int]
+"""An exact non-negative figure as (numerator, denominator > 0), reduced: the look-through's arithmetic without
+Fraction objects, whose pure-Python operators cost more than the whole walk."""
+
+
+def _ratio(numerator: int, denominator: int) -> _Ratio:
+    if denominator < 0:
+        numerator, denominator = -numerator, -denominator
+    common = math.gcd(numerator, denominator)
+    return (numerator // common, denominator // common) if common > 1 else (numerator, denominator)
+
+
+def _weighted(terms: list[tuple[int, _Ratio]], scale: int) -> _Ratio:
+    """Σ share · value over ``scale``: shares are integers over ``scale``, values ratios (one common denominator)."""
+    common = math.lcm(1, *(value[1] for _, value in terms))
+    return _ratio(sum(share * value[0] * (common // value[1]) for share, value in terms), scale * common)
+
+
 def _look_through(
-    project: str, walk: _Walk, qualifies: Callable[[str], bool], pick: int, unexplored: Fraction
+    project: str, walk: _Walk, qualifies: Callable[[str], bool], pick: int, unexplored: int
 ) -> tuple[Fraction, bool]:
     """Participants etc.' effective share in the project through non-qualifying intermediaries, solved exactly.
 
     Strongly connected components of the intermediaries are taken in topological order, so only cross-holding
     cycles need a (small) linear solve. Unexplored holders pass on ``unexplored`` (0 for the lower bound, 1 for the
     upper bound) of what reaches them, and so do members of cycles larger than EXACT_CYCLE_LIMIT. Returns the
-    figure and whether anything was bounded that way.
+    figure and whether anything was bounded that way. Shares stay integers over the graph's scale and effective
+    shares exact ratios of integers; only the figure returned becomes a fraction.
     """
-    counted = walk.counted
+    counted, scale = walk.counted, walk.scale
     intermediaries = {v for v in counted if v != project and not qualifies(v)} | {
         u for u in walk.unexplored if not qualifies(u)
     }
-    holds: dict[str, list[str]] = {v: [] for v in intermediaries}  # holder → what it holds, among intermediaries
-    for v in intermediaries:
+    whole: _Ratio = (1, 1)
+    passed: _Ratio = (unexplored, 1)
+    # Unexplored holders have no holders of their own in the walk: each is a component alone, before all it holds.
+    effective: dict[str, _Ratio] = dict.fromkeys(intermediaries & walk.unexplored, passed)
+    explored = intermediaries - walk.unexplored
+    holds: dict[str, list[str]] = {v: [] for v in explored}  # holder → what it holds, among explored intermediaries
+    for v in explored:
         for h in counted.get(v, {}):
-            if h in intermediaries:
+            if h in explored:
                 holds[h].append(v)
-    effective: dict[str, Fraction] = {}
     bounded = bool(walk.unexplored)
-    for component in _components_holders_first(holds):
+    for component in components_holders_first(holds):
         members = sorted(component)
         if len(members) > EXACT_CYCLE_LIMIT:  # bounded like unexplored holders: exact cycles this large cost too much
-            effective.update(dict.fromkeys(members, unexplored))
+            effective.update(dict.fromkeys(members, passed))
             bounded = True
             continue
-        inflow = {}
+        inflow: dict[str, _Ratio] = {}
         for v in members:
-            if v in walk.unexplored:
-                inflow[v] = unexplored
-                continue
-            inflow[v] = sum(
-                (
-                    share[pick] * (1 if qualifies(h) else effective[h])
-                    for h, share in counted.get(v, {}).items()
-                    if qualifies(h) or h in effective
-                ),
-                Fraction(0),
-            )
+            terms = [
+                (share[pick], whole if qualifies(h) else effective[h])
+                for h, share in counted.get(v, {}).items()
+                if qualifies(h) or h in effective
+            ]
+            inflow[v] = _weighted(terms, scale)
         if len(members) == 1 and members[0] not in holds[members[0]]:
             effective[members[0]] = inflow[members[0]]
             continue
-        index = {v: i for i, v in enumerate(members)}
-        matrix = [[Fraction(int(i == j)) for j in range(len(members))] for i in range(len(members))]
-        for v in members:
-            if v in walk.unexplored:
-                continue
-            for h, share in counted.get(v, {}).items():
-                if h in index:
-                    matrix[index[v]][index[h]] -= share[pick]
-        solved = _solve(matrix, [inflow[v] for v in members]) if _converges(matrix) else None
+        solved = _solve_ring(members, inflow, counted, pick, scale)
         if solved is None:  # a ring closed at these shares (ranged ones at their upper end): bounded, not solved
-            effective.update(dict.fromkeys(members, unexplored))
+            effective.update(dict.fromkeys(members, passed))
             bounded = True
             continue
-        effective.update((v, min(Fraction(1), max(Fraction(0), x))) for v, x in zip(members, solved, strict=True))
-    total = Fraction(0)
+        effective.update(solved)
+    terms = []
     for holder, share in counted.get(project, {}).items():
         if qualifies(holder):
-            total += share[pick]
+            terms.append((share[pick], whole))
         elif holder in effective:
-            total += effective[holder] * share[pick]
-    return total, bounded
+            terms.append((share[pick], effective[holder]))
+    total = _weighted(terms, scale)
+    return Fraction(*total), bounded
 
 
-def _components_holders_first(holds: dict[str, list[str]]) -> list[list[str]]:
+def _solve_ring(
+    members: list[str],
+    inflow: dict[str, _Ratio],
+    counted: dict[str, dict[str, tuple[int, int]]],
+    pick: int,
+    scale: int,
+) -> dict[str, _Ratio] | None:
+    """The effective shares of one cross-holding ring, ``x = inflow + A·x`` solved exactly and clamped to [0, 1];
+    None when the ring does not converge (:func:`_converges`) or the system is singular.
+
+    Scaled by ``scale`` the system is ``(scale·I − A')·x = scale·inflow`` with A' the ring's shares as integers;
+    with the inflows over one common denominator it is all integers, solved by :func:`_solve`.
+    """
+    index = {v: i for i, v in enumerate(members)}
+    size = len(members)
+    matrix = [[scale * int(i == j) for j in range(size)] for i in range(size)]
+    for v in members:
+        for h, share in counted.get(v, {}).items():
+            if h in index:
+                matrix[index[v]][index[h]] -= share[pick]
+    if not _converges(matrix, scale):
+        return None
+    common = math.lcm(1, *(inflow[v][1] for v in members))
+    rhs = [scale * inflow[v][0] * (common // inflow[v][1]) for v in members]
+    solved = _solve(matrix, rhs)
+    if solved is None:
+        return None
+    numerators, determinant = solved
+    result = {}
+    for v, numerator in zip(members, numerators, strict=True):
+        value = _ratio(numerator, determinant * common)
+        result[v] = (0, 1) if value[0] <= 0 else (1, 1) if value[0] >= value[1] else value
+    return result
+
+
+def components_holders_first(holds: dict[str, list[str]]) -> list[list[str]]:
     """The strongly connected components of the holding graph (holder → held), each before every component it holds
     into: Tarjan's algorithm, iterative (a chain of intermediaries may be long), whose output order is reversed.
 
@@ -608,30 +693,28 @@ def _components_holders_first(holds: dict[str, list[str]]) -> list[list[str]]:
     return found
 
 
-def _converges(matrix: list[list[Fraction]]) -> bool:
+def _converges(matrix: list[list[int]], scale: int) -> bool:
     """Whether a ring's shares pass less than everything round it, so the look-through sum over its paths is finite.
 
-    ``matrix`` is I − A for one strongly connected ring. Its shares converge when every member's holders inside the
-    ring hold at most all of it and at least one holds less (a ring fed from outside): then A's spectral radius is
-    below 1. Ranged shares taken at their upper end can break that (holders summing to more than 100 %); the loader
-    refuses rings closed at their certain shares.
+    ``matrix`` is scale·(I − A) for one strongly connected ring. Its shares converge when every member's holders
+    inside the ring hold at most all of it and at least one holds less (a ring fed from outside): then A's spectral
+    radius is below 1. Ranged shares taken at their upper end can break that (holders summing to more than 100 %);
+    the loader refuses rings closed at their certain shares.
     """
-    inside = [sum((int(i == j) - value for j, value in enumerate(row)), Fraction(0)) for i, row in enumerate(matrix)]
-    return all(total <= 1 for total in inside) and any(total < 1 for total in inside)
+    inside = [sum(scale * int(i == j) - value for j, value in enumerate(row)) for i, row in enumerate(matrix)]
+    return all(total <= scale for total in inside) and any(total < scale for total in inside)
 
 
-def _solve(matrix: list[list[Fraction]], rhs: list[Fraction]) -> list[Fraction] | None:
-    """Exact solution of ``matrix · x = rhs`` by fraction-free (Bareiss) elimination on integers.
+def _solve(matrix: list[list[int]], rhs: list[int]) -> tuple[list[int], int] | None:
+    """Exact solution of the integer system ``matrix · x = rhs`` by fraction-free (Bareiss) elimination, as
+    numerators over one common denominator: (``d·x``, ``d``) with ``d`` the last pivot (± the determinant).
 
-    The system is scaled to integers by the common denominator of its entries, eliminated without division
-    remainders, and only the n results become fractions — much cheaper than Gauss–Jordan in fractions. I − Aᵀ is
-    non-singular when each entity's holders own at most 100 % of it, so a pivot always exists.
+    Back substitution stays in integers too: by Cramer's rule ``d·xᵢ`` is an integer, so each division is exact.
+    I − Aᵀ is non-singular when each entity's holders own at most 100 % of it, so a pivot always exists; returns
+    None for a singular system (no pivot), which callers bound instead of solving.
     """
-    n = len(rhs)  # returns None for a singular system (no pivot), which callers bound instead of solving
-    scale = math.lcm(*(value.denominator for row in matrix for value in row), *(value.denominator for value in rhs))
-    rows = [
-        [int(value * scale) for value in row] + [int(value * scale)] for row, value in zip(matrix, rhs, strict=True)
-    ]
+    n = len(rhs)
+    rows = [[*row, value] for row, value in zip(matrix, rhs, strict=True)]
     previous = 1
     for k in range(n):
         pivot = next((r for r in range(k, n) if rows[r][k] != 0), None)
@@ -639,16 +722,18 @@ def _solve(matrix: list[list[Fraction]], rhs: list[Fraction]) -> list[Fraction] 
             return None
         rows[k], rows[pivot] = rows[pivot], rows[k]
         for i in range(k + 1, n):
-            rows[i] = [(rows[k][k] * rows[i][j] - rows[i][k] * rows[k][j]) // previous for j in range(n + 1)]
+            pivot_row, row = rows[k], rows[i]  # entries left of column k are zero in both and stay zero
+            rows[i] = row[:k] + [(pivot_row[k] * row[j] - row[k] * pivot_row[j]) // previous for j in range(k, n + 1)]
         previous = rows[k][k]
-    solution = [Fraction(0)] * n
+    determinant = previous
+    solution = [0] * n
     for i in range(n - 1, -1, -1):
-        known = sum((rows[i][j] * solution[j] for j in range(i + 1, n)), Fraction(0))
-        solution[i] = (rows[i][n] - known) / rows[i][i]
-    return solution
+        known = sum(rows[i][j] * solution[j] for j in range(i + 1, n))
+        solution[i] = (rows[i][n] * determinant - known) // rows[i][i]
+    return solution, determinant
 
 
-_Path = tuple[tuple[str, Fraction], ...]  # (intermediary, its share in the next node), far end first
+_Path = tuple[tuple[str, int], ...]  # (intermediary, its share in the next node over the scale), far end first
 
 
 def _path_lines(
@@ -658,46 +743,62 @@ def _path_lines(
 
     Paths are explored largest product first (the float only orders the search; the shown product is exact) and
     the search stops after ``limit`` paths or ``budget`` expansions, so a dense graph cannot make the evidence
-    exponential; the figures themselves are computed exactly elsewhere.
+    exponential; the figures themselves are computed exactly elsewhere. A path's product is an integer over the
+    scale to the power of its length until it is shown.
     """
-    heap: list[tuple[float, int, Fraction, str, _Path]] = [(-1.0, 0, Fraction(1), project, ())]
-    found: list[tuple[Fraction, str, Fraction, _Path]] = []
+    scale = walk.scale
+    heap: list[tuple[float, int, int, str, _Path]] = [(-1.0, 0, 1, project, ())]
+    found: list[tuple[int, str, int, _Path]] = []
     tie = itertools.count(1)
     while heap and len(found) < limit and budget > 0:
         _, _, product, node, path = heapq.heappop(heap)
         budget -= 1
         on_path = {project, *(h for h, _ in path)}
-        for holder, share in walk.counted.get(node, {}).items():
-            step = product * share[0]
+        for holder, scaled in walk.counted.get(node, {}).items():
+            share = scaled[0]
+            step = product * share
             if holder in on_path or step == 0:
                 continue
             if qualifies(holder):
                 if node != project:  # direct holders are reported with the direct figure
-                    found.append((step, holder, share[0], path))
+                    found.append((step, holder, share, path))
             else:
-                heapq.heappush(heap, (-float(step), next(tie), step, holder, ((holder, share[0]), *path)))
+                weight = step / scale ** (len(path) + 1)  # correctly rounded, as float() of the exact product
+                heapq.heappush(heap, (-weight, next(tie), step, holder, ((holder, share), *path)))
     lines = []
     for step, holder, first, path in found:
         chain = [holder, *(entity for entity, _ in path), project]
-        shares = [first, *(share for _, share in path)]
-        lines.append((step, chain, Evidence("ownership.path", {"chain": chain, "shares": shares, "effective": step})))
+        shares = [Fraction(first, scale), *(Fraction(share, scale) for _, share in path)]
+        effective = Fraction(step, scale ** (len(path) + 1))
+        data = {"chain": chain, "shares": shares, "effective": effective}
+        lines.append((effective, chain, Evidence("ownership.path", data)))
     return [witness for _, _, witness in sorted(lines, key=lambda item: (-item[0], item[1]))]
 
 
 def share_problems(ownership: Ownership) -> list[tuple[int, dict[str, Any]]]:
     """(holding index, what is wrong: the entity, the total, the day and the parts) for each entity whose holders'
-    minimum shares exceed 100 % on some day; the reader words it."""
-    by_owned: dict[str, list[tuple[int, Holding]]] = defaultdict(list)
-    for index, holding in enumerate(ownership.holdings):
-        by_owned[holding.owned].append((index, holding))
+    minimum shares exceed 100 % on some day; the reader words it.
+
+    Minimum shares are integers over their common denominator; an entity whose holdings' minimums do not exceed
+    100 % even all counted at once (nearly every entity) cannot exceed it on any day and is not looked at by day.
+    """
+    ratios = [
+        (h.share.min if isinstance(h.share, ShareRange) else h.share).as_integer_ratio() for h in ownership.holdings
+    ]
+    scale = math.lcm(1, *{denominator for _, denominator in ratios})
+    by_owned: dict[str, list[tuple[int, Holding, int]]] = defaultdict(list)
+    for index, (holding, (numerator, denominator)) in enumerate(zip(ownership.holdings, ratios, strict=True)):
+        by_owned[holding.owned].append((index, holding, numerator * (scale // denominator)))
     problems = []
     for owned, items in sorted(by_owned.items()):
-        for day in sorted({h.from_ for _, h in items}):
-            active = [(i, h) for i, h in items if h.active_on(day)]
-            total = sum((_bounds(h)[0] for _, h in active), Fraction(0))
-            if total > 1:
-                index = max(i for i, h in active if h.from_ == day)
-                parts = " + ".join(f"{h.owner} {pct(_bounds(h)[0])}" for _, h in active)
+        if sum(low for _, _, low in items) <= scale:
+            continue
+        for day in sorted({h.from_ for _, h, _ in items}):
+            active = [(i, h, low) for i, h, low in items if h.active_on(day)]
+            if sum(low for _, _, low in active) > scale:
+                total = sum((_bounds(h)[0] for _, h, _ in active), Fraction(0))
+                index = max(i for i, h, _ in active if h.from_ == day)
+                parts = " + ".join(f"{h.owner} {pct(_bounds(h)[0])}" for _, h, _ in active)
                 problems.append((index, {"owned": owned, "total": pct(total), "day": str(day), "parts": parts}))
                 break
     return problems
