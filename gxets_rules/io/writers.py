@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import io
 import os
-import io
 import re
 import tempfile
 import zipfile
