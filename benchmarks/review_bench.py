@@ -6,9 +6,9 @@
    2-core machine. Before it, the stages of a sample of firms are timed in-process (reading, evaluating, building the
    result, encoding it), so a regression is attributed to the right stage.
 2. Eligibility: every lot of a sample of firms decided by the engine (compiled rule expressions, three-valued logic,
-   the fast path without traces) and by ``hand_written_verdict`` below — the same Phase-1 criteria as plain Python,
-   its parameters and code lists read from the rule set once. Both must give every lot the same verdict; the ratio of
-   their throughputs is printed. Goal: the engine within 2× of the hand-written function.
+   the fast path without traces) and by ``eligibility_bench.HandWritten`` — the same Phase-1 criteria as plain
+   Python, its parameters and code lists read from the rule set once. Both must give every lot the same verdict;
+   the ratio of their throughputs is printed. Goal: the engine within 2× of the hand-written function.
 
     .venv/bin/python benchmarks/review_bench.py [--firms 1000] [--lots 200] [--entities 50000] [--jobs 2]
 """
@@ -21,29 +21,24 @@ import sys
 import tempfile
 import threading
 import time
-from datetime import date, timedelta
-from fractions import Fraction
+from datetime import date
 from pathlib import Path
-from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.eligibility_bench import FAIL, REVIEW, HandWritten  # noqa: E402
 from benchmarks.synthetic_batch import generate_batch  # noqa: E402
 from gxets_rules.app.pipeline import CheckRequest, SharedInputs, load_extras, load_inputs  # noqa: E402
 from gxets_rules.evaluate.engine import evaluate  # noqa: E402
 from gxets_rules.evaluate.fastpath import decide_lots  # noqa: E402
-from gxets_rules.evaluate.ownership.graph import OwnershipGraph, Thresholds  # noqa: E402
 from gxets_rules.evaluate.result import build_result  # noqa: E402
 from gxets_rules.evaluate.stdlib.ownership import OWNERSHIP_KEY  # noqa: E402
 from gxets_rules.io.writers import result_bytes  # noqa: E402
 from gxets_rules.model.submission import CreditLot  # noqa: E402
-from gxets_rules.ruleset.compiled import RuleSet  # noqa: E402
-from gxets_rules.ruleset.values import Range  # noqa: E402
 
 GOAL_S, GOAL_MB, GOAL_RATIO = 60.0, 2_048, 2.0
 AS_OF = date(2026, 12, 7)
-REVIEW = None  # an undecided criterion, as the engine's UNKNOWN
 
 
 class TreeMemory(threading.Thread):
@@ -116,179 +111,6 @@ def stages(files: list[Path], shared: SharedInputs, ownership: Path) -> None:
     print(f"   per firm (mean of {len(files)}): {per_firm}")
 
 
-# ----------------------------------------------------------------------------------------- the hand-written criteria
-
-
-class HandWritten:
-    """The Phase-1 eligibility criteria as plain Python: parameters and code lists read from the rule set once."""
-
-    def __init__(self, ruleset: RuleSet, graph: OwnershipGraph | None) -> None:
-        fy = ruleset.period_fys[-1]
-
-        def param(name: str) -> Any:
-            return ruleset.params.read(name, fy).value
-
-        self.window = (param("submission_window.start"), param("submission_window.end"))
-        self.kinds = set(param("instruments.usable_kinds"))
-        self.phase1_only = set(param("cancellation.phase1_only_kinds"))
-        self.origins = set(param("j_credit.eligible_origins"))
-        self.families = set(param("voluntary.methodology_families"))
-        self.least = param("involvement.min_share")
-        self.look_through_counts = param("involvement.share_measure") == "look_through"
-        self.until_cancellation = param("involvement.continuity_until") == "cancellation"
-        self.same_day = bool(param("involvement.same_day_counts"))
-        self.rules = Thresholds(
-            Fraction(param("qualifying.control_share")),
-            Fraction(param("qualifying.joint_share")),
-            param("qualifying.joint_ventures_count"),
-        )
-        partners = ruleset.codelist("jcm_partners").spec.entries
-        self.partner_from = {entry["country"]: entry.get("from") for entry in partners}
-        self.methodologies = ruleset.codelist("methodologies")
-        self.modules = ruleset.codelist("methodology_modules")
-        self.categories = {e["category"]: e["origin"] for e in ruleset.codelist("tse_categories").spec.entries}
-        self.schemes = ruleset.codelist("jcredit_scheme_codes")
-        programmes = ruleset.codelist("programmes").spec.entries
-        self.programme = {e["programme"]: e for e in programmes}
-        self.graph = graph
-
-    def verdict(self, lot: CreditLot) -> str:
-        outcomes = [
-            lot.status not in ("cancelled_other", "retired_other"),
-            lot.status != "sold",
-            self._cancelled_in_window(lot),
-            self._purpose(lot),
-            lot.kind in self.kinds,
-        ]
-        if lot.kind == "j_credit":
-            outcomes.append(True if self._origin(lot) in self.origins else REVIEW)
-        elif lot.kind == "jcm":
-            outcomes.append(True if lot.project is not None and lot.project.country in self.partner_from else REVIEW)
-        elif lot.kind == "voluntary":
-            outcomes.extend(self._voluntary(lot))
-        if False in outcomes:
-            return "ineligible"
-        return "needs_review" if REVIEW in outcomes else "eligible"
-
-    def _cancelled_in_window(self, lot: CreditLot) -> bool | None:
-        if lot.status != "cancelled_gxets":
-            return True
-        start, end = self.window
-        if lot.status_date > end:  # type: ignore[operator]
-            return False
-        return True if lot.status_date >= start else REVIEW  # type: ignore[operator]
-
-    def _purpose(self, lot: CreditLot) -> bool | None:
-        if lot.status != "cancelled_gxets":
-            return True
-        purpose = lot.cancellation_purpose or (f"phase2_fy{lot.cancelled_for_fy}" if lot.cancelled_for_fy else None)
-        if purpose is None:
-            return True if lot.kind in self.phase1_only else REVIEW
-        return purpose == "phase1_target"
-
-    def _origin(self, lot: CreditLot) -> str | None:
-        by_scheme = self.schemes.entry(lot.scheme_code) if lot.scheme_code else None
-        return self.categories.get(lot.tse_category or "") or (by_scheme or {}).get("origin") or lot.j_credit_origin
-
-    def _voluntary(self, lot: CreditLot) -> list[bool | None]:
-        project = lot.project
-        assert project is not None
-        families = self._families(project)
-        programme = self.programme.get(project.programme)
-        quality = None if programme is None else programme.get("quality_basis")
-        approved = None if programme is None else programme.get("approved_families")
-        settled = (
-            REVIEW if programme is None else (programme["basis"] == "default" and (project.registration_id or REVIEW))
-        )
-        eligible = REVIEW if families is None else _fields(families, self.families)
-        if eligible is REVIEW:  # the priority criterion's `when` is undecided, so it is too
-            priority: bool | None = REVIEW
-        elif eligible is False:  # outside the four fields it does not apply
-            priority = True
-        else:
-            approved_all = REVIEW if approved is None else set(families or ()) <= set(approved)
-            priority = _or(approved_all, None if settled is REVIEW else bool(settled))
-        outcomes = [
-            eligible,
-            _or(
-                REVIEW if quality is None else quality in ("quality_criteria", "government_involvement"),
-                None if settled is REVIEW else bool(settled),
-            ),
-            priority,
-            project.registration_id is not None,
-        ]
-        if project.country != "JP":
-            outcomes.extend(self._overseas(lot))
-        return outcomes
-
-    def _families(self, project: Any) -> list[str] | None:
-        entry = self.methodologies.entry([project.programme, project.methodology_code])
-        if entry is None:
-            return None
-        if entry.get("framework") and project.methodology_module is not None:
-            module = self.modules.entry(project.methodology_module)
-            return module["families"] if module is not None and module["framework"] == entry["code"] else None
-        return entry["families"]
-
-    def _overseas(self, lot: CreditLot) -> list[bool | None]:
-        project = lot.project
-        assert project is not None
-        facts = self.graph.projects.get(project.id) if self.graph is not None else None
-        applied = project.registration_applied_on
-        start = self.partner_from.get(project.country)
-        partner = (
-            False
-            if project.country not in self.partner_from
-            else (REVIEW if applied is None else (start is not None and applied >= start))
-        )
-        difficulty = "none" if facts is None or facts.jcm_difficulty is None else facts.jcm_difficulty.status
-        if facts is None:
-            difficult = True if partner is False else REVIEW
-        elif partner is False or difficulty == "recognised":
-            difficult = True
-        else:
-            difficult = REVIEW if partner is REVIEW or difficulty == "claimed" else False
-        if facts is None or self.graph is None:
-            return [difficult, REVIEW, REVIEW, REVIEW]
-        until = lot.status_date if lot.status == "cancelled_gxets" and self.until_cancellation else AS_OF
-        completed = facts.first_issuance_completed_on
-        begin = None if completed is None else (completed if self.same_day else completed - timedelta(days=1))
-        inv = self.graph.involvement(project.id, begin, until, self.rules)  # type: ignore[arg-type]
-        counted, initial, now = inv.direct_counted, inv.direct_initial, inv.direct_now
-        enough = _or(_at_least(counted, self.least), inv.technology_by_participant)
-        if enough is not True:
-            through = _at_least(inv.look_through_counted, self.least)
-            enough = _or(enough, through if self.look_through_counts else (REVIEW if through is not False else False))
-        return [
-            difficult,
-            enough,
-            _or(_or(inv.technology_by_participant, _not(_at_least(now, self.least))), _at_least(initial, self.least)),
-            _or(
-                _or(inv.technology_by_participant, _not(_at_least(initial, self.least))), _at_least(counted, self.least)
-            ),
-        ]
-
-
-def _at_least(value: Range | None, least: Fraction) -> bool | None:
-    if value is None:
-        return REVIEW
-    return True if value.lo >= least else (False if value.hi < least else REVIEW)
-
-
-def _or(a: bool | None, b: bool | None) -> bool | None:
-    return True if a is True or b is True else (REVIEW if a is REVIEW or b is REVIEW else False)
-
-
-def _fields(families: list[str], eligible: set[str]) -> bool | None:
-    """All families eligible: True; none: False; a mix: review (in_eligible_fields)."""
-    inside = [f in eligible for f in families]
-    return True if all(inside) else (REVIEW if any(inside) else False)
-
-
-def _not(a: bool | None) -> bool | None:
-    return REVIEW if a is REVIEW else not a
-
-
 def eligibility(files: list[Path], shared: SharedInputs, ownership: Path) -> float:
     """Lots per second of the engine and of the hand-written function over the same lots; the ratio."""
     ruleset = shared.ruleset("gxets-phase1")
@@ -301,6 +123,11 @@ def eligibility(files: list[Path], shared: SharedInputs, ownership: Path) -> flo
         except Exception:
             continue
     hand = HandWritten(ruleset, firms[0].extras.get(OWNERSHIP_KEY))
+
+    def verdict(lot: CreditLot) -> str:
+        outcomes = hand.outcomes(lot)
+        return "ineligible" if FAIL in outcomes else "needs_review" if REVIEW in outcomes else "eligible"
+
     lots = sum(len(ctx.submission.lots) for ctx in firms)
     started = time.perf_counter()
     engine = []
@@ -309,7 +136,7 @@ def eligibility(files: list[Path], shared: SharedInputs, ownership: Path) -> flo
         engine.extend(decision.verdict for decision in decide_lots(ruleset, env, ctx.submission.lots))
     engine_s = time.perf_counter() - started
     started = time.perf_counter()
-    plain = [hand.verdict(lot) for ctx in firms for lot in ctx.submission.lots]
+    plain = [verdict(lot) for ctx in firms for lot in ctx.submission.lots]
     plain_s = time.perf_counter() - started
     differ = sum(a != b for a, b in zip(engine, plain, strict=True))
     assert differ == 0, f"{differ} lots decided differently"
