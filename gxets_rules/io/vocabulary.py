@@ -159,8 +159,27 @@ def _ruleset_lists(ruleset: RuleSet) -> dict[str, ChoiceList]:
     return found
 
 
+_BUILT: dict[str | None, Vocabulary] = {}
+_BUILT_AT_MOST = 16  # rule set contents kept; a process sees one or two
+
+
 def vocabulary(ruleset: RuleSet | None) -> Vocabulary:
-    """Every listed column's values: the model's closed values, the rule set's lists, and the countries."""
+    """Every listed column's values: the model's closed values, the rule set's lists, and the countries.
+
+    Built once per rule set content (its SHA-256): a review reads hundreds of submissions against one rule set, and
+    building the table (every country's names folded and indexed) was most of reading a small submission. The
+    lists are frozen and shared; the table is a copy, since a caller may narrow a column (``offered``).
+    """
+    key = ruleset.sha256 if ruleset is not None else None
+    built = _BUILT.get(key)
+    if built is None:
+        if len(_BUILT) >= _BUILT_AT_MOST:
+            _BUILT.clear()
+        built = _BUILT[key] = _build(ruleset)
+    return dict(built)
+
+
+def _build(ruleset: RuleSet | None) -> Vocabulary:
     listed = _ruleset_lists(ruleset) if ruleset is not None else {}
     found: Vocabulary = {}
     for root in ROOTS:
