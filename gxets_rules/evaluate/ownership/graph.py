@@ -34,11 +34,16 @@ from fractions import Fraction
 from typing import Any, cast
 
 from gxets_rules.evaluate.context import Evidence
+from gxets_rules.evaluate.ownership.closure import (
+    REPRESENTATIVE,
+    Qualification,
+    Record,
+    StatusChain,
+    Thresholds,
+    Timeline,
+)
 from gxets_rules.model.ownership import Holding, Ownership, ProjectFacts, ShareRange
 from gxets_rules.ruleset.values import Range, pct
-
-# (other entity, from, to, lowest share, highest share) with shares as integers over OwnershipGraph.scale
-Record = tuple[str, date, date | None, int, int]
 
 EXPLORE_BUDGET = 50
 """Intermediaries explored backwards from a project before the look-through figure becomes a range."""
@@ -65,19 +70,6 @@ def _ratios(holding: Holding) -> tuple[tuple[int, int], tuple[int, int]]:
 
 def _active(record: Record, day: date) -> bool:
     return record[1] <= day and (record[2] is None or day <= record[2])
-
-
-@dataclass(frozen=True)
-class Qualification:
-    """Why an entity is a participant etc.: its basis (representative | boundary | subsidiary | joint)."""
-
-    basis: str
-    representative: str | None = None
-
-
-REPRESENTATIVE = Qualification("representative")
-SUBSIDIARY = Qualification("subsidiary")
-JOINT = Qualification("joint")
 
 
 @dataclass
@@ -139,16 +131,6 @@ class Status:
         }
 
 
-@dataclass(frozen=True)
-class Thresholds:
-    """Policy from the rule set: control is *more than* ``control``; joint is *at least* ``joint``; and whether an
-    entity that qualifies only by joint holding counts toward a further one (``joint_ventures_count``)."""
-
-    control: Fraction
-    joint: Fraction
-    joint_ventures_count: bool
-
-
 class OwnershipGraph:
     """The dated ownership graph — holdings indexed by owner, by owned and by pair — with the roster, boundaries,
     projects and technology provision. (A look-through takes cross-holding cycles as strongly connected components.)"""
@@ -173,6 +155,8 @@ class OwnershipGraph:
         self.ranged = any(lo != hi for records in self.out.values() for _, _, _, lo, hi in records)
         """Whether any share is known only as a range: if none is, the possible members are the certain ones."""
         self._status: dict[tuple[date, Thresholds], Status] = {}
+        self._chains: dict[tuple[Thresholds, bool], StatusChain] = {}
+        self._timeline: Timeline | None = None
         self._involvement: dict[tuple[str, date | None, date, Thresholds], Involvement] = {}
         self._holders: dict[str, list[str]] = {}
 
@@ -183,11 +167,30 @@ class OwnershipGraph:
     def status_on(self, day: date, thresholds: Thresholds) -> Status:
         key = (day, thresholds)
         if key not in self._status:
-            groups = self._base_groups(day)
-            certain = self._closure(groups, day, 3, thresholds)
-            possible = self._closure(groups, day, 4, thresholds) if self.ranged else certain
+            certain = self._chain(day, thresholds, highest=False).advance(day)
+            possible = self._chain(day, thresholds, highest=True).advance(day) if self.ranged else certain
             self._status[key] = Status(day, certain, possible, thresholds.joint_ventures_count)
         return self._status[key]
+
+    def prepare(self, days: Iterable[date], thresholds: Thresholds) -> None:
+        """Work out the status on each of ``days`` now, earliest first, so that each date continues the fixpoints of
+        the one before (:mod:`.closure`) — what a batch asks for, in the order that makes it cheap."""
+        for day in sorted(set(days)):
+            self.status_on(day, thresholds)
+
+    def _chain(self, day: date, thresholds: Thresholds, highest: bool) -> StatusChain:
+        """The certain or possible fixpoint chain that reaches ``day``: the one kept, or a fresh one in its place."""
+        key = (thresholds, highest)
+        chain = self._chains.get(key)
+        if chain is None or not chain.reaches(day):
+            if self._timeline is None:
+                self._timeline = Timeline.of(
+                    ((owner, *record) for owner, records in self.out.items() for record in records),
+                    ((item.from_, item.to) for item in [*self.data.participants, *self.data.boundaries]),
+                )
+            chain = StatusChain(self.out, self._base_groups, self._timeline, self.scale, highest, thresholds)
+            self._chains[key] = chain
+        return chain
 
     def _base_groups(self, day: date) -> dict[str, dict[str, Qualification]]:
         """Representative → its group on ``day``: itself and the entities inside its organisational boundary."""
@@ -197,69 +200,6 @@ class OwnershipGraph:
                 group = groups[boundary.representative]
                 group.setdefault(boundary.entity, Qualification("boundary", representative=boundary.representative))
         return groups
-
-    def _closure(
-        self, groups: dict[str, dict[str, Qualification]], day: date, column: int, thresholds: Thresholds
-    ) -> dict[str, Qualification]:
-        """Subsidiaries within each representative's group (control), then joint holding by the members.
-
-        Control is closed per group — a subsidiary is more than the control share held by one representative
-        together with its boundary entities and their subsidiaries — because shares of *different* participants add
-        up only under the joint-holding rule (※1: 複数のGXリーグ参画企業等が合計で…). The joint pass counts the
-        holdings of those members only, unless the rule set lets joint ventures count too (then it runs to a
-        fixpoint). ``column`` picks the lowest (3) or highest (4) share of each record.
-        """
-        members: dict[str, Qualification] = {}
-        for group in groups.values():
-            grown = dict(group)
-            self._grow(grown, day, column, thresholds.control * self.scale, strict=True, basis=SUBSIDIARY)
-            for entity, why in grown.items():
-                members.setdefault(entity, why)
-        self._grow(
-            members,
-            day,
-            column,
-            thresholds.joint * self.scale,
-            strict=False,
-            basis=JOINT,
-            propagate=thresholds.joint_ventures_count,
-        )
-        return members
-
-    def _grow(
-        self,
-        members: dict[str, Qualification],
-        day: date,
-        column: int,
-        threshold: Fraction,
-        strict: bool,
-        basis: Qualification,
-        propagate: bool = True,
-    ) -> None:
-        """Worklist closure: an entity joins when the members' direct shares in it pass the threshold.
-
-        With ``propagate`` an entity that joins adds its own holdings (a fixpoint); without it only the members
-        present at the start are counted. Sums are integers over ``scale``, so the threshold becomes an integer
-        test once: more than T is ``held > floor(T)`` and at least T is ``held >= ceil(T)`` — exact, and without
-        fraction arithmetic.
-        """
-        passes_above = math.floor(threshold) if strict else math.ceil(threshold) - 1
-        held: dict[str, int] = {}
-        queue = deque(sorted(members))
-        out = self.out
-        low = column == 3
-        while queue:
-            owner = queue.popleft()
-            for owned, start, end, lo, hi in out.get(owner, ()):
-                share = lo if low else hi
-                if share == 0 or owned in members or start > day or (end is not None and day > end):
-                    continue
-                total = held.get(owned, 0) + share
-                held[owned] = total
-                if total > passes_above:
-                    members[owned] = basis
-                    if propagate:
-                        queue.append(owned)
 
     def involvement(self, project: str, start: date | None, end: date, thresholds: Thresholds) -> Involvement:
         """:func:`involvement`, worked out once per question: it depends on the graph alone, so the firms of a batch

@@ -1,0 +1,227 @@
+"""Participants etc. (※1) at many dates: each fixpoint carried forward from one date to the next instead of redone.
+
+Both closures of a status — control within each representative's group, then joint holding — are least fixpoints
+of a monotone rule: an entity joins when its members' shares in it pass a threshold. More roster entries, boundary
+declarations and holdings (or higher shares) can only add members, so from one date to a later one on which nothing
+that applied has stopped applying, the fixpoint of the later date is the earlier one *continued*: the shares of the
+holdings that started in between are added to the running sums, new representatives and boundary entities join, and
+the worklist runs on. Between two quarter ends that is a few thousand holdings instead of every member's holdings.
+A date before the chain's, or one after a holding, roster entry or boundary ended, starts the chain afresh (which is
+the same worklist from nothing). Least fixpoints are unique, so the members — and so the status — are the same
+whichever way they were reached.
+"""
+
+from __future__ import annotations
+
+import math
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from fractions import Fraction
+
+# (other entity, from, to, lowest share, highest share) with shares as integers over the graph's scale
+Record = tuple[str, date, date | None, int, int]
+
+
+@dataclass(frozen=True)
+class Qualification:
+    """Why an entity is a participant etc.: its basis (representative | boundary | subsidiary | joint)."""
+
+    basis: str
+    representative: str | None = None
+
+
+REPRESENTATIVE = Qualification("representative")
+SUBSIDIARY = Qualification("subsidiary")
+JOINT = Qualification("joint")
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Policy from the rule set: control is *more than* ``control``; joint is *at least* ``joint``; and whether an
+    entity that qualifies only by joint holding counts toward a further one (``joint_ventures_count``)."""
+
+    control: Fraction
+    joint: Fraction
+    joint_ventures_count: bool
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """What changes when: the holdings ordered by their first day, and the days things stop applying, so a chain
+    finds the holdings that start between two dates by bisection and knows whether anything ended in between."""
+
+    starts: list[date]  # first day of each holding below, ascending
+    started: list[tuple[str, str, date | None, int, int]]  # (owner, owned, to, lowest, highest), in that order
+    ends: list[tuple[date, date]]  # (last day, first day) of everything dated that ends: holdings, roster, boundaries
+
+    @classmethod
+    def of(
+        cls,
+        holdings: Iterable[tuple[str, str, date, date | None, int, int]],
+        others: Iterable[tuple[date, date | None]],
+    ) -> Timeline:
+        """From (owner, owned, from, to, lowest, highest) holdings and the (from, to) of roster and boundary entries."""
+        ordered = sorted(holdings, key=lambda h: h[2])
+        ends = sorted(
+            [(h[3], h[2]) for h in ordered if h[3] is not None]
+            + [(to, start) for start, to in others if to is not None]
+        )
+        return cls([h[2] for h in ordered], [(o, d, to, lo, hi) for o, d, _, to, lo, hi in ordered], ends)
+
+    def only_added(self, before: date, after: date) -> bool:
+        """Whether everything that applied on ``before`` still applies on ``after`` (a later day)."""
+        first = bisect_left(self.ends, (before,))
+        last = bisect_left(self.ends, (after,))
+        return all(start > before for _, start in self.ends[first:last])
+
+    def started_between(self, before: date, after: date) -> Sequence[tuple[str, str, date | None, int, int]]:
+        """The holdings whose first day is after ``before`` and not after ``after``."""
+        return self.started[bisect_right(self.starts, before) : bisect_right(self.starts, after)]
+
+
+class _Closure:
+    """One worklist closure kept between dates: its members, and the members' summed shares in each non-member."""
+
+    __slots__ = ("held", "members", "queue")
+
+    def __init__(self) -> None:
+        self.members: dict[str, Qualification] = {}
+        self.held: dict[str, int] = {}
+        self.queue: list[str] = []
+
+
+class StatusChain:
+    """The certain (lowest shares) or possible (highest shares) members for one set of thresholds, date by date.
+
+    Control is closed per group — a subsidiary is more than the control share held by one representative together
+    with its boundary entities and their subsidiaries — because shares of *different* participants add up only under
+    the joint-holding rule (※1: 複数のGXリーグ参画企業等が合計で…). The joint pass counts the holdings of those
+    members only, unless the rule set lets joint ventures count too (then it runs to a fixpoint).
+
+    Sums are integers over the graph's scale, so a threshold becomes an integer test once: more than T is
+    ``held > floor(T)`` and at least T is ``held >= ceil(T)`` — exact, and without fraction arithmetic.
+    """
+
+    def __init__(
+        self,
+        out: dict[str, list[Record]],
+        groups_on: Callable[[date], dict[str, dict[str, Qualification]]],
+        timeline: Timeline,
+        scale: int,
+        highest: bool,
+        thresholds: Thresholds,
+    ) -> None:
+        self.out, self.groups_on, self.timeline = out, groups_on, timeline
+        self.pick = 4 if highest else 3
+        self.control_above = math.floor(thresholds.control * scale)
+        self.joint_above = math.ceil(thresholds.joint * scale) - 1
+        self.propagate = thresholds.joint_ventures_count
+        self.day: date | None = None
+        self.groups: dict[str, _Closure] = {}
+        self.in_groups: dict[str, list[_Closure]] = {}  # entity → the groups it is a member of
+        self.counting: set[str] = set()  # whose holdings count toward a joint holding
+        self.joint = _Closure()  # members: those who joined by joint holding only
+
+    def reaches(self, day: date) -> bool:
+        """Whether the chain can be carried forward to ``day`` (else a fresh chain is started)."""
+        return self.day is None or (self.day <= day and self.timeline.only_added(self.day, day))
+
+    def advance(self, day: date) -> dict[str, Qualification]:
+        """The members on ``day`` (at least the chain's day, :meth:`reaches`) and why each is one."""
+        started = () if self.day is None else self.timeline.started_between(self.day, day)
+        pick = self.pick  # lowest or highest: the same places in (owner, owned, to, lowest, highest)
+        added = [(h[0], h[1], h[pick]) for h in started if h[pick] and (h[2] is None or day <= h[2])]
+        self.day = day
+        merged = self._groups(day, added)
+        return self._joint(day, added, merged)
+
+    def _groups(self, day: date, added: list[tuple[str, str, int]]) -> dict[str, Qualification]:
+        """Close every group under control on ``day``; the union of the groups, the first group's reason first."""
+        in_groups, above = self.in_groups, self.control_above
+        # The new holdings of members already in: only those, as members that join now are walked in full below.
+        for group, owned, share in [
+            (g, owned, share) for owner, owned, share in added for g in in_groups.get(owner, ())
+        ]:
+            self._raise(group, owned, share, above, SUBSIDIARY)
+        bases = self.groups_on(day)
+        for representative, base in bases.items():
+            group = self.groups.get(representative)
+            if group is None:
+                group = self.groups[representative] = _Closure()
+            for entity, why in base.items():
+                if entity not in group.members:
+                    in_groups.setdefault(entity, []).append(group)
+                    group.queue.append(entity)
+                group.members[entity] = why  # declared in the boundary: that, not subsidiary, is its reason
+        merged: dict[str, Qualification] = {}
+        for representative in bases:
+            group = self.groups[representative]
+            self._drain(group, day, above, SUBSIDIARY, propagate=True)
+            for entity, why in group.members.items():
+                merged.setdefault(entity, why)
+        return merged
+
+    def _joint(
+        self, day: date, added: list[tuple[str, str, int]], merged: dict[str, Qualification]
+    ) -> dict[str, Qualification]:
+        """Joint holding by the members of the groups (and, if the rule set says so, by joint ventures) on ``day``."""
+        joint, counting, above = self.joint, self.counting, self.joint_above
+        members = dict(merged)
+        for entity in joint.members:
+            members.setdefault(entity, JOINT)
+        joint.members = members
+        for owner, owned, share in added:
+            if owner in counting:
+                self._raise(joint, owned, share, above, JOINT, queue=self.propagate)
+        joint.queue[:0] = [entity for entity in merged if entity not in counting]
+        self._drain(joint, day, above, JOINT, propagate=self.propagate, counting=counting)
+        return members
+
+    def _raise(
+        self, closure: _Closure, owned: str, share: int, above: int, basis: Qualification, queue: bool = True
+    ) -> None:
+        if owned in closure.members:
+            return
+        total = closure.held.get(owned, 0) + share
+        closure.held[owned] = total
+        if total > above:
+            closure.members[owned] = basis
+            if closure is not self.joint:
+                self.in_groups.setdefault(owned, []).append(closure)
+            if queue:
+                closure.queue.append(owned)
+
+    def _drain(
+        self,
+        closure: _Closure,
+        day: date,
+        above: int,
+        basis: Qualification,
+        propagate: bool,
+        counting: set[str] | None = None,
+    ) -> None:
+        """Walk the holdings of each queued member on ``day``; with ``propagate`` those who join are walked too."""
+        out, pick, queue, members, held = self.out, self.pick, closure.queue, closure.members, closure.held
+        in_groups = self.in_groups
+        grouped = counting is None
+        while queue:
+            owner = queue.pop()
+            if counting is not None:
+                if owner in counting:
+                    continue
+                counting.add(owner)
+            for record in out.get(owner, ()):
+                owned = record[0]
+                share = record[pick]
+                if share == 0 or owned in members or record[1] > day or (record[2] is not None and day > record[2]):
+                    continue
+                total = held.get(owned, 0) + share
+                held[owned] = total
+                if total > above:
+                    members[owned] = basis
+                    if grouped:
+                        in_groups.setdefault(owned, []).append(closure)
+                    if propagate:
+                        queue.append(owned)
