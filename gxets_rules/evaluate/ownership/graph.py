@@ -26,7 +26,7 @@ from __future__ import annotations
 import heapq
 import itertools
 import math
-from collections import defaultdict, deque
+from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -42,7 +42,7 @@ from gxets_rules.evaluate.ownership.closure import (
     Thresholds,
     Timeline,
 )
-from gxets_rules.model.ownership import Holding, Ownership, ProjectFacts, ShareRange
+from gxets_rules.model.ownership import Holding, Ownership, ProjectFacts, ShareRange, TechnologyProvision
 from gxets_rules.ruleset.values import Range, pct
 
 EXPLORE_BUDGET = 50
@@ -132,8 +132,9 @@ class Status:
 
 
 class OwnershipGraph:
-    """The dated ownership graph — holdings indexed by owner, by owned and by pair — with the roster, boundaries,
-    projects and technology provision. (A look-through takes cross-holding cycles as strongly connected components.)"""
+    """The dated ownership graph — holdings indexed by owner and by owned (and, per owned, by holder) — with the roster,
+    boundaries, projects and technology provision. (A look-through takes cross-holding cycles as strongly connected
+    components.)"""
 
     def __init__(self, ownership: Ownership) -> None:
         self.data = ownership
@@ -143,22 +144,20 @@ class OwnershipGraph:
         self.scale = math.lcm(1, *{ratio[1] for pair in ratios for ratio in pair})
         self.out: dict[str, list[Record]] = defaultdict(list)
         self.into: dict[str, list[Record]] = defaultdict(list)
-        self.pairs: dict[tuple[str, str], list[Record]] = defaultdict(list)
         scale = self.scale
         for holding, ((lo_n, lo_d), (hi_n, hi_d)) in zip(ownership.holdings, ratios, strict=True):
             lo_int, hi_int = lo_n * (scale // lo_d), hi_n * (scale // hi_d)
             owner, owned, start, end = holding.owner, holding.owned, holding.from_, holding.to
             self.out[owner].append((owned, start, end, lo_int, hi_int))
-            held = (owner, start, end, lo_int, hi_int)
-            self.into[owned].append(held)
-            self.pairs[(owner, owned)].append(held)
+            self.into[owned].append((owner, start, end, lo_int, hi_int))
         self.ranged = any(lo != hi for records in self.out.values() for _, _, _, lo, hi in records)
         """Whether any share is known only as a range: if none is, the possible members are the certain ones."""
         self._status: dict[tuple[date, Thresholds], Status] = {}
         self._chains: dict[tuple[Thresholds, bool], StatusChain] = {}
         self._timeline: Timeline | None = None
         self._involvement: dict[tuple[str, date | None, date, Thresholds], Involvement] = {}
-        self._holders: dict[str, list[str]] = {}
+        self._stakes: dict[str, dict[str, list[Record]]] = {}
+        self._technology: dict[str, list[TechnologyProvision]] | None = None
 
     def share(self, scaled: int) -> Fraction:
         return Fraction(scaled, self.scale)
@@ -217,7 +216,7 @@ class OwnershipGraph:
 
     def held_on_scaled(self, owner: str, owned: str, day: date) -> tuple[int, int]:
         """:meth:`held_on` as integers over :attr:`scale`."""
-        active = [r for r in self.pairs.get((owner, owned), ()) if _active(r, day)]
+        active = [r for r in self.stakes_in(owned).get(owner, ()) if _active(r, day)]
         return sum(r[3] for r in active), sum(r[4] for r in active)
 
     def held_through_scaled(self, owner: str, owned: str, start: date, end: date) -> tuple[int, int]:
@@ -228,30 +227,48 @@ class OwnershipGraph:
         so its minimum over the window is the minimum over those days and the window's first day. (One record —
         the usual case — is held throughout exactly when it covers both ends.)
         """
-        records = self.pairs.get((owner, owned), ())
-        if len(records) == 1:
-            _, first, last, lo, hi = records[0]
-            return (lo, hi) if first <= start and (last is None or end <= last) else (0, 0)
-        days = {start}
-        for _, first, last, _, _ in records:
-            if start < first <= end:
-                days.add(first)
-            if last is not None and start <= last < end:
-                days.add(last + timedelta(days=1))
-        sums = [
-            (sum(r[3] for r in records if _active(r, d)), sum(r[4] for r in records if _active(r, d))) for d in days
-        ]
-        return min(lo for lo, _ in sums), min(hi for _, hi in sums)
+        return held_through(self.stakes_in(owned).get(owner, []), start, end)
 
-    def holders_of(self, owned: str) -> list[str]:
-        """Who holds (or held) ``owned``, in order; worked out once per entity, as every walk through it asks."""
-        found = self._holders.get(owned)
+    def stakes_in(self, owned: str) -> dict[str, list[Record]]:
+        """Holder → its records of holdings in ``owned``, by holder; worked out once per entity, as every walk through
+        it asks."""
+        found = self._stakes.get(owned)
         if found is None:
-            found = self._holders[owned] = sorted({r[0] for r in self.into.get(owned, ())})
+            grouped: dict[str, list[Record]] = {}
+            for record in self.into.get(owned, ()):
+                grouped.setdefault(record[0], []).append(record)
+            found = self._stakes[owned] = {holder: grouped[holder] for holder in sorted(grouped)}
         return found
 
+    def holders_of(self, owned: str) -> list[str]:
+        """Who holds (or held) ``owned``, in order."""
+        return list(self.stakes_in(owned))
+
+    def technology_of(self, project: str) -> list[TechnologyProvision]:
+        """The technology or solution provisions to ``project`` (indexed on first use, not scanned per project)."""
+        if self._technology is None:
+            self._technology = defaultdict(list)
+            for provision in self.data.technology:
+                self._technology[provision.project].append(provision)
+        return self._technology.get(project, [])
+
     def first_held(self, owner: str, owned: str) -> date:
-        return min(r[1] for r in self.pairs[(owner, owned)])
+        return min(r[1] for r in self.stakes_in(owned)[owner])
+
+
+def held_through(records: list[Record], start: date, end: date) -> tuple[int, int]:
+    """:meth:`OwnershipGraph.held_through_scaled` of one holder's records in one entity."""
+    if len(records) == 1:
+        _, first, last, lo, hi = records[0]
+        return (lo, hi) if first <= start and (last is None or end <= last) else (0, 0)
+    days = {start}
+    for _, first, last, _, _ in records:
+        if start < first <= end:
+            days.add(first)
+        if last is not None and start <= last < end:
+            days.add(last + timedelta(days=1))
+    sums = [(sum(r[3] for r in records if _active(r, d)), sum(r[4] for r in records if _active(r, d))) for d in days]
+    return min(lo for lo, _ in sums), min(hi for _, hi in sums)
 
 
 # --------------------------------------------------------------------------------------------------- involvement
@@ -342,7 +359,7 @@ def involvement(
 ) -> Involvement:
     """Participants etc.' involvement in ``project``: now (at ``end``), at ``start``, and counted over both."""
     now = graph.status_on(end, thresholds)
-    providers = sorted({t.provider for t in graph.data.technology if t.project == project and t.active_on(end)})
+    providers = sorted({t.provider for t in graph.technology_of(project) if t.active_on(end)})
     result = Involvement(
         project,
         None,
@@ -359,14 +376,20 @@ def involvement(
     result.window = (start, end)
     then = graph.status_on(start, thresholds)
     result.direct_initial = _direct(graph, project, then, start)
-    walk = _walk_back(graph, project, then, now, start, end)
-    direct = walk.counted.get(project, {})
+    direct = _walk_back(graph, project, then, now, start, end, whole=False).counted.get(project, {})
     result._witness.append(lambda: _holding_lines(graph, project, direct, then, now, start, end))
     lo = sum(share[0] for holder, share in direct.items() if _both(then, now, holder) is True)
     hi = sum(share[1] for holder, share in direct.items() if _both(then, now, holder) is not False)
     result.direct_counted = Range(graph.share(lo), graph.share(max(lo, hi)))
-    result._look_through = lambda: _look_through_range(project, walk, then, now)
-    result._paths = lambda figure: _look_through_lines(project, walk, then, now, figure)
+    walked: list[_Walk] = []  # the whole walk, made when the look-through is first asked for
+
+    def walk() -> _Walk:
+        if not walked:
+            walked.append(_walk_back(graph, project, then, now, start, end))
+        return walked[0]
+
+    result._look_through = lambda: _look_through_range(project, walk(), then, now)
+    result._paths = lambda figure: _look_through_lines(project, walk(), then, now, figure)
     return result
 
 
@@ -403,31 +426,52 @@ class _Walk:
     both: dict[str, bool | None]  # holder → a participant etc. at both ends of the window (:func:`_both`)
 
 
-def _walk_back(graph: OwnershipGraph, project: str, then: Status, now: Status, start: date, end: date) -> _Walk:
+def _walk_back(
+    graph: OwnershipGraph, project: str, then: Status, now: Status, start: date, end: date, whole: bool = True
+) -> _Walk:
     """Stakes held throughout the window, walking back from the project through non-qualifying holders.
 
     A holder that is certainly a participant etc. at both ends counts in full, so who holds *it* does not matter;
-    only other holders are followed, up to a budget. Holders beyond it are listed as unexplored.
+    only other holders are followed, up to a budget. Holders beyond it are listed as unexplored. Not ``whole``: the
+    project's own holders only (the direct figure; the rest of the walk is for the look-through, which a rule reads
+    only when the direct figure is not enough). (The loop is the
+    hot path of a batch: :func:`held_through` and :func:`_both` are written out in it for the usual one-record stake,
+    with the members being possible ones whenever they are certain ones.)
     """
-    counted: dict[str, dict[str, tuple[int, int]]] = defaultdict(dict)
+    counted: dict[str, dict[str, tuple[int, int]]] = {}
     both: dict[str, bool | None] = {}
-    queue, seen, unexplored = deque([project]), {project}, set()
-    while queue:
-        owned = queue.popleft()
-        for holder in graph.holders_of(owned):
-            share = graph.held_through_scaled(holder, owned, start, end)
-            if share[1] == 0:
-                continue
-            counted[owned][holder] = share
+    then_certain, then_possible, now_certain, now_possible = then.certain, then.possible, now.certain, now.possible
+    queue, seen, unexplored = [project], {project}, set()
+    stakes_in = graph.stakes_in
+    for owned in queue:  # grows as it is read: breadth first
+        row: dict[str, tuple[int, int]] | None = None
+        for holder, records in stakes_in(owned).items():
+            if len(records) == 1:
+                _, first, last, lo, hi = records[0]
+                if hi == 0 or first > start or (last is not None and end > last):
+                    continue
+                share = (lo, hi)
+            else:
+                share = held_through(records, start, end)
+                if share[1] == 0:
+                    continue
+            if row is None:
+                row = counted[owned] = {}
+            row[holder] = share
+            qualifies = both.get(holder, False)
             if holder not in both:
-                both[holder] = _both(then, now, holder)
-            if holder in seen or both[holder] is True:
+                if holder in then_possible and holder in now_possible:
+                    qualifies = True if holder in then_certain and holder in now_certain else None
+                both[holder] = qualifies
+            if qualifies is True or holder in seen:
                 continue
             seen.add(holder)
             if len(seen) > EXPLORE_BUDGET:
                 unexplored.add(holder)
             else:
                 queue.append(holder)
+        if not whole:
+            break
     return _Walk(counted, unexplored, graph.scale, both)
 
 
