@@ -759,20 +759,30 @@ def _path_lines(
     return [witness for _, _, witness in sorted(lines, key=lambda item: (-item[0], item[1]))]
 
 
-def share_problems(ownership: Ownership) -> list[tuple[int, dict[str, Any]]]:
+def lowest_shares(ownership: Ownership) -> tuple[int, list[int]]:
+    """Each holding's lowest share as an integer over one common denominator (returned first): the loader's checks
+    sum and compare them without fractions."""
+    ratios = [
+        (h.share.min if isinstance(h.share, ShareRange) else h.share).as_integer_ratio() for h in ownership.holdings
+    ]
+    scale = math.lcm(1, *{denominator for _, denominator in ratios})
+    return scale, [numerator * (scale // denominator) for numerator, denominator in ratios]
+
+
+def share_problems(
+    ownership: Ownership, lowest: tuple[int, list[int]] | None = None
+) -> list[tuple[int, dict[str, Any]]]:
     """(holding index, what is wrong: the entity, the total, the day and the parts) for each entity whose holders'
     minimum shares exceed 100 % on some day; the reader words it.
 
     Minimum shares are integers over their common denominator; an entity whose holdings' minimums do not exceed
     100 % even all counted at once (nearly every entity) cannot exceed it on any day and is not looked at by day.
+    ``lowest``: :func:`lowest_shares`, if the caller has it already.
     """
-    ratios = [
-        (h.share.min if isinstance(h.share, ShareRange) else h.share).as_integer_ratio() for h in ownership.holdings
-    ]
-    scale = math.lcm(1, *{denominator for _, denominator in ratios})
+    scale, low_shares = lowest or lowest_shares(ownership)
     by_owned: dict[str, list[tuple[int, Holding, int]]] = defaultdict(list)
-    for index, (holding, (numerator, denominator)) in enumerate(zip(ownership.holdings, ratios, strict=True)):
-        by_owned[holding.owned].append((index, holding, numerator * (scale // denominator)))
+    for index, (holding, low) in enumerate(zip(ownership.holdings, low_shares, strict=True)):
+        by_owned[holding.owned].append((index, holding, low))
     problems = []
     for owned, items in sorted(by_owned.items()):
         if sum(low for _, _, low in items) <= scale:
