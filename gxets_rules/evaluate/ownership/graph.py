@@ -396,15 +396,18 @@ def involvement(
 def _look_through_range(project: str, walk: _Walk, then: Status, now: Status) -> Range:
     """The look-through figure as an exact range."""
     certain = {entity for entity, both in walk.both.items() if both is True}
-    low, bounded = _look_through(project, walk, certain.__contains__, pick=0, unexplored=0)
-    uncertain = bounded or any(
-        share[0] != share[1] or walk.both[holder] is None
-        for holders in walk.counted.values()
-        for holder, share in holders.items()
+    order = _order(project, walk, certain.__contains__)
+    low, bounded = _look_through(project, walk, certain.__contains__, pick=0, unexplored=0, order=order)
+    perhaps = any(both is None for both in walk.both.values())  # holders only possibly qualifying
+    uncertain = (
+        bounded
+        or perhaps
+        or any(share[0] != share[1] for holders in walk.counted.values() for share in holders.values())
     )
     possible = {entity for entity, both in walk.both.items() if both is not False}
     high = (
-        _look_through(project, walk, possible.__contains__, pick=1, unexplored=1)[0]
+        # the same qualifying holders unless some only possibly qualify: the same intermediaries, in the same order
+        _look_through(project, walk, possible.__contains__, pick=1, unexplored=1, order=None if perhaps else order)[0]
         if uncertain
         else low  # nothing ranged, bounded or only possibly qualifying: the bounds coincide
     )
@@ -528,51 +531,79 @@ def _ratio(numerator: int, denominator: int) -> _Ratio:
 
 def _weighted(terms: list[tuple[int, _Ratio]], scale: int) -> _Ratio:
     """Σ share · value over ``scale``: shares are integers over ``scale``, values ratios (one common denominator)."""
-    common = math.lcm(1, *(value[1] for _, value in terms))
+    common = 1
+    for _, (_, denominator) in terms:
+        if common % denominator:
+            common = math.lcm(common, denominator)
     return _ratio(sum(share * value[0] * (common // value[1]) for share, value in terms), scale * common)
 
 
-def _look_through(
-    project: str, walk: _Walk, qualifies: Callable[[str], bool], pick: int, unexplored: int
-) -> tuple[Fraction, bool]:
-    """Participants etc.' effective share in the project through non-qualifying intermediaries, solved exactly.
+@dataclass(frozen=True)
+class _Order:
+    """The intermediaries of a walk for one set of qualifying holders: the unexplored ones, and the explored ones'
+    cross-holding components (each sorted), holders first, with the ones that hold themselves through a ring."""
 
-    Strongly connected components of the intermediaries are taken in topological order, so only cross-holding
-    cycles need a (small) linear solve. Unexplored holders pass on ``unexplored`` (0 for the lower bound, 1 for the
-    upper bound) of what reaches them, and so do members of cycles larger than EXACT_CYCLE_LIMIT. Returns the
-    figure and whether anything was bounded that way. Shares stay integers over the graph's scale and effective
-    shares exact ratios of integers; only the figure returned becomes a fraction.
-    """
-    counted, scale = walk.counted, walk.scale
+    unexplored: set[str]
+    components: list[list[str]]
+    rings: set[str]  # members of components of one that hold themselves (none: the loader refuses self-holdings)
+
+
+def _order(project: str, walk: _Walk, qualifies: Callable[[str], bool]) -> _Order:
+    counted = walk.counted
     intermediaries = {v for v in counted if v != project and not qualifies(v)} | {
         u for u in walk.unexplored if not qualifies(u)
     }
-    whole: _Ratio = (1, 1)
-    passed: _Ratio = (unexplored, 1)
-    # Unexplored holders have no holders of their own in the walk: each is a component alone, before all it holds.
-    effective: dict[str, _Ratio] = dict.fromkeys(intermediaries & walk.unexplored, passed)
     explored = intermediaries - walk.unexplored
     holds: dict[str, list[str]] = {v: [] for v in explored}  # holder → what it holds, among explored intermediaries
     for v in explored:
         for h in counted.get(v, {}):
             if h in explored:
                 holds[h].append(v)
+    components = [sorted(component) for component in components_holders_first(holds)]
+    rings = {c[0] for c in components if len(c) == 1 and c[0] in holds[c[0]]}
+    return _Order(intermediaries & walk.unexplored, components, rings)
+
+
+def _look_through(
+    project: str,
+    walk: _Walk,
+    qualifies: Callable[[str], bool],
+    pick: int,
+    unexplored: int,
+    order: _Order | None = None,
+) -> tuple[Fraction, bool]:
+    """Participants etc.' effective share in the project through non-qualifying intermediaries, solved exactly.
+
+    Strongly connected components of the intermediaries are taken in topological order (``order``, worked out here
+    unless the caller has it for the same qualifying holders), so only cross-holding cycles need a (small) linear
+    solve. Unexplored holders pass on ``unexplored`` (0 for the lower bound, 1 for the upper bound) of what reaches
+    them, and so do members of cycles larger than EXACT_CYCLE_LIMIT. Returns the figure and whether anything was
+    bounded that way. Shares stay integers over the graph's scale and effective shares exact ratios of integers;
+    only the figure returned becomes a fraction.
+    """
+    counted, scale = walk.counted, walk.scale
+    if order is None:
+        order = _order(project, walk, qualifies)
+    whole: _Ratio = (1, 1)
+    passed: _Ratio = (unexplored, 1)
+    # Unexplored holders have no holders of their own in the walk: each is a component alone, before all it holds.
+    effective: dict[str, _Ratio] = dict.fromkeys(order.unexplored, passed)
     bounded = bool(walk.unexplored)
-    for component in components_holders_first(holds):
-        members = sorted(component)
+    for members in order.components:
         if len(members) > EXACT_CYCLE_LIMIT:  # bounded like unexplored holders: exact cycles this large cost too much
             effective.update(dict.fromkeys(members, passed))
             bounded = True
             continue
         inflow: dict[str, _Ratio] = {}
         for v in members:
-            terms = [
-                (share[pick], whole if qualifies(h) else effective[h])
-                for h, share in counted.get(v, {}).items()
-                if qualifies(h) or h in effective
-            ]
+            terms = []
+            for h, share in counted.get(v, {}).items():
+                if qualifies(h):
+                    terms.append((share[pick], whole))
+                elif h in effective:
+                    terms.append((share[pick], effective[h]))
             inflow[v] = _weighted(terms, scale)
-        if len(members) == 1 and members[0] not in holds[members[0]]:
+        if len(members) == 1 and members[0] not in order.rings:
             effective[members[0]] = inflow[members[0]]
             continue
         solved = _solve_ring(members, inflow, counted, pick, scale)
