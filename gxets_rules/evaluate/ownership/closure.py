@@ -122,7 +122,11 @@ class StatusChain:
         self.groups: dict[str, _Closure] = {}
         self.in_groups: dict[str, list[_Closure]] = {}  # entity → the groups it is a member of
         self.counting: set[str] = set()  # whose holdings count toward a joint holding
-        self.joint = _Closure()  # members: those who joined by joint holding only
+        self.joint = _Closure()  # members: the day's members, the groups' and those who joined by joint holding
+        self.joined: list[str] = []  # those who joined by joint holding
+        self.merged: dict[str, Qualification] = {}  # the groups' members on the chain's day, and why
+        self.order: list[str] = []  # the representatives on the chain's day, in roster order
+        self.touched: set[str] = set()  # entities that joined a group, or were declared in one, since the chain's day
 
     def reaches(self, day: date) -> bool:
         """Whether the chain can be carried forward to ``day`` (else a fresh chain is started)."""
@@ -134,11 +138,12 @@ class StatusChain:
         pick = self.pick  # lowest or highest: the same places in (owner, owned, to, lowest, highest)
         added = [(h[0], h[1], h[pick]) for h in started if h[pick] and (h[2] is None or day <= h[2])]
         self.day = day
-        merged = self._groups(day, added)
-        return self._joint(day, added, merged)
+        merged, touched = self._groups(day, added)
+        return self._joint(day, added, merged, touched)
 
-    def _groups(self, day: date, added: list[tuple[str, str, int]]) -> dict[str, Qualification]:
-        """Close every group under control on ``day``; the union of the groups, the first group's reason first."""
+    def _groups(self, day: date, added: list[tuple[str, str, int]]) -> tuple[dict[str, Qualification], set[str]]:
+        """Close every group under control on ``day``: the union of the groups (:meth:`_merge`), and the entities
+        that may have joined it since the chain's day."""
         in_groups, above = self.in_groups, self.control_above
         # The new holdings of members already in: only those, as members that join now are walked in full below.
         for group, owned, share in [
@@ -155,27 +160,47 @@ class StatusChain:
                     in_groups.setdefault(entity, []).append(group)
                     group.queue.append(entity)
                 group.members[entity] = why  # declared in the boundary: that, not subsidiary, is its reason
-        merged: dict[str, Qualification] = {}
+                self.touched.add(entity)
         for representative in bases:
-            group = self.groups[representative]
-            self._drain(group, day, above, SUBSIDIARY, propagate=True)
-            for entity, why in group.members.items():
-                merged.setdefault(entity, why)
-        return merged
+            self._drain(self.groups[representative], day, above, SUBSIDIARY, propagate=True)
+        return self._merge(list(bases))
+
+    def _merge(self, order: list[str]) -> tuple[dict[str, Qualification], set[str]]:
+        """The union of the groups in roster order, each entity with the reason the first group containing it gives.
+
+        Only the entities touched since the chain's day can have a new reason, unless the groups known then now come
+        in another order (a representative on the roster twice): then the union is made again.
+        """
+        known = set(self.order)
+        if [representative for representative in order if representative in known] != self.order:
+            merged: dict[str, Qualification] = {}
+            for representative in order:
+                for entity, why in self.groups[representative].members.items():
+                    merged.setdefault(entity, why)
+        else:
+            rank = {id(self.groups[representative]): place for place, representative in enumerate(order)}
+            merged = dict(self.merged)
+            for entity in self.touched:
+                first = min(self.in_groups[entity], key=lambda group: rank[id(group)])
+                merged[entity] = first.members[entity]
+        touched = self.touched
+        self.order, self.touched, self.merged = order, set(), merged
+        return merged, touched
 
     def _joint(
-        self, day: date, added: list[tuple[str, str, int]], merged: dict[str, Qualification]
+        self, day: date, added: list[tuple[str, str, int]], merged: dict[str, Qualification], touched: set[str]
     ) -> dict[str, Qualification]:
-        """Joint holding by the members of the groups (and, if the rule set says so, by joint ventures) on ``day``."""
+        """Joint holding by the members of the groups (and, if the rule set says so, by joint ventures) on ``day``;
+        of the groups' members, only those ``touched`` can be new, and so not yet counting."""
         joint, counting, above = self.joint, self.counting, self.joint_above
         members = dict(merged)
-        for entity in joint.members:
+        for entity in self.joined:
             members.setdefault(entity, JOINT)
         joint.members = members
         for owner, owned, share in added:
             if owner in counting:
                 self._raise(joint, owned, share, above, JOINT, queue=self.propagate)
-        joint.queue[:0] = [entity for entity in merged if entity not in counting]
+        joint.queue[:0] = [entity for entity in touched if entity not in counting]
         self._drain(joint, day, above, JOINT, propagate=self.propagate, counting=counting)
         return members
 
@@ -188,8 +213,11 @@ class StatusChain:
         closure.held[owned] = total
         if total > above:
             closure.members[owned] = basis
-            if closure is not self.joint:
+            if closure is self.joint:
+                self.joined.append(owned)
+            else:
                 self.in_groups.setdefault(owned, []).append(closure)
+                self.touched.add(owned)
             if queue:
                 closure.queue.append(owned)
 
@@ -204,7 +232,7 @@ class StatusChain:
     ) -> None:
         """Walk the holdings of each queued member on ``day``; with ``propagate`` those who join are walked too."""
         out, pick, queue, members, held = self.out, self.pick, closure.queue, closure.members, closure.held
-        in_groups = self.in_groups
+        in_groups, touched, joined = self.in_groups, self.touched, self.joined
         grouped = counting is None
         while queue:
             owner = queue.pop()
@@ -223,5 +251,8 @@ class StatusChain:
                     members[owned] = basis
                     if grouped:
                         in_groups.setdefault(owned, []).append(closure)
+                        touched.add(owned)
+                    else:
+                        joined.append(owned)
                     if propagate:
                         queue.append(owned)
