@@ -53,22 +53,18 @@ class Timeline:
     finds the holdings that start between two dates by bisection and knows whether anything ended in between."""
 
     starts: list[date]  # first day of each holding below, ascending
-    started: list[tuple[str, str, date | None, int, int]]  # (owner, owned, to, lowest, highest), in that order
+    started: list[tuple[str, Record]]  # (owner, its record), in that order
     ends: list[tuple[date, date]]  # (last day, first day) of everything dated that ends: holdings, roster, boundaries
 
     @classmethod
-    def of(
-        cls,
-        holdings: Iterable[tuple[str, str, date, date | None, int, int]],
-        others: Iterable[tuple[date, date | None]],
-    ) -> Timeline:
-        """From (owner, owned, from, to, lowest, highest) holdings and the (from, to) of roster and boundary entries."""
-        ordered = sorted(holdings, key=lambda h: h[2])
-        ends = sorted(
-            [(h[3], h[2]) for h in ordered if h[3] is not None]
-            + [(to, start) for start, to in others if to is not None]
-        )
-        return cls([h[2] for h in ordered], [(o, d, to, lo, hi) for o, d, _, to, lo, hi in ordered], ends)
+    def of(cls, out: dict[str, list[Record]], others: Iterable[tuple[date, date | None]]) -> Timeline:
+        """From the holdings by owner and the (from, to) of roster and boundary entries."""
+        ordered = [(owner, record) for owner, records in out.items() for record in records]
+        ordered.sort(key=lambda held: held[1][1])
+        ends = [(record[2], record[1]) for _, record in ordered if record[2] is not None]
+        ends += [(to, start) for start, to in others if to is not None]
+        ends.sort()
+        return cls([record[1] for _, record in ordered], ordered, ends)
 
     def only_added(self, before: date, after: date) -> bool:
         """Whether everything that applied on ``before`` still applies on ``after`` (a later day)."""
@@ -76,7 +72,7 @@ class Timeline:
         last = bisect_left(self.ends, (after,))
         return all(start > before for _, start in self.ends[first:last])
 
-    def started_between(self, before: date, after: date) -> Sequence[tuple[str, str, date | None, int, int]]:
+    def started_between(self, before: date, after: date) -> Sequence[tuple[str, Record]]:
         """The holdings whose first day is after ``before`` and not after ``after``."""
         return self.started[bisect_right(self.starts, before) : bisect_right(self.starts, after)]
 
@@ -135,8 +131,8 @@ class StatusChain:
     def advance(self, day: date) -> dict[str, Qualification]:
         """The members on ``day`` (at least the chain's day, :meth:`reaches`) and why each is one."""
         started = () if self.day is None else self.timeline.started_between(self.day, day)
-        pick = self.pick  # lowest or highest: the same places in (owner, owned, to, lowest, highest)
-        added = [(h[0], h[1], h[pick]) for h in started if h[pick] and (h[2] is None or day <= h[2])]
+        pick = self.pick
+        added = [(owner, r[0], r[pick]) for owner, r in started if r[pick] and (r[2] is None or day <= r[2])]
         self.day = day
         merged, touched = self._groups(day, added)
         return self._joint(day, added, merged, touched)

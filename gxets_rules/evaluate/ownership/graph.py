@@ -184,8 +184,7 @@ class OwnershipGraph:
         if chain is None or not chain.reaches(day):
             if self._timeline is None:
                 self._timeline = Timeline.of(
-                    ((owner, *record) for owner, records in self.out.items() for record in records),
-                    ((item.from_, item.to) for item in [*self.data.participants, *self.data.boundaries]),
+                    self.out, ((item.from_, item.to) for item in [*self.data.participants, *self.data.boundaries])
                 )
             chain = StatusChain(self.out, self._base_groups, self._timeline, self.scale, highest, thresholds)
             self._chains[key] = chain
