@@ -48,8 +48,20 @@ from gxets_rules.ruleset.values import Range, pct
 EXPLORE_BUDGET = 50
 """Intermediaries explored backwards from a project before the look-through figure becomes a range."""
 
+PREPARE_LIMIT = 32
+"""Most distinct days whose status is worked out ahead of the questions (:meth:`OwnershipGraph.prepare_windows`)."""
+
 EXACT_CYCLE_LIMIT = 16
 """Largest cross-holding cycle (strongly connected intermediaries) solved exactly; larger ones are bounded."""
+
+
+def window_start(facts: ProjectFacts, same_day_counts: bool) -> date | None:
+    """The first day of a project's counting window: the day its first issuance was completed if a stake acquired
+    that day counts, else the day before; None if the first issuance is not known."""
+    completed = facts.first_issuance_completed_on
+    if completed is None or same_day_counts:
+        return completed
+    return completed - timedelta(days=1)
 
 
 def _bounds(holding: Holding) -> tuple[Fraction, Fraction]:
@@ -155,6 +167,7 @@ class OwnershipGraph:
         self._status: dict[tuple[date, Thresholds], Status] = {}
         self._chains: dict[tuple[Thresholds, bool], StatusChain] = {}
         self._timeline: Timeline | None = None
+        self._prepared: set[tuple[date, bool, Thresholds]] = set()
         self._involvement: dict[tuple[str, date | None, date, Thresholds], Involvement] = {}
         self._stakes: dict[str, dict[str, list[Record]]] = {}
         self._technology: dict[str, list[TechnologyProvision]] | None = None
@@ -176,6 +189,18 @@ class OwnershipGraph:
         the one before (:mod:`.closure`) — what a batch asks for, in the order that makes it cheap."""
         for day in sorted(set(days)):
             self.status_on(day, thresholds)
+
+    def prepare_windows(self, end: date, same_day_counts: bool, thresholds: Thresholds) -> None:
+        """Work out, once, the status at ``end`` and at the start of every project's window (:func:`window_start`)
+        — the days the involvement questions ending at ``end`` ask about, whichever order they come in — if there
+        are no more than PREPARE_LIMIT of them (each day's status is kept)."""
+        key = (end, same_day_counts, thresholds)
+        if key in self._prepared:
+            return
+        self._prepared.add(key)
+        days = {window_start(facts, same_day_counts) for facts in self.projects.values()} - {None} | {end}
+        if len(days) <= PREPARE_LIMIT:
+            self.prepare(cast(set[date], days), thresholds)
 
     def _chain(self, day: date, thresholds: Thresholds, highest: bool) -> StatusChain:
         """The certain or possible fixpoint chain that reaches ``day``: the one kept, or a fresh one in its place."""
