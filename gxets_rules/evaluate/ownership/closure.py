@@ -13,6 +13,7 @@ whichever way they were reached.
 
 from __future__ import annotations
 
+import copy
 import math
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Sequence
@@ -54,6 +55,7 @@ class Timeline:
 
     starts: list[date]  # first day of each holding below, ascending
     started: list[tuple[str, Record]]  # (owner, its record), in that order
+    ranged: list[tuple[str, Record]]  # the holdings known only as a range
     ends: list[tuple[date, date]]  # (last day, first day) of everything dated that ends: holdings, roster, boundaries
 
     @classmethod
@@ -64,7 +66,8 @@ class Timeline:
         ends = [(record[2], record[1]) for _, record in ordered if record[2] is not None]
         ends += [(to, start) for start, to in others if to is not None]
         ends.sort()
-        return cls([record[1] for _, record in ordered], ordered, ends)
+        ranged = [(owner, record) for owner, record in ordered if record[3] != record[4]]
+        return cls([record[1] for _, record in ordered], ordered, ranged, ends)
 
     def only_added(self, before: date, after: date) -> bool:
         """Whether everything that applied on ``before`` still applies on ``after`` (a later day)."""
@@ -87,6 +90,11 @@ class _Closure:
         self.held: dict[str, int] = {}
         self.queue: list[str] = []
 
+    def copy(self) -> _Closure:
+        twin = _Closure()
+        twin.members, twin.held = dict(self.members), dict(self.held)
+        return twin
+
 
 class StatusChain:
     """The certain (lowest shares) or possible (highest shares) members for one set of thresholds, date by date.
@@ -106,11 +114,10 @@ class StatusChain:
         groups_on: Callable[[date], dict[str, dict[str, Qualification]]],
         timeline: Timeline,
         scale: int,
-        highest: bool,
         thresholds: Thresholds,
     ) -> None:
         self.out, self.groups_on, self.timeline = out, groups_on, timeline
-        self.pick = 4 if highest else 3
+        self.pick = 3  # the lowest shares; a possible chain (widened) reads the highest (4)
         self.control_above = math.floor(thresholds.control * scale)
         self.joint_above = math.ceil(thresholds.joint * scale) - 1
         self.propagate = thresholds.joint_ventures_count
@@ -133,6 +140,33 @@ class StatusChain:
         started = () if self.day is None else self.timeline.started_between(self.day, day)
         pick = self.pick
         added = [(owner, r[0], r[pick]) for owner, r in started if r[pick] and (r[2] is None or day <= r[2])]
+        return self._continue(day, added)
+
+    def widened(self) -> tuple[StatusChain, dict[str, Qualification]]:
+        """From this certain chain, the possible one on the same day, and its members.
+
+        Raising shares only adds members, so the possible fixpoint is the certain one continued with the difference
+        (highest − lowest) of each ranged holding that applies: a copy and a few holdings instead of a fresh closure.
+        """
+        day = self.day
+        assert day is not None and self.pick == 3
+        wide = copy.copy(self)
+        wide.pick = 4
+        wide.groups = {representative: group.copy() for representative, group in self.groups.items()}
+        twin = {id(self.groups[representative]): group for representative, group in wide.groups.items()}
+        wide.in_groups = {entity: [twin[id(group)] for group in groups] for entity, groups in self.in_groups.items()}
+        wide.counting, wide.joint, wide.joined = set(self.counting), self.joint.copy(), list(self.joined)
+        wide.merged, wide.order, wide.touched = dict(self.merged), list(self.order), set()
+        widening = [
+            (owner, r[0], r[4] - r[3])
+            for owner, r in self.timeline.ranged
+            if r[1] <= day and (r[2] is None or day <= r[2])
+        ]
+        return wide, wide._continue(day, widening)
+
+    def _continue(self, day: date, added: list[tuple[str, str, int]]) -> dict[str, Qualification]:
+        """The members on ``day``, continuing the fixpoints with ``added`` (owner, owned, share) on top of what they
+        counted."""
         self.day = day
         merged, touched = self._groups(day, added)
         return self._joint(day, added, merged, touched)

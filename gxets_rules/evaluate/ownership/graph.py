@@ -179,8 +179,14 @@ class OwnershipGraph:
     def status_on(self, day: date, thresholds: Thresholds) -> Status:
         key = (day, thresholds)
         if key not in self._status:
-            certain = self._chain(day, thresholds, highest=False).advance(day)
-            possible = self._chain(day, thresholds, highest=True).advance(day) if self.ranged else certain
+            chain = self._chain(day, thresholds)
+            certain = possible = chain.advance(day)
+            if self.ranged:  # the possible chain continued, or else made from the certain one (StatusChain.widened)
+                wide = self._chains.get((thresholds, True))
+                if wide is not None and wide.reaches(day):
+                    possible = wide.advance(day)
+                else:
+                    self._chains[(thresholds, True)], possible = chain.widened()
             self._status[key] = Status(day, certain, possible, thresholds.joint_ventures_count)
         return self._status[key]
 
@@ -202,16 +208,16 @@ class OwnershipGraph:
         if len(days) <= PREPARE_LIMIT:
             self.prepare(cast(set[date], days), thresholds)
 
-    def _chain(self, day: date, thresholds: Thresholds, highest: bool) -> StatusChain:
-        """The certain or possible fixpoint chain that reaches ``day``: the one kept, or a fresh one in its place."""
-        key = (thresholds, highest)
+    def _chain(self, day: date, thresholds: Thresholds) -> StatusChain:
+        """The certain fixpoint chain that reaches ``day``: the one kept, or a fresh one in its place."""
+        key = (thresholds, False)
         chain = self._chains.get(key)
         if chain is None or not chain.reaches(day):
             if self._timeline is None:
                 self._timeline = Timeline.of(
                     self.out, ((item.from_, item.to) for item in [*self.data.participants, *self.data.boundaries])
                 )
-            chain = StatusChain(self.out, self._base_groups, self._timeline, self.scale, highest, thresholds)
+            chain = StatusChain(self.out, self._base_groups, self._timeline, self.scale, thresholds)
             self._chains[key] = chain
         return chain
 
@@ -760,10 +766,19 @@ def _solve(matrix: list[list[int]], rhs: list[int]) -> tuple[list[int], int] | N
         if pivot is None:
             return None
         rows[k], rows[pivot] = rows[pivot], rows[k]
+        pivot_row = rows[k]
+        lead = pivot_row[k]
+        tail = range(k + 1, n + 1)
         for i in range(k + 1, n):
-            pivot_row, row = rows[k], rows[i]  # entries left of column k are zero in both and stay zero
-            rows[i] = row[:k] + [(pivot_row[k] * row[j] - row[k] * pivot_row[j]) // previous for j in range(k, n + 1)]
-        previous = rows[k][k]
+            # Only the columns right of k are read again (the back substitution reads right of the diagonal), so the
+            # eliminated entries are left as they are; a row with nothing in column k is only scaled.
+            row = rows[i]
+            factor = row[k]
+            if factor:
+                row[k + 1 :] = [(lead * row[j] - factor * pivot_row[j]) // previous for j in tail]
+            elif lead != previous:
+                row[k + 1 :] = [lead * row[j] // previous for j in tail]
+        previous = lead
     determinant = previous
     solution = [0] * n
     for i in range(n - 1, -1, -1):
