@@ -97,7 +97,8 @@ class _Closure:
 
 
 class StatusChain:
-    """The certain (lowest shares) or possible (highest shares) members for one set of thresholds, date by date.
+    """The certain (lowest shares) or possible (highest shares) members for one set of thresholds, date by date; a
+    possible chain starts as a widened copy of a certain one (:meth:`widened`).
 
     Control is closed per group — a subsidiary is more than the control share held by one representative together
     with its boundary entities and their subsidiaries — because shares of *different* participants add up only under
@@ -130,6 +131,7 @@ class StatusChain:
         self.merged: dict[str, Qualification] = {}  # the groups' members on the chain's day, and why
         self.order: list[str] = []  # the representatives on the chain's day, in roster order
         self.touched: set[str] = set()  # entities that joined a group, or were declared in one, since the chain's day
+        self.regrouped = False  # whether the last step started the chain or added groups (a representative joined)
 
     def reaches(self, day: date) -> bool:
         """Whether the chain can be carried forward to ``day`` (else a fresh chain is started)."""
@@ -143,7 +145,7 @@ class StatusChain:
         return self._continue(day, added)
 
     def widened(self) -> tuple[StatusChain, dict[str, Qualification]]:
-        """From this certain chain, the possible one on the same day, and its members.
+        """A possible chain on this certain chain's day — a copy, widened — and its members.
 
         Raising shares only adds members, so the possible fixpoint is the certain one continued with the difference
         (highest − lowest) of each ranged holding that applies: a copy and a few holdings instead of a fresh closure.
@@ -167,6 +169,7 @@ class StatusChain:
     def _continue(self, day: date, added: list[tuple[str, str, int]]) -> dict[str, Qualification]:
         """The members on ``day``, continuing the fixpoints with ``added`` (owner, owned, share) on top of what they
         counted."""
+        self.regrouped = self.day is None
         self.day = day
         merged, touched = self._groups(day, added)
         return self._joint(day, added, merged, touched)
@@ -185,6 +188,7 @@ class StatusChain:
             group = self.groups.get(representative)
             if group is None:
                 group = self.groups[representative] = _Closure()
+                self.regrouped = True
             for entity, why in base.items():
                 if entity not in group.members:
                     in_groups.setdefault(entity, []).append(group)

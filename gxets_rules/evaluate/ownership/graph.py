@@ -165,7 +165,8 @@ class OwnershipGraph:
         self.ranged = any(lo != hi for records in self.out.values() for _, _, _, lo, hi in records)
         """Whether any share is known only as a range: if none is, the possible members are the certain ones."""
         self._status: dict[tuple[date, Thresholds], Status] = {}
-        self._chains: dict[tuple[Thresholds, bool], StatusChain] = {}
+        self._chains: dict[Thresholds, StatusChain] = {}  # the certain members' chain
+        self._wide: dict[Thresholds, StatusChain] = {}  # the possible members' chain
         self._timeline: Timeline | None = None
         self._prepared: set[tuple[date, bool, Thresholds]] = set()
         self._involvement: dict[tuple[str, date | None, date, Thresholds], Involvement] = {}
@@ -181,12 +182,14 @@ class OwnershipGraph:
         if key not in self._status:
             chain = self._chain(day, thresholds)
             certain = possible = chain.advance(day)
-            if self.ranged:  # the possible chain continued, or else made from the certain one (StatusChain.widened)
-                wide = self._chains.get((thresholds, True))
-                if wide is not None and wide.reaches(day):
+            if self.ranged:
+                # The possible chain carried forward like the certain one, or — when that would be a closure from
+                # nothing or over new groups — the certain one's copy, widened (StatusChain.widened).
+                wide = self._wide.get(thresholds)
+                if wide is not None and not chain.regrouped and wide.reaches(day):
                     possible = wide.advance(day)
                 else:
-                    self._chains[(thresholds, True)], possible = chain.widened()
+                    self._wide[thresholds], possible = chain.widened()
             self._status[key] = Status(day, certain, possible, thresholds.joint_ventures_count)
         return self._status[key]
 
@@ -210,15 +213,14 @@ class OwnershipGraph:
 
     def _chain(self, day: date, thresholds: Thresholds) -> StatusChain:
         """The certain fixpoint chain that reaches ``day``: the one kept, or a fresh one in its place."""
-        key = (thresholds, False)
-        chain = self._chains.get(key)
+        chain = self._chains.get(thresholds)
         if chain is None or not chain.reaches(day):
             if self._timeline is None:
                 self._timeline = Timeline.of(
                     self.out, ((item.from_, item.to) for item in [*self.data.participants, *self.data.boundaries])
                 )
             chain = StatusChain(self.out, self._base_groups, self._timeline, self.scale, thresholds)
-            self._chains[key] = chain
+            self._chains[thresholds] = chain
         return chain
 
     def _base_groups(self, day: date) -> dict[str, dict[str, Qualification]]:
@@ -667,12 +669,17 @@ def _solve_ring(
     """
     index = {v: i for i, v in enumerate(members)}
     size = len(members)
-    matrix = [[scale * int(i == j) for j in range(size)] for i in range(size)]
-    for v in members:
+    matrix = [[0] * size for _ in range(size)]
+    inside = [0] * size  # what each member's holders inside the ring hold of it
+    for i, v in enumerate(members):
+        row = matrix[i]
+        row[i] = scale
         for h, share in counted.get(v, {}).items():
-            if h in index:
-                matrix[index[v]][index[h]] -= share[pick]
-    if not _converges(matrix, scale):
+            j = index.get(h)
+            if j is not None:
+                row[j] -= share[pick]
+                inside[i] += share[pick]
+    if not _converges(inside, scale):
         return None
     common = math.lcm(1, *(inflow[v][1] for v in members))
     rhs = [scale * inflow[v][0] * (common // inflow[v][1]) for v in members]
@@ -738,15 +745,14 @@ def components_holders_first(holds: dict[str, list[str]]) -> list[list[str]]:
     return found
 
 
-def _converges(matrix: list[list[int]], scale: int) -> bool:
+def _converges(inside: list[int], scale: int) -> bool:
     """Whether a ring's shares pass less than everything round it, so the look-through sum over its paths is finite.
 
-    ``matrix`` is scale·(I − A) for one strongly connected ring. Its shares converge when every member's holders
-    inside the ring hold at most all of it and at least one holds less (a ring fed from outside): then A's spectral
-    radius is below 1. Ranged shares taken at their upper end can break that (holders summing to more than 100 %);
-    the loader refuses rings closed at their certain shares.
+    ``inside`` is, for each member of one strongly connected ring, what its holders inside the ring hold of it (over
+    ``scale``). The shares converge when every member's holders inside the ring hold at most all of it and at least
+    one holds less (a ring fed from outside): then A's spectral radius is below 1. Ranged shares taken at their upper
+    end can break that (holders summing to more than 100 %); the loader refuses rings closed at their certain shares.
     """
-    inside = [sum(scale * int(i == j) - value for j, value in enumerate(row)) for i, row in enumerate(matrix)]
     return all(total <= scale for total in inside) and any(total < scale for total in inside)
 
 
