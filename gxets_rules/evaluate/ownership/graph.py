@@ -856,13 +856,18 @@ def share_problems(
     ``lowest``: :func:`lowest_shares`, if the caller has it already.
     """
     scale, low_shares = lowest or lowest_shares(ownership)
+    totals: dict[str, int] = defaultdict(int)
+    for holding, low in zip(ownership.holdings, low_shares, strict=True):
+        totals[holding.owned] += low
+    suspects = {owned for owned, total in totals.items() if total > scale}
+    if not suspects:
+        return []
     by_owned: dict[str, list[tuple[int, Holding, int]]] = defaultdict(list)
     for index, (holding, low) in enumerate(zip(ownership.holdings, low_shares, strict=True)):
-        by_owned[holding.owned].append((index, holding, low))
+        if holding.owned in suspects:
+            by_owned[holding.owned].append((index, holding, low))
     problems = []
     for owned, items in sorted(by_owned.items()):
-        if sum(low for _, _, low in items) <= scale:
-            continue
         for day in sorted({h.from_ for _, h, _ in items}):
             active = [(i, h, low) for i, h, low in items if h.active_on(day)]
             if sum(low for _, _, low in active) > scale:
