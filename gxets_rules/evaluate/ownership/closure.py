@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
+from typing import Literal
 
 # (other entity, from, to, lowest share, highest share) with shares as integers over the graph's scale
 Record = tuple[str, date, date | None, int, int]
@@ -118,7 +119,9 @@ class StatusChain:
         thresholds: Thresholds,
     ) -> None:
         self.out, self.groups_on, self.timeline = out, groups_on, timeline
-        self.pick = 3  # the lowest shares; a possible chain (widened) reads the highest (4)
+        self.pick: Literal[3, 4] = (
+            3  # the lowest shares' place in a record; a possible chain (widened) reads the highest
+        )
         self.control_above = math.floor(thresholds.control * scale)
         self.joint_above = math.ceil(thresholds.joint * scale) - 1
         self.propagate = thresholds.joint_ventures_count
@@ -185,15 +188,15 @@ class StatusChain:
             self._raise(group, owned, share, above, SUBSIDIARY)
         bases = self.groups_on(day)
         for representative, base in bases.items():
-            group = self.groups.get(representative)
-            if group is None:
-                group = self.groups[representative] = _Closure()
+            closure = self.groups.get(representative)
+            if closure is None:
+                closure = self.groups[representative] = _Closure()
                 self.regrouped = True
             for entity, why in base.items():
-                if entity not in group.members:
-                    in_groups.setdefault(entity, []).append(group)
-                    group.queue.append(entity)
-                group.members[entity] = why  # declared in the boundary: that, not subsidiary, is its reason
+                if entity not in closure.members:
+                    in_groups.setdefault(entity, []).append(closure)
+                    closure.queue.append(entity)
+                closure.members[entity] = why  # declared in the boundary: that, not subsidiary, is its reason
                 self.touched.add(entity)
         for representative in bases:
             self._drain(self.groups[representative], day, above, SUBSIDIARY, propagate=True)

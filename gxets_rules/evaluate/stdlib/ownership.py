@@ -14,7 +14,8 @@ from fractions import Fraction
 from typing import Any
 
 from gxets_rules.evaluate.context import EvalContext, Evidence
-from gxets_rules.evaluate.ownership.graph import Involvement, OwnershipGraph, Thresholds, window_start
+from gxets_rules.evaluate.ownership.closure import Thresholds
+from gxets_rules.evaluate.ownership.graph import Involvement, OwnershipGraph, window_start
 from gxets_rules.evaluate.stdlib.core import Env, ctx_of
 from gxets_rules.ruleset.expr import EvaluationError
 from gxets_rules.ruleset.signatures import Implementation
