@@ -58,8 +58,10 @@ def involvement_facts(
         raise EvaluationError(f"involvement(): joint_ventures_count must be a bool, got {joint_ventures_count!r}")
     thresholds = Thresholds(_fraction(control, "control_share"), _fraction(joint, "joint_share"), joint_ventures_count)
     facts_of = graph.projects[project]
-    start = window_start(facts_of, bool(same_day_counts))
-    graph.prepare_windows(until, bool(same_day_counts), thresholds)  # every lot's dates at once, earliest first
+    start: date | None = None
+    if facts_of.first_issuance_completed_on is not None:  # only then is same_day_counts read
+        start = window_start(facts_of, bool(same_day_counts))
+        graph.prepare_windows(until, bool(same_day_counts), thresholds)  # every lot's dates at once, earliest first
     facts = InvolvementFacts(
         graph.involvement(project, start, until, thresholds), facts_of.first_issuance_completed_on, ctx
     )
