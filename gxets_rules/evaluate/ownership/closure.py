@@ -17,7 +17,7 @@ import copy
 import math
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from fractions import Fraction
 from typing import Literal
@@ -81,20 +81,16 @@ class Timeline:
         return self.started[bisect_right(self.starts, before) : bisect_right(self.starts, after)]
 
 
+@dataclass(slots=True, eq=False)  # one closure is one object: compared and hashed by identity
 class _Closure:
     """One worklist closure kept between dates: its members, and the members' summed shares in each non-member."""
 
-    __slots__ = ("held", "members", "queue")
-
-    def __init__(self) -> None:
-        self.members: dict[str, Qualification] = {}
-        self.held: dict[str, int] = {}
-        self.queue: list[str] = []
+    members: dict[str, Qualification] = field(default_factory=dict)
+    held: dict[str, int] = field(default_factory=dict)
+    queue: list[str] = field(default_factory=list)
 
     def copy(self) -> _Closure:
-        twin = _Closure()
-        twin.members, twin.held = dict(self.members), dict(self.held)
-        return twin
+        return _Closure(dict(self.members), dict(self.held))
 
 
 class StatusChain:
