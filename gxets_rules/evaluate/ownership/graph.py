@@ -567,7 +567,10 @@ def _weighted(terms: list[tuple[int, _Ratio]], scale: int) -> _Ratio:
     for _, (_, denominator) in terms:
         if common % denominator:
             common = math.lcm(common, denominator)
-    return _ratio(sum(share * value[0] * (common // value[1]) for share, value in terms), scale * common)
+    total = 0
+    for share, (numerator, denominator) in terms:
+        total += share * numerator * (common // denominator) if denominator != common else share * numerator
+    return _ratio(total, scale * common)
 
 
 @dataclass(frozen=True)
