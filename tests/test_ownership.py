@@ -277,3 +277,47 @@ def test_a_ring_closes_on_the_day_its_last_holding_starts_after_another_ended(tm
     [problem] = raised.value.problems
     assert problem.location.line == 10  # the holding that closed the ring on 2022-04-01
     assert "2022-04-01" in problem.message
+
+
+@pytest.mark.parametrize("joint_ventures_count", [False, True])
+def test_status_carried_forward_from_date_to_date_is_the_status_worked_out_afresh(joint_ventures_count: bool) -> None:
+    """The status chain (ownership/closure.py) continues each date's fixpoints to the next when nothing ended in
+    between, widens the certain one into the possible one, and starts afresh otherwise: the members and their reasons
+    on every date must be those of a graph asked about that date alone. Holdings start on different days (one of
+    them ranged, one sold), a representative joins the roster late and a boundary declaration ends."""
+    dated = {
+        "format": "gxets.ownership.v1",
+        "entities": [
+            {"id": n, "name": n, "country": "US", "kind": "company"}
+            for n in ("a", "b", "s1", "s2", "jv1", "jv2", "x", "y")
+        ],
+        "participants": [{"entity": "a", "from": "2023-04-01"}, {"entity": "b", "from": "2024-01-01"}],
+        "boundaries": [{"entity": "y", "representative": "a", "from": "2023-04-01", "to": "2024-06-30"}],
+        "holdings": [
+            {"owner": "a", "owned": "s1", "share": Decimal("0.60"), "from": "2020-01-01"},
+            {"owner": "s1", "owned": "s2", "share": Decimal("0.55"), "from": "2023-10-01"},
+            {"owner": "a", "owned": "jv1", "share": Decimal("0.30"), "from": "2020-01-01"},
+            {
+                "owner": "b",
+                "owned": "jv1",
+                "share": {"min": Decimal("0.15"), "max": Decimal("0.25")},
+                "from": "2020-01-01",
+            },
+            {"owner": "s2", "owned": "jv2", "share": Decimal("0.26"), "from": "2023-10-01"},
+            {"owner": "jv1", "owned": "jv2", "share": Decimal("0.25"), "from": "2024-02-01"},
+            {"owner": "y", "owned": "x", "share": Decimal("0.60"), "from": "2020-01-01"},
+            {"owner": "a", "owned": "x", "share": Decimal("0.40"), "from": "2020-01-01", "to": "2024-03-31"},
+        ],
+    }
+    rules = Thresholds(RULES.control, RULES.joint, joint_ventures_count)
+    days = [date(2023, 3, 31), date(2023, 4, 1), date(2023, 10, 1), date(2024, 1, 1), date(2024, 2, 1)]
+    days += [date(2024, 4, 1), date(2024, 6, 30), date(2024, 7, 1), date(2026, 12, 7)]
+    carried = OwnershipGraph(Ownership.model_validate(dated))
+    carried.prepare(days, rules)
+    for day in days:
+        alone = OwnershipGraph(Ownership.model_validate(dated)).status_on(day, rules)
+        assert carried.status_on(day, rules).certain == alone.certain, day
+        assert carried.status_on(day, rules).possible == alone.possible, day
+    assert carried.status_on(date(2024, 2, 1), rules).of("jv1") is None  # 30 % + 15–25 % straddles 51 %
+    assert carried.status_on(date(2024, 2, 1), rules).of("s2") is True
+    assert carried.status_on(date(2024, 7, 1), rules).of("x") is False  # y left the boundary, a sold its 40 %

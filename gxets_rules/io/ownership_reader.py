@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from gxets_rules.evaluate.ownership.cycles import cycle_problems
-from gxets_rules.evaluate.ownership.graph import OwnershipGraph, share_problems
+from gxets_rules.evaluate.ownership.graph import OwnershipGraph, lowest_shares, share_problems
 from gxets_rules.io.formats import validate_format
 from gxets_rules.io.inputs import read_input
 from gxets_rules.io.xlsx.guard import DEFAULT_MAX_ROWS
@@ -74,13 +74,14 @@ def load_ownership_document(doc: Document, path: Path) -> LoadedOwnership:
     """Validate parsed ownership data and build its graph; ``path`` names the input in the run record."""
     ownership = validate_format(doc, Ownership, OWNERSHIP_FORMAT, "ownership")
     problems = _reference_problems(ownership, doc)
+    lowest = lowest_shares(ownership)
     problems += [
         Problem.of(doc.location_of(("holdings", index)), "ownership.shares_over", **found)
-        for index, found in share_problems(ownership)
+        for index, found in share_problems(ownership, lowest)
     ]
     problems += [
         Problem.of(doc.location_of(("holdings", index)), code, **found)
-        for index, code, found in cycle_problems(ownership)
+        for index, code, found in cycle_problems(ownership, lowest)
     ]
     if problems:
         raise InputError(problems)

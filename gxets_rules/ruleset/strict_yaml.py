@@ -47,7 +47,6 @@ _STANDARD_TAGS = {
 _FLOAT_TAG = "tag:yaml.org,2002:float"
 _INT_TAG = "tag:yaml.org,2002:int"
 _STR_TAG = "tag:yaml.org,2002:str"
-_MERGE_TAG = "tag:yaml.org,2002:merge"
 _MAP_TAG = "tag:yaml.org,2002:map"
 _SEQ_TAG = "tag:yaml.org,2002:seq"
 
@@ -101,6 +100,7 @@ class _Reader:
         self.problems: list[Problem] = []
         self.locations: dict[YamlPath, Location] | None = {} if locate else None
         self.first_chars = self.loader.yaml_implicit_resolvers  # a plain scalar starting otherwise can only be text
+        self.tags: dict[str, str] = {}  # plain scalar → its implicit tag: keys and many values recur thousands of times
 
     def read(self) -> tuple[Any, dict[YamlPath, Location]]:
         loader = self.loader
@@ -180,7 +180,7 @@ class _Reader:
                 self.skip(key_event)
                 self.skip(self.loader.get_event())
                 continue
-            if not key_event.style and key_event.tag is None and self._resolve(key_event.value) == _MERGE_TAG:
+            if key_event.value == "<<" and not key_event.style and key_event.tag is None:  # what resolves to merge
                 self.problem(key_event, "yaml.merge_key")
                 self.skip(self.loader.get_event())
                 continue
@@ -191,7 +191,7 @@ class _Reader:
                 self.problem(key_event, "yaml.duplicate_key", key=key, line=str(first_seen[key]))
                 self.skip(self.loader.get_event())
                 continue
-            first_seen[key] = self.location(key_event).line
+            first_seen[key] = key_event.start_mark.line + 1  # type: ignore[union-attr]  # the parser marks every event
             result[key] = self.value(self.loader.get_event(), (*path, key))
         self.loader.get_event()
         return result
@@ -208,7 +208,9 @@ class _Reader:
     def _resolve(self, value: str) -> str:
         if value and value[0] not in self.first_chars:
             return _STR_TAG  # plain text that no implicit type (number, date, bool, null) could claim
-        tag: str = self.loader.resolve(yaml.ScalarNode, value, (True, False))
+        tag = self.tags.get(value)
+        if tag is None:
+            tag = self.tags[value] = self.loader.resolve(yaml.ScalarNode, value, (True, False))
         return tag
 
     def scalar(self, event: yaml.ScalarEvent) -> Any:

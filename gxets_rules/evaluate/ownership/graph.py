@@ -26,7 +26,7 @@ from __future__ import annotations
 import heapq
 import itertools
 import math
-from collections import defaultdict, deque
+from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -34,17 +34,34 @@ from fractions import Fraction
 from typing import Any, cast
 
 from gxets_rules.evaluate.context import Evidence
-from gxets_rules.model.ownership import Holding, Ownership, ProjectFacts, ShareRange
+from gxets_rules.evaluate.ownership.closure import (
+    REPRESENTATIVE,
+    Qualification,
+    Record,
+    StatusChain,
+    Thresholds,
+    Timeline,
+)
+from gxets_rules.model.ownership import Holding, Ownership, ProjectFacts, ShareRange, TechnologyProvision
 from gxets_rules.ruleset.values import Range, pct
-
-# (other entity, from, to, lowest share, highest share) with shares as integers over OwnershipGraph.scale
-Record = tuple[str, date, date | None, int, int]
 
 EXPLORE_BUDGET = 50
 """Intermediaries explored backwards from a project before the look-through figure becomes a range."""
 
+PREPARE_LIMIT = 32
+"""Most distinct days whose status is worked out ahead of the questions (:meth:`OwnershipGraph.prepare_windows`)."""
+
 EXACT_CYCLE_LIMIT = 16
 """Largest cross-holding cycle (strongly connected intermediaries) solved exactly; larger ones are bounded."""
+
+
+def window_start(facts: ProjectFacts, same_day_counts: bool) -> date | None:
+    """The first day of a project's counting window: the day its first issuance was completed if a stake acquired
+    that day counts, else the day before; None if the first issuance is not known."""
+    completed = facts.first_issuance_completed_on
+    if completed is None or same_day_counts:
+        return completed
+    return completed - timedelta(days=1)
 
 
 def _bounds(holding: Holding) -> tuple[Fraction, Fraction]:
@@ -65,19 +82,6 @@ def _ratios(holding: Holding) -> tuple[tuple[int, int], tuple[int, int]]:
 
 def _active(record: Record, day: date) -> bool:
     return record[1] <= day and (record[2] is None or day <= record[2])
-
-
-@dataclass(frozen=True)
-class Qualification:
-    """Why an entity is a participant etc.: its basis (representative | boundary | subsidiary | joint)."""
-
-    basis: str
-    representative: str | None = None
-
-
-REPRESENTATIVE = Qualification("representative")
-SUBSIDIARY = Qualification("subsidiary")
-JOINT = Qualification("joint")
 
 
 @dataclass
@@ -139,19 +143,10 @@ class Status:
         }
 
 
-@dataclass(frozen=True)
-class Thresholds:
-    """Policy from the rule set: control is *more than* ``control``; joint is *at least* ``joint``; and whether an
-    entity that qualifies only by joint holding counts toward a further one (``joint_ventures_count``)."""
-
-    control: Fraction
-    joint: Fraction
-    joint_ventures_count: bool
-
-
 class OwnershipGraph:
-    """The dated ownership graph — holdings indexed by owner, by owned and by pair — with the roster, boundaries,
-    projects and technology provision. (A look-through takes cross-holding cycles as strongly connected components.)"""
+    """The dated ownership graph — holdings indexed by owner and by owned (and, per owned, by holder) — with the roster,
+    boundaries, projects and technology provision. (A look-through takes cross-holding cycles as strongly connected
+    components.)"""
 
     def __init__(self, ownership: Ownership) -> None:
         self.data = ownership
@@ -161,20 +156,22 @@ class OwnershipGraph:
         self.scale = math.lcm(1, *{ratio[1] for pair in ratios for ratio in pair})
         self.out: dict[str, list[Record]] = defaultdict(list)
         self.into: dict[str, list[Record]] = defaultdict(list)
-        self.pairs: dict[tuple[str, str], list[Record]] = defaultdict(list)
         scale = self.scale
         for holding, ((lo_n, lo_d), (hi_n, hi_d)) in zip(ownership.holdings, ratios, strict=True):
             lo_int, hi_int = lo_n * (scale // lo_d), hi_n * (scale // hi_d)
             owner, owned, start, end = holding.owner, holding.owned, holding.from_, holding.to
             self.out[owner].append((owned, start, end, lo_int, hi_int))
-            held = (owner, start, end, lo_int, hi_int)
-            self.into[owned].append(held)
-            self.pairs[(owner, owned)].append(held)
+            self.into[owned].append((owner, start, end, lo_int, hi_int))
         self.ranged = any(lo != hi for records in self.out.values() for _, _, _, lo, hi in records)
         """Whether any share is known only as a range: if none is, the possible members are the certain ones."""
         self._status: dict[tuple[date, Thresholds], Status] = {}
+        self._chains: dict[Thresholds, StatusChain] = {}  # the certain members' chain
+        self._wide: dict[Thresholds, StatusChain] = {}  # the possible members' chain
+        self._timeline: Timeline | None = None
+        self._prepared: set[tuple[date, bool, Thresholds]] = set()
         self._involvement: dict[tuple[str, date | None, date, Thresholds], Involvement] = {}
-        self._holders: dict[str, list[str]] = {}
+        self._stakes: dict[str, dict[str, list[Record]]] = {}
+        self._technology: dict[str, list[TechnologyProvision]] | None = None
 
     def share(self, scaled: int) -> Fraction:
         return Fraction(scaled, self.scale)
@@ -183,11 +180,48 @@ class OwnershipGraph:
     def status_on(self, day: date, thresholds: Thresholds) -> Status:
         key = (day, thresholds)
         if key not in self._status:
-            groups = self._base_groups(day)
-            certain = self._closure(groups, day, 3, thresholds)
-            possible = self._closure(groups, day, 4, thresholds) if self.ranged else certain
+            chain = self._chain(day, thresholds)
+            certain = possible = chain.advance(day)
+            if self.ranged:
+                # The possible chain carried forward like the certain one, or — when that would be a closure from
+                # nothing or over new groups — the certain one's copy, widened (StatusChain.widened).
+                wide = self._wide.get(thresholds)
+                if wide is not None and not chain.regrouped and wide.reaches(day):
+                    possible = wide.advance(day)
+                else:
+                    self._wide[thresholds], possible = chain.widened()
             self._status[key] = Status(day, certain, possible, thresholds.joint_ventures_count)
         return self._status[key]
+
+    def prepare(self, days: Iterable[date], thresholds: Thresholds) -> None:
+        """Work out the status on each of ``days`` now, earliest first, so that each date continues the fixpoints of
+        the one before (:mod:`.closure`) — what a batch asks for, in the order that makes it cheap."""
+        for day in sorted(set(days)):
+            self.status_on(day, thresholds)
+
+    def prepare_windows(self, end: date, same_day_counts: bool, thresholds: Thresholds) -> None:
+        """Work out, once, the status at ``end`` and at the start of every project's window (:func:`window_start`)
+        — the days the involvement questions ending at ``end`` ask about, whichever order they come in — if there
+        are no more than PREPARE_LIMIT of them (each day's status is kept)."""
+        key = (end, same_day_counts, thresholds)
+        if key in self._prepared:
+            return
+        self._prepared.add(key)
+        days = {window_start(facts, same_day_counts) for facts in self.projects.values()} - {None} | {end}
+        if len(days) <= PREPARE_LIMIT:
+            self.prepare(cast(set[date], days), thresholds)
+
+    def _chain(self, day: date, thresholds: Thresholds) -> StatusChain:
+        """The certain fixpoint chain that reaches ``day``: the one kept, or a fresh one in its place."""
+        chain = self._chains.get(thresholds)
+        if chain is None or not chain.reaches(day):
+            if self._timeline is None:
+                self._timeline = Timeline.of(
+                    self.out, ((item.from_, item.to) for item in [*self.data.participants, *self.data.boundaries])
+                )
+            chain = StatusChain(self.out, self._base_groups, self._timeline, self.scale, thresholds)
+            self._chains[thresholds] = chain
+        return chain
 
     def _base_groups(self, day: date) -> dict[str, dict[str, Qualification]]:
         """Representative → its group on ``day``: itself and the entities inside its organisational boundary."""
@@ -197,69 +231,6 @@ class OwnershipGraph:
                 group = groups[boundary.representative]
                 group.setdefault(boundary.entity, Qualification("boundary", representative=boundary.representative))
         return groups
-
-    def _closure(
-        self, groups: dict[str, dict[str, Qualification]], day: date, column: int, thresholds: Thresholds
-    ) -> dict[str, Qualification]:
-        """Subsidiaries within each representative's group (control), then joint holding by the members.
-
-        Control is closed per group — a subsidiary is more than the control share held by one representative
-        together with its boundary entities and their subsidiaries — because shares of *different* participants add
-        up only under the joint-holding rule (※1: 複数のGXリーグ参画企業等が合計で…). The joint pass counts the
-        holdings of those members only, unless the rule set lets joint ventures count too (then it runs to a
-        fixpoint). ``column`` picks the lowest (3) or highest (4) share of each record.
-        """
-        members: dict[str, Qualification] = {}
-        for group in groups.values():
-            grown = dict(group)
-            self._grow(grown, day, column, thresholds.control * self.scale, strict=True, basis=SUBSIDIARY)
-            for entity, why in grown.items():
-                members.setdefault(entity, why)
-        self._grow(
-            members,
-            day,
-            column,
-            thresholds.joint * self.scale,
-            strict=False,
-            basis=JOINT,
-            propagate=thresholds.joint_ventures_count,
-        )
-        return members
-
-    def _grow(
-        self,
-        members: dict[str, Qualification],
-        day: date,
-        column: int,
-        threshold: Fraction,
-        strict: bool,
-        basis: Qualification,
-        propagate: bool = True,
-    ) -> None:
-        """Worklist closure: an entity joins when the members' direct shares in it pass the threshold.
-
-        With ``propagate`` an entity that joins adds its own holdings (a fixpoint); without it only the members
-        present at the start are counted. Sums are integers over ``scale``, so the threshold becomes an integer
-        test once: more than T is ``held > floor(T)`` and at least T is ``held >= ceil(T)`` — exact, and without
-        fraction arithmetic.
-        """
-        passes_above = math.floor(threshold) if strict else math.ceil(threshold) - 1
-        held: dict[str, int] = {}
-        queue = deque(sorted(members))
-        out = self.out
-        low = column == 3
-        while queue:
-            owner = queue.popleft()
-            for owned, start, end, lo, hi in out.get(owner, ()):
-                share = lo if low else hi
-                if share == 0 or owned in members or start > day or (end is not None and day > end):
-                    continue
-                total = held.get(owned, 0) + share
-                held[owned] = total
-                if total > passes_above:
-                    members[owned] = basis
-                    if propagate:
-                        queue.append(owned)
 
     def involvement(self, project: str, start: date | None, end: date, thresholds: Thresholds) -> Involvement:
         """:func:`involvement`, worked out once per question: it depends on the graph alone, so the firms of a batch
@@ -277,7 +248,7 @@ class OwnershipGraph:
 
     def held_on_scaled(self, owner: str, owned: str, day: date) -> tuple[int, int]:
         """:meth:`held_on` as integers over :attr:`scale`."""
-        active = [r for r in self.pairs.get((owner, owned), ()) if _active(r, day)]
+        active = [r for r in self.stakes_in(owned).get(owner, ()) if _active(r, day)]
         return sum(r[3] for r in active), sum(r[4] for r in active)
 
     def held_through_scaled(self, owner: str, owned: str, start: date, end: date) -> tuple[int, int]:
@@ -288,30 +259,48 @@ class OwnershipGraph:
         so its minimum over the window is the minimum over those days and the window's first day. (One record —
         the usual case — is held throughout exactly when it covers both ends.)
         """
-        records = self.pairs.get((owner, owned), ())
-        if len(records) == 1:
-            _, first, last, lo, hi = records[0]
-            return (lo, hi) if first <= start and (last is None or end <= last) else (0, 0)
-        days = {start}
-        for _, first, last, _, _ in records:
-            if start < first <= end:
-                days.add(first)
-            if last is not None and start <= last < end:
-                days.add(last + timedelta(days=1))
-        sums = [
-            (sum(r[3] for r in records if _active(r, d)), sum(r[4] for r in records if _active(r, d))) for d in days
-        ]
-        return min(lo for lo, _ in sums), min(hi for _, hi in sums)
+        return held_through(self.stakes_in(owned).get(owner, []), start, end)
 
-    def holders_of(self, owned: str) -> list[str]:
-        """Who holds (or held) ``owned``, in order; worked out once per entity, as every walk through it asks."""
-        found = self._holders.get(owned)
+    def stakes_in(self, owned: str) -> dict[str, list[Record]]:
+        """Holder → its records of holdings in ``owned``, by holder; worked out once per entity, as every walk through
+        it asks."""
+        found = self._stakes.get(owned)
         if found is None:
-            found = self._holders[owned] = sorted({r[0] for r in self.into.get(owned, ())})
+            grouped: dict[str, list[Record]] = {}
+            for record in self.into.get(owned, ()):
+                grouped.setdefault(record[0], []).append(record)
+            found = self._stakes[owned] = {holder: grouped[holder] for holder in sorted(grouped)}
         return found
 
+    def holders_of(self, owned: str) -> list[str]:
+        """Who holds (or held) ``owned``, in order."""
+        return list(self.stakes_in(owned))
+
+    def technology_of(self, project: str) -> list[TechnologyProvision]:
+        """The technology or solution provisions to ``project`` (indexed on first use, not scanned per project)."""
+        if self._technology is None:
+            self._technology = defaultdict(list)
+            for provision in self.data.technology:
+                self._technology[provision.project].append(provision)
+        return self._technology.get(project, [])
+
     def first_held(self, owner: str, owned: str) -> date:
-        return min(r[1] for r in self.pairs[(owner, owned)])
+        return min(r[1] for r in self.stakes_in(owned)[owner])
+
+
+def held_through(records: list[Record], start: date, end: date) -> tuple[int, int]:
+    """:meth:`OwnershipGraph.held_through_scaled` of one holder's records in one entity."""
+    if len(records) == 1:
+        _, first, last, lo, hi = records[0]
+        return (lo, hi) if first <= start and (last is None or end <= last) else (0, 0)
+    days = {start}
+    for _, first, last, _, _ in records:
+        if start < first <= end:
+            days.add(first)
+        if last is not None and start <= last < end:
+            days.add(last + timedelta(days=1))
+    sums = [(sum(r[3] for r in records if _active(r, d)), sum(r[4] for r in records if _active(r, d))) for d in days]
+    return min(lo for lo, _ in sums), min(hi for _, hi in sums)
 
 
 # --------------------------------------------------------------------------------------------------- involvement
@@ -402,7 +391,7 @@ def involvement(
 ) -> Involvement:
     """Participants etc.' involvement in ``project``: now (at ``end``), at ``start``, and counted over both."""
     now = graph.status_on(end, thresholds)
-    providers = sorted({t.provider for t in graph.data.technology if t.project == project and t.active_on(end)})
+    providers = sorted({t.provider for t in graph.technology_of(project) if t.active_on(end)})
     result = Involvement(
         project,
         None,
@@ -419,29 +408,38 @@ def involvement(
     result.window = (start, end)
     then = graph.status_on(start, thresholds)
     result.direct_initial = _direct(graph, project, then, start)
-    walk = _walk_back(graph, project, then, now, start, end)
-    direct = walk.counted.get(project, {})
+    direct = _walk_back(graph, project, then, now, start, end, whole=False).counted.get(project, {})
     result._witness.append(lambda: _holding_lines(graph, project, direct, then, now, start, end))
     lo = sum(share[0] for holder, share in direct.items() if _both(then, now, holder) is True)
     hi = sum(share[1] for holder, share in direct.items() if _both(then, now, holder) is not False)
     result.direct_counted = Range(graph.share(lo), graph.share(max(lo, hi)))
-    result._look_through = lambda: _look_through_range(project, walk, then, now)
-    result._paths = lambda figure: _look_through_lines(project, walk, then, now, figure)
+    walked: list[_Walk] = []  # the whole walk, made when the look-through is first asked for
+
+    def walk() -> _Walk:
+        if not walked:
+            walked.append(_walk_back(graph, project, then, now, start, end))
+        return walked[0]
+
+    result._look_through = lambda: _look_through_range(project, walk(), then, now)
+    result._paths = lambda figure: _look_through_lines(project, walk(), then, now, figure)
     return result
 
 
 def _look_through_range(project: str, walk: _Walk, then: Status, now: Status) -> Range:
     """The look-through figure as an exact range."""
     certain = {entity for entity, both in walk.both.items() if both is True}
-    low, bounded = _look_through(project, walk, certain.__contains__, pick=0, unexplored=0)
-    uncertain = bounded or any(
-        share[0] != share[1] or walk.both[holder] is None
-        for holders in walk.counted.values()
-        for holder, share in holders.items()
+    order = _order(project, walk, certain.__contains__)
+    low, bounded = _look_through(project, walk, certain.__contains__, pick=0, unexplored=0, order=order)
+    perhaps = any(both is None for both in walk.both.values())  # holders only possibly qualifying
+    uncertain = (
+        bounded
+        or perhaps
+        or any(share[0] != share[1] for holders in walk.counted.values() for share in holders.values())
     )
     possible = {entity for entity, both in walk.both.items() if both is not False}
     high = (
-        _look_through(project, walk, possible.__contains__, pick=1, unexplored=1)[0]
+        # the same qualifying holders unless some only possibly qualify: the same intermediaries, in the same order
+        _look_through(project, walk, possible.__contains__, pick=1, unexplored=1, order=None if perhaps else order)[0]
         if uncertain
         else low  # nothing ranged, bounded or only possibly qualifying: the bounds coincide
     )
@@ -463,31 +461,52 @@ class _Walk:
     both: dict[str, bool | None]  # holder → a participant etc. at both ends of the window (:func:`_both`)
 
 
-def _walk_back(graph: OwnershipGraph, project: str, then: Status, now: Status, start: date, end: date) -> _Walk:
+def _walk_back(
+    graph: OwnershipGraph, project: str, then: Status, now: Status, start: date, end: date, whole: bool = True
+) -> _Walk:
     """Stakes held throughout the window, walking back from the project through non-qualifying holders.
 
     A holder that is certainly a participant etc. at both ends counts in full, so who holds *it* does not matter;
-    only other holders are followed, up to a budget. Holders beyond it are listed as unexplored.
+    only other holders are followed, up to a budget. Holders beyond it are listed as unexplored. Not ``whole``: the
+    project's own holders only (the direct figure; the rest of the walk is for the look-through, which a rule reads
+    only when the direct figure is not enough). (The loop is the
+    hot path of a batch: :func:`held_through` and :func:`_both` are written out in it for the usual one-record stake,
+    with the members being possible ones whenever they are certain ones.)
     """
-    counted: dict[str, dict[str, tuple[int, int]]] = defaultdict(dict)
+    counted: dict[str, dict[str, tuple[int, int]]] = {}
     both: dict[str, bool | None] = {}
-    queue, seen, unexplored = deque([project]), {project}, set()
-    while queue:
-        owned = queue.popleft()
-        for holder in graph.holders_of(owned):
-            share = graph.held_through_scaled(holder, owned, start, end)
-            if share[1] == 0:
-                continue
-            counted[owned][holder] = share
+    then_certain, then_possible, now_certain, now_possible = then.certain, then.possible, now.certain, now.possible
+    queue, seen, unexplored = [project], {project}, set()
+    stakes_in = graph.stakes_in
+    for owned in queue:  # grows as it is read: breadth first
+        row: dict[str, tuple[int, int]] | None = None
+        for holder, records in stakes_in(owned).items():
+            if len(records) == 1:
+                _, first, last, lo, hi = records[0]
+                if hi == 0 or first > start or (last is not None and end > last):
+                    continue
+                share = (lo, hi)
+            else:
+                share = held_through(records, start, end)
+                if share[1] == 0:
+                    continue
+            if row is None:
+                row = counted[owned] = {}
+            row[holder] = share
+            qualifies = both.get(holder, False)
             if holder not in both:
-                both[holder] = _both(then, now, holder)
-            if holder in seen or both[holder] is True:
+                if holder in then_possible and holder in now_possible:
+                    qualifies = True if holder in then_certain and holder in now_certain else None
+                both[holder] = qualifies
+            if qualifies is True or holder in seen:
                 continue
             seen.add(holder)
             if len(seen) > EXPLORE_BUDGET:
                 unexplored.add(holder)
             else:
                 queue.append(holder)
+        if not whole:
+            break
     return _Walk(counted, unexplored, graph.scale, both)
 
 
@@ -544,51 +563,82 @@ def _ratio(numerator: int, denominator: int) -> _Ratio:
 
 def _weighted(terms: list[tuple[int, _Ratio]], scale: int) -> _Ratio:
     """Σ share · value over ``scale``: shares are integers over ``scale``, values ratios (one common denominator)."""
-    common = math.lcm(1, *(value[1] for _, value in terms))
-    return _ratio(sum(share * value[0] * (common // value[1]) for share, value in terms), scale * common)
+    common = 1
+    for _, (_, denominator) in terms:
+        if common % denominator:
+            common = math.lcm(common, denominator)
+    total = 0
+    for share, (numerator, denominator) in terms:
+        total += share * numerator * (common // denominator) if denominator != common else share * numerator
+    return _ratio(total, scale * common)
 
 
-def _look_through(
-    project: str, walk: _Walk, qualifies: Callable[[str], bool], pick: int, unexplored: int
-) -> tuple[Fraction, bool]:
-    """Participants etc.' effective share in the project through non-qualifying intermediaries, solved exactly.
+@dataclass(frozen=True)
+class _Order:
+    """The intermediaries of a walk for one set of qualifying holders: the unexplored ones, and the explored ones'
+    cross-holding components (each sorted), holders first, with the ones that hold themselves through a ring."""
 
-    Strongly connected components of the intermediaries are taken in topological order, so only cross-holding
-    cycles need a (small) linear solve. Unexplored holders pass on ``unexplored`` (0 for the lower bound, 1 for the
-    upper bound) of what reaches them, and so do members of cycles larger than EXACT_CYCLE_LIMIT. Returns the
-    figure and whether anything was bounded that way. Shares stay integers over the graph's scale and effective
-    shares exact ratios of integers; only the figure returned becomes a fraction.
-    """
-    counted, scale = walk.counted, walk.scale
+    unexplored: set[str]
+    components: list[list[str]]
+    rings: set[str]  # members of components of one that hold themselves (none: the loader refuses self-holdings)
+
+
+def _order(project: str, walk: _Walk, qualifies: Callable[[str], bool]) -> _Order:
+    counted = walk.counted
     intermediaries = {v for v in counted if v != project and not qualifies(v)} | {
         u for u in walk.unexplored if not qualifies(u)
     }
-    whole: _Ratio = (1, 1)
-    passed: _Ratio = (unexplored, 1)
-    # Unexplored holders have no holders of their own in the walk: each is a component alone, before all it holds.
-    effective: dict[str, _Ratio] = dict.fromkeys(intermediaries & walk.unexplored, passed)
     explored = intermediaries - walk.unexplored
     holds: dict[str, list[str]] = {v: [] for v in explored}  # holder → what it holds, among explored intermediaries
     for v in explored:
         for h in counted.get(v, {}):
             if h in explored:
                 holds[h].append(v)
+    components = [sorted(component) for component in components_holders_first(holds)]
+    rings = {c[0] for c in components if len(c) == 1 and c[0] in holds[c[0]]}
+    return _Order(intermediaries & walk.unexplored, components, rings)
+
+
+def _look_through(
+    project: str,
+    walk: _Walk,
+    qualifies: Callable[[str], bool],
+    pick: int,
+    unexplored: int,
+    order: _Order | None = None,
+) -> tuple[Fraction, bool]:
+    """Participants etc.' effective share in the project through non-qualifying intermediaries, solved exactly.
+
+    Strongly connected components of the intermediaries are taken in topological order (``order``, worked out here
+    unless the caller has it for the same qualifying holders), so only cross-holding cycles need a (small) linear
+    solve. Unexplored holders pass on ``unexplored`` (0 for the lower bound, 1 for the upper bound) of what reaches
+    them, and so do members of cycles larger than EXACT_CYCLE_LIMIT. Returns the figure and whether anything was
+    bounded that way. Shares stay integers over the graph's scale and effective shares exact ratios of integers;
+    only the figure returned becomes a fraction.
+    """
+    counted, scale = walk.counted, walk.scale
+    if order is None:
+        order = _order(project, walk, qualifies)
+    whole: _Ratio = (1, 1)
+    passed: _Ratio = (unexplored, 1)
+    # Unexplored holders have no holders of their own in the walk: each is a component alone, before all it holds.
+    effective: dict[str, _Ratio] = dict.fromkeys(order.unexplored, passed)
     bounded = bool(walk.unexplored)
-    for component in components_holders_first(holds):
-        members = sorted(component)
+    for members in order.components:
         if len(members) > EXACT_CYCLE_LIMIT:  # bounded like unexplored holders: exact cycles this large cost too much
             effective.update(dict.fromkeys(members, passed))
             bounded = True
             continue
         inflow: dict[str, _Ratio] = {}
         for v in members:
-            terms = [
-                (share[pick], whole if qualifies(h) else effective[h])
-                for h, share in counted.get(v, {}).items()
-                if qualifies(h) or h in effective
-            ]
+            terms = []
+            for h, share in counted.get(v, {}).items():
+                if qualifies(h):
+                    terms.append((share[pick], whole))
+                elif h in effective:
+                    terms.append((share[pick], effective[h]))
             inflow[v] = _weighted(terms, scale)
-        if len(members) == 1 and members[0] not in holds[members[0]]:
+        if len(members) == 1 and members[0] not in order.rings:
             effective[members[0]] = inflow[members[0]]
             continue
         solved = _solve_ring(members, inflow, counted, pick, scale)
@@ -622,12 +672,17 @@ def _solve_ring(
     """
     index = {v: i for i, v in enumerate(members)}
     size = len(members)
-    matrix = [[scale * int(i == j) for j in range(size)] for i in range(size)]
-    for v in members:
+    matrix = [[0] * size for _ in range(size)]
+    inside = [0] * size  # what each member's holders inside the ring hold of it
+    for i, v in enumerate(members):
+        row = matrix[i]
+        row[i] = scale
         for h, share in counted.get(v, {}).items():
-            if h in index:
-                matrix[index[v]][index[h]] -= share[pick]
-    if not _converges(matrix, scale):
+            j = index.get(h)
+            if j is not None:
+                row[j] -= share[pick]
+                inside[i] += share[pick]
+    if not _converges(inside, scale):
         return None
     common = math.lcm(1, *(inflow[v][1] for v in members))
     rhs = [scale * inflow[v][0] * (common // inflow[v][1]) for v in members]
@@ -693,15 +748,14 @@ def components_holders_first(holds: dict[str, list[str]]) -> list[list[str]]:
     return found
 
 
-def _converges(matrix: list[list[int]], scale: int) -> bool:
+def _converges(inside: list[int], scale: int) -> bool:
     """Whether a ring's shares pass less than everything round it, so the look-through sum over its paths is finite.
 
-    ``matrix`` is scale·(I − A) for one strongly connected ring. Its shares converge when every member's holders
-    inside the ring hold at most all of it and at least one holds less (a ring fed from outside): then A's spectral
-    radius is below 1. Ranged shares taken at their upper end can break that (holders summing to more than 100 %);
-    the loader refuses rings closed at their certain shares.
+    ``inside`` is, for each member of one strongly connected ring, what its holders inside the ring hold of it (over
+    ``scale``). The shares converge when every member's holders inside the ring hold at most all of it and at least
+    one holds less (a ring fed from outside): then A's spectral radius is below 1. Ranged shares taken at their upper
+    end can break that (holders summing to more than 100 %); the loader refuses rings closed at their certain shares.
     """
-    inside = [sum(scale * int(i == j) - value for j, value in enumerate(row)) for i, row in enumerate(matrix)]
     return all(total <= scale for total in inside) and any(total < scale for total in inside)
 
 
@@ -721,10 +775,19 @@ def _solve(matrix: list[list[int]], rhs: list[int]) -> tuple[list[int], int] | N
         if pivot is None:
             return None
         rows[k], rows[pivot] = rows[pivot], rows[k]
+        pivot_row = rows[k]
+        lead = pivot_row[k]
+        tail = range(k + 1, n + 1)
         for i in range(k + 1, n):
-            pivot_row, row = rows[k], rows[i]  # entries left of column k are zero in both and stay zero
-            rows[i] = row[:k] + [(pivot_row[k] * row[j] - row[k] * pivot_row[j]) // previous for j in range(k, n + 1)]
-        previous = rows[k][k]
+            # Only the columns right of k are read again (the back substitution reads right of the diagonal), so the
+            # eliminated entries are left as they are; a row with nothing in column k is only scaled.
+            row = rows[i]
+            factor = row[k]
+            if factor:
+                row[k + 1 :] = [(lead * row[j] - factor * pivot_row[j]) // previous for j in tail]
+            elif lead != previous:
+                row[k + 1 :] = [lead * row[j] // previous for j in tail]
+        previous = lead
     determinant = previous
     solution = [0] * n
     for i in range(n - 1, -1, -1):
@@ -775,24 +838,39 @@ def _path_lines(
     return [witness for _, _, witness in sorted(lines, key=lambda item: (-item[0], item[1]))]
 
 
-def share_problems(ownership: Ownership) -> list[tuple[int, dict[str, Any]]]:
+def lowest_shares(ownership: Ownership) -> tuple[int, list[int]]:
+    """Each holding's lowest share as an integer over one common denominator (returned first): the loader's checks
+    sum and compare them without fractions."""
+    ratios = [
+        (h.share.min if isinstance(h.share, ShareRange) else h.share).as_integer_ratio() for h in ownership.holdings
+    ]
+    scale = math.lcm(1, *{denominator for _, denominator in ratios})
+    return scale, [numerator * (scale // denominator) for numerator, denominator in ratios]
+
+
+def share_problems(
+    ownership: Ownership, lowest: tuple[int, list[int]] | None = None
+) -> list[tuple[int, dict[str, Any]]]:
     """(holding index, what is wrong: the entity, the total, the day and the parts) for each entity whose holders'
     minimum shares exceed 100 % on some day; the reader words it.
 
     Minimum shares are integers over their common denominator; an entity whose holdings' minimums do not exceed
     100 % even all counted at once (nearly every entity) cannot exceed it on any day and is not looked at by day.
+    ``lowest``: :func:`lowest_shares`, if the caller has it already.
     """
-    ratios = [
-        (h.share.min if isinstance(h.share, ShareRange) else h.share).as_integer_ratio() for h in ownership.holdings
-    ]
-    scale = math.lcm(1, *{denominator for _, denominator in ratios})
+    scale, low_shares = lowest or lowest_shares(ownership)
+    totals: dict[str, int] = defaultdict(int)
+    for holding, low in zip(ownership.holdings, low_shares, strict=True):
+        totals[holding.owned] += low
+    suspects = {owned for owned, total in totals.items() if total > scale}
+    if not suspects:
+        return []
     by_owned: dict[str, list[tuple[int, Holding, int]]] = defaultdict(list)
-    for index, (holding, (numerator, denominator)) in enumerate(zip(ownership.holdings, ratios, strict=True)):
-        by_owned[holding.owned].append((index, holding, numerator * (scale // denominator)))
+    for index, (holding, low) in enumerate(zip(ownership.holdings, low_shares, strict=True)):
+        if holding.owned in suspects:
+            by_owned[holding.owned].append((index, holding, low))
     problems = []
     for owned, items in sorted(by_owned.items()):
-        if sum(low for _, _, low in items) <= scale:
-            continue
         for day in sorted({h.from_ for _, h, _ in items}):
             active = [(i, h, low) for i, h, low in items if h.active_on(day)]
             if sum(low for _, _, low in active) > scale:

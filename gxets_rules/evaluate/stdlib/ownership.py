@@ -9,12 +9,13 @@ UNKNOWN, which makes the criteria indeterminate — never passed, never failed. 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from datetime import date, timedelta
+from datetime import date
 from fractions import Fraction
 from typing import Any
 
 from gxets_rules.evaluate.context import EvalContext, Evidence
-from gxets_rules.evaluate.ownership.graph import Involvement, OwnershipGraph, Thresholds
+from gxets_rules.evaluate.ownership.closure import Thresholds
+from gxets_rules.evaluate.ownership.graph import Involvement, OwnershipGraph, window_start
 from gxets_rules.evaluate.stdlib.core import Env, ctx_of
 from gxets_rules.ruleset.expr import EvaluationError
 from gxets_rules.ruleset.signatures import Implementation
@@ -56,9 +57,14 @@ def involvement_facts(
     if not isinstance(joint_ventures_count, bool):
         raise EvaluationError(f"involvement(): joint_ventures_count must be a bool, got {joint_ventures_count!r}")
     thresholds = Thresholds(_fraction(control, "control_share"), _fraction(joint, "joint_share"), joint_ventures_count)
-    completed = graph.projects[project].first_issuance_completed_on
-    start = None if completed is None else (completed if same_day_counts else completed - timedelta(days=1))
-    facts = InvolvementFacts(graph.involvement(project, start, until, thresholds), completed, ctx)
+    facts_of = graph.projects[project]
+    start: date | None = None
+    if facts_of.first_issuance_completed_on is not None:  # only then is same_day_counts read
+        start = window_start(facts_of, bool(same_day_counts))
+        graph.prepare_windows(until, bool(same_day_counts), thresholds)  # every lot's dates at once, earliest first
+    facts = InvolvementFacts(
+        graph.involvement(project, start, until, thresholds), facts_of.first_issuance_completed_on, ctx
+    )
     if ctx.recorders:  # a trace is being made: only then are the witnesses worth working out
         for witness in facts.found.lines:
             ctx.record(witness)
