@@ -31,6 +31,7 @@ from gxets_rules.evaluate.context import Evidence, InputRead
 from gxets_rules.evaluate.eligibility import FAIL, INDETERMINATE, NOT_APPLICABLE, LotDecision
 from gxets_rules.evaluate.engine import Evaluation
 from gxets_rules.evaluate.position import QuantityTrace as Trace
+from gxets_rules.evaluate.traced import Runner, traced_runner
 from gxets_rules.model.base import LocalizedText, share_fields_set
 from gxets_rules.model.problems import Location, Problem
 from gxets_rules.model.result import (
@@ -157,7 +158,7 @@ class _Plan:
 
     id: str
     lets: tuple[str, ...]  # the let names its condition and test read, in name order
-    rerun: bool  # whether running it again can record anything (may_record)
+    rerun: Runner | None  # what runs its test again for its trace; None: running it again records nothing
     static: list[str]  # the paths the catalogue says it reads
     per_lot: frozenset[str]  # those whose value is the same for every criterion of a lot (no let names them)
     interpretations: tuple[str, ...]
@@ -177,6 +178,10 @@ class _Builder:
         self.quantities: dict[str, QuantitySpec] = {}
         recording = recording_lets(ev.ruleset.rules)
         self.plans = {id(c): self.plan(c, recording) for c in ev.ruleset.criteria}  # by identity: a dict lookup
+        self.lets = {  # each rule's lets, with what binds each while a trace is recorded
+            rule.spec.id: [(name, compiled, traced_runner(self.rs, compiled)) for name, compiled in rule.lets]
+            for rule in ev.ruleset.rules
+        }
         self.lot_values: dict[str, Any] = {}  # path → value read for the lot being built, for paths no let names
         # made once, shared by every lot that has the same (the models are immutable; each key holds its object alive)
         self.param_lists: dict[tuple[tuple[str, int], ...], list[str]] = {}
@@ -257,11 +262,11 @@ class _Builder:
     def let_reads(self, env: dict[str, Any], rule: CompiledRule) -> dict[str, list[Any]]:
         """Bind a rule's lets for the lot, keeping what each read (with the lets it used, transitively)."""
         reads: dict[str, list[Any]] = {}
-        for name, compiled in rule.lets:
+        for name, compiled, run in self.lets[rule.spec.id]:
             recorded: list[Any] = [item for used in compiled.reads.names if used in reads for item in reads[used]]
             self.ev.ctx.recorders.append(recorded)
             try:
-                env[name] = compiled(env)
+                env[name] = run(env)
             except EvaluationError:
                 env[name] = UNKNOWN  # it ran on the fast path; a failure here would only lose trace detail
             finally:
@@ -275,7 +280,7 @@ class _Builder:
         return _Plan(
             id=criterion.id,
             lets=tuple(sorted(used & self.let_names)),
-            rerun=may_record(criterion.test, recording),
+            rerun=traced_runner(self.rs, criterion.test) if may_record(criterion.test, recording) else None,
             static=static,
             per_lot=frozenset(path for path in static if _split(path)[0] not in self.let_names),
             interpretations=criterion.interpretations,
@@ -299,10 +304,10 @@ class _Builder:
         recorded: list[Any] = []
         if outcome != NOT_APPLICABLE:
             recorded = [item for name in plan.lets if name in lets for item in lets[name]]
-            if plan.rerun:  # else it cannot record: running it again would add nothing
+            if plan.rerun is not None:  # else it cannot record: running it again would add nothing
                 self.ev.ctx.recorders.append(recorded)
                 try:
-                    criterion.test(env)
+                    plan.rerun(env)
                 except EvaluationError:
                     pass  # it ran on the fast path; a failure here would only lose trace detail
                 finally:
