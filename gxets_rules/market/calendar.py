@@ -37,17 +37,7 @@ def holidays_source(country: str) -> str:
 
 
 def supports_country(country: str) -> bool:
-    """Whether the holidays library knows ``country`` (a code or an alias, as ``list_supported_countries`` keys it).
-
-    ``list_supported_countries`` imports every country's module to list its subdivisions (≈ 0.08 s, paid by every
-    check through the rule-set linter); the codes alone come from the library's registry without importing any."""
-    try:
-        from holidays.registry import EntityLoader  # noqa: PLC0415 (the registry's own list of codes)
-
-        codes = EntityLoader.get_country_codes(True)
-    except (ImportError, AttributeError):  # a holidays release without it: the public, slower list
-        codes = holidays.list_supported_countries()
-    return country in codes
+    return country in holidays.list_supported_countries()
 
 
 @dataclass(frozen=True)
