@@ -248,6 +248,40 @@ def test_generated_code_computes_what_the_closures_compute(source: str, env: dic
     assert _same(expected, found), f"{source!r}: closures {expected}, generated {found}"
 
 
+class _Recording(dict[str, Any]):
+    """A mapping whose every field read is recorded, as an involvement's look-through is."""
+
+    def get(self, name: str, default: Any = None) -> Any:
+        CALLS.append(("field", name))
+        return super().get(name, default)
+
+
+def _recorded_lookup(env: Any, table: Any, key: Any) -> Any:
+    CALLS.append(("tab", repr(key)))
+    return _pure_lookup(env, table, key)
+
+
+TRACED_FUNCTIONS = FUNCTIONS | {
+    "tab": Function("tab", _recorded_lookup, 2, 2, wants_env=True, pure=True, static_kind="codelist", records=True)
+}
+
+
+@settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(source=EXPRESSIONS, env=ENVIRONMENTS, fold=st.booleans())
+def test_traced_code_records_what_the_closures_record(source: str, env: dict[str, Any], fold: bool) -> None:
+    """Traced code (result building's second pass, evaluate/traced.py) makes every recording call and field read the
+    closures make, as often and in their order, even where the fast path would fold or reuse one."""
+    try:
+        compiled = compile_expr(source, TRACED_FUNCTIONS, NAMES)
+    except ExprError:
+        return
+    env = env | {"m": _Recording(env["m"])}
+    generated = expression_function(compiled, traced=True, fold_env=env if fold else None)
+    expected = _outcome(compiled.fn, env)
+    found = _outcome(generated, env)
+    assert _same(expected, found), f"{source!r}: closures {expected}, generated {found}"
+
+
 @pytest.mark.parametrize(
     "source",
     [

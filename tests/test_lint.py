@@ -5,6 +5,11 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import networkx as nx
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from gxets_rules.ruleset import lint
 from tests.conftest import ACME, ROOT, lint_folder, run_cli
 
 
@@ -225,3 +230,15 @@ def test_is_in_a_rule_is_a_located_finding_not_a_crash(phase1_copy: Path) -> Non
         "compare with == or !=, or use known(x) (column 1)"
     ) in err
     assert "Traceback" not in err and "internal error" not in err
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(st.sampled_from("abcdef"), st.lists(st.sampled_from("abcdef"), max_size=3), max_size=6))
+def test_quantity_cycles_are_found_as_networkx_finds_them(edges: dict[str, list[str]]) -> None:
+    """The linter imports networkx only when its own search finds a cycle; both must agree on every graph."""
+    graph = {node: [used for used in uses if used in edges] for node, uses in edges.items()}
+    reference: nx.DiGraph[str] = nx.DiGraph()
+    for node, uses in graph.items():
+        reference.add_node(node)
+        reference.add_edges_from((node, used) for used in uses)
+    assert lint._cycles(graph) == list(nx.simple_cycles(reference))

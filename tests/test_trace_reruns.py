@@ -39,3 +39,12 @@ def test_skipping_criteria_that_cannot_record_changes_no_result(
     skipping = canonical_json_bytes(building.build_result(evaluation))
     monkeypatch.setattr(building, "may_record", lambda compiled, lets: True)
     assert canonical_json_bytes(building.build_result(evaluation)) == skipping
+
+
+@pytest.mark.parametrize("submission", SUBMISSIONS, ids=[path.parent.name for path in SUBMISSIONS])
+def test_traced_code_records_what_the_closures_record(submission: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The second pass runs generated code (evaluate/traced.py); through the closures it builds the same result."""
+    evaluation = run_evaluation(CheckRequest(submission), today=date(2026, 12, 7))
+    generated = canonical_json_bytes(building.build_result(evaluation))
+    monkeypatch.setattr(building, "traced_runner", lambda ruleset, compiled: compiled)
+    assert canonical_json_bytes(building.build_result(evaluation)) == generated

@@ -31,6 +31,7 @@ from gxets_rules.evaluate.context import Evidence, InputRead
 from gxets_rules.evaluate.eligibility import FAIL, INDETERMINATE, NOT_APPLICABLE, LotDecision
 from gxets_rules.evaluate.engine import Evaluation
 from gxets_rules.evaluate.position import QuantityTrace as Trace
+from gxets_rules.evaluate.traced import Runner, traced_runner
 from gxets_rules.model.base import LocalizedText, share_fields_set
 from gxets_rules.model.problems import Location, Problem
 from gxets_rules.model.result import (
@@ -156,10 +157,12 @@ class _Plan:
     """What building a criterion's record needs that does not change from lot to lot, worked out once."""
 
     id: str
+    rule: CompiledRule
     lets: tuple[str, ...]  # the let names its condition and test read, in name order
-    rerun: bool  # whether running it again can record anything (may_record)
+    rerun: Runner | None  # what runs its test again for its trace; None: running it again records nothing
     static: list[str]  # the paths the catalogue says it reads
-    per_lot: frozenset[str]  # those whose value is the same for every criterion of a lot (no let names them)
+    paths: tuple[tuple[str, bool], ...]  # each of those, and whether its value is the same for every criterion of a
+    # lot (no let names it)
     interpretations: tuple[str, ...]
 
 
@@ -177,6 +180,10 @@ class _Builder:
         self.quantities: dict[str, QuantitySpec] = {}
         recording = recording_lets(ev.ruleset.rules)
         self.plans = {id(c): self.plan(c, recording) for c in ev.ruleset.criteria}  # by identity: a dict lookup
+        self.lets = {  # each rule's lets, with what binds each while a trace is recorded
+            rule.spec.id: [(name, compiled, traced_runner(self.rs, compiled)) for name, compiled in rule.lets]
+            for rule in ev.ruleset.rules
+        }
         self.lot_values: dict[str, Any] = {}  # path → value read for the lot being built, for paths no let names
         # made once, shared by every lot that has the same (the models are immutable; each key holds its object alive)
         self.param_lists: dict[tuple[tuple[str, int], ...], list[str]] = {}
@@ -185,6 +192,7 @@ class _Builder:
         self.outcomes: dict[tuple[Any, ...], CriterionOutcome] = {}
         self.fields_sets: dict[frozenset[str], set[str]] = {}
         self.relied_by: set[str] = set()  # criteria whose interpretations are in `relied`
+        self.no_params = self.param_ids_of(())  # what most criteria read: no parameter
 
     # the catalogue -------------------------------------------------------------------------------------------------
     def param_ids_of(self, reads: Iterable[ParamRead]) -> list[str]:
@@ -257,11 +265,11 @@ class _Builder:
     def let_reads(self, env: dict[str, Any], rule: CompiledRule) -> dict[str, list[Any]]:
         """Bind a rule's lets for the lot, keeping what each read (with the lets it used, transitively)."""
         reads: dict[str, list[Any]] = {}
-        for name, compiled in rule.lets:
+        for name, compiled, run in self.lets[rule.spec.id]:
             recorded: list[Any] = [item for used in compiled.reads.names if used in reads for item in reads[used]]
             self.ev.ctx.recorders.append(recorded)
             try:
-                env[name] = compiled(env)
+                env[name] = run(env)
             except EvaluationError:
                 env[name] = UNKNOWN  # it ran on the fast path; a failure here would only lose trace detail
             finally:
@@ -274,21 +282,27 @@ class _Builder:
         static = _static_reads(criterion)
         return _Plan(
             id=criterion.id,
+            rule=self.rule_of[criterion.rule.id],
             lets=tuple(sorted(used & self.let_names)),
-            rerun=may_record(criterion.test, recording),
+            rerun=traced_runner(self.rs, criterion.test) if may_record(criterion.test, recording) else None,
             static=static,
-            per_lot=frozenset(path for path in static if _split(path)[0] not in self.let_names),
+            paths=tuple((path, _split(path)[0] not in self.let_names) for path in static),
             interpretations=criterion.interpretations,
         )
 
-    def path_value(self, env: dict[str, Any], path: str, per_lot: frozenset[str]) -> Any:
-        """A path's value as the result holds it; one that no ``let`` names is read once per lot, whichever of the
-        lot's criteria reads it (a let may be bound differently by two rules)."""
-        if path not in per_lot:
-            return jsonable(_path_value(env, path))
-        if path not in self.lot_values:
-            self.lot_values[path] = jsonable(_path_value(env, path))
-        return self.lot_values[path]
+    def path_values(self, env: dict[str, Any], plan: _Plan) -> dict[str, Any]:
+        """The values of the paths a criterion reads, as the result holds them; one that no ``let`` names is read once
+        per lot, whichever of the lot's criteria reads it (a let may be bound differently by two rules)."""
+        lot_values = self.lot_values
+        values = {}
+        for path, per_lot in plan.paths:
+            if not per_lot:
+                values[path] = jsonable(_path_value(env, path))
+            elif path in lot_values:
+                values[path] = lot_values[path]
+            else:
+                values[path] = lot_values[path] = jsonable(_path_value(env, path))
+        return values
 
     def criterion_read(
         self, env: dict[str, Any], criterion: CompiledCriterion, outcome: str, lets: dict[str, list[Any]]
@@ -298,11 +312,12 @@ class _Builder:
             self.criterion_spec(criterion)
         recorded: list[Any] = []
         if outcome != NOT_APPLICABLE:
-            recorded = [item for name in plan.lets if name in lets for item in lets[name]]
-            if plan.rerun:  # else it cannot record: running it again would add nothing
+            if plan.lets:
+                recorded = [item for name in plan.lets if name in lets for item in lets[name]]
+            if plan.rerun is not None:  # else it cannot record: running it again would add nothing
                 self.ev.ctx.recorders.append(recorded)
                 try:
-                    criterion.test(env)
+                    plan.rerun(env)
                 except EvaluationError:
                     pass  # it ran on the fast path; a failure here would only lose trace detail
                 finally:
@@ -311,7 +326,7 @@ class _Builder:
                 self.relied_by.add(plan.id)
                 self.relied.update(plan.interpretations)
         static = plan.static
-        inputs = {path: self.path_value(env, path, plan.per_lot) for path in static}
+        inputs = self.path_values(env, plan)
         extra: list[str] = []
         params: list[ParamRead] = []
         evidence: list[EvidenceItem] = []
@@ -351,7 +366,7 @@ class _Builder:
 
     def outcome(self, read: _Read, own: dict[str, Any]) -> CriterionOutcome:
         """A criterion's record for one lot; records alike (and with no values of their own) are one object."""
-        params = self.param_ids_of(read.params)
+        params = self.param_ids_of(read.params) if read.params else self.no_params
         if own:
             return CriterionOutcome(
                 outcome=read.outcome,  # type: ignore[arg-type]
@@ -379,11 +394,13 @@ class _Builder:
         reads = []
         lets: dict[str, dict[str, list[Any]]] = {}
         applies = {c.rule.id for c, outcome in decision.outcomes if outcome != NOT_APPLICABLE}
+        plans = self.plans
         for criterion, outcome in decision.outcomes:
-            rule = self.rule_of[criterion.rule.id]
-            if rule.spec.id not in lets:
-                lets[rule.spec.id] = self.let_reads(env, rule) if rule.lets and rule.spec.id in applies else {}
-            reads.append(self.criterion_read(env, criterion, outcome, lets[rule.spec.id]))
+            rule = plans[id(criterion)].rule
+            bound = lets.get(rule.spec.id)
+            if bound is None:
+                bound = lets[rule.spec.id] = self.let_reads(env, rule) if rule.lets and rule.spec.id in applies else {}
+            reads.append(self.criterion_read(env, criterion, outcome, bound))
         return reads
 
     def lot(self, env: dict[str, Any], decision: LotDecision) -> LotResult:

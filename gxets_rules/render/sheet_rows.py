@@ -75,7 +75,8 @@ class SheetRows:
         return [f"{letter}{row}" for letter in self._columns[1 : count + 1]]
 
     def row(self, index: int, cells: list[str], height: float | None = None) -> None:
-        """A row of cells already written (:meth:`text`, :meth:`number`, :meth:`day`); a height in points if set."""
+        """A row of cells already written (:meth:`number`, :meth:`day`; a text cell is ``<c r="A1"`` and its
+        :meth:`text_tail`); a height in points if set."""
         attrs = f' ht="{number_text(height)}" customHeight="1"' if height is not None else ""
         self._pending.append(f'<row r="{index}"{attrs}>{"".join(cells)}</row>')
         if len(self._pending) >= _BATCH:
@@ -85,12 +86,15 @@ class SheetRows:
         self._file.write("".join(self._pending).encode("ascii"))
         self._pending.clear()
 
-    def text(self, ref: str, value: str, style: str | None = None) -> str:
+    @staticmethod
+    def text_tail(value: str, style: str | None = None) -> str:
+        """A text cell's XML after its reference (``<c r="A12"`` and this): the same for every cell of that text and
+        style, so a sheet may remember it."""
         s = f' s="{style}"' if style is not None else ""
         if not value:
-            return f'<c r="{ref}"{s} t="inlineStr"></c>'
+            return f'{s} t="inlineStr"></c>'
         space = ' xml:space="preserve"' if value != value.strip() else ""
-        return f'<c r="{ref}"{s} t="inlineStr"><is><t{space}>{xml_text(value)}</t></is></c>'
+        return f'{s} t="inlineStr"><is><t{space}>{xml_text(value)}</t></is></c>'
 
     def number(self, ref: str, value: int | float, style: str | None = None) -> str:
         s = f' s="{style}"' if style is not None else ""

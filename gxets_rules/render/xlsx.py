@@ -82,6 +82,10 @@ def num(value: Any, unit: str | None) -> Any:
     return value
 
 
+REMEMBERED_TEXTS = 8_192
+"""Texts whose cell XML a streamed sheet remembers at once (then it starts again: memory stays bounded)."""
+
+
 class ReportWorkbook(Workbook):
     """A write-only workbook whose long tables are written as text (:class:`SheetRows`) and put in place when saved."""
 
@@ -109,6 +113,9 @@ class Sheet:
     ) -> None:
         self.ws = workbook.create_sheet(title)
         self.stream: SheetRows | None = None
+        self.texts: dict[tuple[str, Font | None, PatternFill | None, bool], str] = {}  # a streamed text cell's XML
+        # after its reference, by text and style: a long table's columns repeat a few texts (kinds, verdicts, ids)
+        self.line_counts: dict[tuple[str, int], int] = {}
         if streamed:
             if not isinstance(workbook, ReportWorkbook):
                 raise TypeError("a streamed sheet belongs to a ReportWorkbook, which puts its rows in place")
@@ -170,6 +177,8 @@ class Sheet:
 
     def _xml(self, ref: str, value: Any) -> str | None:
         """A value of a streamed row as its cell's XML, typed and styled as :meth:`cell` makes it (None: no cell)."""
+        if type(value) is str:  # most cells of a long table: a text as it is
+            return self._xml_text(ref, value) if value else None
         stream = self.stream
         assert stream is not None
         if value is None or value == "":
@@ -193,13 +202,19 @@ class Sheet:
     def _xml_text(
         self, ref: str, value: str, font: Font | None = None, fill: PatternFill | None = None, wrap: bool = False
     ) -> str:
-        stream = self.stream
-        assert stream is not None
-        clean = cell_text(value)
-        if not (font or fill or wrap):
-            return stream.text(ref, clean)
-        style = stream.style(("text", font, fill, wrap), partial(_text_style, font=font, fill=fill, wrap=wrap))
-        return stream.text(ref, clean, style)
+        key = (value, font, fill, wrap)
+        tail = self.texts.get(key)
+        if tail is None:
+            stream = self.stream
+            assert stream is not None
+            clean = cell_text(value)
+            style = None
+            if font or fill or wrap:
+                style = stream.style(("text", font, fill, wrap), partial(_text_style, font=font, fill=fill, wrap=wrap))
+            if len(self.texts) >= REMEMBERED_TEXTS:
+                self.texts.clear()
+            tail = self.texts[key] = stream.text_tail(clean, style)
+        return f'<c r="{ref}"{tail}'
 
     def _lines(self, values: Sequence[Any], wrapped: Sequence[bool]) -> int:
         """How many lines the row's wrapped cells need in their columns (a spreadsheet does not grow a row for
@@ -209,8 +224,19 @@ class Sheet:
             if wraps and index < len(self.widths):
                 room = max(1, int(self.widths[index] * WRAP_FILL))
                 text = value.value if isinstance(value, Text) else str(value)
-                lines = max(lines, sum(-(-max(1, display_width(line)) // room) for line in text.split("\n")))
+                lines = max(lines, self._text_lines(text, room))
         return lines
+
+    def _text_lines(self, text: str, room: int) -> int:
+        """Lines a text wraps to in ``room`` character widths; remembered (messages and evidence repeat by lot)."""
+        key = (text, room)
+        found = self.line_counts.get(key)
+        if found is None:
+            if len(self.line_counts) >= REMEMBERED_TEXTS:
+                self.line_counts.clear()
+            found = sum(-(-max(1, display_width(line)) // room) for line in text.split("\n"))
+            self.line_counts[key] = found
+        return found
 
     def append(self, values: Iterable[Any] = ()) -> None:
         row = list(values)

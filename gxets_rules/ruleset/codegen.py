@@ -123,11 +123,15 @@ class Program:
     ``env_names`` are the names the environment always holds when the function runs (read once, at its start, into
     locals); ``constants`` are names whose value is fixed for the function (e.g. the fiscal year it is made for);
     ``fold_env`` is the environment pure functions are called with while generating (None: no folding of calls).
+    ``traced``: the code runs while a trace is recorded, so it must do everything the closures do, as often as they do
+    it — nothing computed once for two uses (a field of an involvement records its witnesses each time it is read) and
+    no function that records folded or remembered.
     """
 
     env_names: frozenset[str]
     constants: Mapping[str, Any] = field(default_factory=dict)
     fold_env: Mapping[str, Any] | None = None
+    traced: bool = False
     lines: list[str] = field(default_factory=list)
     table: list[Any] = field(default_factory=list)
     locals: dict[str, str] = field(default_factory=dict)  # env name or let name → local holding its value
@@ -180,7 +184,10 @@ class Program:
     def known(self, key: tuple[Any, ...]) -> Operand | None:
         """The local already holding what ``key`` computes, if it was computed where it is seen from here (in this
         block or one around it). Only what cannot change while a lot is decided is keyed: a field of a value, a pure
-        function of values, a comparison. Every local is assigned once, so a key of locals means the same values."""
+        function of values, a comparison. Every local is assigned once, so a key of locals means the same values.
+        Traced code computes every use again, as the closures do (see ``traced``)."""
+        if self.traced:
+            return None
         for known in reversed(self._known):
             found: Operand | None = known.get(key)
             if found is not None:
@@ -683,6 +690,7 @@ class ExpressionWriter:
         if function.strict and any(isinstance(a, Const) and a.value is UNKNOWN for a in args):
             return Const(UNKNOWN)
         foldable = function.pure and (not function.wants_env or (p.fold_env is not None and not self._shadowed()))
+        foldable = foldable and not (p.traced and function.records)  # a trace holds each of its calls
         key = ("function", function.name, *p.key(*args))
         known = p.known(key) if foldable else None
         if known is not None:
@@ -877,9 +885,11 @@ def expression_function(
     env_names: frozenset[str] = frozenset(),
     constants: Mapping[str, Any] | None = None,
     fold_env: Mapping[str, Any] | None = None,
+    traced: bool = False,
 ) -> Callable[[Mapping[str, Any]], Any]:
-    """One expression as a generated function of the environment: ``fn(env)`` gives what ``compiled(env)`` gives."""
-    program = Program(env_names, dict(constants or {}), fold_env)
+    """One expression as a generated function of the environment: ``fn(env)`` gives what ``compiled(env)`` gives —
+    with ``traced``, also records what it records, in the same order (see :class:`Program`)."""
+    program = Program(env_names, dict(constants or {}), fold_env, traced=traced)
     program.hoist(set(compiled.reads.names))
     program.line(f"return {program.use(value_of(program, compiled))}")
     made: Callable[[Mapping[str, Any]], Any] = program.build("run", "env", f"<expression {compiled.source[:40]!r}>")

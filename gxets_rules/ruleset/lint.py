@@ -19,7 +19,6 @@ from collections.abc import Iterable, Iterator, Sequence
 from collections.abc import Set as AbstractSet
 from typing import Any
 
-import networkx as nx
 from pydantic import BaseModel
 
 from gxets_rules.market.calendar import supports_country
@@ -74,6 +73,43 @@ def path_problem(path: str) -> str | None:
         walked += f".{part}"
         model = _model_of(field.annotation)
     return None
+
+
+def _has_cycle(graph: dict[str, list[str]]) -> bool:
+    """Whether a dependency graph has a cycle (a depth-first search with an explicit stack; the usual answer is no)."""
+    done: set[str] = set()
+    for root, uses in graph.items():
+        if root in done:
+            continue
+        path = {root}
+        stack = [(root, iter(uses))]
+        while stack:
+            node, edges = stack[-1]
+            step = next(edges, None)
+            if step is None:
+                stack.pop()
+                path.discard(node)
+                done.add(node)
+            elif step in path:
+                return True
+            elif step not in done:
+                path.add(step)
+                stack.append((step, iter(graph[step])))
+    return False
+
+
+def _cycles(graph: dict[str, list[str]]) -> list[list[str]]:
+    """Every cycle of a dependency graph, as networkx lists them; networkx is imported only when there is one (a
+    rule set is loaded, so linted, by every check: the import was a tenth of a check's start)."""
+    if not _has_cycle(graph):
+        return []
+    import networkx as nx  # noqa: PLC0415
+
+    found: nx.DiGraph[str] = nx.DiGraph()
+    for qid, uses in graph.items():
+        found.add_node(qid)
+        found.add_edges_from((qid, used) for used in uses)
+    return list(nx.simple_cycles(found))
 
 
 class _Linter:
@@ -230,12 +266,9 @@ class _Linter:
                 )
 
     def quantities(self) -> None:
-        graph: nx.DiGraph[str] = nx.DiGraph()
+        graph: dict[str, list[str]] = {}  # quantity → the quantities its formula reads
         for qid, quantity in self.rs.quantities.items():
-            graph.add_node(qid)
-            for name in quantity.formula.reads.names:
-                if name in self.rs.quantities:
-                    graph.add_edge(qid, name)
+            graph[qid] = [name for name in quantity.formula.reads.names if name in self.rs.quantities]
             if quantity.spec.unit == "label" and not quantity.spec.labels:
                 self.add(quantity.location, "bad-label", f"quantity {qid} has unit label but no labels")
             if quantity.fys is not None:  # its years may lie outside every parameter's window: say which year
@@ -246,7 +279,7 @@ class _Linter:
                             "implicit-fy",
                             f"quantity {qid} has its own fiscal years (fys); read {ref.name!r} at a stated year",
                         )
-        for cycle in nx.simple_cycles(graph):
+        for cycle in _cycles(graph):
             first = self.rs.quantities[cycle[0]]
             self.add(
                 first.location, "quantity-cycle", "quantities depend on each other: " + " → ".join([*cycle, cycle[0]])
