@@ -143,12 +143,7 @@ class Sheet:
             return clean  # openpyxl keeps a plain string a string; only a leading '=' would make it a formula
         cell = WriteOnlyCell(self.ws, value=clean)
         cell.data_type = "s"  # text, never a formula
-        if font:
-            cell.font = font
-        if fill:
-            cell.fill = fill
-        if wrap:
-            cell.alignment = WRAP
+        _text_style(cell, font, fill, wrap)
         return cell
 
     def cell(self, value: Any) -> Any:
